@@ -1,0 +1,5 @@
+import sys
+
+from heal.entry import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Configuration: defaults < user config < project config (< command-line flags, applied by the caller).
+
+Project config is `[tool.heal]` in a `pyproject.toml` or a `heal.toml` (which wins over pyproject.toml
+in the same directory), found in the working directory or the nearest parent up to the repository root.
+The user config is `config.toml` in `platformdirs.user_config_dir("heal")`, with the keys at top level.
+
+Adding a setting = adding one `Key` to KEYS. Unknown keys and wrong types are a ConfigError naming
+the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from heal import paths
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str  # dotted for sub-tables: "capture.head_bytes" is `[tool.heal.capture] head_bytes`
+    type: type
+    default: object
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+KEYS: tuple[Key, ...] = (
+    Key("pty", str, "auto", "run under a pseudo-terminal: auto (when stdin and stdout are terminals), always, never",
+        choices=("auto", "always", "never")),
+    Key("timeout", float, 0.0, "kill the command after this many seconds; 0 = no limit", minimum=0),
+    Key("idle_timeout", float, 0.0, "kill the command after this many seconds without output; 0 = no limit",
+        minimum=0),
+    Key("kill_grace", float, 5.0, "seconds between SIGTERM and SIGKILL when a timeout fires", minimum=0),
+    Key("capture.head_bytes", int, 64 * 1024, "bytes of output kept from the start for diagnosis", minimum=0),
+    Key("capture.tail_bytes", int, 1024 * 1024, "bytes of output kept from the end for diagnosis", minimum=0),
+)
+_BY_NAME = {k.name: k for k in KEYS}
+_TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}
+
+DEFAULT_SOURCE = "default"
+
+
+class ConfigError(Exception):
+    """A configuration file is unreadable or holds a bad value; str() is the one-line message."""
+
+
+@dataclass(frozen=True)
+class Config:
+    values: Mapping[str, object]
+    sources: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> object:
+        return self.values[name]
+
+    def items(self) -> Iterator[tuple[Key, object, str]]:
+        for key in KEYS:
+            yield key, self.values[key.name], self.sources.get(key.name, DEFAULT_SOURCE)
+
+
+def defaults() -> Config:
+    return Config({k.name: k.default for k in KEYS}, {k.name: DEFAULT_SOURCE for k in KEYS})
+
+
+def load(cwd: str | None = None) -> Config:
+    """The effective configuration for a command run in `cwd`. Raises ConfigError."""
+    values = {k.name: k.default for k in KEYS}
+    sources = {k.name: DEFAULT_SOURCE for k in KEYS}
+    files: list[str] = []
+    for path, table, label in _config_files(cwd or os.getcwd()):
+        for name, value in _validate(path, table, label).items():
+            values[name] = value
+            sources[name] = path
+        files.append(path)
+    return Config(values, sources, tuple(files))
+
+
+def _config_files(cwd: str) -> Iterator[tuple[str, Mapping[str, object], str]]:
+    user = paths.user_config_file()
+    if os.path.isfile(user):
+        yield user, _parse(user), ""
+    yield from _project_tables(cwd)
+
+
+def _project_tables(cwd: str) -> list[tuple[str, Mapping[str, object], str]]:
+    """[tool.heal] of pyproject.toml then heal.toml, from the nearest directory that has either."""
+    d = os.path.abspath(cwd)
+    while True:
+        found: list[tuple[str, Mapping[str, object], str]] = []
+        pyproject = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(pyproject) and _mentions_heal(pyproject):
+            tool = _parse(pyproject).get("tool")
+            if isinstance(tool, dict) and "heal" in tool:
+                if not isinstance(tool["heal"], dict):
+                    raise ConfigError(f"{pyproject}: [tool.heal] must be a table")
+                found.append((pyproject, tool["heal"], "[tool.heal] "))
+        heal_toml = os.path.join(d, "heal.toml")
+        if os.path.isfile(heal_toml):
+            found.append((heal_toml, _parse(heal_toml), ""))
+        if found:
+            return found
+        parent = os.path.dirname(d)
+        if parent == d or os.path.exists(os.path.join(d, ".git")):
+            return []
+        d = parent
+
+
+def _mentions_heal(path: str) -> bool:
+    # Most pyproject.toml files have no heal table: a byte search spares parsing them on every run.
+    try:
+        with open(path, "rb") as fh:
+            return b"heal" in fh.read()
+    except OSError:
+        return False
+
+
+def _parse(path: str) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
+    for k, v in table.items():
+        name = prefix + k
+        if name in _TABLES:
+            if not isinstance(v, dict):
+                yield name, v  # reported as a type error by _validate
+            else:
+                yield from _flatten(v, name + ".")
+        else:
+            yield name, v
+
+
+def _validate(path: str, table: Mapping[str, object], label: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, value in _flatten(table):
+        if name in _TABLES:
+            raise ConfigError(f"{path}: {label}'{name}' must be a table")
+        key = _BY_NAME.get(name)
+        if key is None:
+            raise ConfigError(f"{path}: {label}unknown key '{name}'{_did_you_mean(name)}")
+        out[name] = _check(path, label, key, value)
+    return out
+
+
+def _check(path: str, label: str, key: Key, value: object) -> object:
+    where = f"{path}: {label}'{key.name}'"
+    if key.type is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = float(value)
+    elif key.type is int and isinstance(value, int) and not isinstance(value, bool):
+        pass
+    elif not isinstance(value, key.type):
+        raise ConfigError(f"{where} must be {_type_name(key.type)}, not {_type_name(type(value))}")
+    if key.choices and value not in key.choices:
+        raise ConfigError(f"{where} must be one of {', '.join(key.choices)}, not {value!r}")
+    if key.minimum is not None and value < key.minimum:  # type: ignore[operator]
+        raise ConfigError(f"{where} must be at least {key.minimum:g}, not {value!r}")
+    return value
+
+
+def _type_name(t: type) -> str:
+    return {int: "an integer", float: "a number", str: "a string", bool: "true or false",
+            dict: "a table", list: "an array"}.get(t, t.__name__)
+
+
+def _did_you_mean(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(_BY_NAME), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,103 @@
+"""The options of `heal [OPTIONS] -- CMD`, parsed by hand so running a command never imports typer.
+
+OPTIONS is the single table: the parser reads it, and `heal --help` prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+class UsageError(Exception):
+    """Bad command line; str() is the one-line message. heal exits 2."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    yes: bool = False
+    dry_run: bool = False
+    max_attempts: int | None = None
+    timeout: float | None = None
+    idle_timeout: float | None = None
+    pty: str | None = None  # "always" | "never" | None (config decides)
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class Opt:
+    flags: tuple[str, ...]
+    dest: str
+    kind: str  # "flag", "const", "int", "seconds", "path"
+    help: str
+    const: object = None
+    metavar: str = ""
+
+
+OPTIONS: tuple[Opt, ...] = (
+    Opt(("-y", "--yes"), "yes", "flag", "apply fixes without asking"),
+    Opt(("-n", "--dry-run"), "dry_run", "flag", "show what would be done, change nothing"),
+    Opt(("--max-attempts",), "max_attempts", "int", "fix-and-rerun attempts at most (default 3)", metavar="N"),
+    Opt(("--timeout",), "timeout", "seconds", "kill the command after S seconds (exit 124)", metavar="S"),
+    Opt(("--idle-timeout",), "idle_timeout", "seconds", "kill the command after S seconds without output (exit 124)",
+        metavar="S"),
+    Opt(("--pty",), "pty", "const", "always run under a pseudo-terminal", const="always"),
+    Opt(("--no-pty",), "pty", "const", "never use a pseudo-terminal: plain pipes", const="never"),
+    Opt(("--report",), "report", "path", "write a JSON report of the run to FILE", metavar="FILE"),
+)
+_BY_FLAG = {flag: opt for opt in OPTIONS for flag in opt.flags}
+
+
+def parse(args: list[str]) -> RunOptions:
+    """Parse the options that come before `--`."""
+    opts = RunOptions()
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        opt = _BY_FLAG.get(name)
+        if opt is None:
+            if not arg.startswith("-"):
+                raise UsageError(f"put '--' before the command: heal [OPTIONS] -- {arg} ...")
+            raise UsageError(f"unknown option '{name}' (see heal --help)")
+        if opt.kind in ("flag", "const"):
+            if eq:
+                raise UsageError(f"option '{name}' takes no value")
+            opts = replace(opts, **{opt.dest: True if opt.kind == "flag" else opt.const})
+            i += 1
+            continue
+        if eq:
+            value = inline
+            i += 1
+        elif i + 1 < len(args):
+            value = args[i + 1]
+            i += 2
+        else:
+            raise UsageError(f"option '{name}' needs a value ({opt.metavar})")
+        opts = replace(opts, **{opt.dest: _convert(name, opt, value)})
+    return opts
+
+
+def _convert(name: str, opt: Opt, value: str) -> object:
+    if opt.kind == "path":
+        if not value:
+            raise UsageError(f"option '{name}' needs a file name")
+        return value
+    try:
+        number = int(value) if opt.kind == "int" else float(value)
+    except ValueError:
+        what = "a whole number" if opt.kind == "int" else "a number of seconds"
+        raise UsageError(f"option '{name}' needs {what}, not '{value}'") from None
+    if opt.kind == "int" and number < 1:
+        raise UsageError(f"option '{name}' must be at least 1, not {value}")
+    if opt.kind == "seconds" and not (0 <= number < float("inf")):
+        raise UsageError(f"option '{name}' must be a non-negative number of seconds, not {value}")
+    return number
+
+
+def help_text() -> str:
+    rows = []
+    for opt in OPTIONS:
+        left = ", ".join(opt.flags) + (f" {opt.metavar}" if opt.metavar else "")
+        rows.append((left, opt.help))
+    width = max(len(left) for left, _ in rows)
+    return "\n".join(f"  {left.ljust(width)}  {text}" for left, text in rows)

@@ -1,0 +1,63 @@
+"""The little terminal plumbing the runner needs: raw mode, window size, foreground process group."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import termios
+import tty
+
+_WINSZ = b"\0" * 8
+
+
+def is_interactive() -> bool:
+    return os.isatty(0) and os.isatty(1)
+
+
+def get_winsize(fd: int) -> bytes | None:
+    try:
+        return fcntl.ioctl(fd, termios.TIOCGWINSZ, _WINSZ)
+    except OSError:
+        return None
+
+
+def copy_winsize(src: int, dst: int) -> None:
+    size = get_winsize(src)
+    if size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.ioctl(dst, termios.TIOCSWINSZ, size)
+
+
+def get_attrs(fd: int) -> list | None:
+    try:
+        return termios.tcgetattr(fd)
+    except termios.error:
+        return None
+
+
+def set_attrs(fd: int, attrs: list | None) -> None:
+    if attrs is not None:
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
+def set_raw(fd: int) -> None:
+    # TCSANOW, not the default TCSAFLUSH: keys typed before the command started must not be lost.
+    with contextlib.suppress(termios.error, OSError):
+        tty.setraw(fd, termios.TCSANOW)
+
+
+def owns_foreground(fd: int) -> bool:
+    """True when fd is our controlling terminal and our process group is in the foreground on it."""
+    try:
+        return os.isatty(fd) and os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return False
+
+
+def foreground_of(fd: int) -> int | None:
+    try:
+        return os.tcgetpgrp(fd)
+    except OSError:
+        return None
