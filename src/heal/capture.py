@@ -2,39 +2,57 @@
 
 from __future__ import annotations
 
+from collections import deque
+
+_SMALL = 4096  # pieces below this are coalesced, so a byte-at-a-time stream doesn't become a million objects
+_BLOCK = 64 * 1024
+
 
 class Capture:
     """Keeps the first `head_limit` and last `tail_limit` bytes fed to it, and counts the rest.
 
-    Memory stays under head_limit + 2 * tail_limit whatever the output size: the tail buffer is
-    trimmed only once it is twice its limit, so trimming costs O(1) amortised per byte.
+    The tail keeps the chunks it is given (bytes are immutable, so keeping one is free) and lets the
+    oldest go once the rest already covers tail_limit: streaming through costs no copy, and memory
+    stays under head_limit + tail_limit + one chunk.
     """
 
-    __slots__ = ("head_limit", "tail_limit", "_head", "_tail", "total")
+    __slots__ = ("head_limit", "tail_limit", "_head", "_chunks", "_size", "_small", "total")
 
     def __init__(self, head_limit: int = 64 * 1024, tail_limit: int = 1024 * 1024) -> None:
         self.head_limit = max(0, head_limit)
         self.tail_limit = max(0, tail_limit)
         self._head = bytearray()
-        self._tail = bytearray()
+        self._chunks: deque[bytes] = deque()
+        self._size = 0  # bytes in _chunks and _small
+        self._small = bytearray()
         self.total = 0
 
     def feed(self, data: bytes) -> None:
-        self.total += len(data)
+        n = len(data)
+        self.total += n
         room = self.head_limit - len(self._head)
         if room > 0:
             self._head += data[:room]
-            if len(data) <= room:
+            if n <= room:
                 return
             data = data[room:]
+            n -= room
         if not self.tail_limit:
             return
-        if len(data) >= self.tail_limit:
-            self._tail[:] = data[-self.tail_limit :]
-            return
-        self._tail += data
-        if len(self._tail) > 2 * self.tail_limit:
-            del self._tail[: len(self._tail) - self.tail_limit]
+        self._size += n
+        if n < _SMALL:
+            self._small += data
+            if len(self._small) < _BLOCK:
+                return
+            data = bytes(self._small)
+            self._small.clear()
+        elif self._small:
+            self._chunks.append(bytes(self._small))
+            self._small.clear()
+        self._chunks.append(data if isinstance(data, bytes) else bytes(data))
+        chunks = self._chunks
+        while chunks and self._size - len(chunks[0]) >= self.tail_limit:
+            self._size -= len(chunks.popleft())
 
     @property
     def head(self) -> bytes:
@@ -42,8 +60,11 @@ class Capture:
 
     @property
     def tail(self) -> bytes:
-        return bytes(self._tail[-self.tail_limit :]) if self.tail_limit else b""
+        if not self.tail_limit:
+            return b""
+        data = b"".join(self._chunks) + self._small
+        return data[-self.tail_limit :]
 
     @property
     def dropped(self) -> int:
-        return self.total - len(self._head) - len(self.tail)
+        return self.total - len(self._head) - min(self._size, self.tail_limit)

@@ -27,8 +27,6 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
 def build_spec(argv: list[str], opts: RunOptions, cfg: config.Config) -> RunSpec:
     mode = opts.pty or str(cfg["pty"])
     use_pty = mode == "always" or (mode == "auto" and terminal.is_interactive())
-    if use_pty and not (terminal.get_attrs(0) is not None):
-        use_pty = False  # --pty without a terminal on stdin: nothing to relay keystrokes from
     timeout = opts.timeout if opts.timeout is not None else cfg["timeout"]
     idle = opts.idle_timeout if opts.idle_timeout is not None else cfg["idle_timeout"]
     return RunSpec(

@@ -61,3 +61,11 @@ def foreground_of(fd: int) -> int | None:
         return os.tcgetpgrp(fd)
     except OSError:
         return None
+
+
+def eof_char(fd: int) -> bytes:
+    attrs = get_attrs(fd)
+    if attrs is None:
+        return b"\x04"
+    c = attrs[6][termios.VEOF]
+    return c if isinstance(c, bytes) else bytes([c])
