@@ -159,12 +159,12 @@ def _validate(path: str, table: Mapping[str, object], label: str) -> dict[str, o
 
 def _check(path: str, label: str, key: Key, value: object) -> object:
     where = f"{path}: {label}'{key.name}'"
-    if key.type is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = float(value)
-    elif key.type is int and isinstance(value, int) and not isinstance(value, bool):
-        pass
-    elif not isinstance(value, key.type):
+    numeric = key.type in (int, float)
+    if numeric and isinstance(value, bool) or not isinstance(value, (int, float) if key.type is float else key.type):
+        # bool is an int in Python, but `timeout = true` is a mistake worth naming.
         raise ConfigError(f"{where} must be {_type_name(key.type)}, not {_type_name(type(value))}")
+    if key.type is float:
+        value = float(value)  # type: ignore[arg-type]
     if key.choices and value not in key.choices:
         raise ConfigError(f"{where} must be one of {', '.join(key.choices)}, not {value!r}")
     if key.minimum is not None and value < key.minimum:  # type: ignore[operator]

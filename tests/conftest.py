@@ -1,0 +1,57 @@
+"""Shared test plumbing: every test runs heal as a real process with HEAL_HOME and the user config
+directory inside its own temp dir."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable
+
+import pytest
+
+
+def heal_argv() -> list[str]:
+    """The installed console script when there is one (what users run), else `python -m heal`."""
+    script = os.path.join(sysconfig.get_path("scripts"), "heal")
+    if os.path.exists(script):
+        return [script]
+    return [sys.executable, "-m", "heal"]
+
+
+@pytest.fixture
+def heal_env(tmp_path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["HEAL_HOME"] = str(tmp_path / "heal-home")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg-config")
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+@pytest.fixture
+def project(tmp_path) -> str:
+    path = tmp_path / "project"
+    path.mkdir()
+    return str(path)
+
+
+@pytest.fixture
+def heal(heal_env, project) -> Callable[..., subprocess.CompletedProcess]:
+    """heal(*args, input=b"", cwd=project, timeout=60, **popen_kwargs) -> CompletedProcess (bytes)."""
+
+    def _run(*args: str, input: bytes = b"", cwd: str | None = None, timeout: float = 120,
+             env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*heal_argv(), *args],
+            input=input,
+            cwd=cwd or project,
+            env=env or heal_env,
+            stdout=kwargs.pop("stdout", subprocess.PIPE),
+            stderr=kwargs.pop("stderr", subprocess.PIPE),
+            timeout=timeout,
+            **kwargs,
+        )
+
+    return _run

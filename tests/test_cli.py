@@ -1,0 +1,82 @@
+"""The command line itself: version, help, usage errors (exit 2, one line), --report."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from heal import __version__
+
+
+def test_version(heal):
+    r = heal("--version")
+    assert r.returncode == 0
+    assert r.stdout == f"heal {__version__}\n".encode()
+
+
+def test_help_shows_the_run_form_and_subcommands(heal):
+    r = heal("--help")
+    assert r.returncode == 0
+    out = r.stdout.decode()
+    assert "heal [OPTIONS] -- COMMAND" in out
+    for flag in ("--yes", "--dry-run", "--max-attempts", "--timeout", "--idle-timeout", "--pty", "--no-pty", "--report"):
+        assert flag in out
+    assert "config" in out
+
+
+def test_python_dash_m_works(project, heal_env):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "heal", "--", "sh", "-c", "exit 9"], cwd=project, env=heal_env)
+    assert r.returncode == 9
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus", "--", "true"], "unknown option '--bogus'"),
+        (["--timeout", "soon", "--", "true"], "option '--timeout' needs a number of seconds, not 'soon'"),
+        (["--timeout=-3", "--", "true"], "must be a non-negative number of seconds"),
+        (["--max-attempts", "0", "--", "true"], "option '--max-attempts' must be at least 1"),
+        (["--report", "--", "true"], "option '--report' needs a value (FILE)"),
+        (["--report=", "--", "true"], "option '--report' needs a file name"),
+        (["--yes=1", "--", "true"], "option '--yes' takes no value"),
+        (["--"], "no command after '--'"),
+        (["npm", "test"], "'npm' is not a heal command; to run it: heal -- npm test"),
+        (["-y", "npm", "--", "x"], "put '--' before the command"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(heal, args, message):
+    r = heal(*args)
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert message in err
+    assert err.count("\n") == 1
+    assert r.stdout == b""
+
+
+def test_unknown_subcommand_option_exits_2(heal):
+    r = heal("config", "--nope")
+    assert r.returncode == 2
+    assert b"Traceback" not in r.stderr
+
+
+def test_report_is_written(heal, project):
+    report = os.path.join(project, "out", "report.json")
+    os.makedirs(os.path.dirname(report))
+    r = heal("--report", report, "--", "sh", "-c", "exit 3")
+    assert r.returncode == 3
+    with open(report) as fh:
+        obj = json.load(fh)
+    assert obj == {"command": ["sh", "-c", "exit 3"], "exit_code": 3, "original_exit_code": 3, "healed": False,
+                   "change_id": None, "attempts": []}
+
+
+def test_unwritable_report_keeps_the_exit_code(heal, project):
+    r = heal("--report", os.path.join(project, "no", "such", "dir", "r.json"), "--", "sh", "-c", "echo x; exit 4")
+    assert r.returncode == 4
+    assert r.stdout == b"x\n"
+    assert r.stderr.decode().startswith("heal: cannot write report")

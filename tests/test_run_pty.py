@@ -1,0 +1,131 @@
+"""PTY mode, driven through a real terminal (pexpect): the command sees a terminal, prompts work,
+the window size follows, and the user's terminal is restored however it ends."""
+
+from __future__ import annotations
+
+import sys
+
+import pexpect
+import pytest
+
+from conftest import heal_argv
+
+
+def _spawn(heal_env, project, *argv: str, **kw) -> pexpect.spawn:
+    cmd = heal_argv()
+    return pexpect.spawn(cmd[0], [*cmd[1:], *argv], cwd=project, env=heal_env, timeout=20, **kw)
+
+
+def test_child_sees_a_terminal_with_our_size(heal_env, project):
+    code = "import sys,os; print('tty', sys.stdin.isatty(), sys.stdout.isatty(), sys.stderr.isatty(), os.get_terminal_size())"
+    child = _spawn(heal_env, project, "--", sys.executable, "-c", code, dimensions=(33, 101))
+    child.expect(r"tty True True True os.terminal_size\(columns=101, lines=33\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_prompt_input_and_exit_status(heal_env, project):
+    code = "s = input('name? '); print('hello', s); raise SystemExit(5)"
+    child = _spawn(heal_env, project, "--", sys.executable, "-c", code)
+    child.expect_exact("name? ")
+    child.sendline("bob")
+    child.expect_exact("hello bob")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 5
+
+
+def test_password_prompt_does_not_echo(heal_env, project):
+    code = "import getpass; p = getpass.getpass('pw: '); print('got', len(p))"
+    child = _spawn(heal_env, project, "--", sys.executable, "-c", code)
+    child.expect_exact("pw: ")
+    child.sendline("s3cret")
+    child.expect_exact("got 6")
+    assert b"s3cret" not in child.before
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_window_size_change_reaches_the_child(heal_env, project):
+    code = (
+        "import signal, os, time\n"
+        "signal.signal(signal.SIGWINCH, lambda *a: print('winch', os.get_terminal_size(), flush=True))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(10)\n"
+    )
+    child = _spawn(heal_env, project, "--", sys.executable, "-c", code, dimensions=(24, 80))
+    child.expect_exact("ready")
+    child.setwinsize(40, 120)
+    child.expect(r"winch os.terminal_size\(columns=120, lines=40\)")
+    child.terminate(force=True)
+
+
+def test_ctrl_c_interrupts_the_child(heal_env, project):
+    child = _spawn(heal_env, project, "--", sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(20)")
+    child.expect_exact("ready")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_colours_pass_through_untouched(heal_env, project):
+    child = _spawn(heal_env, project, "--", "printf", r"\033[31mred\033[0m\n")
+    child.expect(pexpect.EOF)
+    assert b"\x1b[31mred\x1b[0m" in child.before
+
+
+@pytest.mark.parametrize("ending", ["exit 0", "exit 7", "kill -TERM $$", "kill -KILL $$"])
+def test_terminal_mode_is_restored(heal_env, project, ending):
+    # A shell inside the test terminal records the terminal mode before and after heal runs.
+    heal = " ".join(heal_argv())
+    script = f"stty -g; {heal} -- sh -c 'stty raw -echo; {ending}'; echo status=$?; stty -g"
+    child = pexpect.spawn("bash", ["--noprofile", "--norc", "-c", script], cwd=project, env=heal_env, timeout=20)
+    child.expect(pexpect.EOF)
+    lines = [ln for ln in child.before.decode().replace("\r", "").split("\n") if ln]
+    before, after = lines[0], lines[-1]
+    assert before == after
+    assert any(ln.startswith("status=") for ln in lines)
+
+
+def test_no_pty_flag_forces_pipes_on_a_terminal(heal_env, project):
+    child = _spawn(heal_env, project, "--no-pty", "--", sys.executable, "-c", "import sys; print('tty', sys.stdout.isatty())")
+    child.expect_exact("tty False")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_pty_flag_without_a_terminal(heal):
+    r = heal("--pty", "--", sys.executable, "-c", "import sys; print(sys.stdout.isatty()); print(repr(sys.stdin.read()))",
+             input=b"")
+    assert r.returncode == 0
+    assert r.stdout.replace(b"\r\n", b"\n").splitlines()[0] == b"True"
+
+
+def test_pipe_mode_in_the_foreground_shares_the_job(heal_env, project):
+    # --no-pty in a terminal: the command must still be able to read the terminal (foreground job)
+    # and Ctrl-C from the terminal must reach it once.
+    code = (
+        "import signal, sys\n"
+        "n = 0\n"
+        "def h(*a):\n"
+        "    global n; n += 1\n"
+        "signal.signal(signal.SIGINT, h)\n"
+        "s = input('name? ')\n"
+        "print('hello', s, flush=True)\n"
+        "import time; time.sleep(0.5)\n"
+        "print('sigints', n, flush=True)\n"
+    )
+    child = _spawn(heal_env, project, "--no-pty", "--", sys.executable, "-c", code)
+    child.expect_exact("name? ")
+    child.sendline("amy")
+    child.expect_exact("hello amy")
+    child.sendintr()
+    child.expect(r"sigints (\d)")
+    assert child.match.group(1) == b"1"
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
