@@ -129,9 +129,8 @@ class Runner:
         # terminal's foreground, and a failure's message is still there to show.
         self.log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
 
-    def pipeline(self, cmds: Sequence[Sequence[str]], stdout: int | None = None) -> Sample:
-        """Run cmds[0] | cmds[1] | ... with stdin /dev/null and the last stdout to `stdout`."""
-        out = self.devnull_w if stdout is None else stdout
+    def pipeline(self, cmds: Sequence[Sequence[str]]) -> Sample:
+        """Run cmds[0] | cmds[1] | ... with stdin and the last stdout /dev/null."""
         pids: list[int] = []
         with _deadline(RUN_TIMEOUT):
             try:
@@ -142,7 +141,7 @@ class Runner:
                     if i < len(cmds) - 1:
                         r, w = os.pipe()
                     try:
-                        pids.append(_spawn(argv, src, w if w >= 0 else out, self.log))
+                        pids.append(_spawn(argv, src, w if w >= 0 else self.devnull_w, self.log))
                     finally:
                         # The parent must not hold the pipe ends, or readers never see EOF.
                         if w >= 0:
@@ -264,8 +263,8 @@ def random_file(size: int) -> Path:
 
 def text_file(size: int) -> Path:
     """Lines of base64, whole lines only, so a terminal sees realistic printable output."""
+    path = DATA_DIR / f"text-{size // MiB}M.txt"
     size -= size % B64_LINE
-    path = DATA_DIR / f"text-{size}.txt"
     if not _reusable(path, size):
         lines_per_chunk = 16 * MiB // B64_LINE
 
@@ -310,7 +309,8 @@ def sha256_file(path: Path, transform: Callable[[bytes], bytes] | None = None) -
 
 
 def line(name: str, heal: str, base: str, ratio: float, target: str, status: str) -> None:
-    print(f"{name:<13} heal {heal:>11}  base {base:>11}  ratio {ratio:6.2f}  target {target:<15} {status}", flush=True)
+    print(f"{name:<13} heal {heal:>11}  base {base:>11}  ratio {ratio:6.2f}  target {target:<15} {status}",
+          flush=True)
 
 
 def error_line(name: str, exc: Exception) -> None:
@@ -329,7 +329,8 @@ def bench_startup(run: Runner, heal: str, runs: int, tally: Tally) -> None:
     )
     h, p, bare = median_ms(a), median_ms(b), median_ms(c)
     ratio = h / p
-    line("startup", f"{h:.1f} ms", f"{p:.1f} ms", ratio, "ratio <= 3.0", tally.add("startup", ratio <= 3.0))
+    status = tally.add("startup", ratio <= 3.0)
+    line("startup", f"{h:.1f} ms", f"{p:.1f} ms", ratio, "ratio <= 3.0", status)
     # Both sides pay for site-packages' .pth files, which can dwarf a bare interpreter and flatter the
     # ratio: show what heal adds on its own against an interpreter that skips them.
     print(f"{'':<13} heal's own cost {h - p:+.1f} ms; python -S -c pass {bare:.1f} ms "
@@ -381,7 +382,8 @@ def bench_rss(run: Runner, heal: str, data: Path, runs: int, tally: Tally) -> No
     python_kb = [run.maxrss_kb([sys.executable, "-c", "pass"]) for _ in range(runs)]
     peak = max(heal_kb) / 1024
     base = statistics.median(python_kb) / 1024
-    line("peak-rss", f"{peak:.1f} MB", f"{base:.1f} MB", peak / base, "heal <= 40 MB", tally.add("peak-rss", peak <= 40))
+    status = tally.add("peak-rss", peak <= 40)
+    line("peak-rss", f"{peak:.1f} MB", f"{base:.1f} MB", peak / base, "heal <= 40 MB", status)
 
 
 def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Path, tally: Tally) -> None:
@@ -390,7 +392,8 @@ def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Pa
     ok = got == want
     tally.mismatch |= not ok
     detail = "" if ok else f" ({size} bytes of {data.stat().st_size})"
-    print(f"{'bytes-pipe':<13} sha256 of heal --no-pty output vs file: {'OK' if ok else 'MISMATCH'}{detail}", flush=True)
+    verdict = "OK" if ok else "MISMATCH"
+    print(f"{'bytes-pipe':<13} sha256 of heal --no-pty output vs file: {verdict}{detail}", flush=True)
 
     # Information: a pty turns \n into \r\n (ONLCR) and nothing else for base64 text.
     want_pty = sha256_file(text, lambda b: b.replace(b"\n", b"\r\n"))
@@ -411,10 +414,18 @@ def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Pa
 # --- main ----------------------------------------------------------------------------------------
 
 
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark heal's runner against baselines.")
     parser.add_argument("--quick", action="store_true", help="few runs, small files: a smoke run")
-    parser.add_argument("--runs", type=int, default=None, help="runs per benchmark (default 20 startup, 5 streaming)")
+    parser.add_argument("--runs", type=_positive, default=None,
+                        help="runs per benchmark (default 20 startup, 5 streaming)")
     parser.add_argument("--heal", default=os.path.join(sysconfig.get_path("scripts"), "heal"),
                         help="the heal executable (default: next to this interpreter)")
     args = parser.parse_args(argv)
@@ -435,16 +446,17 @@ def main(argv: list[str] | None = None) -> int:
     tally = Tally()
     print(f"bench_run: heal={heal}  python={sys.executable} ({sys.version.split()[0]})  cpus={os.cpu_count()}")
     print(f"bench_run: runs startup={startup_runs} streaming={stream_runs}  "
-          f"pipe file {data.stat().st_size / MiB:.0f} MiB random, pty file {text.stat().st_size / MiB:.0f} MiB text",
-          flush=True)
+          f"pipe file {data.stat().st_size / MiB:.0f} MiB random, "
+          f"pty file {text.stat().st_size / MiB:.0f} MiB text", flush=True)
 
     script = shutil.which("script")
+    pty_script = script or ""
     benches: list[tuple[str, Callable[[], None]]] = [
         ("startup", lambda: bench_startup(run, heal, startup_runs, tally)),
         ("pipe", lambda: bench_pipe(run, heal, data, stream_runs, tally)),
     ]
     if script:
-        benches.append(("pty", lambda: bench_pty(run, heal, script, text, stream_runs, tally)))
+        benches.append(("pty", lambda: bench_pty(run, heal, pty_script, text, stream_runs, tally)))
     benches.append(("peak-rss", lambda: bench_rss(run, heal, data, stream_runs, tally)))
     for name, bench in benches:
         try:
