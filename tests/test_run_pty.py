@@ -129,3 +129,25 @@ def test_pipe_mode_in_the_foreground_shares_the_job(heal_env, project):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_ctrl_z_suspends_heal_and_fg_resumes_the_command(heal_env, project):
+    # An interactive bash with job control runs heal; ^Z must give the prompt back, fg must continue.
+    import time
+
+    env = dict(heal_env, PS1="$ ", TERM="xterm")
+    heal = " ".join(heal_argv())
+    sh = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], cwd=project, env=env, timeout=20)
+    sh.expect_exact("$ ")
+    sh.sendline(f"{heal} -- sh -c 'echo st''arted; sleep 2; echo fin''ished'")
+    sh.expect_exact("started")
+    sh.sendcontrol("z")
+    sh.expect("Stopped")
+    sh.expect_exact("$ ")
+    time.sleep(2.5)  # longer than the sleep: a command that kept running would have finished by now
+    assert sh.expect([pexpect.TIMEOUT, "finished"], timeout=0.5) == 0
+    sh.sendline("fg")
+    sh.expect_exact("finished")
+    sh.expect_exact("$ ")
+    sh.sendline("exit")
+    sh.expect(pexpect.EOF)

@@ -22,8 +22,9 @@ import errno
 import os
 import select
 import signal
+import termios
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from heal import terminal
@@ -104,6 +105,7 @@ class _Runner:
         self.status: int | None = None
         self.master = -1
         self.saved_attrs: list | None = None
+        self.susp_char = b""  # the user's Ctrl-Z, when heal relays a terminal
         self.shared_group = False  # pipe mode in a terminal's foreground: the child is in heal's job
         self.timed_out = False
         self.hung = False
@@ -288,9 +290,12 @@ class _Runner:
             terminal.set_raw(0)
         # stdin that is not a terminal (--pty in a pipe) ends with an EOF the child can see.
         eof = b"" if self.saved_attrs is not None else terminal.eof_char(master)
+        if self.saved_attrs is not None:
+            self.susp_char = terminal.control_char(self.saved_attrs, termios.VSUSP)
         return [
             _Channel(master, 1, close_on_dead_dst=False, extra=self.stdout_buf),
-            _Channel(0, master, close_on_dead_dst=False, capture=False, owns_src=False, eof_bytes=eof),
+            _Channel(0, master, close_on_dead_dst=False, capture=False, owns_src=False, eof_bytes=eof,
+                     filter=self._filter_input),
         ]
 
     def _restore_terminal(self) -> None:
@@ -382,16 +387,12 @@ class _Runner:
         if self.status is not None:
             return
         try:
-            pid, status = os.waitpid(self.pid, os.WNOHANG | os.WUNTRACED)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
             self.status = 0
             return
-        if pid == 0:
-            return
-        if os.WIFSTOPPED(status):
-            self._on_child_stopped(os.WSTOPSIG(status))
-            return
-        self.status = status
+        if pid:
+            self.status = status
 
     def _reap_blocking(self) -> None:
         while self.status is None:
@@ -404,25 +405,37 @@ class _Runner:
                 continue
             self.status = status
 
-    def _on_child_stopped(self, sig: int) -> None:
-        """Ctrl-Z inside the pty stopped the child: suspend heal too, so the user's shell gets the
-        terminal back; on `fg`, restore raw mode and continue the child (what sudo does)."""
-        if self.master < 0:
-            return  # pipes: the stop came with the job's own (shared group) or from whoever will continue it
+    def _filter_input(self, data: bytes) -> bytes:
+        """Ctrl-Z typed at the user's terminal: suspend the command and heal together, as a shell's
+        job control would. (The pty's own ^Z can't: the command's session has no job control, so the
+        kernel discards the stop signal, which is what script(1) users get.)"""
+        susp = self.susp_char
+        if not susp or susp not in data:
+            return data
+        attrs = terminal.get_attrs(self.master)
+        if attrs is None or not attrs[3] & termios.ISIG:
+            return data  # a full-screen program reads keys raw: ^Z is its own business
+        before, _, after = data.partition(susp)
+        if before:
+            _write_all(self.master, before)
+        target = terminal.foreground_of(self.master) or self.pgid
+        with contextlib.suppress(OSError):
+            os.killpg(target, signal.SIGSTOP)
         terminal.set_attrs(0, self.saved_attrs)
         with contextlib.suppress(OSError):
             os.killpg(os.getpgrp(), signal.SIGTSTP)
-        # Resumed, or never stopped because heal's group is orphaned: take the terminal back.
+        # Resumed by `fg` (or never stopped, when heal's own group has no job control).
         terminal.set_raw(0)
         terminal.copy_winsize(1, self.master)
         with contextlib.suppress(OSError):
-            os.killpg(self.pgid, signal.SIGCONT)
+            os.killpg(target, signal.SIGCONT)
+        return self._filter_input(after)
 
 
 class _Channel:
     """One byte stream from a source fd to a destination fd, feeding the capture on the way."""
 
-    __slots__ = ("src", "dst", "close_on_dead_dst", "capture", "extra", "owns_src", "eof_bytes", "closed")
+    __slots__ = ("src", "dst", "close_on_dead_dst", "capture", "extra", "owns_src", "eof_bytes", "filter", "closed")
 
     def __init__(
         self,
@@ -434,6 +447,7 @@ class _Channel:
         extra: bytearray | None = None,
         owns_src: bool = True,
         eof_bytes: bytes = b"",
+        filter: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.src = src
         self.dst = dst
@@ -442,6 +456,7 @@ class _Channel:
         self.extra = extra
         self.owns_src = owns_src
         self.eof_bytes = eof_bytes  # written to dst when src ends (the pty's EOF character)
+        self.filter = filter
         self.closed = False
 
     def pump(self, cap: Capture) -> int | None:
@@ -457,6 +472,8 @@ class _Channel:
             if self.eof_bytes and self.dst is not None:
                 _write_all(self.dst, self.eof_bytes)
             return None
+        if self.filter is not None:
+            data = self.filter(data)
         if self.capture:
             cap.feed(data)
             if self.extra is not None:

@@ -63,9 +63,12 @@ def foreground_of(fd: int) -> int | None:
         return None
 
 
+def control_char(attrs: list, index: int) -> bytes:
+    c = attrs[6][index]
+    c = c if isinstance(c, bytes) else bytes([c])
+    return b"" if c in (b"\0", b"\xff") else c  # _POSIX_VDISABLE: the key is switched off
+
+
 def eof_char(fd: int) -> bytes:
     attrs = get_attrs(fd)
-    if attrs is None:
-        return b"\x04"
-    c = attrs[6][termios.VEOF]
-    return c if isinstance(c, bytes) else bytes([c])
+    return control_char(attrs, termios.VEOF) if attrs is not None else b"\x04"
