@@ -1,0 +1,166 @@
+"""diagnose(): run every rule over a failed command's output and keep the best finding.
+
+Rules are cheap to skip: each names lower-case needles, and its regex runs only when one of them is
+in the output. The whole captured window is searched; among findings, a rule's priority counts
+first and the position of its match second (the end of a log is where the decisive error usually is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from heal.diagnose import signature as sig
+from heal.diagnose.command import tool_of
+from heal.diagnose.model import Context, Diagnosis, Finding, Rule
+from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES
+from heal.diagnose.text import clean, redact
+
+_INT_FACTS = ("line", "column", "port", "exit_code")
+MAX_EVIDENCE = 6
+
+
+def diagnose(
+    output: bytes | str,
+    *,
+    argv: Sequence[str] = (),
+    exit_code: int | None = None,
+    signal: int | None = None,
+    timed_out: bool = False,
+    hung: bool = False,
+    cwd: str | None = None,
+) -> Diagnosis:
+    text = clean(output)
+    ctx = Context(
+        text=text,
+        low=text.lower(),
+        argv=tuple(argv),
+        tool=tool_of(argv),
+        exit_code=exit_code,
+        signal=signal,
+        timed_out=timed_out,
+        hung=hung,
+    )
+    best: Finding | None = None
+    for rule in PATTERN_RULES:
+        finding = _match(rule, ctx)
+        if finding is not None and (best is None or finding.score > best.score):
+            best = finding
+    for function in FUNCTION_RULES:
+        finding = function(ctx)
+        if finding is not None and (best is None or finding.score > best.score):
+            best = finding
+    if best is None:
+        best = _fallback(ctx)
+    return _to_diagnosis(best, ctx, cwd)
+
+
+def diagnose_result(result) -> Diagnosis:  # a heal.run.RunResult; not imported so run stays independent
+    return diagnose(result.output, argv=result.argv, exit_code=result.exit_code, signal=result.signal,
+                    timed_out=result.timed_out, hung=result.hung, cwd=result.cwd)
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _match(rule: Rule, ctx: Context) -> Finding | None:
+    if rule.tools and ctx.tool not in rule.tools:
+        return None
+    low = ctx.low
+    if not any(n in low for n in rule.needles):
+        return None
+    regex = _compiled(rule.pattern, rule.flags)
+    if rule.first:
+        match = regex.search(ctx.text)
+        matches = [match] if match else []
+    else:
+        matches = list(regex.finditer(ctx.text))
+    # the last match decides; if refine vetoes it, try the earlier ones
+    for m in reversed(matches):
+        facts: dict = dict(rule.facts)
+        for name, value in m.groupdict().items():
+            if value is not None and name not in facts:
+                facts[name] = value.strip()
+        if rule.refine is not None:
+            refined = rule.refine(ctx, m, facts)
+            if refined is None:
+                continue
+            facts = refined
+        category = str(facts.pop("category", rule.category))
+        severity = str(facts.pop("severity", rule.severity))
+        summary = facts.pop("summary", None) or _format(rule.summary, facts)
+        priority = float(facts.pop("priority", rule.priority))
+        position = m.start() / max(1, len(ctx.text))
+        return Finding(
+            rule=rule.id,
+            category=category,
+            severity=severity,
+            summary=summary,
+            facts=facts,
+            evidence=_evidence(ctx, m.start(), m.end()),
+            score=priority + 10 * position,
+        )
+    return None
+
+
+def _format(template: str, facts: Mapping[str, object]) -> str:
+    try:
+        return template.format_map(_Missing(facts))
+    except (ValueError, IndexError):
+        return template
+
+
+class _Missing(dict):
+    def __init__(self, facts: Mapping[str, object]) -> None:
+        super().__init__(facts)
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _evidence(ctx: Context, start: int, end: int) -> tuple[str, ...]:
+    first, _ = ctx.line_at(start)
+    _, last = ctx.line_at(max(start, end - 1))
+    lines = [ln.strip() for ln in ctx.text[first:last].split("\n") if ln.strip()]
+    return tuple(lines[:MAX_EVIDENCE])
+
+
+def _fallback(ctx: Context) -> Finding:
+    lines = [ln.strip() for ln in ctx.text.split("\n") if ln.strip()]
+    if ctx.exit_code == 0:
+        return Finding("none", "unknown", "info", "the command succeeded", {}, (), 0.0)
+    code = f"exited with status {ctx.exit_code}" if ctx.exit_code is not None else "failed"
+    what = f"{ctx.tool} {code}" if ctx.tool else f"the command {code}"
+    if not lines:
+        return Finding("none", "unknown", "low", f"{what} without any output", {}, (), 0.0)
+    return Finding("none", "unknown", "medium", f"{what}; no known error pattern in its output", {},
+                   tuple(lines[-3:]), 0.0)
+
+
+def _to_diagnosis(best: Finding, ctx: Context, cwd: str | None) -> Diagnosis:
+    facts: dict[str, object] = {}
+    for key, value in best.facts.items():
+        if value is None or value == "":
+            continue
+        if key in _INT_FACTS and isinstance(value, str) and value.isdigit():
+            value = int(value)
+        facts[key] = redact(value) if isinstance(value, str) else value
+    if ctx.tool and "tool" not in facts:
+        facts["tool"] = ctx.tool
+    if ctx.exit_code is not None:
+        facts.setdefault("exit_code", ctx.exit_code)
+    evidence = tuple(redact(line) for line in best.evidence)
+    fingerprint = sig.normalise("\n".join(evidence), roots=[cwd] if cwd else ())
+    return Diagnosis(
+        category=best.category,
+        severity=best.severity,
+        summary=redact(best.summary),
+        facts=facts,
+        evidence=evidence,
+        signature=sig.signature(best.rule, best.category, facts, fingerprint),
+        rule=best.rule,
+        fingerprint=fingerprint,
+    )

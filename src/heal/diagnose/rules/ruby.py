@@ -1,0 +1,9 @@
+"""ruby."""
+
+from __future__ import annotations
+
+from heal.diagnose.model import Rule
+
+ECOSYSTEM = "ruby"
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,163 @@
+"""Shells: command not found (bash, sh/dash, zsh, fish, env), cannot execute / permission denied,
+shell syntax errors, unbound variables."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from heal.diagnose.model import Context, Rule
+
+ECOSYSTEM = "shell"
+SHELLS = {"bash", "sh", "dash", "zsh", "ksh", "fish", "heal", "env"}
+
+# Tools people install (not typos of something else), so "X: command not found" means "install X".
+KNOWN_TOOLS = {
+    "rg", "fd", "jq", "yq", "fzf", "bat", "exa", "eza", "tree", "htop", "vim", "nvim", "emacs", "nano", "curl", "wget",
+    "git", "make", "cmake", "gcc", "g++", "clang", "node", "npm", "npx", "yarn", "pnpm", "bun", "deno", "python",
+    "python3", "pip", "pip3", "pipx", "uv", "poetry", "pdm", "pipenv", "ruby", "gem", "bundle", "go", "cargo",
+    "rustc", "rustup", "java", "javac", "mvn", "gradle", "kotlin", "docker", "podman", "kubectl", "helm", "terraform",
+    "aws", "gcloud", "az", "gh", "unzip", "zip", "tar", "xz", "zstd", "ssh", "rsync", "sqlite3", "psql", "mysql",
+    "redis-cli", "ffmpeg", "convert", "magick", "pandoc", "shellcheck", "shfmt", "hadolint", "tmux", "screen", "lsof",
+    "strace", "gdb", "valgrind", "perl", "php", "composer", "dotnet", "swift", "zig", "ninja", "meson", "bazel",
+    "protoc", "openssl", "gpg", "nc", "netcat", "socat", "telnet", "dig", "nslookup", "ping", "traceroute", "ip",
+    "ifconfig", "lua", "R", "Rscript", "julia", "ghc", "stack", "cabal", "elixir", "mix", "erl", "scala", "sbt",
+    "clojure", "lein", "tsc", "eslint", "prettier", "black", "ruff", "mypy", "flake8", "pytest", "tox", "nox",
+    "pre-commit", "direnv", "just", "task", "watchman", "entr", "parallel", "xclip", "pbcopy", "code", "sudo",
+    "gradlew", "ansible", "vagrant", "packer", "minikube", "kind", "k9s", "skaffold", "tilt", "helmfile", "kustomize",
+}
+
+_NOT_FOUND = re.compile(
+    r"^(?:(?P<shell>[\w./-]+?)(?::| line| \d)[^\n]*?: )?(?:line \d+: )?(?P<command>[^\s:'\"`]+): "
+    r"(?:command not found|not found)\s*$"
+    r"|^(?P<shell2>zsh|bash|ksh)(?::\d+)?: command not found: (?P<command2>\S+)\s*$"
+    r"|^fish: Unknown command:? '?(?P<command3>[^'\s]+)'?\s*$"
+    r"|^(?:/usr/bin/)?env: [‘'\"](?P<command4>[^’'\"]+)[’'\"]: No such file or directory\s*$",
+    re.M,
+)
+
+
+def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    command = next(c for c in m.group("command", "command2", "command3", "command4") if c)
+    if command in ("line", "1") or command.endswith((".py", ".sh", ".js")) and "/" in command:
+        return None
+    prefix = (m.group("shell") or m.group("shell2") or "").strip()
+    shell = os.path.basename(prefix).split(":")[0]
+    facts = dict(facts, command=os.path.basename(command) if "/" not in command else command)
+    if m.group("command3"):
+        facts["tool"] = "fish"
+    elif shell in SHELLS:
+        facts["tool"] = shell
+    elif ctx.tool in SHELLS:
+        facts["tool"] = ctx.tool
+    script = re.match(r"(?P<file>[\w./-]+\.(?:sh|bash|zsh)): line (?P<line>\d+)", m.group(0))
+    if script:
+        facts.update(file=script.group("file"), line=script.group("line"))
+    if shell == "sudo" or prefix.startswith("sudo"):
+        facts["summary"] = f"sudo cannot find {command}: sudo's secure PATH does not include it"
+        facts["category"] = "configuration"
+        return facts
+    if "/" in command:
+        facts["summary"] = f"{command}: the file does not exist"
+        facts["category"] = "configuration"
+        return facts
+    typo_of = _typo_of(command)
+    if typo_of:
+        facts["category"] = "syntax"
+        facts["suggestion"] = typo_of
+        facts["summary"] = f"command '{command}' not found; did you mean '{typo_of}'?"
+    return facts
+
+
+def _typo_of(command: str) -> str | None:
+    """A command the name is one slip away from (gti -> git), unless the name is itself a known tool."""
+    if command in KNOWN_TOOLS or len(command) < 2:
+        return None
+    candidates = KNOWN_TOOLS | _path_commands()
+    best = None
+    for cand in candidates:
+        if abs(len(cand) - len(command)) <= 1 and cand != command and _one_edit(command, cand):
+            if best is None or (cand in KNOWN_TOOLS and best not in KNOWN_TOOLS):
+                best = cand
+    return best
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance exactly 1 (one insertion, deletion, substitution or swap)."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return len(a) > 2
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 3:
+        return False
+    for i in range(len(b)):
+        if b[:i] + b[i + 1:] == a:
+            return True
+    return False
+
+
+_PATH_CACHE: set[str] | None = None
+
+
+def _path_commands() -> set[str]:
+    global _PATH_CACHE
+    if _PATH_CACHE is None:
+        names: set[str] = set()
+        for d in os.environ.get("PATH", "").split(os.pathsep):
+            try:
+                names.update(e for e in os.listdir(d or "."))
+            except OSError:
+                continue
+        _PATH_CACHE = names
+    return _PATH_CACHE
+
+
+def _shell_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    prefix = (m.groupdict().get("shell") or "").split(":")[0].strip()
+    if os.path.basename(prefix) in SHELLS:
+        facts.setdefault("tool", os.path.basename(prefix))
+    elif ctx.tool in SHELLS:
+        facts.setdefault("tool", ctx.tool)
+    path = facts.get("file")
+    if isinstance(path, str) and path.startswith("./"):
+        facts["file"] = path[2:]
+    return facts
+
+
+RULES = (
+    Rule("shell.command_not_found", "dependency", "high", _NOT_FOUND.pattern,
+         "command '{command}' not found: it is not installed or not on PATH",
+         ("not found", "unknown command", "no such file or directory"), priority=72, refine=_not_found),
+    Rule("shell.permission_denied", "permission", "high",
+         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Permission denied\s*$",
+         "{file}: permission denied", ("permission denied",), priority=62, refine=_shell_tool),
+    Rule("shell.is_a_directory", "permission", "medium",
+         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Is a directory\s*$",
+         "{file} is a directory, not a program", ("is a directory",), priority=60, refine=_shell_tool),
+    Rule("shell.cannot_execute", "dependency", "high",
+         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): "
+         r"(?:cannot execute: required file not found|(?P<interpreter>[^\s:]+): bad interpreter: No such file or "
+         r"directory)\s*$",
+         "{file} cannot run: its #! interpreter is missing", ("required file not found", "bad interpreter"),
+         priority=80, refine=_shell_tool),
+    Rule("shell.script_not_found", "dependency", "high",
+         r"^(?P<shell>sh|dash): \d+: (?P<file>\./[^\s:]+): not found\s*$",
+         "{file} or its #! interpreter was not found", (": not found",), priority=74, refine=_shell_tool),
+    Rule("shell.syntax_error", "syntax", "high",
+         r"^(?P<file>[^\s:]+): (?:line )?(?P<line>\d+): (?:syntax error(?: near unexpected token|: unexpected end of "
+         r"file| in conditional expression)?|Syntax error:|unexpected EOF while looking for matching).*$"
+         r"|^(?P<shell>zsh|bash|sh)(?::\d+)?: parse error near .*$",
+         "shell syntax error in {file} line {line}", ("syntax error", "unexpected eof", "parse error near"),
+         priority=78, refine=_shell_tool),
+    Rule("shell.unbound_variable", "configuration", "high",
+         r"^(?P<file>[^\s:]+): (?:line )?(?P<line>\d+): (?P<env_var>\w+): (?:unbound variable|parameter not set)\s*$",
+         "variable {env_var} is not set", ("unbound variable", "parameter not set"), priority=78,
+         refine=_shell_tool),
+    Rule("shell.no_such_file", "runtime", "medium",
+         r"^(?P<tool>mkdir|touch|cp|mv|cat|ls|rm|ln|cd|chmod|chown|tar|source|\.): (?:cannot (?:create directory|touch|"
+         r"stat|access|open|remove|move)\s)?[‘'\"]?(?P<path>[^’'\"]+?)[’'\"]?: No such file or directory\s*$",
+         "{tool}: {path}: no such file or directory", ("no such file or directory",), priority=55),
+)

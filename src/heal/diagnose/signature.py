@@ -1,0 +1,65 @@
+"""Stable signatures: the same failure in another checkout, on another day, in another temp dir gets
+the same signature; different failures get different ones.
+
+The evidence is normalised (paths, numbers that vary, addresses, ids, times masked; the names a fix
+needs kept), then hashed together with the rule and the facts that name what failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+# Facts that identify *what* failed: two failures differing in these are different failures.
+KEY_FACTS = ("module", "package", "command", "error_code", "exception", "header", "symbol", "env_var", "script",
+             "tool", "host", "signal", "url")
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, f), r)
+    for p, r, f in (
+        (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", re.I),
+        (r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b", "<TIME>", 0),
+        (r"\b\d{4}[-/]\d{2}[-/]\d{2}\b", "<DATE>", 0),
+        (r"\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b", "<TIME>", 0),
+        (r"\b0x[0-9a-f]+\b", "<HEX>", re.I),
+        (r"\b[0-9a-f]{32,64}\b", "<HASH>", re.I),
+        (r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,12}\b", "<SHA>", 0),  # git short shas
+        (r"\b\d+(\.\d+)?\s*(ms|s|sec|secs|seconds|minutes|min|m)\b", "<DURATION>", 0),
+        (r"\b\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib|bytes)\b", "<SIZE>", re.I),
+        (r"\b\d{1,3}(\.\d{1,3}){3}\b", "<IP>", 0),
+        (r"(?<![\w.])\d+(\.\d+)+(?![\w.])", "<VER>", 0),  # 1.2.3 versions, 3.11: keep the package, mask the release
+        (r"(?<![A-Za-z_])\d+(?![A-Za-z_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
+    )
+)
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")
+_TMP_PARTS = re.compile(r"^(tmp|temp|var|private|folders|pytest-of-\w+|pytest-\d+|T)$")
+
+
+def normalise(text: str, roots: Iterable[str] = ()) -> str:
+    """Mask what varies between runs of the same failure, keep what names it."""
+    for root in sorted({r.rstrip("/") for r in roots if r and len(r) > 1}, key=len, reverse=True):
+        text = text.replace(root, "<ROOT>")
+    home = os.path.expanduser("~")
+    if len(home) > 1:
+        text = text.replace(home, "~")
+    text = _PATH.sub(_path, text)
+    for pattern, repl in _RULES:
+        text = pattern.sub(repl, text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _path(m: re.Match[str]) -> str:
+    # Directories differ per machine and checkout; the file name is what identifies the failure.
+    path = m.group(0)
+    if path.startswith("<ROOT>") or "/" not in path.strip("/"):
+        return path
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return f"<PATH>/{name}"
+
+
+def signature(rule: str, category: str, facts: Mapping[str, object], fingerprint: str) -> str:
+    key = "\x00".join([rule, category, fingerprint] + [f"{k}={facts[k]}" for k in KEY_FACTS if k in facts])
+    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    return f"{category}/{rule or 'none'}/{digest}"

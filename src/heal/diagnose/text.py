@@ -1,0 +1,61 @@
+"""Turn captured bytes into text the rules can read: decoded, no ANSI, no carriage-return
+progress lines, CRLF as LF, bounded line length. `redact` masks secrets in whatever diagnosis keeps
+(evidence, facts, summary), since that is what gets printed and persisted."""
+
+from __future__ import annotations
+
+import re
+
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS and friends
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|(?<![\w\]])\[(?:\d{1,3}(?:;\d{1,3})*)?[mK](?![\w\[])"  # escapes whose ESC was lost in a log copy
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+MAX_LINE = 4000  # longer lines keep their head and tail: enough for any error message
+
+_SECRETS = (
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), r"\1***@"),  # user:password@ in URLs
+    (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), "***"),
+    (re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"), "***"),
+    (re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), "***"),
+    (re.compile(r"\b(sk|pk|rk)_(live|test)_[A-Za-z0-9]{16,}"), "***"),
+    (re.compile(r"\bnpm_[A-Za-z0-9]{30,}"), "***"),
+    (re.compile(r"\bpypi-[A-Za-z0-9_-]{40,}"), "***"),
+    (re.compile(r"(?i)(\bauthorization:\s*(?:bearer|basic|token)\s+)\S+"), r"\1***"),
+    (re.compile(r"(?i)\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\s*[=:]\s*)"
+                r"(?![\s'\"]*(?:\*|<|\$\{|\$\(|%\(|\{\{))['\"]?[^\s'\",;]{4,}"), r"\1***"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S), "***"),
+)
+
+
+def clean(data: bytes | str) -> str:
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if "\x1b" in text or "[" in text:
+        text = _ANSI.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            # a progress bar redraws its line with \r: what stayed on screen is the last segment
+            text = "\n".join(line.rsplit("\r", 1)[-1] if "\r" in line else line for line in text.split("\n"))
+    text = _CONTROL.sub("", text)
+    if len(text) > MAX_LINE:
+        lines = text.split("\n")
+        if max(map(len, lines)) > MAX_LINE:
+            text = "\n".join(_shorten(line) for line in lines)
+    return text
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _shorten(line: str) -> str:
+    if len(line) <= MAX_LINE:
+        return line
+    half = MAX_LINE // 2
+    return f"{line[:half]} [... {len(line) - MAX_LINE} characters ...] {line[-half:]}"
