@@ -218,7 +218,7 @@ def _tsc(ctx: Context) -> Finding | None:
                    priority=82)
 
 
-_TS = re.compile(r"^(?P<file>[^\s(:][^\s(]*?)(?:\((?P<line>\d+),(?P<column>\d+)\)|:(?P<line2>\d+):(?P<col2>\d+) -) "
+_TS = re.compile(r"^(?P<file>[^\s(:][^\s(:]*?)(?:\((?P<line>\d+),(?P<column>\d+)\):|:(?P<line2>\d+):(?P<col2>\d+) -) "
                  r"error (?P<code>TS\d+): (?P<msg>.*)$", re.M)
 
 
@@ -271,9 +271,14 @@ def _mocha(ctx: Context) -> Finding | None:
     tests = []
     first = None
     for m in _MOCHA_TEST.finditer(ctx.text, failing.end()):
-        parts = [m.group("first").strip().rstrip(":")] + [p.strip().rstrip(":") for p in m.group("rest").split("\n")
-                                                         if p.strip()]
-        tests.append(" ".join(parts))
+        # the title runs over indented lines until the one ending in ':'; the error message follows
+        parts = [m.group("first").strip()]
+        if not parts[0].endswith(":"):
+            for part in m.group("rest").split("\n"):
+                parts.append(part.strip())
+                if part.rstrip().endswith(":"):
+                    break
+        tests.append(" ".join(p.rstrip(":") for p in parts if p))
         first = first or m
     if not tests:
         return None

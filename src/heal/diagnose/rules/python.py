@@ -90,7 +90,7 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     if name == "KeyboardInterrupt":
         return "unknown", "info", "interrupted (Ctrl-C)", {}
     if "Error while fetching server API version" in msg or "Is the docker daemon running" in msg:
-        return "configuration", "high", "cannot reach the Docker daemon: is it running?", {"tool": "docker"}
+        return "configuration", "high", "cannot reach the Docker daemon: is it running?", {}
     facts: dict = {}
     m = re.match(r"module '([\w.]+)' has no attribute", msg)
     if m:
