@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-_SMALL = 4096  # pieces below this are coalesced, so a byte-at-a-time stream doesn't become a million objects
+# Pieces below this are coalesced, so a byte-at-a-time stream doesn't become a million objects; a pty
+# delivers up to 4095 bytes a read, which is kept as is.
+_SMALL = 1024
 _BLOCK = 64 * 1024
 
 

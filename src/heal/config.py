@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-
 from heal import paths
 
 
-@dataclass(frozen=True)
 class Key:
-    name: str  # dotted for sub-tables: "capture.head_bytes" is `[tool.heal.capture] head_bytes`
-    type: type
-    default: object
-    help: str
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
+    """One setting. (Plain slotted classes here, not dataclasses: config loads on the fast path.)"""
+
+    __slots__ = ("name", "type", "default", "help", "choices", "minimum")
+
+    def __init__(self, name: str, type: type, default: object, help: str, choices: tuple[str, ...] = (),
+                 minimum: float | None = None) -> None:
+        self.name = name  # dotted for sub-tables: "capture.head_bytes" is `[tool.heal.capture] head_bytes`
+        self.type = type
+        self.default = default
+        self.help = help
+        self.choices = choices
+        self.minimum = minimum
 
 
 KEYS: tuple[Key, ...] = (
@@ -47,11 +50,16 @@ class ConfigError(Exception):
     """A configuration file is unreadable or holds a bad value; str() is the one-line message."""
 
 
-@dataclass(frozen=True)
 class Config:
-    values: Mapping[str, object]
-    sources: Mapping[str, str] = field(default_factory=dict)
-    files: tuple[str, ...] = ()
+    """The effective settings, and where each came from."""
+
+    __slots__ = ("values", "sources", "files")
+
+    def __init__(self, values: Mapping[str, object], sources: Mapping[str, str] | None = None,
+                 files: tuple[str, ...] = ()) -> None:
+        self.values = values
+        self.sources = sources or {}
+        self.files = files
 
     def __getitem__(self, name: str) -> object:
         return self.values[name]

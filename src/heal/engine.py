@@ -9,35 +9,42 @@ from __future__ import annotations
 import sys
 
 from heal import config, terminal
-from heal.run import RunResult, RunSpec, run
+from heal.runner import Runner
 from heal.runopts import RunOptions
 
 
 def heal_command(argv: list[str], opts: RunOptions) -> int:
     """Run argv; return the exit status heal must exit with (the command's own)."""
     cfg = _load_config()
-    result = run(build_spec(argv, opts, cfg))
+    settings = run_settings(opts, cfg)
+    outcome = Runner(tuple(argv), **settings).execute()
+    if outcome.exit_code == 0 and not opts.report:
+        return 0  # the fast path ends here: nothing more is imported
     try:
+        import os
+
+        from heal.run import result_of
+
+        result = result_of(outcome, tuple(argv), os.getcwd(), bool(settings["pty"]))
         _after_run(result, opts)
     except Exception as exc:  # heal's own failure never changes the command's status
         _say(f"internal error after the command ran: {type(exc).__name__}: {exc}")
-    return result.exit_code
+    return outcome.exit_code
 
 
-def build_spec(argv: list[str], opts: RunOptions, cfg: config.Config) -> RunSpec:
+def run_settings(opts: RunOptions, cfg: config.Config) -> dict:
+    """The Runner keyword arguments (RunSpec's fields) for a user command: flags over config."""
     mode = opts.pty or str(cfg["pty"])
-    use_pty = mode == "always" or (mode == "auto" and terminal.is_interactive())
     timeout = opts.timeout if opts.timeout is not None else cfg["timeout"]
     idle = opts.idle_timeout if opts.idle_timeout is not None else cfg["idle_timeout"]
-    return RunSpec(
-        argv=tuple(argv),
-        pty=use_pty,
-        timeout=float(timeout) or None,  # type: ignore[arg-type]
-        idle_timeout=float(idle) or None,  # type: ignore[arg-type]
-        kill_grace=float(cfg["kill_grace"]),  # type: ignore[arg-type]
-        head_bytes=int(cfg["capture.head_bytes"]),  # type: ignore[call-overload]
-        tail_bytes=int(cfg["capture.tail_bytes"]),  # type: ignore[call-overload]
-    )
+    return {
+        "pty": mode == "always" or (mode == "auto" and terminal.is_interactive()),
+        "timeout": float(timeout) or None,  # type: ignore[arg-type]
+        "idle_timeout": float(idle) or None,  # type: ignore[arg-type]
+        "kill_grace": float(cfg["kill_grace"]),  # type: ignore[arg-type]
+        "head_bytes": int(cfg["capture.head_bytes"]),  # type: ignore[call-overload]
+        "tail_bytes": int(cfg["capture.tail_bytes"]),  # type: ignore[call-overload]
+    }
 
 
 def _load_config() -> config.Config:
@@ -49,7 +56,7 @@ def _load_config() -> config.Config:
         return config.defaults()
 
 
-def _after_run(result: RunResult, opts: RunOptions) -> None:
+def _after_run(result, opts: RunOptions) -> None:  # result: heal.run.RunResult
     if result.timed_out:
         _say(f"timed out after {result.duration:.0f}s; command killed (exit 124)")
     elif result.hung:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 
 def state_dir() -> str:
@@ -16,7 +17,17 @@ def state_dir() -> str:
 
 
 def user_config_file() -> str:
-    """The user-level config file (~/.config/heal/config.toml on Linux)."""
+    """The user-level config file: config.toml in platformdirs.user_config_dir("heal")."""
+    return os.path.join(user_config_dir(), "config.toml")
+
+
+def user_config_dir() -> str:
+    if sys.platform.startswith("linux"):
+        # The XDG rule platformdirs applies on Linux, inlined: `heal -- CMD` reads the user config on every
+        # run, and importing platformdirs would be a tenth of its start-up. tests/test_paths.py checks
+        # that both agree.
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        return os.path.join(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.config"), "heal")
     import platformdirs
 
-    return os.path.join(platformdirs.user_config_dir("heal", appauthor=False), "config.toml")
+    return platformdirs.user_config_dir("heal", appauthor=False)

@@ -1,41 +1,31 @@
-"""Run a command exactly as the shell would, streaming its output live and keeping a bounded copy.
-
-Two modes:
-- pipes: stdout and stderr each go through a pipe to heal's own stdout and stderr, byte-exact and
-  unbuffered; stdin is inherited. Without a terminal the child gets its own process group and heal
-  forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it. When heal runs in a terminal's foreground (say
-  `heal --no-pty -- git log | less`), the child stays in heal's process group instead, as it would in
-  the shell's job: Ctrl-C, Ctrl-Z and hang-ups reach it straight from the terminal (so heal forwards
-  only SIGTERM), terminal reads work, and the other commands of the pipeline keep the foreground.
-- pty: the child runs on a pseudo-terminal in its own session, heal's terminal is put in raw mode and
-  bytes are relayed both ways, so colours, progress bars, prompts and line editing behave as without
-  heal. The window size follows SIGWINCH; the terminal mode is restored on every way out.
-
-This module is also the one subprocess helper: heal's internal commands run through `run()` with
-`passthrough=False` (stdin from /dev/null, output captured, nothing shown).
-"""
+"""RunSpec and RunResult, the frozen values around a command run, and `run()`: the pipeline's (and
+heal's internal commands') way to run something. The work itself is done by heal.runner."""
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import select
-import signal
-import termios
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 
-from heal import terminal
-from heal.capture import Capture
-from heal.spawn import SpawnError, spawn
+from heal.runner import TIMEOUT_EXIT, Outcome, Runner
 
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-TIMEOUT_EXIT = 124  # what coreutils `timeout` exits with
-# A pipe holds 64 KiB by default, so reads rarely return more; below glibc's mmap threshold, each
-# read's buffer comes from the warm heap (1 MiB reads and pipes measured 40% slower here).
-_CHUNK = 64 * 1024
+__all__ = ["TIMEOUT_EXIT", "RunResult", "RunSpec", "result_of", "run"]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How to run a command."""
+
+    argv: tuple[str, ...]
+    pty: bool = False
+    timeout: float | None = None
+    idle_timeout: float | None = None
+    kill_grace: float = 5.0
+    head_bytes: int = 64 * 1024
+    tail_bytes: int = 1024 * 1024
+    passthrough: bool = True  # False: heal's own command, stdin from /dev/null, nothing shown
+    cwd: str | None = None
+    env: Mapping[str, str] | None = None
+    keep_stdout: bool = False  # also keep the whole stdout (for heal's own commands, whose output it parses)
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,7 @@ class RunResult:
     dropped: int = 0
     duration: float = 0.0
     pty: bool = False
-    exec_error: str | None = None
+    exec_error: str | None = None  # heal's shell-like message when the program could not be started
     stdout: bytes | None = field(default=None, repr=False)
 
     @property
@@ -72,482 +62,19 @@ class RunResult:
         return self.output.decode("utf-8", errors="replace")
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    """How to run a command."""
-
-    argv: tuple[str, ...]
-    pty: bool = False
-    timeout: float | None = None
-    idle_timeout: float | None = None
-    kill_grace: float = 5.0
-    head_bytes: int = 64 * 1024
-    tail_bytes: int = 1024 * 1024
-    passthrough: bool = True
-    cwd: str | None = None
-    env: Mapping[str, str] | None = None
-    keep_stdout: bool = False
+def result_of(outcome: Outcome, argv: tuple[str, ...], cwd: str, pty: bool) -> RunResult:
+    cap = outcome.capture
+    return RunResult(argv=tuple(argv), cwd=cwd, exit_code=outcome.exit_code, signal=outcome.signal,
+                     timed_out=outcome.timed_out, hung=outcome.hung, head=cap.head, tail=cap.tail,
+                     dropped=cap.dropped, duration=outcome.duration, pty=pty, exec_error=outcome.exec_error,
+                     stdout=outcome.stdout)
 
 
 def run(spec: RunSpec) -> RunResult:
     """Run spec.argv to completion and return its RunResult. Never raises for the child's failures."""
-    runner = _Runner(spec)
-    return runner.run()
+    import os
 
-
-class _Runner:
-    def __init__(self, spec: RunSpec) -> None:
-        self.spec = spec
-        self.capture = Capture(spec.head_bytes, spec.tail_bytes)
-        self.stdout_buf: bytearray | None = bytearray() if spec.keep_stdout else None
-        self.pid = 0
-        self.pgid = 0
-        self.status: int | None = None
-        self.master = -1
-        self.saved_attrs: list | None = None
-        self.susp_char = b""  # the user's Ctrl-Z, when heal relays a terminal
-        self.shared_group = False  # pipe mode in a terminal's foreground: the child is in heal's job
-        self.timed_out = False
-        self.hung = False
-        self.kill_at: float | None = None
-        self.wake_r = self.wake_w = -1
-        self.old_handlers: dict[int, object] = {}
-        self.old_wakeup = -1
-
-    # --- set-up and tear-down -------------------------------------------------------------------
-
-    def run(self) -> RunResult:
-        spec = self.spec
-        start = time.monotonic()
-        cwd = spec.cwd or os.getcwd()
-        try:
-            self._install_signals()
-            try:
-                channels = self._start()
-            except SpawnError as exc:
-                msg = exc.message.encode() + b"\n"
-                if spec.passthrough:
-                    _write_all(2, msg)
-                self.capture.feed(msg)
-                return RunResult(
-                    argv=tuple(spec.argv),
-                    cwd=cwd,
-                    exit_code=exc.exit_code,
-                    head=self.capture.head,
-                    tail=self.capture.tail,
-                    duration=time.monotonic() - start,
-                    pty=spec.pty,
-                    exec_error=exc.message,
-                    stdout=b"" if spec.keep_stdout else None,
-                )
-            try:
-                self._loop(channels, start)
-            except Exception as exc:
-                # heal's own failure: stop relaying (our ends close below, so the child can't block on
-                # a full pipe), but still wait for the child and return its real status.
-                _write_all(2, f"heal: internal error while relaying output: {type(exc).__name__}: {exc}\n".encode())
-            finally:
-                for ch in channels:
-                    ch.close()
-                if self.status is None:
-                    self._reap_blocking()
-        finally:
-            self._restore_terminal()
-            self._restore_signals()
-        status = self.status if self.status is not None else 0
-        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-        if self.timed_out or self.hung:
-            code = TIMEOUT_EXIT
-        elif sig is not None:
-            code = 128 + sig
-        else:
-            code = os.waitstatus_to_exitcode(status)
-        return RunResult(
-            argv=tuple(spec.argv),
-            cwd=cwd,
-            exit_code=code,
-            signal=sig,
-            timed_out=self.timed_out,
-            hung=self.hung,
-            head=self.capture.head,
-            tail=self.capture.tail,
-            dropped=self.capture.dropped,
-            duration=time.monotonic() - start,
-            pty=spec.pty,
-            stdout=bytes(self.stdout_buf) if self.stdout_buf is not None else None,
-        )
-
-    def _install_signals(self) -> None:
-        self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
-        os.set_blocking(self.wake_w, False)
-        try:
-            self.old_wakeup = signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
-        except ValueError:  # not the main thread: no signal handling, plain polling below
-            self.old_wakeup = None  # type: ignore[assignment]
-            return
-        wanted = [signal.SIGCHLD, signal.SIGWINCH]
-        if self.spec.passthrough:
-            wanted += FORWARDED_SIGNALS
-        for sig in wanted:
-            old = signal.getsignal(sig)
-            if old == signal.SIG_IGN and sig in FORWARDED_SIGNALS:
-                continue  # ignored when heal started (nohup, `cmd &` in a script): the child keeps ignoring it
-            self.old_handlers[sig] = old
-            signal.signal(sig, self._on_signal)
-
-    def _restore_signals(self) -> None:
-        for sig, old in self.old_handlers.items():
-            with contextlib.suppress(Exception):
-                signal.signal(sig, old)  # type: ignore[arg-type]
-        if self.old_wakeup is not None:
-            with contextlib.suppress(Exception):
-                signal.set_wakeup_fd(self.old_wakeup)
-        for fd in (self.wake_r, self.wake_w):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-
-    def _on_signal(self, sig: int, frame: object) -> None:
-        if sig in FORWARDED_SIGNALS:
-            if self.shared_group and sig != signal.SIGTERM:
-                return  # the terminal sent it to the whole job, the child included
-            self._signal_child(sig)
-        elif sig == signal.SIGWINCH and self.master >= 0:
-            terminal.copy_winsize(1, self.master)
-        # SIGCHLD: the wakeup fd already woke the loop, which reaps.
-
-    def _signal_child(self, sig: int) -> None:
-        if self.status is not None or not self.pid:
-            return
-        if self.shared_group:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, sig)
-            return
-        targets = {self.pgid}
-        if self.master >= 0:
-            fg = terminal.foreground_of(self.master)
-            if fg and fg > 0:
-                targets.add(fg)  # a shell inside the pty may have put a job in the foreground
-        for pg in targets:
-            with contextlib.suppress(OSError):
-                os.killpg(pg, sig)
-
-    def _start(self) -> list[_Channel]:
-        spec = self.spec
-        if spec.pty:
-            return self._start_pty()
-        out_r, out_w = _pipe()
-        err_r, err_w = _pipe()
-        devnull = -1
-        try:
-            stdin = None
-            if not spec.passthrough:
-                devnull = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-                stdin = devnull
-            else:
-                self.shared_group = any(terminal.owns_foreground(fd) for fd in (0, 1, 2))
-            self.pid = spawn(
-                spec.argv,
-                env=spec.env,
-                cwd=spec.cwd,
-                stdin=stdin,
-                stdout=out_w,
-                stderr=err_w,
-                new_group=not self.shared_group,
-            )
-        except BaseException:
-            for fd in (out_r, err_r):
-                os.close(fd)
-            raise
-        finally:
-            for fd in (out_w, err_w, devnull):
-                if fd >= 0:
-                    os.close(fd)
-        self.pgid = os.getpgrp() if self.shared_group else self.pid
-        dst_out, dst_err = (1, 2) if spec.passthrough else (None, None)
-        return [
-            _Channel(out_r, dst_out, close_on_dead_dst=True, extra=self.stdout_buf),
-            _Channel(err_r, dst_err, close_on_dead_dst=True),
-        ]
-
-    def _start_pty(self) -> list[_Channel]:
-        master, slave = os.openpty()
-        try:
-            self.saved_attrs = terminal.get_attrs(0)
-            terminal.set_attrs(slave, self.saved_attrs)
-            terminal.copy_winsize(1, slave)
-            self.pid = spawn(self.spec.argv, env=self.spec.env, cwd=self.spec.cwd, ctty=os.ttyname(slave))
-        except BaseException:
-            os.close(master)
-            self.saved_attrs = None
-            raise
-        finally:
-            os.close(slave)
-        self.pgid = self.pid
-        self.master = master
-        if self.saved_attrs is not None:
-            terminal.set_raw(0)
-        # stdin that is not a terminal (--pty in a pipe) ends with an EOF the child can see.
-        eof = b"" if self.saved_attrs is not None else terminal.eof_char(master)
-        if self.saved_attrs is not None:
-            self.susp_char = terminal.control_char(self.saved_attrs, termios.VSUSP)
-        return [
-            _Channel(master, 1, close_on_dead_dst=False, extra=self.stdout_buf),
-            _Channel(0, master, close_on_dead_dst=False, capture=False, owns_src=False, eof_bytes=eof,
-                     filter=self._filter_input),
-        ]
-
-    def _restore_terminal(self) -> None:
-        if self.saved_attrs is not None:
-            terminal.set_attrs(0, self.saved_attrs)
-        if self.master >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self.master)
-            self.master = -1
-
-    # --- the loop -------------------------------------------------------------------------------
-
-    def _loop(self, channels: list[_Channel], start: float) -> None:
-        spec = self.spec
-        poller = select.poll()
-        by_fd: dict[int, _Channel] = {}
-        for ch in channels:
-            by_fd[ch.src] = ch
-            poller.register(ch.src, select.POLLIN)
-        poller.register(self.wake_r, select.POLLIN)
-        deadline = start + spec.timeout if spec.timeout else None
-        last_output = start
-        while True:
-            now = time.monotonic()
-            self._check_timers(now, deadline, last_output)
-            if self.status is not None:
-                break
-            wait = self._next_wait(now, deadline, last_output)
-            try:
-                events = poller.poll(wait)
-            except InterruptedError:  # pragma: no cover - PEP 475 retries, kept for safety
-                continue
-            woken = self.old_wakeup is None or not events  # no signal support, or a timer fired
-            for fd, ev in events:
-                if fd == self.wake_r:
-                    _drain(self.wake_r)
-                    woken = True
-                    continue
-                ch = by_fd.get(fd)
-                if ch is None:
-                    continue
-                got = ch.pump(self.capture)
-                if got is None:  # EOF or dead
-                    with contextlib.suppress(KeyError, ValueError):
-                        poller.unregister(fd)
-                    by_fd.pop(fd, None)
-                    ch.close()
-                elif got and ch.capture:
-                    last_output = time.monotonic()
-            if woken:
-                self._reap()
-        # The child has exited: take what it left in the pipes, but don't wait for grandchildren that
-        # still hold them open (a daemon it started, `cmd &`): a shell would not wait for those either.
-        for ch in list(by_fd.values()):
-            if ch.capture:  # never the pty's input side: what the user types next is not ours
-                ch.drain(self.capture)
-
-    def _next_wait(self, now: float, deadline: float | None, last_output: float) -> int | None:
-        times = []
-        if deadline is not None and not self.timed_out:
-            times.append(deadline)
-        if self.spec.idle_timeout and not self.hung and not self.timed_out:
-            times.append(last_output + self.spec.idle_timeout)
-        if self.kill_at is not None and self.kill_at != float("inf"):
-            times.append(self.kill_at)
-        if self.old_wakeup is None:
-            times.append(now + 0.05)
-        if not times:
-            return None
-        return max(0, int((min(times) - now) * 1000) + 1)
-
-    def _check_timers(self, now: float, deadline: float | None, last_output: float) -> None:
-        if self.status is not None or self.kill_at is not None and now < self.kill_at:
-            return
-        if self.kill_at is not None:
-            self._signal_child(signal.SIGKILL)
-            self.kill_at = float("inf")  # sent once; wait for the exit
-            return
-        if deadline is not None and now >= deadline:
-            self.timed_out = True
-        elif self.spec.idle_timeout and now >= last_output + self.spec.idle_timeout:
-            self.hung = True
-        else:
-            return
-        self._signal_child(signal.SIGTERM)
-        self.kill_at = now + max(0.0, self.spec.kill_grace)
-
-    def _reap(self) -> None:
-        if self.status is not None:
-            return
-        try:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            self.status = 0
-            return
-        if pid:
-            self.status = status
-
-    def _reap_blocking(self) -> None:
-        while self.status is None:
-            try:
-                _, status = os.waitpid(self.pid, 0)
-            except ChildProcessError:
-                self.status = 0
-                return
-            except InterruptedError:  # pragma: no cover
-                continue
-            self.status = status
-
-    def _filter_input(self, data: bytes) -> bytes:
-        """Ctrl-Z typed at the user's terminal: suspend the command and heal together, as a shell's
-        job control would. (The pty's own ^Z can't: the command's session has no job control, so the
-        kernel discards the stop signal, which is what script(1) users get.)"""
-        susp = self.susp_char
-        if not susp or susp not in data:
-            return data
-        attrs = terminal.get_attrs(self.master)
-        if attrs is None or not attrs[3] & termios.ISIG:
-            return data  # a full-screen program reads keys raw: ^Z is its own business
-        before, _, after = data.partition(susp)
-        if before:
-            _write_all(self.master, before)
-        target = terminal.foreground_of(self.master) or self.pgid
-        with contextlib.suppress(OSError):
-            os.killpg(target, signal.SIGSTOP)
-        terminal.set_attrs(0, self.saved_attrs)
-        with contextlib.suppress(OSError):
-            os.killpg(os.getpgrp(), signal.SIGTSTP)
-        # Resumed by `fg` (or never stopped, when heal's own group has no job control).
-        terminal.set_raw(0)
-        terminal.copy_winsize(1, self.master)
-        with contextlib.suppress(OSError):
-            os.killpg(target, signal.SIGCONT)
-        return self._filter_input(after)
-
-
-class _Channel:
-    """One byte stream from a source fd to a destination fd, feeding the capture on the way."""
-
-    __slots__ = ("src", "dst", "close_on_dead_dst", "capture", "extra", "owns_src", "eof_bytes", "filter", "closed")
-
-    def __init__(
-        self,
-        src: int,
-        dst: int | None,
-        *,
-        close_on_dead_dst: bool,
-        capture: bool = True,
-        extra: bytearray | None = None,
-        owns_src: bool = True,
-        eof_bytes: bytes = b"",
-        filter: Callable[[bytes], bytes] | None = None,
-    ) -> None:
-        self.src = src
-        self.dst = dst
-        self.close_on_dead_dst = close_on_dead_dst
-        self.capture = capture
-        self.extra = extra
-        self.owns_src = owns_src
-        self.eof_bytes = eof_bytes  # written to dst when src ends (the pty's EOF character)
-        self.filter = filter
-        self.closed = False
-
-    def pump(self, cap: Capture) -> int | None:
-        """Move one chunk. Returns bytes moved, or None when this channel is finished."""
-        try:
-            data = os.read(self.src, _CHUNK)
-        except BlockingIOError:
-            return 0
-        except OSError:  # EIO: pty master once the last slave fd closed; EBADF: stdin was closed
-            data = b""
-        n = len(data)
-        if not n:
-            if self.eof_bytes and self.dst is not None:
-                _write_all(self.dst, self.eof_bytes)
-            return None
-        if self.filter is not None:
-            data = self.filter(data)
-        if self.capture:
-            cap.feed(data)
-            if self.extra is not None:
-                self.extra += data
-        if self.dst is not None and not _write_all(self.dst, data):
-            return None if self._dead() else n
-        return n
-
-    def _dead(self) -> bool:
-        """The destination is gone. True when this channel should end here."""
-        self.dst = None
-        # Pipes: close our end so the child gets SIGPIPE on its next write, as it would without heal.
-        # A pty keeps being read so the child never blocks on a full terminal.
-        return self.close_on_dead_dst
-
-    def drain(self, cap: Capture) -> None:
-        if self.closed:
-            return
-        with contextlib.suppress(OSError):
-            os.set_blocking(self.src, False)
-        while True:
-            try:
-                got = self.pump(cap)
-            except OSError:
-                break
-            if not got:
-                break
-        self.close()
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            if self.owns_src:
-                with contextlib.suppress(OSError):
-                    os.close(self.src)
-
-
-def _pipe() -> tuple[int, int]:
-    r, w = os.pipe()
-    return _above_std(r), _above_std(w)
-
-
-def _above_std(fd: int) -> int:
-    # If heal was started with fd 0-2 closed, a pipe can land there and be clobbered by the child's dup2.
-    if fd > 2:
-        return fd
-    import fcntl
-
-    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
-    os.close(fd)
-    return new
-
-
-def _write_all(fd: int, data: bytes | memoryview) -> bool:
-    """Write everything; False when the destination is gone (EPIPE, EIO, closed)."""
-    view = memoryview(data)
-    while view:
-        try:
-            n = os.write(fd, view)
-        except BlockingIOError:
-            # Our stdout was left non-blocking by whoever started us: wait until it drains.
-            select.select([], [fd], [])
-            continue
-        except (BrokenPipeError, ConnectionResetError):
-            return False
-        except OSError as exc:
-            if exc.errno in (errno.EIO, errno.EBADF, errno.ENXIO, errno.EINVAL):
-                return False
-            raise
-        view = view[n:]
-    return True
-
-
-def _drain(fd: int) -> None:
-    with contextlib.suppress(OSError):
-        while os.read(fd, 512):
-            pass
+    fields = asdict(spec)
+    fields.pop("argv")
+    outcome = Runner(spec.argv, **fields).execute()
+    return result_of(outcome, spec.argv, spec.cwd or os.getcwd(), spec.pty)

@@ -5,32 +5,40 @@ OPTIONS is the single table: the parser reads it, and `heal --help` prints it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 
 class UsageError(Exception):
     """Bad command line; str() is the one-line message. heal exits 2."""
 
 
-@dataclass(frozen=True)
 class RunOptions:
-    yes: bool = False
-    dry_run: bool = False
-    max_attempts: int | None = None
-    timeout: float | None = None
-    idle_timeout: float | None = None
-    pty: str | None = None  # "always" | "never" | None (config decides)
-    report: str | None = None
+    """The parsed run options. A plain slotted class, not a dataclass: importing dataclasses costs more
+    than the rest of the `heal -- CMD` fast path."""
+
+    __slots__ = ("yes", "dry_run", "max_attempts", "timeout", "idle_timeout", "pty", "report")
+
+    def __init__(self, yes: bool = False, dry_run: bool = False, max_attempts: int | None = None,
+                 timeout: float | None = None, idle_timeout: float | None = None, pty: str | None = None,
+                 report: str | None = None) -> None:
+        self.yes = yes
+        self.dry_run = dry_run
+        self.max_attempts = max_attempts
+        self.timeout = timeout
+        self.idle_timeout = idle_timeout
+        self.pty = pty  # "always" | "never" | None (config decides)
+        self.report = report
 
 
-@dataclass(frozen=True)
 class Opt:
-    flags: tuple[str, ...]
-    dest: str
-    kind: str  # "flag", "const", "int", "seconds", "path"
-    help: str
-    const: object = None
-    metavar: str = ""
+    __slots__ = ("flags", "dest", "kind", "help", "const", "metavar")
+
+    def __init__(self, flags: tuple[str, ...], dest: str, kind: str, help: str, const: object = None,
+                 metavar: str = "") -> None:
+        self.flags = flags
+        self.dest = dest
+        self.kind = kind  # "flag", "const", "int", "seconds", "path"
+        self.help = help
+        self.const = const
+        self.metavar = metavar
 
 
 OPTIONS: tuple[Opt, ...] = (
@@ -62,7 +70,7 @@ def parse(args: list[str]) -> RunOptions:
         if opt.kind in ("flag", "const"):
             if eq:
                 raise UsageError(f"option '{name}' takes no value")
-            opts = replace(opts, **{opt.dest: True if opt.kind == "flag" else opt.const})
+            setattr(opts, opt.dest, True if opt.kind == "flag" else opt.const)
             i += 1
             continue
         if eq:
@@ -73,7 +81,7 @@ def parse(args: list[str]) -> RunOptions:
             i += 2
         else:
             raise UsageError(f"option '{name}' needs a value ({opt.metavar})")
-        opts = replace(opts, **{opt.dest: _convert(name, opt, value)})
+        setattr(opts, opt.dest, _convert(name, opt, value))
     return opts
 
 

@@ -18,6 +18,8 @@ from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES
 from heal.diagnose.text import clean, redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
+# A later match beats an earlier one of the same priority, but never one two priority points higher.
+POSITION_WEIGHT = 1.9
 MAX_EVIDENCE = 6
 
 
@@ -101,7 +103,7 @@ def _match(rule: Rule, ctx: Context) -> Finding | None:
             summary=summary,
             facts=facts,
             evidence=_evidence(ctx, m.start(), m.end()),
-            score=priority + 10 * position,
+            score=priority + POSITION_WEIGHT * position,
         )
     return None
 

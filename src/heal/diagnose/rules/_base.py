@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from heal.diagnose.model import Context, Finding
 
+POSITION_WEIGHT = 1.9  # as in heal.diagnose.core
+
 _LIBRARY_PATH = re.compile(r"(site-packages|dist-packages|/lib/python\d|/lib64/python\d|<frozen |^<|node_modules/|"
                            r"/usr/lib/|/usr/local/lib/|internal/)")
 
@@ -20,7 +22,7 @@ def finding(ctx: Context, rule: str, category: str, severity: str, summary: str,
         _, last = ctx.line_at(max(start, (end if end is not None else start + 1) - 1))
         evidence = tuple(ln.strip() for ln in ctx.text[first:last].split("\n") if ln.strip())[:6]
     position = start / max(1, len(ctx.text))
-    return Finding(rule, category, severity, summary, dict(facts), evidence, priority + 10 * position)
+    return Finding(rule, category, severity, summary, dict(facts), evidence, priority + POSITION_WEIGHT * position)
 
 
 def is_library_path(path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "git"
 _G = {"tool": "git"}
@@ -27,6 +28,9 @@ def _unable_to_access(ctx: Context, m: re.Match[str], facts: dict) -> dict:
         facts.update(category="permission", summary=f"git was refused access to {facts['url']} ({status.group(1)})")
     elif status and status.group(1) == "404":
         facts.update(category="configuration", summary=f"no repository at {facts['url']}")
+    else:
+        for key, value in network_facts(reason).items():
+            facts.setdefault(key, value)
     return facts
 
 
@@ -37,7 +41,7 @@ RULES = (
          facts=_G),
     Rule("git.push_rejected", "deployment", "medium",
          r"^\s*! \[(?:remote )?rejected\]\s+(?P<branch>\S+) -> \S+ \((?P<reason>[^)]+)\)",
-         "push of {branch} rejected ({reason})", ("[rejected]", "[remote rejected]"), priority=86, facts=_G,
+         "push of {branch} rejected ({reason})", ("[rejected]", "[remote rejected]"), priority=88, facts=_G,
          refine=_push_rejected),
     Rule("git.updates_rejected", "deployment", "medium",
          r"^(?:hint: )?Updates were rejected because the (?:tip of your current branch is behind|remote contains work)",

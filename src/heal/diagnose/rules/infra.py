@@ -182,7 +182,7 @@ RULES = (
          refine=_terraform),
     Rule("terraform.not_installed_module", "dependency", "high",
          r"This module is not yet installed\. Run \"terraform init\"",
-         "terraform modules are not installed: run terraform init", ("module is not yet installed",), priority=84,
+         "terraform modules are not installed: run terraform init", ("module is not yet installed",), priority=80,
          facts=_T),
     Rule("terraform.init_required", "configuration", "high", r"Error: (?:Backend )?[Ii]nitialization required",
          "terraform needs `terraform init` first", ("initialization required",), priority=83, facts=_T),
