@@ -70,3 +70,14 @@ class Capture:
     @property
     def dropped(self) -> int:
         return self.total - len(self._head) - min(self._size, self.tail_limit)
+
+
+def read_bounded(stream, head_limit: int = 64 * 1024, tail_limit: int = 1024 * 1024,
+                 chunk: int = 1024 * 1024) -> Capture:
+    """Capture a file object (binary) the way a run is captured: a 100 MB log costs 1 MiB of memory."""
+    cap = Capture(head_limit, tail_limit)
+    while True:
+        data = stream.read(chunk)
+        if not data:
+            return cap
+        cap.feed(data)

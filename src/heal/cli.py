@@ -72,6 +72,42 @@ def config_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON
     typer.echo(f"# user config file: {paths.user_config_file()}")
 
 
+@app.command("diagnose")
+def diagnose_cmd(
+    source: str = typer.Argument("-", metavar="[FILE|-]", help="Captured output to classify; - (default) is stdin."),
+    command: str = typer.Option("", "--command", "-c", metavar="CMD", help="The command that produced it."),
+    exit_code: int | None = typer.Option(None, "--exit-code", "-e", metavar="N", help="Its exit status."),
+    as_json: bool = typer.Option(False, "--json", help="Print the diagnosis as JSON."),
+) -> None:
+    """Classify a command's captured output: category, severity, summary, facts, signature."""
+    import shlex
+
+    from heal.capture import read_bounded
+    from heal.diagnose import diagnose
+    from heal.present import detailed, use_colour
+
+    try:
+        argv = shlex.split(command) if command else []
+    except ValueError as exc:
+        _fail(f"--command: {exc}")
+    if source == "-":
+        if sys.stdin.isatty():
+            _fail("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
+        cap = read_bounded(sys.stdin.buffer)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                cap = read_bounded(fh)
+        except OSError as exc:
+            _fail(f"{source}: {exc.strerror or exc}")
+    output = cap.head + (b"\n[... %d bytes not kept ...]\n" % cap.dropped if cap.dropped else b"") + cap.tail
+    d = diagnose(output, argv=argv, exit_code=exit_code)
+    if as_json:
+        typer.echo(json.dumps(d.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(detailed(d, use_colour(sys.stdout)))
+
+
 def _fail(message: str, code: int = 2) -> None:
     sys.stderr.write(f"heal: error: {message}\n")
     raise typer.Exit(code)

@@ -61,6 +61,13 @@ def _after_run(result, opts: RunOptions) -> None:  # result: heal.run.RunResult
         _say(f"timed out after {result.duration:.0f}s; command killed (exit 124)")
     elif result.hung:
         _say("no output for too long (--idle-timeout); command killed (exit 124)")
+    if not result.ok:
+        from heal.diagnose import diagnose_result
+        from heal.present import one_line, use_colour, worth_mentioning
+
+        diagnosis = diagnose_result(result)
+        if worth_mentioning(diagnosis):
+            _say(one_line(diagnosis, use_colour(sys.stderr)).removeprefix("heal: "))
     if opts.report:
         from heal.report import report_object, write_report
 

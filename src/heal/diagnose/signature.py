@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 # Facts that identify *what* failed: two failures differing in these are different failures.
 KEY_FACTS = ("module", "package", "command", "error_code", "exception", "header", "symbol", "env_var", "script",
-             "tool", "host", "signal", "url")
+             "host", "signal", "url")
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, f), r)

@@ -32,7 +32,9 @@ def _header(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 def _make_target(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     if not m.group("needed"):
-        facts["summary"] = f"make has no target '{facts['target']}' (a typo, or the wrong directory)"
+        # a target nobody defined: the invocation is wrong, not the build
+        facts.update(category="configuration",
+                     summary=f"make has no target '{facts['target']}' (a typo, or the wrong directory)")
     return facts
 
 

@@ -46,7 +46,7 @@ def _go_test(ctx: Context) -> Finding | None:
     if loc:
         facts.update(file=loc.group("file"), line=loc.group("line"))
     return finding(ctx, "go.test_failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {tests[0]}",
-                   facts, first.start(), first.end(), priority=84)
+                   facts, first.start(), first.end(), priority=87)
 
 
 def _go_panic(ctx: Context) -> Finding | None:

@@ -34,7 +34,11 @@ def _javac(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 def _maven_resolution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     region = ctx.text[m.start():m.start() + 4000]
-    if re.search(r"Connect(?:ion)? to \S+ (?:\[[^\]]*\] )?failed|Connection refused|UnknownHostException|"
+    # A repository that no longer resolves or answers 4xx is a dependency problem however it surfaces;
+    # refused connections and timeouts are the network's.
+    gone = re.search(r"Name or service not known|UnknownHostException|Could not find artifact|was cached in the local "
+                     r"repository|Not Found|Return code is: [45]\d\d|HTTPS Required", ctx.text)
+    if not gone and re.search(r"Connect(?:ion)? to \S+ (?:\[[^\]]*\] )?failed|Connection refused|UnknownHostException|"
                  r"Connect timed out|Could not transfer artifact .* from/to .*: (?!.*offline)", region):
         facts.update(category="network", severity="medium", summary="Maven cannot reach the artifact repository",
                      **{k: v for k, v in network_facts(region).items() if k in ("host", "port", "url")})
@@ -72,7 +76,7 @@ def _surefire(ctx: Context) -> Finding | None:
             facts.update(file=frame.group("file"), line=frame.group("line"))
             break
     return finding(ctx, "maven.test_failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {tests[0]}",
-                   facts, first.start(), first.end(), priority=84)
+                   facts, first.start(), first.end(), priority=87)
 
 
 _UNCAUGHT = re.compile(r"^Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
@@ -96,7 +100,10 @@ def _uncaught(ctx: Context) -> Finding | None:
             facts.update(file=frame.group("file"), line=frame.group("line"))
             break
     category, severity = "runtime", "high"
-    if name in ("ClassNotFoundException", "NoClassDefFoundError"):
+    frames = ctx.text[m.end():m.end() + 8000]
+    if re.search(r"\bat (?:org\.junit|junit\.framework|org\.testng|org\.scalatest|org\.spockframework)\.", frames):
+        category, severity = "test", "medium"  # thrown inside a test: the test failed
+    elif name in ("ClassNotFoundException", "NoClassDefFoundError"):
         category = "dependency"
     elif name in _JAVA_NETWORK:
         category, severity = "network", "medium"
@@ -125,7 +132,7 @@ RULES = (
          r"Non-parseable POM (?P<path>\S+?):.*?@ line (?P<line>\d+), column (?P<column>\d+)",
          "pom.xml is not valid XML", ("non-parseable pom",), priority=86, facts={"tool": "mvn", "file": "pom.xml"}),
     Rule("maven.resolution", "dependency", "high",
-         r"^\[ERROR\] (?:Failed to execute goal on project \S+: Could not resolve dependencies|Plugin \S+ or one of its "
+         r"^\[ERROR\]\s+(?:Failed to execute goal on project \S+: Could not resolve dependencies|Plugin \S+ or one of its "
          r"dependencies could not be resolved|Failed to execute goal .*: (?:Could not resolve|The following artifacts "
          r"could not be resolved)|Non-resolvable (?:parent POM|import POM)).*$",
          "Maven cannot resolve a dependency", ("could not resolve", "could not be resolved", "non-resolvable"),

@@ -85,8 +85,9 @@ def _uncaught(ctx: Context) -> Finding | None:
         facts.update({k: v for k, v in network_facts(text[chosen.start():chosen.end() + 4000]).items()
                       if k not in facts})
         summary = f"network error: {msg}"
-    elif exc.startswith("AssertionError") and (_test_context(ctx) or "test" in str(facts.get("file", ""))):
-        category, severity, summary = "test", "medium", f"test assertion failed: {msg}"
+    elif exc.startswith("AssertionError") and (_test_context(ctx) or "test" in str(facts.get("file", ""))) or \
+            re.search(r"node_modules/(?:mocha|jest-\w+|tape|jasmine\w*|ava|vitest|@jest)/", region[:3000]):
+        category, severity, summary = "test", "medium", f"test failed: {exc}: {msg}"
     else:
         env = _ENV.search(msg)
         if env:
@@ -261,7 +262,7 @@ def _jest(ctx: Context) -> Finding | None:
     assert first is not None
     facts = {"tool": "jest", "tests": list(dict.fromkeys(names)), **_test_location(ctx, first.end())}
     return finding(ctx, "jest.failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {names[0]}", facts,
-                   first.start(), first.end(), priority=84)
+                   first.start(), first.end(), priority=87)
 
 
 def _mocha(ctx: Context) -> Finding | None:
@@ -284,7 +285,7 @@ def _mocha(ctx: Context) -> Finding | None:
         return None
     facts = {"tool": "mocha", "tests": tests, **_test_location(ctx, first.end() if first else failing.end())}
     return finding(ctx, "mocha.failed", "test", "medium", f"{len(tests)} test(s) failed: {tests[0]}", facts,
-                   failing.start(), failing.end(), priority=84)
+                   failing.start(), failing.end(), priority=87)
 
 
 def _node_test(ctx: Context) -> Finding | None:
@@ -301,7 +302,7 @@ def _node_test(ctx: Context) -> Finding | None:
     if loc:
         facts.update(file=loc.group("file"), line=loc.group("line"))
     return finding(ctx, "node_test.failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {names[0]}",
-                   facts, m.start(), m.end(), priority=84)
+                   facts, m.start(), m.end(), priority=87)
 
 
 def _yarn_pnpm_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:

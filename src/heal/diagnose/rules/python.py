@@ -40,6 +40,13 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     if name == "ModuleNotFoundError" or (name == "ImportError" and msg.startswith("No module named")):
         m = re.match(r"No module named '?([\w.]+)'?", msg)
         module = m.group(1) if m else ""
+        imported = re.search(r"^\s+(?:from|import) ([\w.]+)", ctx.text[frames[-1].end():frames[-1].end() + 300],
+                             re.M) if frames else None
+        if imported and "." in imported.group(1) and imported.group(1).endswith("." + module):
+            # Python 2 names only the missing tail: its parent package imported fine, so a module of the
+            # project (or of an installed package) is missing, not a distribution
+            return ("runtime", "high", f"module {imported.group(1)} does not exist in its package",
+                    {"module": imported.group(1)})
         return "dependency", "high", f"Python module '{module}' is not installed", {"module": module}
     if name == "ImportError" and msg.startswith("cannot import name"):
         m = re.match(r"cannot import name '(\w+)' from (?:partially initialized module )?'([\w.]+)'"
@@ -83,6 +90,12 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
             if missing and _CONFIG_FILE.search(os.path.basename(missing)):
                 return "configuration", "high", f"configuration file not found: {missing}", {"path": missing}
             return "runtime", "high", f"file not found: {missing or msg}", {"path": missing} if missing else {}
+    if name in ("DistributionNotFound", "VersionConflict", "ContextualVersionConflict", "PackageNotFoundError") or \
+            name == "PluginValidationError" and "Requirement" in msg:
+        return "dependency", "high", f"{name}: {msg}", {}
+    if name in ("MissingFile", "ImproperlyConfigured", "ConfigError", "ConfigurationError", "ConfigParserError",
+                "MissingSectionHeaderError", "UsageError") or name.endswith("ConfigError"):
+        return "configuration", "high", f"{name}: {msg}", {}
     if name == "MemoryError":
         return "runtime", "critical", "out of memory (MemoryError)", {}
     if name == "RecursionError":
@@ -96,6 +109,10 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     if m:
         facts["module"] = m.group(1)
     return "runtime", "high", f"{name}: {msg}" if msg else name, facts
+
+
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*\.py$|_tests?\.py$|/(?:unittest|nose|_pytest)/"
+                        r"(?:case|runner|python)\.py$")
 
 
 def _blame_frame(frames: list[re.Match[str]]) -> re.Match[str] | None:
@@ -146,6 +163,8 @@ def _traceback(ctx: Context) -> Finding | None:
     m, at = exc_line
     exc, msg = m.group("exc"), (m.group("msg") or "").strip()
     category, severity, summary, extra = classify(exc, msg, frames, ctx)
+    if category in ("runtime", "network") and any(_TEST_FILE.search(f.group("file")) for f in frames):
+        category, severity, summary = "test", "medium", f"a test failed: {summary}"
     facts: dict = {"exception": exc.rsplit(".", 1)[-1], **extra}
     frame = frames[-1] if exc.rsplit(".", 1)[-1] in SYNTAX and frames else _blame_frame(frames)
     if frame is not None:
@@ -228,7 +247,12 @@ def _pytest(ctx: Context) -> Finding | None:
         summary = f"{n} test{'s' if n != 1 else ''} failed: {', '.join(ids[:3])}{' …' if n > 3 else ''}"
         evidence = tuple(f"{k} {i}" for k, i in failed[:6])
         return finding(ctx, "pytest.failed", "test", "medium", summary, {"tool": "pytest", "tests": ids}, start,
-                       priority=70, evidence=evidence)
+                       priority=87, evidence=evidence)
+    e_line = _E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)
+    if ctx.tool in ("pytest", "py.test") and e_line:
+        # pytest's failure report without its summary (a cut log): the E lines are assertions of tests
+        return finding(ctx, "pytest.failed", "test", "medium", "tests failed", {"tool": "pytest"}, e_line.start(),
+                       e_line.end(), priority=70)
     none = _NO_TESTS.search(text)
     if none and ctx.exit_code == 5:
         return finding(ctx, "pytest.no_tests", "configuration", "low", "pytest collected no tests",

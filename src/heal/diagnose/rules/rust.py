@@ -10,7 +10,7 @@ from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "rust"
 
-_ARROW = r"\n\s*--> (?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+)"
+_ARROW = r"\n\s*--> (?P<file>(?:[A-Za-z]:)?[^:\s]+):(?P<line>\d+):(?P<column>\d+)"
 _CRATE = re.compile(r"(?:unresolved import|undeclared crate or module|cannot find module or crate|"
                     r"failed to resolve: use of undeclared (?:crate|module)|can't find crate for) `(?P<module>[\w]+)")
 _SYNTAX = re.compile(r"^(?:expected |unexpected |mismatched closing delimiter|unclosed delimiter|"
@@ -67,7 +67,7 @@ def _cargo_test(ctx: Context) -> Finding | None:
     if panic:
         facts.update(file=panic.group("file"), line=panic.group("line"))
     return finding(ctx, "cargo.test_failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {tests[0]}",
-                   facts, first.start(), first.end(), priority=84)
+                   facts, first.start(), first.end(), priority=87)
 
 
 def _panic(ctx: Context) -> Finding | None:
@@ -89,8 +89,8 @@ RULES = (
          r"^\s*(?P<file>\S+\.rs):(?P<line>\d+):(?P<column>\d+): \d+:\d+ error: (?P<msg>.*)$",
          "Rust error: {msg}", (".rs:",), priority=78, first=True, facts={"tool": "cargo"}),
     Rule("cargo.no_such_command", "syntax", "medium",
-         r"^error: no such (?:sub)?command:? `?(?P<command>[^`\s]+)`?(?:\n(?:\n|.)*?(?:Did you mean|a command with a "
-         r"similar name exists:) `(?P<suggestion>[^`]+)`)?", "cargo has no command '{command}'",
+         r"^error: no such (?:sub)?command:?(?: `?(?P<command>[^`\s]+)`?)?(?:\n(?:\n|.)*?(?:Did you mean|a command with "
+         r"a similar name exists:) `(?P<suggestion>[^`]+)`)?", "cargo has no such command",
          ("no such command", "no such subcommand"), priority=86, facts={"tool": "cargo"}),
     Rule("cargo.no_manifest", "configuration", "high",
          r"^error: could not find `Cargo\.toml` in .*$", "no Cargo.toml here or in any parent directory",

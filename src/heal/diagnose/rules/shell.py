@@ -28,7 +28,7 @@ KNOWN_TOOLS = {
 }
 
 _NOT_FOUND = re.compile(
-    r"^(?:(?P<shell>[\w./-]+?)(?::| line| \d)[^\n]*?: )?(?:line \d+: )?(?P<command>[^\s:'\"`]+): "
+    r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<command>[^\s:'\"`]+): "
     r"(?:command not found|not found)\s*$"
     r"|^(?P<shell2>zsh|bash|ksh)(?::\d+)?: command not found: (?P<command2>\S+)\s*$"
     r"|^fish: Unknown command:? '?(?P<command3>[^'\s]+)'?\s*$"
@@ -66,6 +66,12 @@ def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         facts["category"] = "syntax"
         facts["suggestion"] = typo_of
         facts["summary"] = f"command '{command}' not found; did you mean '{typo_of}'?"
+    elif command not in KNOWN_TOOLS and (os.path.exists(command) or re.search(r"[a-z][A-Z]|^[A-Z]", command)):
+        # ./command exists (run it with ./), or a camelCase name: a script function or variable, not a tool
+        facts["category"] = "configuration"
+        facts["summary"] = (f"'{command}' is not on PATH; it is a file here: run ./{command}"
+                            if os.path.exists(command) else f"'{command}' is not defined (a function or script "
+                            "the shell cannot find)")
     return facts
 
 
@@ -132,7 +138,7 @@ RULES = (
          "command '{command}' not found: it is not installed or not on PATH",
          ("not found", "unknown command", "no such file or directory"), priority=72, refine=_not_found),
     Rule("shell.permission_denied", "permission", "high",
-         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Permission denied\s*$",
+         r"^(?:(?P<shell>[^\s:]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Permission denied\s*$",
          "{file}: permission denied", ("permission denied",), priority=62, refine=_shell_tool),
     Rule("shell.is_a_directory", "permission", "medium",
          r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Is a directory\s*$",
