@@ -10,7 +10,7 @@ from heal.diagnose.model import Context, Rule
 ECOSYSTEM = "c"
 
 _SYNTAX = re.compile(r"^(?:expected |stray |missing terminating|unterminated|expected$|extraneous closing|"
-                     r"unknown type name|invalid preprocessing directive|#endif without #if|unbalanced)", re.I)
+                     r"invalid preprocessing directive|#endif without #if|unbalanced)", re.I)
 
 
 def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:

@@ -114,6 +114,12 @@ def _uncaught(ctx: Context) -> Finding | None:
 
 
 _LOC = r"(?P<file>[^\s:\[]+\.(?:java|kt|scala|groovy))"
+_MAVEN_PLUGIN_CATEGORY = {
+    "maven-surefire-plugin": {"category": "test"}, "maven-failsafe-plugin": {"category": "test"},
+    "maven-enforcer-plugin": {"category": "dependency"}, "maven-dependency-plugin": {"category": "dependency"},
+    "maven-checkstyle-plugin": {"category": "unknown"}, "apache-rat-plugin": {"category": "unknown"},
+    "maven-deploy-plugin": {"category": "deployment"}, "maven-release-plugin": {"category": "deployment"},
+}
 RULES = (
     Rule("javac.error", "build", "high", r"^" + _LOC + r":(?P<line>\d+): error: (?P<msg>.*)$", "Java compile error",
          (": error:",), priority=80, first=True, refine=_javac),
@@ -141,6 +147,10 @@ RULES = (
          r"^\[ERROR\] (?:Failed to execute goal .*maven-surefire-plugin.*There are test failures|There (?:are|were) "
          r"test failures|Tests run:.*Failures: [1-9]).*$", "tests failed",
          ("there are test failures", "there were test failures", "failures:"), priority=70, facts={"tool": "mvn"}),
+    Rule("maven.goal_failed", "build", "high",
+         r"^\[ERROR\] Failed to execute goal (?P<plugin>[\w.-]+:[\w.-]+)(?::[\w.-]+)?:(?P<goal>[\w-]+) .*$",
+         "Maven goal {goal} of {plugin} failed", ("failed to execute goal",), priority=55, facts={"tool": "mvn"},
+         refine=lambda ctx, m, f: {**f, **_MAVEN_PLUGIN_CATEGORY.get(f["plugin"].split(":")[-1], {})}),
     Rule("gradle.task_not_found", "build", "medium",
          r"Task '(?P<task>[^']+)' not found in (?:root )?project", "Gradle has no task '{task}'",
          ("not found in root project", "not found in project"), priority=86, facts={"tool": "gradle"}),

@@ -55,6 +55,12 @@ RULES = (
          "Haskell compile error: {msg}", (".hs:",), priority=77,
          refine=lambda ctx, m, f: {**f, **({"category": "dependency"} if "Could not find module" in f.get("msg", "")
                                           else {"category": "syntax"} if "parse error" in f.get("msg", "") else {})}),
+    Rule("build.failed", "build", "high",
+         r"^(?:BUILD FAILED|FAILURE: Build failed with an exception\.|\* What went wrong:|error: could not compile .*|"
+         r"make(?:\[\d+\])?: \*\*\* \[.*\] Error \d+|ninja: build stopped: .*|Build FAILED\.|"
+         r"Compilation failed.*|\*\* BUILD FAILED \*\*)\s*$", "the build failed",
+         ("build failed", "what went wrong", "could not compile", "***", "build stopped", "compilation failed"),
+         priority=35),
     Rule("compile.warnings_as_errors", "build", "medium",
          r"^.*(?:warnings? (?:being )?treated as errors?|Warning, treated as error:|all warnings being treated as "
          r"errors).*$", "a warning was treated as an error", ("treated as error",), priority=66),
