@@ -75,11 +75,7 @@ def _match(rule: Rule, ctx: Context) -> Finding | None:
     if not any(n in low for n in rule.needles):
         return None
     regex = _compiled(rule.pattern, rule.flags)
-    if rule.first:
-        match = regex.search(ctx.text)
-        matches = [match] if match else []
-    else:
-        matches = list(regex.finditer(ctx.text))
+    matches = _candidates(regex, rule, ctx)
     # the last match decides; if refine vetoes it, try the earlier ones
     for m in reversed(matches):
         facts: dict = dict(rule.facts)
@@ -106,6 +102,61 @@ def _match(rule: Rule, ctx: Context) -> Finding | None:
             score=priority + POSITION_WEIGHT * position,
         )
     return None
+
+
+MAX_WINDOWS = 40  # needle occurrences examined per rule, nearest the end (or the start, for `first` rules)
+WINDOW_BEFORE = 1500  # a match may start a few lines before its needle...
+WINDOW_AFTER = 4000  # ...and run a few lines past it
+
+
+def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> list[re.Match[str]]:
+    """The rule's matches, in text order, found only around occurrences of its needles.
+
+    The needles are found by plain substring search over the whole output (fast in C); the regex then
+    runs in a window around each occurrence instead of over a megabyte of log, which keeps diagnosis
+    linear in the output's size whatever the patterns look like.
+    """
+    text, low = ctx.text, ctx.low
+    positions: list[int] = []
+    for needle in rule.needles:
+        if rule.first:
+            i = low.find(needle)
+            n = 0
+            while i >= 0 and n < MAX_WINDOWS:
+                positions.append(i)
+                n += 1
+                i = low.find(needle, i + len(needle))
+        else:
+            i = low.rfind(needle)
+            n = 0
+            while i >= 0 and n < MAX_WINDOWS:
+                positions.append(i)
+                n += 1
+                i = low.rfind(needle, 0, i)
+    if not positions:
+        return []
+    positions.sort()
+    if rule.first:
+        positions = positions[:MAX_WINDOWS]
+    else:
+        positions = positions[-MAX_WINDOWS:]
+    windows: list[list[int]] = []
+    for pos in positions:
+        start = text.rfind("\n", 0, max(0, pos - WINDOW_BEFORE)) + 1
+        end = min(len(text), pos + WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    found: dict[int, re.Match[str]] = {}
+    for start, end in windows:
+        for m in regex.finditer(text, start, end):
+            found.setdefault(m.start(), m)
+            if rule.first:
+                break
+        if rule.first and found:
+            break
+    return [found[k] for k in sorted(found)]
 
 
 def _format(template: str, facts: Mapping[str, object]) -> str:

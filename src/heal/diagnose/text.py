@@ -13,6 +13,7 @@ _ANSI = re.compile(
     r"|\x1b[@-Z\\-_]"  # two-byte escapes
     r"|(?<![\w\]])\[(?:\d{1,3}(?:;\d{1,3})*)?[mK](?![\w\[])"  # escapes whose ESC was lost in a log copy
 )
+_BARE_ESCAPE = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 MAX_LINE = 4000  # longer lines keep their head and tail: enough for any error message
 
@@ -33,7 +34,7 @@ _SECRETS = (
 
 def clean(data: bytes | str) -> str:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    if "\x1b" in text or "[" in text:
+    if "\x1b" in text or ("m" in text and _BARE_ESCAPE.search(text)):
         text = _ANSI.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n")

@@ -36,6 +36,8 @@ _FRAME = re.compile(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", r
 
 
 def _go_test(ctx: Context) -> Finding | None:
+    if "--- FAIL" not in ctx.text:
+        return None
     tests = _FAIL.findall(ctx.text)
     if not tests:
         return None
@@ -50,6 +52,8 @@ def _go_test(ctx: Context) -> Finding | None:
 
 
 def _go_panic(ctx: Context) -> Finding | None:
+    if "panic: " not in ctx.text:
+        return None
     p = _PANIC.search(ctx.text)
     if p is None or "goroutine " not in ctx.text or _FAIL.search(ctx.text):
         return None

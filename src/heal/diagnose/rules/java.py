@@ -86,6 +86,8 @@ _JAVA_NETWORK = {"ConnectException", "UnknownHostException", "SocketTimeoutExcep
 
 
 def _uncaught(ctx: Context) -> Finding | None:
+    if "Exception in thread" not in ctx.text:
+        return None
     m = _UNCAUGHT.search(ctx.text)
     if m is None:
         return None

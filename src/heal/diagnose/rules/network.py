@@ -144,12 +144,13 @@ RULES = (
          r"\bHTTP(?:/[\d.]+)? (?:Error )?5\d\d\b|status(?: code)?:? 5\d\d\b|returned error: 5\d\d|"
          r"\b5\d\d Server Error).*$",
          "the server failed (HTTP 5xx): usually transient",
-         ("internal server error", "bad gateway", "service unavailable", "gateway time", "http", "status",
-          "returned error: 5", "server error"), priority=48, refine=_http_status),
+         ("internal server error", "bad gateway", "service unavailable", "gateway time", "http error 5", "http/1.1 5",
+          "http/2 5", "status code 5", "status: 5", "status 5", "returned error: 5", "server error"), priority=48,
+         refine=_http_status),
     Rule("network.http_429", "network", "medium",
          _LINE + r"(?:\b429\b[^\n]*(?:Too Many Requests|rate)|Too Many Requests|rate limit(?:ed| exceeded)|"
          r"API rate limit).*$",
-         "rate limited (HTTP 429): retry later", ("429", "too many requests", "rate limit"), priority=54,
+         "rate limited (HTTP 429): retry later", ("too many requests", "rate limit", " 429", "429 "), priority=54,
          refine=_http_status),
     Rule("network.address_in_use", "network", "medium",
          _LINE + r"(?:EADDRINUSE|Address already in use|address already in use|port is already allocated|"

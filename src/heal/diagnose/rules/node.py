@@ -35,7 +35,7 @@ def _is_node(ctx: Context) -> bool:
 
 def _uncaught(ctx: Context) -> Finding | None:
     """The uncaught exception node printed before exiting (the last one: node exits on the first)."""
-    if not _is_node(ctx) or (":" not in ctx.text):
+    if not _is_node(ctx) or "Error" not in ctx.text and "Rejection" not in ctx.text:
         return None
     text = ctx.text
     chosen = None
@@ -266,7 +266,7 @@ def _jest(ctx: Context) -> Finding | None:
 
 
 def _mocha(ctx: Context) -> Finding | None:
-    failing = _MOCHA_FAILING.search(ctx.text)
+    failing = _MOCHA_FAILING.search(ctx.text) if " failing" in ctx.text else None
     if failing is None:
         return None
     tests = []
@@ -289,6 +289,8 @@ def _mocha(ctx: Context) -> Finding | None:
 
 
 def _node_test(ctx: Context) -> Finding | None:
+    if "not ok " not in ctx.text and "✖" not in ctx.text:
+        return None
     names = _TAP_NOT_OK.findall(ctx.text) or _SPEC_FAIL.findall(ctx.text)
     if not names or not ("# fail" in ctx.text or "ℹ fail" in ctx.text or "--test" in ctx.argv):
         return None

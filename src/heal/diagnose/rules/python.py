@@ -126,10 +126,11 @@ def _blame_frame(frames: list[re.Match[str]]) -> re.Match[str] | None:
 def _traceback(ctx: Context) -> Finding | None:
     text = ctx.text
     head = None
-    for head in _TB_HEAD.finditer(text):
-        pass
+    if "Traceback (most recent call last)" in text:
+        for head in _TB_HEAD.finditer(text, max(0, text.rfind("Traceback (most recent call last)") - 200)):
+            pass
     bare = None
-    if "Error:" in text:
+    if "Error:" in text and 'File "' in text:
         for bare in _BARE_SYNTAX.finditer(text):
             pass
     if head is None and bare is None:
@@ -199,13 +200,13 @@ _NO_TESTS = re.compile(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in 
 
 def _pytest(ctx: Context) -> Finding | None:
     text = ctx.text
-    usage = _PYTEST_USAGE.search(text)
+    usage = _PYTEST_USAGE.search(text) if ": error:" in text else None
     if usage and (ctx.tool in ("pytest", "py.test") or "usage: pytest" in text or "pytest: error" in text):
         return finding(ctx, "pytest.usage", "configuration", "medium", f"pytest usage error: {usage.group('msg')}",
                        {"tool": "pytest"}, usage.start(), usage.end(), priority=85)
-    if ctx.tool not in ("pytest", "py.test") and not _PYTEST_MARK.search(text):
+    if ctx.tool not in ("pytest", "py.test") and not ("=====" in text and _PYTEST_MARK.search(text)):
         return None
-    collect = list(_COLLECT.finditer(text))
+    collect = list(_COLLECT.finditer(text)) if "ERROR collecting" in text else []
     if collect:
         block = collect[0]
         end = text.find("\n=", block.end())
@@ -236,7 +237,8 @@ def _pytest(ctx: Context) -> Finding | None:
                            evidence=(block.group(0).strip("_ "), e.group(0).strip()))
         return finding(ctx, "pytest.collection", "test", "high", f"pytest could not collect {block.group('file')}",
                        facts, block.start(), block.end(), priority=85)
-    failed = _FAILED.findall(text) or [(k, i) for i, k in _VERBOSE_FAILED.findall(text)]
+    failed = (_FAILED.findall(text) or [(k, i) for i, k in _VERBOSE_FAILED.findall(text)]) \
+        if ("FAILED" in text or "ERROR" in text) else []
     if failed:
         ids = list(dict.fromkeys(i for _, i in failed))
         last = None
@@ -248,7 +250,7 @@ def _pytest(ctx: Context) -> Finding | None:
         evidence = tuple(f"{k} {i}" for k, i in failed[:6])
         return finding(ctx, "pytest.failed", "test", "medium", summary, {"tool": "pytest", "tests": ids}, start,
                        priority=87, evidence=evidence)
-    e_line = _E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)
+    e_line = (_E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)) if "\nE " in text else None
     if ctx.tool in ("pytest", "py.test") and e_line:
         # pytest's failure report without its summary (a cut log): the E lines are assertions of tests
         return finding(ctx, "pytest.failed", "test", "medium", "tests failed", {"tool": "pytest"}, e_line.start(),
@@ -267,6 +269,8 @@ _UNITTEST_END = re.compile(r"^FAILED \((?:failures|errors)=\d+.*\)$", re.M)
 
 
 def _unittest(ctx: Context) -> Finding | None:
+    if "FAILED (" not in ctx.text:
+        return None
     end = _UNITTEST_END.search(ctx.text)
     if end is None:
         return None
@@ -340,10 +344,11 @@ _PIP_NETWORK = re.compile(r"Retrying \(Retry\(.*after connection broken by '(?P<
 
 def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     facts = _requirement_name(ctx, m, facts)
-    net = _PIP_NETWORK.search(ctx.text)
+    before = ctx.text[max(0, m.start() - 20000):m.end()]
+    net = _PIP_NETWORK.search(before)
     if net:
         # "no matching distribution" because the index could not be reached: the cause is the network
-        facts.update(network_facts(ctx.text[:m.end()]))
+        facts.update(network_facts(before))
         facts.update(category="network", severity="medium",
                      summary=f"pip could not reach the package index while looking for {facts['package']}")
     return facts

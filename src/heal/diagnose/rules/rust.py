@@ -57,6 +57,8 @@ _PANIC = re.compile(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?
 
 
 def _cargo_test(ctx: Context) -> Finding | None:
+    if "test result: FAILED" not in ctx.text:
+        return None
     tests = _TEST_FAILED.findall(ctx.text)
     if not tests or "test result: FAILED" not in ctx.text:
         return None
@@ -71,6 +73,8 @@ def _cargo_test(ctx: Context) -> Finding | None:
 
 
 def _panic(ctx: Context) -> Finding | None:
+    if "panicked at" not in ctx.text:
+        return None
     m = None
     for m in _PANIC.finditer(ctx.text):
         break

@@ -74,5 +74,7 @@ RULES = (
     Rule("test.frames", "test", "medium",
          r"^.*(?:# \./spec/\S+_spec\.rb:\d+|\(\S+(?:Test|Tests|Spec|IT)\.(?:java|scala|kt):\d+\)|/tests?/\S+\.(?:php|py|"
          r"rb|js|ts):\d+|\S+_test\.go:\d+|\S+\.test\.[jt]sx?:\d+|\S+_spec\.rb:\d+|test/\S+\.exs:\d+).*$",
-         "a test failed", ("spec", "test"), priority=40),
+         "a test failed", ("_spec.rb:", "test.java:", "tests.java:", "spec.java:", "it.java:", "test.scala:",
+                           "spec.scala:", "test.kt:", "_test.go:", ".test.js:", ".test.ts:", "/test/", "/tests/",
+                           "test.exs:"), priority=40),
 )
