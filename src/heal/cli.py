@@ -102,10 +102,10 @@ def diagnose_cmd(
             _fail(f"{source}: {exc.strerror or exc}")
     output = cap.head + (b"\n[... %d bytes not kept ...]\n" % cap.dropped if cap.dropped else b"") + cap.tail
     d = diagnose(output, argv=argv, exit_code=exit_code)
-    if as_json:
-        typer.echo(json.dumps(d.to_json(), ensure_ascii=False))
-    else:
-        typer.echo(detailed(d, use_colour(sys.stdout)))
+    # sys.stdout, not typer.echo: click strips colour codes when stdout is not a terminal, but
+    # FORCE_COLOR asks for them
+    sys.stdout.write((json.dumps(d.to_json(), ensure_ascii=False) if as_json else detailed(d, use_colour(sys.stdout)))
+                     + "\n")
 
 
 def _fail(message: str, code: int = 2) -> None:

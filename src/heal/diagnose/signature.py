@@ -30,7 +30,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib|bytes)\b", "<SIZE>", re.I),
         (r"\b\d{1,3}(\.\d{1,3}){3}\b", "<IP>", 0),
         (r"(?<![\w.])\d+(\.\d+)+(?![\w.])", "<VER>", 0),  # 1.2.3 versions, 3.11: keep the package, mask the release
-        (r"(?<![A-Za-z_])\d+(?![A-Za-z_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
+        (r"(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
     )
 )
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")

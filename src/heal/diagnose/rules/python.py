@@ -355,6 +355,11 @@ def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 
 RULES = (
+    # the exception line alone, when the traceback above it was cut off (a truncated log, a long line)
+    Rule("python.module_not_found_line", "dependency", "high",
+         r"(?:^|\s)(?:ModuleNotFoundError|ImportError): No module named '?(?P<module>[\w.]+)'?",
+         "Python module '{module}' is not installed", ("no module named",), priority=70,
+         facts={"exception": "ModuleNotFoundError"}),
     Rule("pip.no_matching_distribution", "dependency", "high",
          r"No matching distribution found for (?P<package>\S+)",
          "no release of {package} on the package index matches", ("no matching distribution",), priority=82,
