@@ -1,0 +1,505 @@
+"""Benchmarks for heal's diagnosis (`heal.diagnose.diagnose()` and `heal diagnose --json FILE`).
+
+Run it with the interpreter heal is installed into (not through a pyenv shim, which adds its own
+start-up to every measurement):
+
+    python benchmarks/bench_diagnose.py [--quick] [--runs N] [--heal PATH]
+
+    --quick     smoke run: fewer runs of each measurement
+    --runs N    runs per measurement (default: 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 for the CLI)
+    --heal P    the heal executable (default: the `heal` script next to this interpreter)
+
+Benchmarks:
+  diag-1K     diagnose() in this process on 1 KB of output                     target median <= 5 ms
+  diag-1M     the same on 1 MB                                                  target <= 30 ms/MB
+  diag-10M    the same on 10 MB (10 MB per-MB against 1 MB per-MB: is it linear?) target <= 30 ms/MB
+  ci-*        the same on the real CI log tails of /work/shared/benchmarks/ci_logs.jsonl, repeated
+              to size: an error every few KB, so many rules' regexes run (information only)
+  cli         `heal diagnose --json FILE` (a real Python failure) vs `python -c pass` (same
+              interpreter), interleaved                                         target ratio <= 3.0
+
+The synthetic outputs are build/test/download noise from several ecosystems (pip, npm, cargo, pytest,
+maven, gradle, go, gcc), generated from a fixed seed, ending in a real failure: a Python traceback with
+ModuleNotFoundError, whose diagnosis must be "dependency" (MISMATCH otherwise). In-process figures are
+the median of runs after one warm-up call (which compiles the rules' regexes; its time is shown). The
+"base" column is the floor any diagnosis pays on the same bytes: decode as UTF-8 and lower-case.
+
+Note that the CLI and heal's runner keep at most 64 KiB of head and 1 MiB of tail of an output, so
+10 MB reaches diagnose() only through the library; it is measured to show that cost stays linear.
+
+The script always exits 0 (benchmarks report, they don't gate) except when heal is missing (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import statistics
+import sys
+import sysconfig
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KiB = 1024
+MiB = 1024 * 1024
+DATA_DIR = Path(__file__).resolve().parent / ".data"
+CI_LOGS = Path("/work/shared/benchmarks/ci_logs.jsonl")
+RUN_TIMEOUT = 60.0  # seconds one CLI run may take before it counts as hung
+SEED = 20240611
+# Python ignores SIGPIPE, and ignored signals survive exec: give children the defaults, as a shell does.
+SIGDEF = (signal.SIGPIPE, signal.SIGXFSZ)
+
+MISSING_MODULE = "requests_toolbelt"
+FAILURE = f"""\
++ python -m app.cli sync --config ci/settings.toml
+Traceback (most recent call last):
+  File "<frozen runpy>", line 198, in _run_module_as_main
+  File "<frozen runpy>", line 88, in _run_code
+  File "/home/runner/work/app/app/src/app/cli.py", line 14, in <module>
+    from app.sync import main
+  File "/home/runner/work/app/app/src/app/sync.py", line 7, in <module>
+    from app.http import session
+  File "/home/runner/work/app/app/src/app/http.py", line 3, in <module>
+    import {MISSING_MODULE}
+ModuleNotFoundError: No module named '{MISSING_MODULE}'
+Error: Process completed with exit code 1.
+"""
+EXPECTED = "dependency"
+
+
+class RunFailed(Exception):
+    """A measured command hung or exited non-zero: its timings would mean nothing."""
+
+
+@dataclass
+class Tally:
+    results: dict[str, bool] = field(default_factory=dict)
+    mismatch: bool = False
+
+    def add(self, name: str, passed: bool) -> str:
+        self.results[name] = passed
+        return "PASS" if passed else "FAIL"
+
+    def failed(self, name: str) -> None:
+        """A target whose benchmark could not finish counts as not met (once)."""
+        self.results.setdefault(name, False)
+
+
+# --- test data -----------------------------------------------------------------------------------
+
+_PY_PACKAGES = ("requests", "urllib3", "charset-normalizer", "idna", "certifi", "numpy", "pandas", "pyyaml",
+                "click", "jinja2", "markupsafe", "pydantic", "typing-extensions", "attrs", "packaging")
+_NPM_PACKAGES = ("lodash", "react", "react-dom", "@babel/core", "@babel/parser", "webpack", "typescript",
+                 "eslint", "chalk", "semver", "@types/node", "rxjs", "tslib", "ws", "debug")
+_CRATES = ("serde", "serde_json", "libc", "tokio", "proc-macro2", "quote", "syn", "regex", "memchr",
+           "log", "cfg-if", "bitflags", "hashbrown", "itoa", "ryu")
+_JARS = (("org/apache/commons", "commons-lang3", "3.12.0"), ("com/google/guava", "guava", "32.1.2-jre"),
+         ("org/slf4j", "slf4j-api", "2.0.9"), ("junit", "junit", "4.13.2"),
+         ("com/fasterxml/jackson/core", "jackson-databind", "2.15.2"))
+_GO_MODULES = ("github.com/spf13/cobra", "github.com/stretchr/testify", "golang.org/x/sys",
+               "google.golang.org/protobuf", "github.com/pkg/errors", "go.uber.org/zap")
+_C_FILES = ("src/parser.c", "src/lexer.c", "src/error.c", "src/util/strbuf.c", "src/net/socket.c", "lib/hash.c")
+_TESTS = ("test_api", "test_models", "test_error_handling", "test_cli", "test_config", "test_sync")
+
+
+def _noise_lines(rng: random.Random) -> Iterator[str]:
+    """Endless progress output of the kind that fills real CI logs before a failure."""
+    n = 0
+    while True:
+        n += 1
+        kind = rng.randrange(10)
+        v = f"{rng.randrange(1, 9)}.{rng.randrange(40)}.{rng.randrange(20)}"
+        if kind == 0:
+            p = rng.choice(_PY_PACKAGES)
+            yield f"Collecting {p}=={v}"
+            yield f"  Downloading {p.replace('-', '_')}-{v}-py3-none-any.whl ({rng.randrange(10, 900)} kB)"
+            yield (f"Requirement already satisfied: {rng.choice(_PY_PACKAGES)}>=1.0 in "
+                   f"./venv/lib/python3.11/site-packages (from {p}) ({v})")
+        elif kind == 1:
+            p = rng.choice(_NPM_PACKAGES)
+            yield (f"npm http fetch GET 200 https://registry.npmjs.org/{p} {rng.randrange(5, 400)}ms "
+                   f"(cache {rng.choice(('revalidated', 'hit', 'miss'))})")
+            yield f"npm timing reify:loadTrees Completed in {rng.randrange(100, 5000)}ms"
+        elif kind == 2:
+            yield f"   Compiling {rng.choice(_CRATES)} v{v}"
+            yield f"  Downloaded {rng.choice(_CRATES)} v{v}"
+        elif kind == 3:
+            t = rng.choice(_TESTS)
+            yield (f"tests/{t}.py::{t}_case_{n % 997}[param-{rng.randrange(50)}] PASSED"
+                   f"{'':<20}[{n % 100:3d}%]")
+        elif kind == 4:
+            group, artifact, ver = rng.choice(_JARS)
+            url = f"https://repo.maven.apache.org/maven2/{group}/{artifact}/{ver}/{artifact}-{ver}"
+            yield f"[INFO] Downloading from central: {url}.pom"
+            yield f"[INFO] Downloaded from central: {url}.pom ({rng.randrange(1, 60)} kB at {rng.randrange(100, 900)} kB/s)"
+        elif kind == 5:
+            src = rng.choice(_C_FILES)
+            obj = "build/" + src.rsplit("/", 1)[-1][:-2] + ".o"
+            yield (f"gcc -DHAVE_CONFIG_H -I. -I./include -I/usr/include/openssl -O2 -g -Wall -Wextra "
+                   f"-Werror=implicit-function-declaration -fPIC -MT {obj} -MD -MP -c {src} -o {obj}")
+        elif kind == 6:
+            yield f"go: downloading {rng.choice(_GO_MODULES)} v{v}"
+        elif kind == 7:
+            yield f"> Task :app:{rng.choice(('compileJava', 'processResources', 'classes', 'jar', 'test'))} UP-TO-DATE"
+        elif kind == 8:
+            yield f"[{n % 60:02d}:{n % 60:02d}] Building wheel for {rng.choice(_PY_PACKAGES)} (pyproject.toml): finished with status 'done'"
+        else:
+            yield (f"{n % 1000:4d}/1000 [{'=' * (n % 30)}>{'.' * (29 - n % 30)}] - "
+                   f"{rng.randrange(1, 9)}s {rng.randrange(10, 99)}ms/step - loss: 0.{rng.randrange(1000, 9999)}")
+
+
+def _fill(lines: Iterator[str], size: int) -> bytes:
+    """Whole lines from `lines` up to (at most) size bytes."""
+    out: list[bytes] = []
+    total = 0
+    for text in lines:
+        data = text.encode() + b"\n"
+        if total + len(data) > size:
+            break
+        out.append(data)
+        total += len(data)
+    return b"".join(out)
+
+
+def synthetic_output(size: int) -> bytes:
+    """size bytes (give or take a line) of noise ending in the Python failure."""
+    failure = FAILURE.encode()
+    return _fill(_noise_lines(random.Random(SEED)), size - len(failure)) + failure
+
+
+def ci_output(size: int) -> bytes | None:
+    """The CI log tails, one after another, repeated up to size bytes; None when the file is missing."""
+    try:
+        with open(CI_LOGS, encoding="utf-8") as fh:
+            tails = [json.loads(line).get("log_tail") or "" for line in fh if line.strip()]
+    except (OSError, ValueError):
+        return None
+    corpus = "\n".join(t.rstrip("\n") for t in tails if t).splitlines()
+    if not corpus:
+        return None
+
+    def cycle() -> Iterator[str]:
+        while True:
+            yield from corpus
+
+    return _fill(cycle(), size)
+
+
+def real_failure_file() -> Path:
+    """The stderr of a real failed Python command, from this interpreter, for the CLI benchmark."""
+    path = DATA_DIR / "diagnose-failure.log"
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    try:
+        pid = _spawn([sys.executable, "-c", f"import {MISSING_MODULE}_bench"], _devnull(os.O_RDONLY), fd, fd)
+        os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return path
+
+
+# --- in-process diagnosis ------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    data: bytes
+    runs: int
+    target_ms_per_mb: float | None = None  # targets are on ms/MB ...
+    target_ms: float | None = None  # ... or on the median itself
+    samples: list[float] = field(default_factory=list)
+    base: list[float] = field(default_factory=list)
+    first_ms: float = 0.0
+    category: str = ""
+
+    @property
+    def mb(self) -> float:
+        return len(self.data) / MiB
+
+
+def _floor(data: bytes) -> None:
+    data.decode("utf-8", errors="replace").lower()
+
+
+def bench_inprocess(cases: list[Case]) -> None:
+    from heal.diagnose import diagnose
+
+    for case in cases:  # warm up once: the first call compiles every rule's regex it reaches
+        start = time.perf_counter()
+        case.category = diagnose(case.data).category
+        case.first_ms = (time.perf_counter() - start) * 1000
+    # Interleaved rounds (smaller cases run more often): slow drifts of the machine hit every size alike.
+    for i in range(max(c.runs for c in cases)):
+        for case in cases:
+            if i >= case.runs:
+                continue
+            start = time.perf_counter()
+            diagnose(case.data)
+            case.samples.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            _floor(case.data)
+            case.base.append(time.perf_counter() - start)
+
+
+def report_inprocess(cases: list[Case], tally: Tally) -> None:
+    per_mb: dict[str, float] = {}
+    for case in cases:
+        ms = statistics.median(case.samples) * 1000
+        base = statistics.median(case.base) * 1000
+        ms_mb = ms / case.mb
+        per_mb[case.name] = ms_mb
+        if case.target_ms is not None:
+            status = tally.add(case.name, ms <= case.target_ms)
+            target = f"<= {case.target_ms:g} ms"
+        elif case.target_ms_per_mb is not None:
+            status = tally.add(case.name, ms_mb <= case.target_ms_per_mb)
+            target = f"<= {case.target_ms_per_mb:g} ms/MB"
+        else:
+            status, target = "-", "(info only)"
+        size = f"{len(case.data) / KiB:.0f} KiB" if len(case.data) < MiB else f"{case.mb:.1f} MiB"
+        text = (f"{case.name:<13} heal {ms:8.2f} ms  base {base:7.2f} ms  ratio {ms / base:6.1f}  "
+                f"{ms_mb:6.1f} ms/MB  target {target:<14} {status:<4}")
+        verdict = case.category if case.category == EXPECTED or case.name.startswith("ci-") else (
+            f"{case.category} MISMATCH (expected {EXPECTED})")
+        spread = f"runs {len(case.samples)}, {min(case.samples) * 1000:.2f}-{max(case.samples) * 1000:.2f} ms"
+        print(f"{text}  {size}, {verdict}; first call {case.first_ms:.1f} ms; {spread}", flush=True)
+    for prefix in ("diag", "ci"):
+        small, big = per_mb.get(f"{prefix}-1M"), per_mb.get(f"{prefix}-10M")
+        if small and big:
+            print(f"{prefix + '-linear':<13} ms/MB at 10 MB / ms/MB at 1 MB = {big / small:.2f} "
+                  f"(1.00 = linear; information)", flush=True)
+
+
+# --- the CLI as a process ------------------------------------------------------------------------
+
+
+_FDS: dict[int, int] = {}
+
+
+def _devnull(flags: int) -> int:
+    if flags not in _FDS:
+        _FDS[flags] = os.open(os.devnull, flags | os.O_CLOEXEC)
+    return _FDS[flags]
+
+
+def _spawn(argv: Sequence[str], stdin: int, stdout: int, stderr: int) -> int:
+    actions = [
+        (os.POSIX_SPAWN_DUP2, stdin, 0),
+        (os.POSIX_SPAWN_DUP2, stdout, 1),
+        (os.POSIX_SPAWN_DUP2, stderr, 2),
+    ]
+    spawner = os.posix_spawn if "/" in argv[0] else os.posix_spawnp
+    return spawner(argv[0], list(argv), os.environ, file_actions=actions, setsigdef=SIGDEF)
+
+
+class _Hung(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _Hung
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    # An alarm interrupts the blocking wait4 without adding any polling to what is being timed.
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class Runner:
+    """Starts a command with posix_spawn and times it to its reaping."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+
+    def time(self, argv: Sequence[str]) -> float:
+        return self._run(argv, _devnull(os.O_WRONLY))[0]
+
+    def output(self, argv: Sequence[str]) -> bytes:
+        r, w = os.pipe()
+        pid = -1
+        out = bytearray()
+        with _deadline(RUN_TIMEOUT):
+            try:
+                try:
+                    pid = _spawn(argv, _devnull(os.O_RDONLY), w, self.log)
+                finally:
+                    os.close(w)
+                while chunk := os.read(r, MiB):
+                    out.extend(chunk)
+                _, status, _ = os.wait4(pid, 0)
+            except _Hung:
+                self._kill(pid)
+                raise RunFailed(f"{' '.join(argv)} still running after {RUN_TIMEOUT:.0f}s") from None
+            finally:
+                os.close(r)
+        self._check(argv, status)
+        return bytes(out)
+
+    def _run(self, argv: Sequence[str], stdout: int) -> tuple[float, int]:
+        pid = -1
+        with _deadline(RUN_TIMEOUT):
+            try:
+                start = time.perf_counter()
+                pid = _spawn(argv, _devnull(os.O_RDONLY), stdout, self.log)
+                _, status, _ = os.wait4(pid, 0)
+                seconds = time.perf_counter() - start
+            except _Hung:
+                self._kill(pid)
+                raise RunFailed(f"{' '.join(argv)} still running after {RUN_TIMEOUT:.0f}s") from None
+        self._check(argv, status)
+        return seconds, status
+
+    def _check(self, argv: Sequence[str], status: int) -> None:
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise RunFailed(f"{' '.join(argv)} exited {code}{self._log_tail()}")
+
+    def _kill(self, pid: int) -> None:
+        if pid > 0:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+    def _log_tail(self) -> str:
+        try:
+            text = self.log_path.read_bytes()[-300:].decode(errors="replace").strip()
+        except OSError:
+            return ""
+        return f" (stderr: {text.splitlines()[-1]})" if text else ""
+
+
+def interleave(runs: int, *cmds: Callable[[], float]) -> list[list[float]]:
+    """A B A B ...: slow drifts of the machine hit every side alike."""
+    for cmd in cmds:
+        cmd()  # warm-up: page cache, .pyc files, the dynamic loader's caches
+    samples: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for cmd, out in zip(cmds, samples):
+            out.append(cmd())
+    return samples
+
+
+def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) -> None:
+    argv = [heal, "diagnose", "--json", str(failure)]
+    try:
+        category = json.loads(run.output(argv)).get("category", "")
+    except ValueError:
+        category = "(no JSON)"
+    if category != EXPECTED:
+        tally.mismatch = True
+    a, b, c = interleave(
+        runs,
+        lambda: run.time(argv),
+        lambda: run.time([sys.executable, "-c", "pass"]),
+        lambda: run.time([sys.executable, "-S", "-c", "pass"]),
+    )
+    h, p, bare = (statistics.median(s) * 1000 for s in (a, b, c))
+    ratio = h / p
+    status = tally.add("cli", ratio <= 3.0)
+    ratios = [x / y for x, y in zip(a, b)]
+    verdict = category if category == EXPECTED else f"{category} MISMATCH (expected {EXPECTED})"
+    print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  target ratio <= 3.0     "
+          f"{status:<4}  (pairs {min(ratios):.2f}-{max(ratios):.2f}) {verdict}", flush=True)
+    print(f"{'':<13} heal's own cost {h - p:+.1f} ms; python -S -c pass {bare:.1f} ms "
+          f"(site start-up {p - bare:.1f} ms, paid by both sides); {failure.stat().st_size} byte input",
+          flush=True)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return n
+
+
+def byte_compile_heal() -> None:
+    """Measure heal as pip installs it: byte-compiled. An editable install under PYTHONDONTWRITEBYTECODE
+    (set on this project's machines) would otherwise recompile every module on every start."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("heal")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            compileall.compile_dir(location, quiet=1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark heal's diagnosis.")
+    parser.add_argument("--quick", action="store_true", help="few runs: a smoke run")
+    parser.add_argument("--runs", type=_positive, default=None,
+                        help="runs per measurement (default 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 CLI)")
+    parser.add_argument("--heal", default=os.path.join(sysconfig.get_path("scripts"), "heal"),
+                        help="the heal executable (default: next to this interpreter)")
+    args = parser.parse_args(argv)
+
+    heal = os.path.abspath(args.heal)
+    if not (os.path.isfile(heal) and os.access(heal, os.X_OK)):
+        print(f"bench_diagnose: heal not found or not executable: {heal}", file=sys.stderr)
+        return 2
+    runs_1k = args.runs or (30 if args.quick else 200)
+    runs_1m = args.runs or (5 if args.quick else 20)
+    runs_10m = args.runs or (2 if args.quick else 7)
+    runs_cli = args.runs or (5 if args.quick else 20)
+
+    t0 = time.perf_counter()
+    byte_compile_heal()
+    tally = Tally()
+    print(f"bench_diagnose: heal={heal}  python={sys.executable} ({sys.version.split()[0]})  cpus={os.cpu_count()}")
+    print(f"bench_diagnose: runs 1K={runs_1k} 1M={runs_1m} 10M={runs_10m} cli={runs_cli}", flush=True)
+
+    sizes = (("1K", KiB, runs_1k), ("1M", MiB, runs_1m), ("10M", 10 * MiB, runs_10m))
+    cases = [Case(f"diag-{label}", synthetic_output(size), runs,
+                  target_ms=5.0 if size == KiB else None,
+                  target_ms_per_mb=None if size == KiB else 30.0)
+             for label, size, runs in sizes]
+    ci_cases = []
+    for label, size, runs in sizes:
+        data = ci_output(size)
+        if data is not None:
+            ci_cases.append(Case(f"ci-{label}", data, runs))
+    if not ci_cases:
+        print(f"{'ci':<13} SKIPPED: {CI_LOGS} missing or unreadable", flush=True)
+    bench_inprocess(cases + ci_cases)
+    report_inprocess(cases + ci_cases, tally)
+    tally.mismatch |= any(c.category != EXPECTED for c in cases)
+
+    run = Runner(DATA_DIR / "bench_diagnose.stderr.log")
+    try:
+        bench_cli(run, heal, real_failure_file(), runs_cli, tally)
+    except RunFailed as exc:
+        tally.failed("cli")
+        print(f"{'cli':<13} ERROR: {exc}", flush=True)
+
+    print(f"bench_diagnose: took {time.perf_counter() - t0:.0f}s")
+    note = "  (diagnosis MISMATCH)" if tally.mismatch else ""
+    met = sum(tally.results.values())
+    print(f"bench_diagnose: {met}/{len(tally.results)} targets met{note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
