@@ -266,7 +266,7 @@ def report_inprocess(cases: list[Case], tally: Tally) -> None:
         else:
             status, target = "-", "(info only)"
         size = f"{len(case.data) / KiB:.0f} KiB" if len(case.data) < MiB else f"{case.mb:.1f} MiB"
-        text = (f"{case.name:<13} heal {ms:8.2f} ms  base {base:7.2f} ms  ratio {ms / base:6.1f}  "
+        text = (f"{case.name:<13} heal {ms:8.2f} ms  base {base:7.3f} ms  ratio {ms / base:6.0f}  "
                 f"{ms_mb:6.1f} ms/MB  target {target:<14} {status:<4}")
         verdict = case.category if case.category == EXPECTED or case.name.startswith("ci-") else (
             f"{case.category} MISMATCH (expected {EXPECTED})")
@@ -418,7 +418,7 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) ->
     status = tally.add("cli", ratio <= 3.0)
     ratios = [x / y for x, y in zip(a, b)]
     verdict = category if category == EXPECTED else f"{category} MISMATCH (expected {EXPECTED})"
-    print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  target ratio <= 3.0     "
+    print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  {'':12}  target {'ratio <= 3.0':<14} "
           f"{status:<4}  (pairs {min(ratios):.2f}-{max(ratios):.2f}) {verdict}", flush=True)
     print(f"{'':<13} heal's own cost {h - p:+.1f} ms; python -S -c pass {bare:.1f} ms "
           f"(site start-up {p - bare:.1f} ms, paid by both sides); {failure.stat().st_size} byte input",

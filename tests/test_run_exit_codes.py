@@ -22,13 +22,15 @@ import pytest
 def test_exit_status_is_the_commands(heal, argv, code):
     r = heal("--", *argv)
     assert r.returncode == code
-    assert r.stderr == b""  # heal adds nothing when there is nothing to say
+    # heal adds at most its one-line diagnosis (killed by a signal), nothing else
+    assert all(line.startswith(b"heal: ") for line in r.stderr.splitlines())
+    assert len(r.stderr.splitlines()) <= 1
 
 
 def test_not_found_is_127_with_a_shell_like_message(heal):
     r = heal("--", "no-such-command-xyz")
     assert r.returncode == 127
-    assert r.stderr == b"heal: no-such-command-xyz: command not found\n"
+    assert r.stderr.splitlines()[0] == b"heal: no-such-command-xyz: command not found"
 
 
 def test_missing_path_is_127(heal, project):
@@ -44,7 +46,8 @@ def test_not_executable_is_126(heal, project):
     os.chmod(script, 0o644)
     r = heal("--", "./run.sh")
     assert r.returncode == 126
-    assert r.stderr == b"heal: ./run.sh: Permission denied\n"
+    assert r.stderr.splitlines()[0] == b"heal: ./run.sh: Permission denied"
+    assert b"permission" in r.stderr.splitlines()[1]  # then the diagnosis
 
 
 def test_directory_is_126(heal, project):
