@@ -137,7 +137,8 @@ def _noise_lines(rng: random.Random) -> Iterator[str]:
             group, artifact, ver = rng.choice(_JARS)
             url = f"https://repo.maven.apache.org/maven2/{group}/{artifact}/{ver}/{artifact}-{ver}"
             yield f"[INFO] Downloading from central: {url}.pom"
-            yield f"[INFO] Downloaded from central: {url}.pom ({rng.randrange(1, 60)} kB at {rng.randrange(100, 900)} kB/s)"
+            yield (f"[INFO] Downloaded from central: {url}.pom ({rng.randrange(1, 60)} kB at "
+                   f"{rng.randrange(100, 900)} kB/s)")
         elif kind == 5:
             src = rng.choice(_C_FILES)
             obj = "build/" + src.rsplit("/", 1)[-1][:-2] + ".o"
@@ -146,9 +147,11 @@ def _noise_lines(rng: random.Random) -> Iterator[str]:
         elif kind == 6:
             yield f"go: downloading {rng.choice(_GO_MODULES)} v{v}"
         elif kind == 7:
-            yield f"> Task :app:{rng.choice(('compileJava', 'processResources', 'classes', 'jar', 'test'))} UP-TO-DATE"
+            task = rng.choice(("compileJava", "processResources", "classes", "jar", "test"))
+            yield f"> Task :app:{task} UP-TO-DATE"
         elif kind == 8:
-            yield f"[{n % 60:02d}:{n % 60:02d}] Building wheel for {rng.choice(_PY_PACKAGES)} (pyproject.toml): finished with status 'done'"
+            yield (f"[{n % 60:02d}:{n % 60:02d}] Building wheel for {rng.choice(_PY_PACKAGES)} (pyproject.toml): "
+                   f"finished with status 'done'")
         else:
             yield (f"{n % 1000:4d}/1000 [{'=' * (n % 30)}>{'.' * (29 - n % 30)}] - "
                    f"{rng.randrange(1, 9)}s {rng.randrange(10, 99)}ms/step - loss: 0.{rng.randrange(1000, 9999)}")

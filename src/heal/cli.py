@@ -108,6 +108,211 @@ def diagnose_cmd(
                      + "\n")
 
 
+log_app = typer.Typer(help="The change log: every change heal made, newest first.", invoke_without_command=True,
+                      no_args_is_help=False, add_completion=False, rich_markup_mode=None)
+app.add_typer(log_app, name="log")
+
+
+@log_app.callback()
+def log_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    count: int = typer.Option(20, "-n", "--count", min=1, help="How many change sets to show."),
+) -> None:
+    """Recent change sets: id, when, command, what was done, status (applied, rolled back, incomplete)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    journal = _journal()
+    infos = [journal.info(i) for i in reversed(journal.ids())][:count]
+    if as_json:
+        out = [{"id": i.id, "created": i.created, "command": list(i.command), "cwd": i.cwd, "root": i.root,
+                "kind": i.kind, "undoes": i.undoes, "status": i.status, "diagnosis": i.diagnosis,
+                "changes": i.describe(), **({"problem": i.problem} if i.problem else {})} for i in infos]
+        sys.stdout.write(json.dumps({"change_sets": out, "store_bytes": journal.blobs.size()}, indent=1) + "\n")
+        return
+    if not infos:
+        typer.echo("heal: the change log is empty")
+    for i in infos:
+        command = " ".join(i.command) or "-"
+        typer.echo(f"{i.id}  {i.created}  [{i.status}]  {command}")
+        if i.diagnosis:
+            typer.echo(f"    {i.diagnosis}")
+        for line in i.describe():
+            typer.echo(f"    - {line}")
+        if i.problem:
+            typer.echo(f"    ! {i.problem}")
+    typer.echo(f"store: {len(journal.ids())} change sets, {_size(journal.blobs.size())} of backups "
+               f"in {journal.state_dir}")
+
+
+@log_app.command("prune")
+def log_prune(older_than: str = typer.Option("", "--older-than", metavar="AGE",
+                                             help="e.g. 30d, 12h (default: log.retention_days)")) -> None:
+    """Drop old change sets and the backups nothing refers to any more."""
+    if older_than:
+        days = _parse_age(older_than)
+    else:
+        try:
+            days = float(config.load()["log.retention_days"])  # type: ignore[arg-type]
+        except config.ConfigError as exc:
+            _fail(str(exc))
+    sets, blobs = _journal().prune(days)
+    typer.echo(f"heal: pruned {sets} change sets older than {days:g} days and {blobs} unreferenced backups")
+
+
+@app.command("rollback")
+def rollback_cmd(
+    ident: str = typer.Argument(None, metavar="[ID]", help="The change set to undo (a unique prefix will do)."),
+    last: bool = typer.Option(False, "--last", help="Undo the most recent heal run."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show what would be undone, change nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files that changed after heal touched them."),
+) -> None:
+    """Undo a heal run, byte-exact: files, modes, created files, installed packages, manifests."""
+    from heal.journal import JournalError
+    from heal.journal.rollback import plan, rollback
+
+    journal = _journal()
+    try:
+        if ident is None and not last:
+            _fail("which change set? give an ID or --last (see heal log)")
+        cid = journal.resolve(ident, last=last)
+        p = plan(journal, cid)
+        if p.target.status == "rolled back":
+            by = journal.status_detail(cid).get("by", "")
+            typer.echo(f"heal: nothing to do: {cid} was already rolled back" + (f" (by {by})" if by else ""))
+            return
+        if not p.work:
+            typer.echo(f"heal: nothing to do: everything {cid} changed is already as before")
+            return
+        typer.echo(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}):")
+        for step in p.work:
+            typer.echo(f"  - {step.describe}" + (f"  [{step.conflict}]" if step.conflict else ""))
+        if dry_run:
+            return
+        if p.conflicts and not force:
+            _fail(f"refusing: {'; '.join(s.conflict for s in p.conflicts)} (use --force to overwrite)", code=1)
+        if not yes and not _confirm("Roll back these changes?"):
+            _fail("not rolled back (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else
+                  "not rolled back", code=1)
+        outcome = rollback(journal, cid, force=force)
+    except JournalError as exc:
+        _fail(str(exc), code=1 if "refusing" in str(exc) else 2)
+    typer.echo(f"heal: rolled back {cid} ({len(outcome.done)} changes); undo this with: heal rollback "
+               f"{outcome.rollback_id}")
+
+
+checkpoint_app = typer.Typer(help="Snapshots of the project's files.", no_args_is_help=True, add_completion=False,
+                             rich_markup_mode=None)
+app.add_typer(checkpoint_app, name="checkpoint")
+
+
+@checkpoint_app.command("create")
+def checkpoint_create(name: str = typer.Option("", "--name", help="A name to find it by.")) -> None:
+    """Snapshot the project's files (git: tracked and untracked-not-ignored)."""
+    from heal.journal import checkpoint
+    from heal.project import project_root
+
+    cp = checkpoint.create(_journal(), project_root(), name)
+    typer.echo(f"heal: checkpoint {cp['id']}{' (' + name + ')' if name else ''}: {len(cp['files'])} files of "
+               f"{cp['root']}")
+
+
+@checkpoint_app.command("list")
+def checkpoint_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """The checkpoints, oldest first."""
+    from heal.journal import checkpoint
+
+    cps = checkpoint.all_checkpoints(_journal())
+    if as_json:
+        sys.stdout.write(json.dumps([{k: v for k, v in c.items() if k != "files"} | {"files": len(c["files"])}
+                                     for c in cps], indent=1) + "\n")
+        return
+    for c in cps:
+        typer.echo(f"{c['id']}  {c.get('created', '?')}  {len(c['files'])} files  {c.get('root', '')}"
+                   + (f"  ({c['name']})" if c.get("name") else "") + ("  DAMAGED" if c.get("damaged") else ""))
+
+
+@checkpoint_app.command("validate")
+def checkpoint_validate(ident: str = typer.Argument(..., metavar="ID")) -> None:
+    """Re-hash what was stored and report any corruption."""
+    from heal.journal import JournalError, checkpoint
+
+    try:
+        cp = checkpoint.load(_journal(), ident)
+    except JournalError as exc:
+        _fail(str(exc))
+    problems = checkpoint.validate(_journal(), cp)
+    for problem in problems:
+        typer.echo(f"heal: {problem}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"heal: checkpoint {cp['id']} is intact ({len(cp['files'])} files)")
+
+
+@checkpoint_app.command("restore")
+def checkpoint_restore(
+    ident: str = typer.Argument(..., metavar="ID"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show what would change."),
+) -> None:
+    """Put the project's files back as they were at a checkpoint (journaled: heal rollback undoes it)."""
+    from heal.journal import JournalError, checkpoint
+
+    journal = _journal()
+    try:
+        cp = checkpoint.load(journal, ident)
+        changes = checkpoint.diff(journal, cp)
+        if not changes:
+            typer.echo(f"heal: nothing to do: the project matches checkpoint {cp['id']}")
+            return
+        for action, rel in changes:
+            typer.echo(f"  {action:8} {rel}")
+        if dry_run:
+            return
+        if not yes and not _confirm(f"Apply these {len(changes)} changes?"):
+            _fail("not restored (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else "not restored",
+                  code=1)
+        cid = checkpoint.restore(journal, cp, changes)
+    except JournalError as exc:
+        _fail(str(exc))
+    typer.echo(f"heal: restored checkpoint {cp['id']} ({len(changes)} changes, change set {cid})")
+
+
+def _journal():
+    from heal.journal import open_journal
+
+    return open_journal()
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _parse_age(text: str) -> float:
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", text)
+    if not m:
+        _fail(f"--older-than: expected an age like 30d, 12h or 90m, not {text!r}")
+    unit = {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7, "": 1}[m.group(2)]
+    return float(m.group(1)) * unit
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
 def _fail(message: str, code: int = 2) -> None:
     sys.stderr.write(f"heal: error: {message}\n")
     raise typer.Exit(code)

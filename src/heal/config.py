@@ -39,6 +39,7 @@ KEYS: tuple[Key, ...] = (
     Key("kill_grace", float, 5.0, "seconds between SIGTERM and SIGKILL when a timeout fires", minimum=0),
     Key("capture.head_bytes", int, 64 * 1024, "bytes of output kept from the start for diagnosis", minimum=0),
     Key("capture.tail_bytes", int, 1024 * 1024, "bytes of output kept from the end for diagnosis", minimum=0),
+    Key("log.retention_days", float, 30.0, "`heal log prune` drops change sets older than this", minimum=0),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 _TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}

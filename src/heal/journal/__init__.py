@@ -1,0 +1,14 @@
+"""The change log and rollback: every change heal makes is recorded before it happens and can be undone."""
+
+from heal.journal.blobs import BlobError, BlobStore
+from heal.journal.changes import FileChange, PackageChange
+from heal.journal.store import ChangeSet, ChangeSetInfo, Journal, JournalError
+
+__all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "Journal", "JournalError",
+           "PackageChange", "open_journal"]
+
+
+def open_journal() -> Journal:
+    from heal.paths import state_dir
+
+    return Journal(state_dir())

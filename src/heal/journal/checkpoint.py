@@ -1,0 +1,108 @@
+"""Checkpoints: snapshots of the project's own files in the blob store, validated and restorable."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import stat
+
+from heal.fsutil import write_atomic
+from heal.journal.changes import FileChange
+from heal.journal.store import Journal, JournalError
+from heal.project import project_files
+
+
+def _dir(journal: Journal) -> str:
+    return os.path.join(journal.state_dir, "checkpoints")
+
+
+def create(journal: Journal, root: str, name: str = "") -> dict:
+    root = os.path.realpath(root)
+    files = {}
+    for rel in project_files(root):
+        path = os.path.join(root, rel)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            continue  # vanished or unreadable while we looked: not part of the snapshot
+        files[rel] = {"blob": journal.blobs.put(data), "mode": mode}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cid = now.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    obj = {"id": cid, "name": name, "created": now.isoformat(timespec="seconds"), "root": root, "files": files}
+    os.makedirs(_dir(journal), exist_ok=True)
+    write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj, indent=1) + "\n").encode())
+    return obj
+
+
+def all_checkpoints(journal: Journal) -> list[dict]:
+    out = []
+    d = _dir(journal)
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if name.endswith(".json"):
+            try:
+                with open(os.path.join(d, name)) as fh:
+                    out.append(json.load(fh))
+            except (OSError, ValueError):
+                out.append({"id": name[:-5], "damaged": True, "files": {}})
+    return out
+
+
+def load(journal: Journal, ident: str) -> dict:
+    matches = [c for c in all_checkpoints(journal) if c["id"] == ident or c["id"].startswith(ident)
+               or c.get("name") == ident]
+    if len(matches) != 1:
+        raise JournalError(f"no checkpoint {ident!r}" if not matches else f"{ident!r} is ambiguous")
+    if matches[0].get("damaged"):
+        raise JournalError(f"checkpoint {matches[0]['id']} is damaged")
+    return matches[0]
+
+
+def validate(journal: Journal, cp: dict) -> list[str]:
+    """Re-hash every stored file; one line per file whose backup is missing or corrupt."""
+    return [f"{rel}: {problem}" for rel, entry in sorted(cp["files"].items())
+            if (problem := journal.blobs.check(entry["blob"]))]
+
+
+def diff(journal: Journal, cp: dict) -> list[tuple[str, str]]:
+    """What restoring would do: (action, relative path), action in restore/recreate/delete."""
+    root = cp["root"]
+    changes = []
+    current = set(project_files(root))
+    for rel, entry in sorted(cp["files"].items()):
+        path = os.path.join(root, rel)
+        if not os.path.exists(path):
+            changes.append(("recreate", rel))
+            continue
+        from heal.journal.blobs import sha256
+
+        with open(path, "rb") as fh:
+            same = sha256(fh.read()) == entry["blob"]
+        if not same or stat.S_IMODE(os.stat(path).st_mode) != entry["mode"]:
+            changes.append(("restore", rel))
+    for rel in sorted(current - set(cp["files"])):
+        changes.append(("delete", rel))  # a file of the project that did not exist at the checkpoint
+    return changes
+
+
+def restore(journal: Journal, cp: dict, changes: list[tuple[str, str]]) -> str:
+    """Apply the diff as one journaled change set (so `heal rollback` can undo the restore)."""
+    problems = validate(journal, cp)
+    if problems:
+        raise JournalError(f"checkpoint {cp['id']} cannot be restored exactly: {problems[0]}")
+    root = cp["root"]
+    with journal.changeset(cwd=root, root=root, command=["heal", "checkpoint", "restore", cp["id"]],
+                           diagnosis=f"restore checkpoint {cp['id']}", kind="checkpoint-restore") as cs:
+        for action, rel in changes:
+            path = os.path.join(root, rel)
+            if action == "delete":
+                cs.apply(FileChange(path, delete=True, reason=f"checkpoint {cp['id']}"))
+            else:
+                entry = cp["files"][rel]
+                os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                cs.apply(FileChange(path, data=journal.blobs.get(entry["blob"]), mode=entry["mode"],
+                                    reason=f"checkpoint {cp['id']}"))
+        return cs.id

@@ -1,0 +1,72 @@
+"""The project a command runs in: its root, the files heal may touch, and which files are the project's."""
+
+from __future__ import annotations
+
+import os
+
+# Directories that are never the user's own files: environments, dependencies, build output, VCS data.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", ".env", "__pycache__",
+                       ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "target",
+                       ".gradle", ".idea", ".eggs", "site-packages", ".cache"})
+_FORBIDDEN_PARTS = frozenset({".git", "node_modules", "site-packages", "dist-packages", ".venv", "venv"})
+
+
+class SafetyError(Exception):
+    """A change heal must never make (outside the project, inside an environment or .git)."""
+
+
+def project_root(cwd: str | None = None) -> str:
+    """The git top-level containing cwd, else cwd itself."""
+    d = os.path.realpath(cwd or os.getcwd())
+    probe = d
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return d
+        probe = parent
+
+
+def is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def check_editable(path: str, root: str) -> str:
+    """The absolute real path of a file heal may change, or SafetyError."""
+    real = os.path.realpath(path)
+    root = os.path.realpath(root)
+    if real != root and not real.startswith(root + os.sep):
+        raise SafetyError(f"{path} is outside the project ({root})")
+    rel_parts = os.path.relpath(real, root).split(os.sep)
+    if _FORBIDDEN_PARTS.intersection(rel_parts):
+        raise SafetyError(f"{path} is inside {'/'.join(p for p in rel_parts if p in _FORBIDDEN_PARTS)}")
+    probe = os.path.dirname(real)
+    while probe.startswith(root) and probe != root:
+        if is_virtualenv(probe):
+            raise SafetyError(f"{path} is inside the virtualenv {probe}")
+        probe = os.path.dirname(probe)
+    return real
+
+
+def project_files(root: str) -> list[str]:
+    """Relative paths of the project's own files: in a git repo tracked plus untracked-not-ignored files;
+    elsewhere everything except VCS data, environments, dependencies and build output."""
+    root = os.path.realpath(root)
+    if os.path.isdir(os.path.join(root, ".git")):
+        from heal.run import RunSpec, run
+
+        result = run(RunSpec(("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
+                             passthrough=False, keep_stdout=True, tail_bytes=0, head_bytes=0))
+        if result.exit_code == 0 and result.stdout is not None:
+            names = [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+            return sorted(n for n in set(names) if os.path.isfile(os.path.join(root, n))
+                          and not os.path.islink(os.path.join(root, n)))
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not is_virtualenv(os.path.join(dirpath, d))]
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if os.path.isfile(full) and not os.path.islink(full):
+                found.append(os.path.relpath(full, root))
+    return sorted(found)
