@@ -80,32 +80,14 @@ def diagnose_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the diagnosis as JSON."),
 ) -> None:
     """Classify a command's captured output: category, severity, summary, facts, signature."""
-    import shlex
-
-    from heal.capture import read_bounded
-    from heal.diagnose import diagnose
-    from heal.present import detailed, use_colour
+    # Normally heal.entry runs heal.diagnose_cli directly; this declaration gives `--help` and a fallback.
+    from heal.diagnose_cli import run
+    from heal.runopts import UsageError
 
     try:
-        argv = shlex.split(command) if command else []
-    except ValueError as exc:
-        _fail(f"--command: {exc}")
-    if source == "-":
-        if sys.stdin.isatty():
-            _fail("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
-        cap = read_bounded(sys.stdin.buffer)
-    else:
-        try:
-            with open(source, "rb") as fh:
-                cap = read_bounded(fh)
-        except OSError as exc:
-            _fail(f"{source}: {exc.strerror or exc}")
-    output = cap.head + (b"\n[... %d bytes not kept ...]\n" % cap.dropped if cap.dropped else b"") + cap.tail
-    d = diagnose(output, argv=argv, exit_code=exit_code)
-    # sys.stdout, not typer.echo: click strips colour codes when stdout is not a terminal, but
-    # FORCE_COLOR asks for them
-    sys.stdout.write((json.dumps(d.to_json(), ensure_ascii=False) if as_json else detailed(d, use_colour(sys.stdout)))
-                     + "\n")
+        run(source, command, exit_code, as_json)
+    except UsageError as exc:
+        _fail(str(exc))
 
 
 log_app = typer.Typer(help="The change log: every change heal made, newest first.", invoke_without_command=True,

@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if "--" in args and args[0] not in SUBCOMMANDS:
             return _run(args)
+        if args and args[0] == "diagnose" and not {"--help", "-h"} & set(args[1:]):
+            from heal.diagnose_cli import main as diagnose_main
+
+            return diagnose_main(args[1:])
         if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
             from heal.runopts import UsageError
 

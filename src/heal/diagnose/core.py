@@ -14,7 +14,7 @@ from functools import lru_cache
 from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
-from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES
+from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits
 from heal.diagnose.text import clean, redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
@@ -34,9 +34,11 @@ def diagnose(
     cwd: str | None = None,
 ) -> Diagnosis:
     text = clean(output)
+    low = text.lower()
     ctx = Context(
         text=text,
-        low=text.lower(),
+        low=low,
+        hits=needle_hits(low),
         argv=tuple(argv),
         tool=tool_of(argv),
         exit_code=exit_code,
@@ -71,8 +73,7 @@ def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
 def _match(rule: Rule, ctx: Context) -> Finding | None:
     if rule.tools and ctx.tool not in rule.tools:
         return None
-    low = ctx.low
-    if not any(n in low for n in rule.needles):
+    if not any(n in ctx.hits for n in rule.needles):
         return None
     regex = _compiled(rule.pattern, rule.flags)
     matches = _candidates(regex, rule, ctx)
@@ -116,23 +117,12 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> list[re.Mat
     runs in a window around each occurrence instead of over a megabyte of log, which keeps diagnosis
     linear in the output's size whatever the patterns look like.
     """
-    text, low = ctx.text, ctx.low
+    text = ctx.text
     positions: list[int] = []
     for needle in rule.needles:
-        if rule.first:
-            i = low.find(needle)
-            n = 0
-            while i >= 0 and n < MAX_WINDOWS:
-                positions.append(i)
-                n += 1
-                i = low.find(needle, i + len(needle))
-        else:
-            i = low.rfind(needle)
-            n = 0
-            while i >= 0 and n < MAX_WINDOWS:
-                positions.append(i)
-                n += 1
-                i = low.rfind(needle, 0, i)
+        found = ctx.hits.get(needle)
+        if found:
+            positions.extend(found[:MAX_WINDOWS] if rule.first else found[-MAX_WINDOWS:])
     if not positions:
         return []
     positions.sort()

@@ -24,6 +24,8 @@ class Context:
     signal: int | None = None
     timed_out: bool = False
     hung: bool = False
+    # where each rule needle occurs in `low` (one Aho-Corasick pass over the output finds them all)
+    hits: Mapping[str, list[int]] = field(default_factory=dict)
 
     def line_at(self, pos: int) -> tuple[int, int]:
         """Start and end offsets of the line holding offset pos."""

@@ -35,5 +35,33 @@ def _tagged(function: FunctionRule, ecosystem: str) -> FunctionRule:
 
 
 PATTERN_RULES: tuple[Rule, ...] = tuple(r for m in MODULES for r in _with_ecosystem(m))
+NEEDLES: frozenset[str] = frozenset(n for r in PATTERN_RULES for n in r.needles)
+
+
+def needle_hits(low: str) -> dict[str, list[int]]:
+    """Start offsets of every rule needle in `low`, found in one pass.
+
+    Aho-Corasick (pyahocorasick, C) instead of one substring search per needle: with ~400 needles the
+    searches alone cost ~160 ms per MB of output; one automaton pass costs ~17 ms."""
+    hits: dict[str, list[int]] = {}
+    for end, needle in _automaton().iter(low):
+        hits.setdefault(needle, []).append(end - len(needle) + 1)
+    return hits
+
+
+_AUTOMATON = None
+
+
+def _automaton():
+    global _AUTOMATON
+    if _AUTOMATON is None:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for needle in NEEDLES:
+            automaton.add_word(needle, needle)
+        automaton.make_automaton()
+        _AUTOMATON = automaton
+    return _AUTOMATON
 FUNCTION_RULES: tuple[FunctionRule, ...] = tuple(
     _tagged(f, m.ECOSYSTEM) for m in MODULES for f in getattr(m, "FUNCTIONS", ()))

@@ -9,5 +9,6 @@ ECOSYSTEM = ""
 RULES = (
     Rule("generic.error_line", "unknown", "medium",
          r"^[ \t]*(?:\[?(?:ERROR|FATAL|Error|error|fatal)\]?:?|E/\w+:|\*\*\* )[ \t]*(?P<message>\S.{2,300})$",
-         "{message}", ("error", "fatal", "*** "), priority=12),
+         "{message}", ("\nerror", "\n[error", "\nfatal", "\n[fatal", "\n*** ", " error:", "\terror", "\n  error",
+                       "\ne/"), priority=12),
 )

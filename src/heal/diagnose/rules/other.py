@@ -34,7 +34,8 @@ RULES = (
          r"^(?:\[error\]\s+)?(?P<file>[^\s:()\[\]]+\.(?:" + _EXT + r"))(?:\((?P<line>\d+),(?P<column>\d+)\)|"
          r":(?P<line2>\d+)(?::(?P<col2>\d+))?(?:-\d+(?::\d+)?)?)(?::| -)? ?(?:fatal )?[Ee]rror(?: (?P<error_code>[A-Z]+"
          r"\d+))?:?\s*(?P<msg>.*)$",
-         "compile error", ("error",), priority=76, first=True, refine=_compiler),
+         "compile error", ("): error", ": error", "[error]", " error ", ": fatal error"), priority=76, first=True,
+         refine=_compiler),
     Rule("compile.erlang", "build", "high",
          r"^(?P<file>[^\s:]+\.[eh]rl):(?P<line>\d+): (?:Warning: )?(?P<msg>(?:variable|function|field|record|import|"
          r"head mismatch|syntax error|undefined|unbound|illegal|bad).*)$",

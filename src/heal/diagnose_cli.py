@@ -1,0 +1,81 @@
+"""`heal diagnose`: read a captured output, print its diagnosis.
+
+Parsed by hand on the way in (heal.entry), like `heal -- CMD`: typer's import (and the pydantic it pulls
+in while parsing) would cost several times the diagnosis. heal.cli declares the same command for
+`heal diagnose --help`.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+from heal.runopts import UsageError
+
+USAGE = "heal diagnose [--command CMD] [--exit-code N] [--json] [FILE|-]"
+
+
+def main(args: list[str]) -> int:
+    source, command, exit_code, as_json = "-", "", None, False
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in ("--command", "-c", "--exit-code", "-e"):
+            if eq:
+                value = inline
+            elif i + 1 < len(args):
+                i += 1
+                value = args[i]
+            else:
+                raise UsageError(f"option '{name}' needs a value")
+            if name in ("--command", "-c"):
+                command = value
+            else:
+                try:
+                    exit_code = int(value)
+                except ValueError:
+                    raise UsageError(f"option '{name}' needs a whole number, not '{value}'") from None
+        elif name == "--json":
+            as_json = True
+        elif arg == "--":
+            positional.extend(args[i + 1:])
+            break
+        elif arg.startswith("-") and arg != "-":
+            raise UsageError(f"unknown option '{arg}' ({USAGE})")
+        else:
+            positional.append(arg)
+        i += 1
+    if len(positional) > 1:
+        raise UsageError(f"one input at most ({USAGE})")
+    if positional:
+        source = positional[0]
+    return run(source, command, exit_code, as_json)
+
+
+def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
+    from heal.capture import read_bounded
+    from heal.diagnose import diagnose
+    from heal.present import detailed, use_colour
+
+    try:
+        argv = shlex.split(command) if command else []
+    except ValueError as exc:
+        raise UsageError(f"--command: {exc}") from None
+    if source == "-":
+        if sys.stdin.isatty():
+            raise UsageError("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
+        cap = read_bounded(sys.stdin.buffer)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                cap = read_bounded(fh)
+        except OSError as exc:
+            raise UsageError(f"{source}: {exc.strerror or exc}") from None
+    output = cap.head + (b"\n[... %d bytes not kept ...]\n" % cap.dropped if cap.dropped else b"") + cap.tail
+    d = diagnose(output, argv=argv, exit_code=exit_code)
+    sys.stdout.write((json.dumps(d.to_json(), ensure_ascii=False) if as_json else detailed(d, use_colour(sys.stdout)))
+                     + "\n")
+    return 0
