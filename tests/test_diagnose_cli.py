@@ -60,7 +60,9 @@ def test_colour_only_when_asked_and_no_color_wins(heal, heal_env):
 @pytest.mark.parametrize("args, message", [
     (["/no/such/file"], "/no/such/file: No such file or directory"),
     (["--command", "'unclosed"], "--command:"),
-    (["--exit-code", "x"], "Invalid value"),
+    (["--exit-code", "x"], "needs a whole number, not 'x'"),
+    (["--bogus"], "unknown option '--bogus'"),
+    (["a", "b"], "one input at most"),
 ])
 def test_bad_arguments_are_one_line_errors(heal, args, message):
     r = heal("diagnose", *args, input=b"")
