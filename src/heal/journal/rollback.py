@@ -164,6 +164,10 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
     p = plan(journal, cid)
     if p.target.status == "rolled back":
         return Outcome(p, None, ())
+    broken = [s.conflict for s in p.conflicts if _unrecoverable(s)]
+    if broken:
+        # --force overwrites a user's later edit; it never writes bytes heal cannot vouch for
+        raise JournalError(f"cannot roll back {cid} exactly: {'; '.join(broken)}")
     if p.conflicts and not force:
         names = "; ".join(s.conflict for s in p.conflicts)
         raise JournalError(f"refusing to roll back {cid}: {names} (use --force to overwrite)")
@@ -174,8 +178,6 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
     with journal.changeset(cwd=info.cwd or info.root, root=info.root, command=["heal", "rollback", cid],
                            diagnosis=f"rollback of {cid}", kind="rollback", undoes=cid) as cs:
         for step in p.work:
-            if step.conflict and ("backup" in step.conflict or "unknown" in step.conflict):
-                continue  # never write what cannot be restored exactly, even with --force
             if step.action == "restore":
                 before = _before_of(p, step)
                 data = journal.blobs.get(before["blob"])
@@ -196,6 +198,10 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
         # undoing a rollback re-applies what it had undone
         _clear_status(journal, info.undoes)
     return Outcome(p, cs.id, tuple(done))
+
+
+def _unrecoverable(step: Step) -> bool:
+    return "backup" in step.conflict or "unknown kind" in step.conflict
 
 
 def _before_of(p: Plan, step: Step) -> dict:

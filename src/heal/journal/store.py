@@ -100,7 +100,9 @@ class Journal:
     def _create(self, **meta) -> ChangeSet:
         for _ in range(100):
             now = datetime.datetime.now(datetime.timezone.utc)
-            cid = now.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+            # sortable to the microsecond: change sets are created under the project lock, so the sort
+            # order is the order they changed the project in
+            cid = now.strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
             path = os.path.join(self.dir, cid)
             try:
                 os.mkdir(path)
@@ -119,10 +121,15 @@ class Journal:
     def resolve(self, ident: str | None, *, last: bool = False) -> str:
         ids = self.ids()
         if last or ident is None:
-            runs = [i for i in ids if self.info(i).kind != "rollback"]
-            if not runs:
+            if not ids:
                 raise JournalError("the change log is empty")
-            return runs[-1]
+            runs = [i for i in ids if self.info(i).kind != "rollback"]
+            for cid in reversed(runs):
+                if self.info(cid).status not in ("rolled back", "empty"):
+                    return cid
+            if not runs:
+                raise JournalError("the change log has nothing to roll back")
+            return runs[-1]  # everything is undone already: say so about the latest
         matches = [i for i in ids if i == ident or i.startswith(ident)]
         if len(matches) != 1:
             raise JournalError(f"no change set {ident!r}" if not matches else f"{ident!r} is ambiguous")
