@@ -6,6 +6,7 @@ Layout under the state directory (HEAL_HOME):
     journal/<id>/actions.jsonl  {"seq": n, "op": "intent", "change": {...}}   written and fsynced first
                                 {"seq": n, "op": "done", "after": {...}}      after the change is made
                                 {"seq": n, "op": "failed", "error": "..."}    the change raised
+                                {"seq": 0, "op": "end"}                       the run closed the set
     journal/<id>/status.json    {"status": "rolled back", "by": <id>, "at": ...} once undone
     blobs/                      content-addressed backups (heal.journal.blobs)
     locks/                      one lock file per project: one heal run changes a project at a time
@@ -267,6 +268,9 @@ class ChangeSet:
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
+        # The end marker tells a finished run from one killed between two changes.
+        with contextlib.suppress(Exception):
+            self._append({"seq": 0, "op": "end"})
         with contextlib.suppress(Exception):
             self._fh.close()
 
@@ -305,7 +309,7 @@ def _status(path: str, records: list[Record]) -> str:
     failed = {r.seq for r in records if r.op == "failed"}
     if not intents:
         return "empty"
-    if intents - done - failed:
+    if intents - done - failed or not any(r.op == "end" for r in records):
         return "incomplete"
     if failed:
         return "failed"
