@@ -223,7 +223,9 @@ def _remove_stale_tmp(path: str) -> None:
 def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     d = step.detail
     manager, cwd = d["manager"], step.path
-    if manager == "npm" and d["added"] and not d["manifests"].get("package.json", {}).get("exists", True):
+    if manager == "npm" and d["added"]:
+        # before the manifests go back: npm's own uninstall knows its tree (prune keeps what its hidden
+        # lockfile still lists)
         cs.apply(PackageChange("npm", ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund", *d["added"]],
                                cwd=cwd, reason=f"rollback of {cid}"))
     for name, before in d["manifests"].items():
@@ -243,9 +245,11 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
                                            *(f"{n}=={v}" for n, v in d["replaced"].items())],
                                    cwd=cwd, python=python, reason=f"rollback of {cid}"))
     elif os.path.exists(os.path.join(cwd, "package.json")):
-        # npm syncs node_modules to the restored package.json and lockfile, removing what was added
-        cs.apply(PackageChange("npm", ["npm", "install", "--no-audit", "--no-fund"], cwd=cwd,
-                               reason=f"rollback of {cid}"))
+        # with a restored lockfile, install puts back the versions it pins (what the install replaced)
+        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in ("package-lock.json",
+                                                                                 "npm-shrinkwrap.json")):
+            cs.apply(PackageChange("npm", ["npm", "install", "--no-audit", "--no-fund"], cwd=cwd,
+                                   reason=f"rollback of {cid}"))
 
 
 def _clear_status(journal: Journal, cid: str) -> None:

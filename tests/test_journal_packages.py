@@ -1,0 +1,66 @@
+"""Real package installs through the journal, rolled back: added packages removed, replaced versions put
+back, manifests and lockfiles restored byte-exact (a venv with a package from PyPI; an npm project)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from heal.journal import Journal, PackageChange
+from test_journal import tree
+
+
+def _installed(python: str) -> dict[str, str]:
+    code = "import importlib.metadata as m, json; print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+    return json.loads(subprocess.run([python, "-c", code], capture_output=True, check=True, text=True).stdout)
+
+
+@pytest.fixture(scope="module")
+def venv_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("venv") / "template"
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    return str(path)
+
+
+def test_pip_install_then_rollback_removes_it_and_puts_back_what_it_replaced(heal, heal_env, project, venv_template):
+    venv = os.path.join(project, ".venv")
+    subprocess.run(["cp", "-a", venv_template, venv], check=True)
+    py = os.path.join(venv, "bin", "python")
+    subprocess.run([py, "-m", "pip", "install", "-q", "six==1.16.0"], check=True)
+    with open(os.path.join(project, "requirements.txt"), "w") as fh:
+        fh.write("six\n")
+    before_pkgs, before_tree = _installed(py), tree(project)
+    j = Journal(heal_env["HEAL_HOME"])
+    with j.changeset(cwd=project, root=project, command=[py, "app.py"], diagnosis="missing module") as cs:
+        cs.apply(PackageChange("pip", [py, "-m", "pip", "install", "-q", "six==1.17.0", "pyparsing==3.1.2"],
+                               cwd=project, python=py))
+    after = _installed(py)
+    assert after["six"] == "1.17.0" and after["pyparsing"] == "3.1.2"
+    r = heal("rollback", "--last", "--yes", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert _installed(py) == before_pkgs
+    assert {k: v for k, v in tree(project).items() if not k.startswith(".venv")} == \
+        {k: v for k, v in before_tree.items() if not k.startswith(".venv")}
+
+
+@pytest.mark.skipif(not any(os.access(os.path.join(d, "npm"), os.X_OK) for d in os.environ["PATH"].split(":")),
+                    reason="npm is not installed")
+def test_npm_install_then_rollback(heal, heal_env, project):
+    manifest = b'{\n  "name": "demo",\n  "version": "1.0.0",\n  "private": true\n}\n'
+    with open(os.path.join(project, "package.json"), "wb") as fh:
+        fh.write(manifest)
+    before = tree(project)
+    j = Journal(heal_env["HEAL_HOME"])
+    with j.changeset(cwd=project, root=project, command=["node", "index.js"]) as cs:
+        cs.apply(PackageChange("npm", ["npm", "install", "--no-audit", "--no-fund", "is-number@7.0.0"], cwd=project))
+    assert os.path.isdir(os.path.join(project, "node_modules", "is-number"))
+    with open(os.path.join(project, "package.json"), "rb") as fh:
+        assert b"is-number" in fh.read()
+    r = heal("rollback", "--last", "--yes", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
+    assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == before
