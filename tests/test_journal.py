@@ -214,3 +214,12 @@ def test_apply_api_rejects_nothing_silently(heal_env, repo):
     j = Journal(heal_env["HEAL_HOME"])
     with pytest.raises(JournalError):
         j.resolve("missing")
+
+
+def test_secrets_in_the_command_are_not_persisted(heal, heal_env, repo):
+    j = Journal(heal_env["HEAL_HOME"])
+    with j.changeset(cwd=repo, root=repo, command=["deploy", "--token=ghp_abcdefghijklmnopqrstuvwxyz0123",
+                                                   "https://user:s3cretpw@host.example/x"]) as cs:
+        cs.apply(FileChange(os.path.join(repo, "x.txt"), data=b"x"))
+    raw = open(os.path.join(j.dir, j.ids()[0], "meta.json")).read()
+    assert "ghp_abcdefghijklmnopqrstuvwxyz0123" not in raw and "s3cretpw" not in raw

@@ -110,6 +110,10 @@ class Journal:
             except FileExistsError:
                 continue
             meta = {"id": cid, "created": now.isoformat(timespec="seconds"), **meta}
+            from heal.diagnose.text import redact  # secrets in a command line are not persisted
+
+            meta["command"] = [redact(str(a)) for a in meta.get("command", [])]
+            meta["diagnosis"] = redact(str(meta.get("diagnosis", "")))
             write_atomic(os.path.join(path, "meta.json"), (json.dumps(meta, indent=1) + "\n").encode())
             return ChangeSet(self, cid, path, meta)
         raise JournalError("cannot create a change set id")
