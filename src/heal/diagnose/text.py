@@ -14,7 +14,7 @@ _ANSI = re.compile(
     r"|(?<![\w\]])\[(?:\d{1,3}(?:;\d{1,3})*)?[mK](?![\w\[])"  # escapes whose ESC was lost in a log copy
 )
 _BARE_ESCAPE = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+_DROP_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 MAX_LINE = 4000  # longer lines keep their head and tail: enough for any error message
 
 _SECRETS = (
@@ -41,7 +41,7 @@ def clean(data: bytes | str) -> str:
         if "\r" in text:
             # a progress bar redraws its line with \r: what stayed on screen is the last segment
             text = "\n".join(line.rsplit("\r", 1)[-1] if "\r" in line else line for line in text.split("\n"))
-    text = _CONTROL.sub("", text)
+    text = text.translate(_DROP_CONTROL)  # C-speed; a regex sub costs several times more per megabyte
     if len(text) > MAX_LINE:
         lines = text.split("\n")
         if max(map(len, lines)) > MAX_LINE:

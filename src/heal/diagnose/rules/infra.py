@@ -122,7 +122,9 @@ RULES = (
     Rule("yaml.parse", "syntax", "high",
          r"(?:yaml\.\w+\.\w+Error|mapping values are not allowed|did not find expected|found character that cannot "
          r"start|could not find expected ':'|found undefined alias)[^\n]*(?:\n.*){0,3}?\n\s*in \"(?P<file>[^\"]+)\", "
-         r"line (?P<line>\d+)", "YAML syntax error in {file}", ("yaml", "mapping values", "did not find expected"),
+         r"line (?P<line>\d+)", "YAML syntax error in {file}", ("yaml.", "mapping values", "did not find expected",
+                                                                 "cannot start", "could not find expected",
+                                                                 "undefined alias"),
          priority=83, refine=lambda ctx, m, f: {**f, "file": str(f["file"]).removeprefix("./"),
                                                 **({"tool": ctx.tool} if ctx.tool else {})}),
     # kubernetes

@@ -134,7 +134,8 @@ RULES = (
          r"DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT|tls: failed to verify|"
          r"SSL: WRONG_VERSION_NUMBER|wrong version number|sslv3 alert handshake failure).*$",
          "TLS failure: the server's certificate is not trusted or the handshake failed",
-         ("certificate", "ssl", "tls", "x509", "pkix"), priority=56, refine=_enrich),
+         ("certificate", "ssl:", "sslerror", "sslhandshake", "ssl certificate", "ssl_", "wrong version number",
+          "handshake failure", "tls:", "tls handshake", "x509", "pkix", "_cert"), priority=56, refine=_enrich),
     Rule("network.unreachable", "network", "medium",
          _LINE + r"(?:Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|Host is down).*$",
          "the network or host is unreachable", ("unreachable", "no route to host", "host is down"), priority=52,

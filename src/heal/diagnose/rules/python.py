@@ -130,7 +130,7 @@ def _traceback(ctx: Context) -> Finding | None:
         for head in _TB_HEAD.finditer(text, max(0, text.rfind("Traceback (most recent call last)") - 200)):
             pass
     bare = None
-    if "Error:" in text and 'File "' in text:
+    if ("SyntaxError" in text or "IndentationError" in text or "TabError" in text) and 'File "' in text:
         for bare in _BARE_SYNTAX.finditer(text):
             pass
     if head is None and bare is None:
@@ -198,13 +198,21 @@ _VERBOSE_FAILED = re.compile(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>
 _NO_TESTS = re.compile(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", re.M)
 
 
+def _looks_like_pytest(text: str) -> bool:
+    if any(marker in text for marker in ("test session starts", "short test summary info", "= FAILURES =",
+                                         "= ERRORS =")):
+        return True
+    # pytest's closing summary line is at the very end of its output
+    return "=====" in text and _PYTEST_MARK.search(text, max(0, len(text) - 4000)) is not None
+
+
 def _pytest(ctx: Context) -> Finding | None:
     text = ctx.text
     usage = _PYTEST_USAGE.search(text) if ": error:" in text else None
     if usage and (ctx.tool in ("pytest", "py.test") or "usage: pytest" in text or "pytest: error" in text):
         return finding(ctx, "pytest.usage", "configuration", "medium", f"pytest usage error: {usage.group('msg')}",
                        {"tool": "pytest"}, usage.start(), usage.end(), priority=85)
-    if ctx.tool not in ("pytest", "py.test") and not ("=====" in text and _PYTEST_MARK.search(text)):
+    if ctx.tool not in ("pytest", "py.test") and not _looks_like_pytest(text):
         return None
     collect = list(_COLLECT.finditer(text)) if "ERROR collecting" in text else []
     if collect:
