@@ -76,8 +76,8 @@ RULES = (
                                          "emergency stop", "overfull \\hbox"), priority=56),
     # dependencies in other ecosystems
     Rule("deps.composer", "dependency", "high",
-         r"^.*(?:Your requirements could not be resolved to an installable set of packages|The requested package \S+ "
-         r"(?:could not be found|exists as .* but these are rejected)|Problem \d+\n.*requires .* but it is not "
+         r"^.*(?:Your requirements could not be resolved to an installable set of packages|The requested package \S+"
+         r"(?: \S+)? (?:could not be found|exists as .* but these are rejected)|Problem \d+\n.*requires .* but it is not "
          r"available).*$", "Composer cannot resolve the dependencies",
          ("could not be resolved to an installable set", "the requested package", "but it is not available"),
          priority=82, facts={"tool": "composer"}),

@@ -164,7 +164,8 @@ def _traceback(ctx: Context) -> Finding | None:
     m, at = exc_line
     exc, msg = m.group("exc"), (m.group("msg") or "").strip()
     category, severity, summary, extra = classify(exc, msg, frames, ctx)
-    if category in ("runtime", "network") and any(_TEST_FILE.search(f.group("file")) for f in frames):
+    if category in ("runtime", "network") and not exc.endswith("ImportError") and \
+            any(_TEST_FILE.search(f.group("file")) for f in frames):
         category, severity, summary = "test", "medium", f"a test failed: {summary}"
     facts: dict = {"exception": exc.rsplit(".", 1)[-1], **extra}
     frame = frames[-1] if exc.rsplit(".", 1)[-1] in SYNTAX and frames else _blame_frame(frames)

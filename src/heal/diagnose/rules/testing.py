@@ -59,7 +59,7 @@ RULES = (
          r"\bTest Failed:|\bUnit tests failed\b|\bFlaky test failed|\bTests timed out\b|^FAIL:? \S+|Test crashed|"
          r"Ensure the done\(\) callback is being called|from failed test|\|\s+\S+\s+FAIL\s*$|Executed \d+ of \d+ "
          r"DISCONNECTED|Test Disconnected).*$",
-         "tests failed", ("failed", "fail", "timed out", "crashed", "done() callback"), priority=72),
+         "tests failed", ("failed", "fail", "timed out", "crashed", "done() callback", "disconnected"), priority=72),
     # the shape of an assertion, when no summary made it into the output
     Rule("test.assertion_shape", "test", "medium",
          r"^.*(?:\bexpected:? ?<.*> but was:? ?<.*>|\bExpected:? .+,? (?:but )?(?:got|was|received|Actual:).*|"
