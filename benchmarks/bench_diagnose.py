@@ -32,28 +32,22 @@ The script always exits 0 (benchmarks report, they don't gate) except when heal 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
-import signal
-import statistics
 import sys
-import sysconfig
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import (DATA_DIR, MiB, Runner, RunFailed, Tally, arg_parser, byte_compile_heal, devnull, error_line,
+                    find_heal, header, interleave, median_ms, own_cost_line, pair_range, spawn, summary)
+
 KiB = 1024
-MiB = 1024 * 1024
-DATA_DIR = Path(__file__).resolve().parent / ".data"
 CI_LOGS = Path("/work/shared/benchmarks/ci_logs.jsonl")
 RUN_TIMEOUT = 60.0  # seconds one CLI run may take before it counts as hung
 SEED = 20240611
-# Python ignores SIGPIPE, and ignored signals survive exec: give children the defaults, as a shell does.
-SIGDEF = (signal.SIGPIPE, signal.SIGXFSZ)
 
 MISSING_MODULE = "requests_toolbelt"
 FAILURE = f"""\
@@ -71,24 +65,6 @@ ModuleNotFoundError: No module named '{MISSING_MODULE}'
 Error: Process completed with exit code 1.
 """
 EXPECTED = "dependency"
-
-
-class RunFailed(Exception):
-    """A measured command hung or exited non-zero: its timings would mean nothing."""
-
-
-@dataclass
-class Tally:
-    results: dict[str, bool] = field(default_factory=dict)
-    mismatch: bool = False
-
-    def add(self, name: str, passed: bool) -> str:
-        self.results[name] = passed
-        return "PASS" if passed else "FAIL"
-
-    def failed(self, name: str) -> None:
-        """A target whose benchmark could not finish counts as not met (once)."""
-        self.results.setdefault(name, False)
 
 
 # --- test data -----------------------------------------------------------------------------------
@@ -201,7 +177,7 @@ def real_failure_file() -> Path:
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     try:
-        pid = _spawn([sys.executable, "-c", f"import {MISSING_MODULE}_bench"], _devnull(os.O_RDONLY), fd, fd)
+        pid = spawn([sys.executable, "-c", f"import {MISSING_MODULE}_bench"], devnull(os.O_RDONLY), fd, fd)
         os.waitpid(pid, 0)
     finally:
         os.close(fd)
@@ -256,8 +232,8 @@ def bench_inprocess(cases: list[Case]) -> None:
 def report_inprocess(cases: list[Case], tally: Tally) -> None:
     per_mb: dict[str, float] = {}
     for case in cases:
-        ms = statistics.median(case.samples) * 1000
-        base = statistics.median(case.base) * 1000
+        ms = median_ms(case.samples)
+        base = median_ms(case.base)
         ms_mb = ms / case.mb
         per_mb[case.name] = ms_mb
         if case.target_ms is not None:
@@ -285,123 +261,6 @@ def report_inprocess(cases: list[Case], tally: Tally) -> None:
 # --- the CLI as a process ------------------------------------------------------------------------
 
 
-_FDS: dict[int, int] = {}
-
-
-def _devnull(flags: int) -> int:
-    if flags not in _FDS:
-        _FDS[flags] = os.open(os.devnull, flags | os.O_CLOEXEC)
-    return _FDS[flags]
-
-
-def _spawn(argv: Sequence[str], stdin: int, stdout: int, stderr: int) -> int:
-    actions = [
-        (os.POSIX_SPAWN_DUP2, stdin, 0),
-        (os.POSIX_SPAWN_DUP2, stdout, 1),
-        (os.POSIX_SPAWN_DUP2, stderr, 2),
-    ]
-    spawner = os.posix_spawn if "/" in argv[0] else os.posix_spawnp
-    return spawner(argv[0], list(argv), os.environ, file_actions=actions, setsigdef=SIGDEF)
-
-
-class _Hung(Exception):
-    pass
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    raise _Hung
-
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    # An alarm interrupts the blocking wait4 without adding any polling to what is being timed.
-    old = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-class Runner:
-    """Starts a command with posix_spawn and times it to its reaping."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-
-    def time(self, argv: Sequence[str]) -> float:
-        return self._run(argv, _devnull(os.O_WRONLY))[0]
-
-    def output(self, argv: Sequence[str]) -> bytes:
-        r, w = os.pipe()
-        pid = -1
-        out = bytearray()
-        with _deadline(RUN_TIMEOUT):
-            try:
-                try:
-                    pid = _spawn(argv, _devnull(os.O_RDONLY), w, self.log)
-                finally:
-                    os.close(w)
-                while chunk := os.read(r, MiB):
-                    out.extend(chunk)
-                _, status, _ = os.wait4(pid, 0)
-            except _Hung:
-                self._kill(pid)
-                raise RunFailed(f"{' '.join(argv)} still running after {RUN_TIMEOUT:.0f}s") from None
-            finally:
-                os.close(r)
-        self._check(argv, status)
-        return bytes(out)
-
-    def _run(self, argv: Sequence[str], stdout: int) -> tuple[float, int]:
-        pid = -1
-        with _deadline(RUN_TIMEOUT):
-            try:
-                start = time.perf_counter()
-                pid = _spawn(argv, _devnull(os.O_RDONLY), stdout, self.log)
-                _, status, _ = os.wait4(pid, 0)
-                seconds = time.perf_counter() - start
-            except _Hung:
-                self._kill(pid)
-                raise RunFailed(f"{' '.join(argv)} still running after {RUN_TIMEOUT:.0f}s") from None
-        self._check(argv, status)
-        return seconds, status
-
-    def _check(self, argv: Sequence[str], status: int) -> None:
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise RunFailed(f"{' '.join(argv)} exited {code}{self._log_tail()}")
-
-    def _kill(self, pid: int) -> None:
-        if pid > 0:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-
-    def _log_tail(self) -> str:
-        try:
-            text = self.log_path.read_bytes()[-300:].decode(errors="replace").strip()
-        except OSError:
-            return ""
-        return f" (stderr: {text.splitlines()[-1]})" if text else ""
-
-
-def interleave(runs: int, *cmds: Callable[[], float]) -> list[list[float]]:
-    """A B A B ...: slow drifts of the machine hit every side alike."""
-    for cmd in cmds:
-        cmd()  # warm-up: page cache, .pyc files, the dynamic loader's caches
-    samples: list[list[float]] = [[] for _ in cmds]
-    for _ in range(runs):
-        for cmd, out in zip(cmds, samples):
-            out.append(cmd())
-    return samples
-
-
 def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) -> None:
     argv = [heal, "diagnose", "--json", str(failure)]
     try:
@@ -412,56 +271,28 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) ->
         tally.mismatch = True
     a, b, c = interleave(
         runs,
-        lambda: run.time(argv),
-        lambda: run.time([sys.executable, "-c", "pass"]),
-        lambda: run.time([sys.executable, "-S", "-c", "pass"]),
+        lambda: run.pipeline([argv]),
+        lambda: run.pipeline([[sys.executable, "-c", "pass"]]),
+        lambda: run.pipeline([[sys.executable, "-S", "-c", "pass"]]),
     )
-    h, p, bare = (statistics.median(s) * 1000 for s in (a, b, c))
+    h, p, bare = median_ms(a), median_ms(b), median_ms(c)
     ratio = h / p
     status = tally.add("cli", ratio <= 3.0)
-    ratios = [x / y for x, y in zip(a, b)]
     verdict = category if category == EXPECTED else f"{category} MISMATCH (expected {EXPECTED})"
     print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  {'':12}  target {'ratio <= 3.0':<14} "
-          f"{status:<4}  (pairs {min(ratios):.2f}-{max(ratios):.2f}) {verdict}", flush=True)
-    print(f"{'':<13} heal's own cost {h - p:+.1f} ms; python -S -c pass {bare:.1f} ms "
-          f"(site start-up {p - bare:.1f} ms, paid by both sides); {failure.stat().st_size} byte input",
-          flush=True)
+          f"{status:<4}  {pair_range(a, b)} {verdict}", flush=True)
+    own_cost_line(h, p, bare, f"; {failure.stat().st_size} byte input")
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return n
-
-
-def byte_compile_heal() -> None:
-    """Measure heal as pip installs it: byte-compiled. An editable install under PYTHONDONTWRITEBYTECODE
-    (set on this project's machines) would otherwise recompile every module on every start."""
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("heal")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            compileall.compile_dir(location, quiet=1)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark heal's diagnosis.")
-    parser.add_argument("--quick", action="store_true", help="few runs: a smoke run")
-    parser.add_argument("--runs", type=_positive, default=None,
-                        help="runs per measurement (default 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 CLI)")
-    parser.add_argument("--heal", default=os.path.join(sysconfig.get_path("scripts"), "heal"),
-                        help="the heal executable (default: next to this interpreter)")
+    parser = arg_parser("Benchmark heal's diagnosis.", "few runs: a smoke run",
+                        "runs per measurement (default 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 CLI)")
     args = parser.parse_args(argv)
-
-    heal = os.path.abspath(args.heal)
-    if not (os.path.isfile(heal) and os.access(heal, os.X_OK)):
-        print(f"bench_diagnose: heal not found or not executable: {heal}", file=sys.stderr)
+    heal = find_heal("bench_diagnose", args.heal)
+    if heal is None:
         return 2
     runs_1k = args.runs or (30 if args.quick else 200)
     runs_1m = args.runs or (5 if args.quick else 20)
@@ -471,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     byte_compile_heal()
     tally = Tally()
-    print(f"bench_diagnose: heal={heal}  python={sys.executable} ({sys.version.split()[0]})  cpus={os.cpu_count()}")
+    header("bench_diagnose", heal)
     print(f"bench_diagnose: runs 1K={runs_1k} 1M={runs_1m} 10M={runs_10m} cli={runs_cli}", flush=True)
 
     sizes = (("1K", KiB, runs_1k), ("1M", MiB, runs_1m), ("10M", 10 * MiB, runs_10m))
@@ -490,17 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     report_inprocess(cases + ci_cases, tally)
     tally.mismatch |= any(c.category != EXPECTED for c in cases)
 
-    run = Runner(DATA_DIR / "bench_diagnose.stderr.log")
+    run = Runner(DATA_DIR / "bench_diagnose.stderr.log", RUN_TIMEOUT)
     try:
         bench_cli(run, heal, real_failure_file(), runs_cli, tally)
     except RunFailed as exc:
         tally.failed("cli")
-        print(f"{'cli':<13} ERROR: {exc}", flush=True)
+        error_line("cli", exc)
 
-    print(f"bench_diagnose: took {time.perf_counter() - t0:.0f}s")
-    note = "  (diagnosis MISMATCH)" if tally.mismatch else ""
-    met = sum(tally.results.values())
-    print(f"bench_diagnose: {met}/{len(tally.results)} targets met{note}")
+    summary("bench_diagnose", t0, tally, "diagnosis")
     return 0
 
 

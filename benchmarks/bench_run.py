@@ -26,28 +26,22 @@ The script always exits 0 (benchmarks report, they don't gate) except when heal 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import os
 import shlex
 import shutil
-import signal
 import statistics
 import sys
-import sysconfig
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-MiB = 1024 * 1024
-DATA_DIR = Path(__file__).resolve().parent / ".data"
+from common import (DATA_DIR, MiB, Runner, RunFailed, Tally, arg_parser, byte_compile_heal, error_line, find_heal,
+                    header, interleave, median_ms, own_cost_line, pair_range, summary)
+
 RUN_TIMEOUT = 120.0  # seconds one run may take before it counts as hung
 B64_LINE = 77  # base64.encodebytes: 57 raw bytes -> 76 characters + newline
-# Python ignores SIGPIPE, and ignored signals survive exec: give children the defaults, as a shell does.
-SIGDEF = (signal.SIGPIPE, signal.SIGXFSZ)
 # Linux carries the old address space's RSS high-water mark into ru_maxrss at exec, and a posix_spawn
 # (vfork) child's old address space is its parent's: measured from this process, which has read whole
 # files, every child would report this process's peak. So RSS is measured from a fresh `python -S`,
@@ -63,185 +57,29 @@ print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
 
 
-class RunFailed(Exception):
-    """A measured command hung or exited non-zero: its timings would mean nothing."""
-
-
-@dataclass(frozen=True)
-class Sample:
-    seconds: float
-
-
-@dataclass
-class Tally:
-    results: dict[str, bool] = field(default_factory=dict)
-    mismatch: bool = False
-
-    def add(self, name: str, passed: bool) -> str:
-        self.results[name] = passed
-        return "PASS" if passed else "FAIL"
-
-    def failed(self, name: str) -> None:
-        """A target whose benchmark could not finish counts as not met (once)."""
-        self.results.setdefault(name, False)
-
-
 # --- running processes ---------------------------------------------------------------------------
 
 
-class _Hung(Exception):
-    pass
+def maxrss_kb(run: Runner, argv: Sequence[str]) -> int:
+    """ru_maxrss (KiB) of argv run with stdin and stdout /dev/null, via a fresh small parent."""
+    out = run.output([sys.executable, "-S", "-c", MEASURER, *argv])
+    rss, code = (int(x) for x in out.split())
+    run.check(argv, code)
+    return rss // 1024 if sys.platform == "darwin" else rss
 
 
-def _on_alarm(signum: int, frame: object) -> None:
-    raise _Hung
+def sha256_of_output(run: Runner, argv: Sequence[str]) -> tuple[str, int]:
+    """Run argv with stdout to a pipe read here; return (sha256 hex, bytes read)."""
+    digest = hashlib.sha256()
+    size = 0
 
+    def feed(chunk: bytes) -> None:
+        nonlocal size
+        digest.update(chunk)
+        size += len(chunk)
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    # An alarm interrupts the blocking wait4 without adding any polling to what is being timed.
-    old = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _spawn(argv: Sequence[str], stdin: int, stdout: int, stderr: int) -> int:
-    actions = [
-        (os.POSIX_SPAWN_DUP2, stdin, 0),
-        (os.POSIX_SPAWN_DUP2, stdout, 1),
-        (os.POSIX_SPAWN_DUP2, stderr, 2),
-    ]
-    spawner = os.posix_spawn if "/" in argv[0] else os.posix_spawnp
-    return spawner(argv[0], list(argv), os.environ, file_actions=actions, setsigdef=SIGDEF)
-
-
-class Runner:
-    """Starts pipelines with posix_spawn and times them to the reaping of their last process."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.devnull_r = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-        self.devnull_w = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
-        self.log_path = log_path
-        # stderr goes to a file rather than our terminal: heal behaves differently when it owns the
-        # terminal's foreground, and a failure's message is still there to show.
-        self.log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-
-    def pipeline(self, cmds: Sequence[Sequence[str]]) -> Sample:
-        """Run cmds[0] | cmds[1] | ... with stdin and the last stdout /dev/null."""
-        pids: list[int] = []
-        with _deadline(RUN_TIMEOUT):
-            try:
-                start = time.perf_counter()
-                src = self.devnull_r
-                for i, argv in enumerate(cmds):
-                    r = w = -1
-                    if i < len(cmds) - 1:
-                        r, w = os.pipe()
-                    try:
-                        pids.append(_spawn(argv, src, w if w >= 0 else self.devnull_w, self.log))
-                    finally:
-                        # The parent must not hold the pipe ends, or readers never see EOF.
-                        if w >= 0:
-                            os.close(w)
-                        if src != self.devnull_r:
-                            os.close(src)
-                    src = r
-                statuses = [os.wait4(pid, 0)[1] for pid in pids]
-                seconds = time.perf_counter() - start
-            except _Hung:
-                self._kill(pids)
-                raise RunFailed(f"{_show(cmds)} still running after {RUN_TIMEOUT:.0f}s") from None
-        for argv, status in zip(cmds, statuses):
-            code = os.waitstatus_to_exitcode(status)
-            if code != 0:
-                raise RunFailed(f"{_show([argv])} exited {code}{self._log_tail()}")
-        return Sample(seconds)
-
-    def maxrss_kb(self, argv: Sequence[str]) -> int:
-        """ru_maxrss (KiB) of argv run with stdin and stdout /dev/null, via a fresh small parent."""
-        out = bytearray()
-
-        def collect(chunk: bytes) -> None:
-            out.extend(chunk)
-
-        self._read_output([sys.executable, "-S", "-c", MEASURER, *argv], collect)
-        rss, code = (int(x) for x in out.split())
-        if code != 0:
-            raise RunFailed(f"{_show([argv])} exited {code}{self._log_tail()}")
-        return rss // 1024 if sys.platform == "darwin" else rss
-
-    def sha256_of_output(self, argv: Sequence[str]) -> tuple[str, int]:
-        """Run argv with stdout to a pipe read here; return (sha256 hex, bytes read)."""
-        digest = hashlib.sha256()
-        size = 0
-
-        def feed(chunk: bytes) -> None:
-            nonlocal size
-            digest.update(chunk)
-            size += len(chunk)
-
-        self._read_output(argv, feed)
-        return digest.hexdigest(), size
-
-    def _read_output(self, argv: Sequence[str], sink: Callable[[bytes], None]) -> None:
-        """Run argv with stdout to a pipe whose bytes go to sink; raise RunFailed unless it exits 0."""
-        r, w = os.pipe()
-        pid = -1
-        with _deadline(RUN_TIMEOUT):
-            try:
-                try:
-                    pid = _spawn(argv, self.devnull_r, w, self.log)
-                finally:
-                    os.close(w)
-                while chunk := os.read(r, MiB):
-                    sink(chunk)
-                _, status, _ = os.wait4(pid, 0)
-            except _Hung:
-                self._kill([pid] if pid > 0 else [])
-                raise RunFailed(f"{_show([argv])} still running after {RUN_TIMEOUT:.0f}s") from None
-            finally:
-                os.close(r)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise RunFailed(f"{_show([argv])} exited {code}{self._log_tail()}")
-
-    def _kill(self, pids: list[int]) -> None:
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-
-    def _log_tail(self) -> str:
-        try:
-            text = self.log_path.read_bytes()[-300:].decode(errors="replace").strip()
-        except OSError:
-            return ""
-        return f" (stderr: {text.splitlines()[-1]})" if text else ""
-
-
-def _show(cmds: Sequence[Sequence[str]]) -> str:
-    return " | ".join(" ".join(argv) for argv in cmds)
-
-
-def interleave(runs: int, *cmds: Callable[[], Sample]) -> list[list[Sample]]:
-    """A B A B ...: slow drifts of the machine hit every side alike."""
-    for cmd in cmds:
-        cmd()  # warm-up: page cache, .pyc files, the dynamic loader's caches
-    samples: list[list[Sample]] = [[] for _ in cmds]
-    for _ in range(runs):
-        for cmd, out in zip(cmds, samples):
-            out.append(cmd())
-    return samples
-
-
-def median_ms(samples: list[Sample]) -> float:
-    return statistics.median(s.seconds for s in samples) * 1000
+    run.read_output(argv, feed)
+    return digest.hexdigest(), size
 
 
 # --- test data -----------------------------------------------------------------------------------
@@ -314,16 +152,6 @@ def line(name: str, heal: str, base: str, ratio: float, target: str, status: str
     print(f"{text}  {extra}".rstrip(), flush=True)
 
 
-def pair_range(heal: list[Sample], base: list[Sample]) -> str:
-    """The spread of the ratios of back-to-back runs: a wide one means the machine was too noisy to trust."""
-    ratios = [h.seconds / b.seconds for h, b in zip(heal, base)]
-    return f"(pairs {min(ratios):.2f}-{max(ratios):.2f})"
-
-
-def error_line(name: str, exc: Exception) -> None:
-    print(f"{name:<13} ERROR: {exc}", flush=True)
-
-
 # --- benchmarks ----------------------------------------------------------------------------------
 
 
@@ -338,10 +166,7 @@ def bench_startup(run: Runner, heal: str, runs: int, tally: Tally) -> None:
     ratio = h / p
     status = tally.add("startup", ratio <= 3.0)
     line("startup", f"{h:.1f} ms", f"{p:.1f} ms", ratio, "ratio <= 3.0", status, pair_range(a, b))
-    # Both sides pay for site-packages' .pth files, which can dwarf a bare interpreter and flatter the
-    # ratio: show what heal adds on its own against an interpreter that skips them.
-    print(f"{'':<13} heal's own cost {h - p:+.1f} ms; python -S -c pass {bare:.1f} ms "
-          f"(site start-up {p - bare:.1f} ms, paid by both sides)", flush=True)
+    own_cost_line(h, p, bare)
 
 
 def bench_pipe(run: Runner, heal: str, data: Path, runs: int, tally: Tally) -> None:
@@ -387,8 +212,8 @@ def _script_cat(script: str, path: Path) -> list[str]:
 
 
 def bench_rss(run: Runner, heal: str, data: Path, runs: int, tally: Tally) -> None:
-    heal_kb = [run.maxrss_kb([heal, "--no-pty", "--", "cat", str(data)]) for _ in range(runs)]
-    python_kb = [run.maxrss_kb([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    heal_kb = [maxrss_kb(run, [heal, "--no-pty", "--", "cat", str(data)]) for _ in range(runs)]
+    python_kb = [maxrss_kb(run, [sys.executable, "-c", "pass"]) for _ in range(runs)]
     peak = max(heal_kb) / 1024
     base = statistics.median(python_kb) / 1024
     status = tally.add("peak-rss", peak <= 40)
@@ -397,7 +222,7 @@ def bench_rss(run: Runner, heal: str, data: Path, runs: int, tally: Tally) -> No
 
 def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Path, tally: Tally) -> None:
     want = sha256_file(data)
-    got, size = run.sha256_of_output([heal, "--no-pty", "--", "cat", str(data)])
+    got, size = sha256_of_output(run, [heal, "--no-pty", "--", "cat", str(data)])
     ok = got == want
     tally.mismatch |= not ok
     detail = "" if ok else f" ({size} bytes of {data.stat().st_size})"
@@ -412,7 +237,7 @@ def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Pa
     if script:
         cmds.append(("script", _script_cat(script, text)))
     for name, argv in cmds:
-        got, size = run.sha256_of_output(argv)
+        got, size = sha256_of_output(run, argv)
         verdict = "OK" if got == want_pty else f"MISMATCH ({size} bytes, expected {expected_size})"
         if name == "heal" and got != want_pty:
             tally.mismatch = True
@@ -423,37 +248,12 @@ def check_bytes(run: Runner, heal: str, script: str | None, data: Path, text: Pa
 # --- main ----------------------------------------------------------------------------------------
 
 
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return n
-
-
-def byte_compile_heal() -> None:
-    """Measure heal as pip installs it: byte-compiled. An editable install under PYTHONDONTWRITEBYTECODE
-    (set on this project's machines) would otherwise recompile every module on every start."""
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("heal")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            compileall.compile_dir(location, quiet=1)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark heal's runner against baselines.")
-    parser.add_argument("--quick", action="store_true", help="few runs, small files: a smoke run")
-    parser.add_argument("--runs", type=_positive, default=None,
-                        help="runs per benchmark (default 20 startup, 5 streaming)")
-    parser.add_argument("--heal", default=os.path.join(sysconfig.get_path("scripts"), "heal"),
-                        help="the heal executable (default: next to this interpreter)")
+    parser = arg_parser("Benchmark heal's runner against baselines.", "few runs, small files: a smoke run",
+                        "runs per benchmark (default 20 startup, 5 streaming)")
     args = parser.parse_args(argv)
-
-    heal = os.path.abspath(args.heal)
-    if not (os.path.isfile(heal) and os.access(heal, os.X_OK)):
-        print(f"bench_run: heal not found or not executable: {heal}", file=sys.stderr)
+    heal = find_heal("bench_run", args.heal)
+    if heal is None:
         return 2
     startup_runs = args.runs or (5 if args.quick else 20)
     stream_runs = args.runs or (2 if args.quick else 5)
@@ -464,9 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     byte_compile_heal()
     data = random_file(stream_size)
     text = text_file(pty_size)
-    run = Runner(DATA_DIR / "bench_run.stderr.log")
+    run = Runner(DATA_DIR / "bench_run.stderr.log", RUN_TIMEOUT)
     tally = Tally()
-    print(f"bench_run: heal={heal}  python={sys.executable} ({sys.version.split()[0]})  cpus={os.cpu_count()}")
+    header("bench_run", heal)
     print(f"bench_run: runs startup={startup_runs} streaming={stream_runs}  "
           f"pipe file {data.stat().st_size / MiB:.0f} MiB random, "
           f"pty file {text.stat().st_size / MiB:.0f} MiB text", flush=True)
@@ -496,10 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         tally.mismatch = True
         error_line("bytes", exc)
 
-    print(f"bench_run: took {time.perf_counter() - t0:.0f}s")
-    note = "  (heal's output MISMATCH)" if tally.mismatch else ""
-    met = sum(tally.results.values())
-    print(f"bench_run: {met}/{len(tally.results)} targets met{note}")
+    summary("bench_run", t0, tally, "heal's output")
     return 0
 
 
