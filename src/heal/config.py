@@ -40,6 +40,14 @@ KEYS: tuple[Key, ...] = (
     Key("capture.head_bytes", int, 64 * 1024, "bytes of output kept from the start for diagnosis", minimum=0),
     Key("capture.tail_bytes", int, 1024 * 1024, "bytes of output kept from the end for diagnosis", minimum=0),
     Key("log.retention_days", float, 30.0, "`heal log prune` drops change sets older than this", minimum=0),
+    Key("max_attempts", int, 3, "fix-and-rerun attempts at most for one command", minimum=1),
+    Key("budget", float, 900.0, "seconds heal may spend healing one command, reruns included", minimum=0),
+    Key("retry.attempts", int, 3, "retries of a transient failure", minimum=0),
+    Key("retry.base", float, 1.0, "first backoff, in seconds (then doubled each retry, with full jitter)", minimum=0),
+    Key("retry.cap", float, 30.0, "longest backoff, in seconds", minimum=0),
+    Key("retry.max_delay", float, 120.0, "stop retrying after this many seconds of waiting", minimum=0),
+    Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
+        minimum=0),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 _TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}

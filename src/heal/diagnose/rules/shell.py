@@ -138,13 +138,13 @@ RULES = (
          "command '{command}' not found: it is not installed or not on PATH",
          ("not found", "unknown command", "no such file or directory"), priority=72, refine=_not_found),
     Rule("shell.permission_denied", "permission", "high",
-         r"^(?:(?P<shell>[^\s:]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Permission denied\s*$",
+         r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<file>[^\s:]+): Permission denied\s*$",
          "{file}: permission denied", ("permission denied",), priority=62, refine=_shell_tool),
     Rule("shell.is_a_directory", "permission", "medium",
-         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): Is a directory\s*$",
+         r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<file>[^\s:]+): Is a directory\s*$",
          "{file} is a directory, not a program", ("is a directory",), priority=60, refine=_shell_tool),
     Rule("shell.cannot_execute", "dependency", "high",
-         r"^(?:(?P<shell>[\w.-]+)(?::| line)[^\n]*?: )?(?:line \d+: )?(?P<file>[^\s:]+): "
+         r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<file>[^\s:]+): "
          r"(?:cannot execute: required file not found|(?P<interpreter>[^\s:]+): bad interpreter: No such file or "
          r"directory)\s*$",
          "{file} cannot run: its #! interpreter is missing", ("required file not found", "bad interpreter"),

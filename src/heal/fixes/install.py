@@ -1,0 +1,299 @@
+"""install: the missing dependency, with the project's own tools, into the environment that failed.
+
+Never a name taken verbatim from output: Python import names go through the curated map in
+patterns/import_map.toml (or the project's own declared dependencies); stdlib, relative and local
+modules are never installed; a name more than one distribution provides is a question, not a guess.
+Global and system installs are only ever suggested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from functools import lru_cache
+
+from heal.fixes.model import Fix, PlanContext
+
+_NODE_BUILTINS = {
+    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
+    "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net",
+    "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream", "string_decoder",
+    "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
+}
+_NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+
+
+@lru_cache(maxsize=1)
+def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """(map, ambiguous, never) from patterns/import_map.toml."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    import heal.patterns
+
+    path = os.path.join(os.path.dirname(heal.patterns.__file__), "import_map.toml")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError:
+        return {}, {}, {}
+    return dict(data.get("map", {})), dict(data.get("ambiguous", {})), dict(data.get("never", {}))
+
+
+def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    eco = ctx.diagnosis.facts.get("ecosystem")
+    if eco == "python" or ctx.diagnosis.facts.get("exception") == "ModuleNotFoundError":
+        return _plan_python(ctx, source, risk)
+    if eco == "node":
+        return _plan_node(ctx, source, risk)
+    return None
+
+
+# --- Python -----------------------------------------------------------------------------------------
+
+def distribution_for(module: str) -> tuple[str | None, str]:
+    """(distribution, why) for an import name; distribution None means do not install (why says why)."""
+    if not module or module.startswith("."):
+        return None, "a relative import names no package"
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names or top in ("__future__",):
+        return None, f"{top} is in the standard library: the wrong Python, or a file shadowing it"
+    mapping, ambiguous, never = import_map()
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):  # the longest dotted key first: google.protobuf before google
+        key = ".".join(parts[:n])
+        if key in ambiguous:
+            return None, f"{key} is provided by {' or '.join(ambiguous[key])}: choose one"
+        if key in mapping:
+            return mapping[key], "curated import map"
+    if top in never:
+        return None, f"the PyPI project named {never[top]!r} is not what provides {top}"
+    return None, f"{top} is not in heal's curated import map: install the right package yourself"
+
+
+def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    module = str(ctx.diagnosis.facts.get("module", ""))
+    if not module:
+        return None
+    if _is_local(module, ctx.root, ctx.cwd):
+        return Fix("suggest", f"{module} is a module of this project, not a package: check sys.path or the "
+                   "working directory", None, source=source, risk="low", confidence=0.5)
+    dist, why = distribution_for(module)
+    if dist is None:
+        return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
+                   confidence=0.3)
+    from packaging.utils import canonicalize_name
+
+    try:
+        from packaging.requirements import Requirement
+
+        Requirement(dist)
+    except Exception:
+        return None
+    python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
+    if python is None:
+        return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
+                   ("python", "-m", "pip", "install", dist), source=source, risk=risk, confidence=0.6)
+    declared = _declared(ctx.root, canonicalize_name(dist))
+    if not _in_virtualenv(python):
+        return Fix("suggest", f"{python} is not a virtualenv: installing {dist} there would change the system; "
+                   "create one (python3 -m venv .venv) and install it there",
+                   (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
+    manager = _python_manager(ctx.root)
+    if manager in ("uv", "poetry", "pdm", "pipenv"):
+        command = {"uv": ("uv", "sync") if declared else ("uv", "add", dist),
+                   "poetry": ("poetry", "install") if declared else ("poetry", "add", dist),
+                   "pdm": ("pdm", "install") if declared else ("pdm", "add", dist),
+                   "pipenv": ("pipenv", "install") if declared else ("pipenv", "install", dist)}[manager]
+        return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
+                   risk=risk, confidence=0.8)
+    if declared:
+        argv = (python, "-m", "pip", "install", "-r", declared) if declared.endswith(".txt") else \
+            (python, "-m", "pip", "install", "-e", ".")
+        return Fix("install", f"{dist} is declared in {os.path.basename(declared)} but not installed: sync it",
+                   argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
+                   cwd=ctx.root, verify=(module.split(".")[0],))
+    return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
+               (python, "-m", "pip", "install", "--disable-pip-version-check", dist), risk=risk, source=source,
+               confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
+               verify=(module.split(".")[0],))
+
+
+def _short(python: str, root: str) -> str:
+    return os.path.relpath(python, root) if python.startswith(root + os.sep) else python
+
+
+def _is_local(module: str, root: str, cwd: str) -> bool:
+    top = module.split(".")[0]
+    for base in {root, cwd, os.path.join(root, "src")}:
+        if os.path.exists(os.path.join(base, top + ".py")) or os.path.isdir(os.path.join(base, top)):
+            return True
+    return False
+
+
+def _declared(root: str, dist: str) -> str | None:
+    """The file that declares dist as a dependency, if the project does."""
+    from packaging.utils import canonicalize_name
+
+    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        if re.fullmatch(r"requirements[\w.-]*\.txt", name):
+            try:
+                with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
+                    for line in fh:
+                        m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
+                        if m and canonicalize_name(m.group(1)) == dist:
+                            return os.path.join(root, name)
+            except OSError:
+                continue
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            with open(pyproject, "rb") as fh:
+                deps = tomllib.load(fh).get("project", {}).get("dependencies", [])
+        except (OSError, ValueError):
+            deps = []
+        for dep in deps:
+            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
+            if m and canonicalize_name(m.group(1)) == dist:
+                return pyproject
+    return None
+
+
+def _python_manager(root: str) -> str:
+    for lock, manager in (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("pdm.lock", "pdm"), ("Pipfile", "pipenv")):
+        if os.path.exists(os.path.join(root, lock)):
+            return manager
+    return "pip"
+
+
+def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
+    """The Python the failing command really ran: `python`, `.venv/bin/python x.py`, a console script's
+    shebang (`pytest`), through `sh -c`, `env` or `timeout`. None when it cannot be told."""
+    import shutil
+
+    args = list(argv)
+    while args and (os.path.basename(args[0]) in ("env", "nice", "time", "timeout", "sudo", "heal") or
+                    re.match(r"^[A-Za-z_]\w*=", args[0])):
+        args = args[1:]
+        while args and (args[0].startswith("-") or re.match(r"^\d+[smh]?$", args[0])):
+            args = args[1:]
+    if not args:
+        return None
+    first = args[0]
+    path = first if "/" in first else shutil.which(first, path=env.get("PATH"))
+    if path and "/" in first and not os.path.isabs(path):
+        path = os.path.join(cwd, path)
+    if not path or not os.path.exists(path):
+        return None
+    if re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", os.path.basename(first)):
+        return os.path.abspath(path)  # the venv's python is a symlink: resolving it would leave the venv
+    try:
+        with open(path, "rb") as fh:
+            line = fh.readline(300)
+    except OSError:
+        return None
+    if line.startswith(b"#!"):
+        interp = line[2:].strip().split()
+        if interp and os.path.basename(interp[0].decode(errors="replace")) == "env" and len(interp) > 1:
+            return shutil.which(interp[1].decode(errors="replace"), path=env.get("PATH"))
+        if interp and re.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
+            return interp[0].decode(errors="replace")
+    return None
+
+
+def _in_virtualenv(python: str) -> bool:
+    from heal.run import RunSpec, run
+
+    r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,
+                    keep_stdout=True, timeout=30, head_bytes=0, tail_bytes=0))
+    return r.exit_code == 0 and (r.stdout or b"").strip() == b"True"
+
+
+def verify_python(python: str, modules: tuple[str, ...]) -> bool:
+    from heal.run import RunSpec, run
+
+    code = "import importlib.util, sys; sys.exit(any(importlib.util.find_spec(m) is None for m in sys.argv[1:]))"
+    r = run(RunSpec((python, "-c", code, *modules), passthrough=False, timeout=60, head_bytes=0, tail_bytes=0))
+    return r.exit_code == 0
+
+
+# --- Node ---------------------------------------------------------------------------------------------
+
+def package_for_specifier(spec: str) -> str | None:
+    """npm package of an import specifier: subpaths dropped, scopes kept, builtins and paths refused."""
+    if not spec or spec.startswith((".", "/", "node:", "file:", "http:", "https:")) or spec in _NODE_BUILTINS:
+        return None
+    parts = spec.split("/")
+    name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+    if name.split("/")[0] in _NODE_BUILTINS or len(name) > 214 or not _NPM_NAME.match(name):
+        return None
+    return name
+
+
+def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    spec = str(ctx.diagnosis.facts.get("module") or ctx.diagnosis.facts.get("package") or "")
+    package = package_for_specifier(spec)
+    if package is None:
+        return None
+    root = _node_root(ctx.cwd, ctx.root)
+    if root is None:
+        return Fix("suggest", f"no package.json here: npm install {package} in the project", ("npm", "install",
+                   package), source=source, risk="low", confidence=0.5)
+    declared = _node_declared(root, package)
+    dev = package.startswith("@types/")
+    manager = _node_manager(root)
+    if manager != "npm":
+        cmd = {"yarn": ("yarn", "install") if declared else ("yarn", "add", *(("-D",) if dev else ()), package),
+               "pnpm": ("pnpm", "install") if declared else ("pnpm", "add", *(("-D",) if dev else ()), package),
+               "bun": ("bun", "install") if declared else ("bun", "add", *(("-d",) if dev else ()), package)}[manager]
+        return Fix("suggest", f"this project uses {manager}: {' '.join(cmd)}", cmd, source=source, risk=risk,
+                   confidence=0.8)
+    if declared:
+        has_lock = any(os.path.exists(os.path.join(root, f)) for f in ("package-lock.json", "npm-shrinkwrap.json"))
+        argv = ("npm", "ci", "--no-audit", "--no-fund") if has_lock else ("npm", "install", "--no-audit", "--no-fund")
+        return Fix("install", f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
+                   argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
+    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), package)
+    return Fix("install", f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
+               source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+
+
+def _node_root(cwd: str, root: str) -> str | None:
+    d = os.path.realpath(cwd)
+    root = os.path.realpath(root)
+    while True:
+        if os.path.isfile(os.path.join(d, "package.json")):
+            return d
+        if d == root or os.path.dirname(d) == d:
+            return None
+        d = os.path.dirname(d)
+
+
+def _node_declared(root: str, package: str) -> bool:
+    try:
+        with open(os.path.join(root, "package.json")) as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return any(package in (data.get(k) or {}) for k in ("dependencies", "devDependencies", "optionalDependencies"))
+
+
+def _node_manager(root: str) -> str:
+    try:
+        with open(os.path.join(root, "package.json")) as fh:
+            pm = str(json.load(fh).get("packageManager", ""))
+        if pm:
+            return pm.split("@")[0] if pm.split("@")[0] in ("npm", "yarn", "pnpm", "bun") else "npm"
+    except (OSError, ValueError):
+        pass
+    for lock, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lock", "bun"), ("bun.lockb", "bun")):
+        if os.path.exists(os.path.join(root, lock)):
+            return manager
+    return "npm"

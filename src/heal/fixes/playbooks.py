@@ -1,0 +1,169 @@
+"""Playbooks: data files in patterns/playbooks/ that say which failures a fix applies to and how.
+
+    id = "python-missing-module"
+    category = "dependency"
+    description = "Install the distribution that provides a missing Python module"
+    risk = "medium"                       # low | medium | high
+    [match]                               # every key given must hold
+    rules = ["python.", "pytest.collection.ModuleNotFoundError"]   # diagnosis rule ids, by prefix
+    facts = ["module"]                    # facts the diagnosis must have
+    ecosystem = ["python"]                # facts.ecosystem in these
+    tools = ["pytest", "python"]          # the command's tool in these
+    output = ["No module named"]          # regexes on the output
+    exit_codes = [1, 2]
+    [[steps]]                             # the primary step, then fallbacks, each an action and its options
+    action = "install"
+    [validate]
+    rerun = true                          # run the command again to prove the fix
+
+Loaded only when a command fails. A malformed playbook is a one-line PlaybookError naming the file
+and the field; the others still load.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from heal.diagnose.model import CATEGORIES
+from heal.fixes.model import ACTIONS, RISKS, PlanContext
+
+PLAYBOOK_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "patterns", "playbooks")
+
+
+class PlaybookError(Exception):
+    """A malformed playbook; str() is the one-line message."""
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    category: str
+    description: str
+    risk: str
+    path: str
+    steps: tuple[dict, ...]
+    rules: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    ecosystem: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    output: tuple[str, ...] = ()
+    exit_codes: tuple[int, ...] = ()
+    rerun: bool = True
+    check: tuple[str, ...] = ()
+    _compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
+
+    def matches(self, ctx: PlanContext) -> bool:
+        d = ctx.diagnosis
+        if d.category != self.category and self.category != "any":
+            return False
+        if self.rules and not any(d.rule == r or d.rule.startswith(r) for r in self.rules):
+            return False
+        if any(f not in d.facts for f in self.facts):
+            return False
+        if self.ecosystem and d.facts.get("ecosystem") not in self.ecosystem:
+            return False
+        if self.tools and d.facts.get("tool") not in self.tools:
+            return False
+        if self.exit_codes and ctx.exit_code not in self.exit_codes:
+            return False
+        return all(p.search(ctx.output) for p in self._compiled)
+
+
+def playbook_dir() -> str:
+    """Where the shipped playbooks are: patterns/ inside the installed package, or the source checkout's."""
+    try:
+        import heal.patterns
+
+        return os.path.join(os.path.dirname(heal.patterns.__file__), "playbooks")
+    except ImportError:  # pragma: no cover - a source tree without the package mapping
+        return PLAYBOOK_DIR
+
+
+def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
+    """(playbooks, one-line errors for the malformed ones)."""
+    directory = directory or playbook_dir()
+    books, errors = [], []
+    for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+        if name.endswith(".toml"):
+            try:
+                books.append(load(os.path.join(directory, name)))
+            except PlaybookError as exc:
+                errors.append(str(exc))
+    return books, errors
+
+
+def load(path: str) -> Playbook:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PlaybookError(f"playbook {path}: cannot be read: {exc}") from None
+    where = f"playbook {path}"
+
+    def field_of(key: str, kind: type, default: object = None, table: dict | None = None, required: bool = False):
+        src = data if table is None else table
+        if key not in src:
+            if required:
+                raise PlaybookError(f"{where}: field '{key}' is missing")
+            return default
+        value = src[key]
+        if kind is list:
+            if not isinstance(value, list):
+                raise PlaybookError(f"{where}: field '{key}' must be a list")
+            return tuple(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise PlaybookError(f"{where}: field '{key}' must be {kind.__name__}")
+        return value
+
+    known = {"id", "category", "description", "risk", "match", "steps", "validate"}
+    unknown = set(data) - known
+    if unknown:
+        raise PlaybookError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    category = field_of("category", str, required=True)
+    if category not in CATEGORIES and category != "any":
+        raise PlaybookError(f"{where}: field 'category' must be one of {', '.join(CATEGORIES)}")
+    risk = field_of("risk", str, "medium")
+    if risk not in RISKS:
+        raise PlaybookError(f"{where}: field 'risk' must be low, medium or high")
+    match = data.get("match", {})
+    if not isinstance(match, dict):
+        raise PlaybookError(f"{where}: field 'match' must be a table")
+    unknown = set(match) - {"rules", "facts", "ecosystem", "tools", "output", "exit_codes"}
+    if unknown:
+        raise PlaybookError(f"{where}: unknown field 'match.{sorted(unknown)[0]}'")
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
+        raise PlaybookError(f"{where}: field 'steps' must be a non-empty list of tables")
+    for i, step in enumerate(steps):
+        if step.get("action") not in ACTIONS:
+            raise PlaybookError(f"{where}: field 'steps[{i}].action' must be one of {', '.join(ACTIONS)}")
+    validate = data.get("validate", {})
+    if not isinstance(validate, dict):
+        raise PlaybookError(f"{where}: field 'validate' must be a table")
+    output = field_of("output", list, (), match)
+    try:
+        compiled = tuple(re.compile(p, re.M) for p in output)
+    except (re.error, TypeError) as exc:
+        raise PlaybookError(f"{where}: field 'match.output' has a bad regex: {exc}") from None
+    return Playbook(
+        id=field_of("id", str, required=True), category=category,
+        description=field_of("description", str, required=True), risk=risk, path=path, steps=tuple(steps),
+        rules=field_of("rules", list, (), match), facts=field_of("facts", list, (), match),
+        ecosystem=field_of("ecosystem", list, (), match), tools=field_of("tools", list, (), match),
+        output=output, exit_codes=field_of("exit_codes", list, (), match),
+        rerun=field_of("rerun", bool, True, validate), check=field_of("check", list, (), validate),
+        _compiled=compiled,
+    )
+
+
+def matching(books: list[Playbook], ctx: PlanContext) -> Iterator[Playbook]:
+    for book in books:
+        if book.matches(ctx):
+            yield book

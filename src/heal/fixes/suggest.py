@@ -1,0 +1,86 @@
+"""suggest: what heal will not do itself, said precisely. System packages (apt, brew), cache clean-ups
+for a full disk, crates and Go modules (whose installs this version does not journal yet)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from functools import lru_cache
+
+from heal.fixes.model import Fix, PlanContext
+
+
+@lru_cache(maxsize=1)
+def command_packages() -> dict[str, str]:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    import heal.patterns
+
+    try:
+        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "commands.toml"), "rb") as fh:
+            return dict(tomllib.load(fh).get("apt", {}))
+    except OSError:
+        return {}
+
+
+def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    kind = step.get("kind")
+    facts = ctx.diagnosis.facts
+    if kind == "system-package":
+        command = str(facts.get("command", ""))
+        package = command_packages().get(command)
+        if not package:
+            return None
+        installer = ("brew", "install", package) if sys.platform == "darwin" else ("sudo", "apt-get", "install", package)
+        return Fix("suggest", f"{command} is provided by the system package {package}: {' '.join(installer)}",
+                   installer, source=source, risk="high", confidence=0.8)
+    if kind == "disk-cleanup":
+        return _disk(source)
+    if kind == "cargo-add":
+        module = str(facts.get("module", ""))
+        if not module or not module.replace("_", "").replace("-", "").isalnum():
+            return None
+        return Fix("suggest", f"add the crate: cargo add {module.replace('_', '-')} (check it is the crate you mean)",
+                   ("cargo", "add", module.replace("_", "-")), source=source, risk="medium", confidence=0.6)
+    if kind == "go-get":
+        module = str(facts.get("module", ""))
+        if not module or " " in module:
+            return None
+        return Fix("suggest", f"add the module: go get {module}", ("go", "get", module), source=source,
+                   risk="medium", confidence=0.6)
+    if kind == "text":
+        return Fix("suggest", str(step.get("text", ctx.diagnosis.summary)), None, source=source, risk="low",
+                   confidence=0.5)
+    return None
+
+
+def _disk(source: str) -> Fix:
+    candidates = [("pip cache", os.path.expanduser("~/.cache/pip"), ("pip", "cache", "purge")),
+                  ("npm cache", os.path.expanduser("~/.npm/_cacache"), ("npm", "cache", "clean", "--force")),
+                  ("cargo registry cache", os.path.expanduser("~/.cargo/registry/cache"), None)]
+    parts = []
+    for name, path, cmd in candidates:
+        size = _size(path)
+        if size:
+            parts.append(f"{name} {size / 2**20:.0f} MB ({' '.join(cmd) if cmd else 'rm -r ' + path})")
+    if shutil.which("docker"):
+        parts.append("docker images and build cache (docker system df; docker system prune)")
+    text = "the disk is full; space heal can see: " + ("; ".join(parts) if parts else "no large caches found")
+    return Fix("suggest", text, None, source=source, risk="high", confidence=0.5)
+
+
+def _size(path: str, limit: int = 20000) -> int:
+    total, seen = 0, 0
+    for dirpath, _, filenames in os.walk(path):
+        for name in filenames:
+            seen += 1
+            if seen > limit:
+                return total  # a lower bound is enough to be useful, and stays fast
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                continue
+    return total
