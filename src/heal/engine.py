@@ -132,7 +132,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             if time.monotonic() - start > budget:
                 _say(f"time budget of {budget:.0f}s spent: stopping")
                 break
-            tried.add(_key(fix))
+            if fix.action != "retry":
+                tried.add(_key(fix))  # never the same fix twice; retries are bounded by their policy instead
             t0 = time.monotonic()
             if fix.action == "retry":
                 if not _wait(fix.wait, interactive):

@@ -83,15 +83,22 @@ def playbook_dir() -> str:
 
 
 def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
-    """(playbooks, one-line errors for the malformed ones)."""
-    directory = directory or playbook_dir()
+    """(playbooks, one-line errors for the malformed ones): the user's own (in the state directory's
+    playbooks/, tried first) and the shipped ones."""
+    if directory is None:
+        from heal.paths import state_dir
+
+        directories = [os.path.join(state_dir(), "playbooks"), playbook_dir()]
+    else:
+        directories = [directory]
     books, errors = [], []
-    for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
-        if name.endswith(".toml"):
-            try:
-                books.append(load(os.path.join(directory, name)))
-            except PlaybookError as exc:
-                errors.append(str(exc))
+    for d in directories:
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if name.endswith(".toml"):
+                try:
+                    books.append(load(os.path.join(d, name)))
+                except PlaybookError as exc:
+                    errors.append(str(exc))
     return books, errors
 
 

@@ -1,0 +1,190 @@
+"""The healing loop with real tools in temp projects: a failure is diagnosed, fixed through the
+journal, the command re-run and the fix proved; what heal must not touch, it does not."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from test_journal import tree
+
+
+def _write(path: str, text: str, mode: int | None = None) -> None:
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write(text)
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def _log(heal) -> list[dict]:
+    return json.loads(heal("log", "--json").stdout)["change_sets"]
+
+
+@pytest.fixture
+def script(project):
+    path = os.path.join(project, "run.sh")
+    _write(path, "#!/bin/sh\necho script ran\n", 0o644)
+    return path
+
+
+def test_chmod_heals_a_script_that_is_not_executable_and_rolls_back(heal, project, script):
+    r = heal("--yes", "--", "./run.sh")
+    assert r.returncode == 0
+    assert r.stdout == b"script ran\n"
+    assert b"healed" in r.stderr
+    assert stat.S_IMODE(os.stat(script).st_mode) == 0o755
+    (entry,) = _log(heal)
+    assert entry["changes"] == ["chmod 755 run.sh"]
+    assert heal("rollback", "--last", "--yes").returncode == 0
+    assert stat.S_IMODE(os.stat(script).st_mode) == 0o644
+
+
+def test_without_a_terminal_or_yes_heal_only_suggests(heal, project, script):
+    before = tree(project)
+    r = heal("--", "./run.sh")
+    assert r.returncode == 126
+    assert b"suggestion: make run.sh executable" in r.stderr and b"--yes" in r.stderr
+    assert tree(project) == before
+    assert _log(heal) == []
+
+
+def test_dry_run_changes_nothing(heal, project, script):
+    before = tree(project)
+    r = heal("--yes", "--dry-run", "--", "./run.sh")
+    assert r.returncode == 126
+    assert b"would make run.sh executable" in r.stderr
+    assert tree(project) == before
+    assert _log(heal) == []
+
+
+def test_nothing_outside_the_project_is_touched(heal, project, tmp_path):
+    outside = tmp_path / "elsewhere" / "tool.sh"
+    _write(str(outside), "#!/bin/sh\necho x\n", 0o644)
+    subprocess.run(["git", "init", "-q", project], check=True)
+    r = heal("--yes", "--", str(outside))
+    assert r.returncode == 126
+    assert stat.S_IMODE(os.stat(outside).st_mode) == 0o644
+    assert _log(heal) == []
+
+
+def test_git_push_without_upstream_against_a_local_remote(heal, heal_env, tmp_path):
+    remote = tmp_path / "remote.git"
+    work = tmp_path / "work"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    git = ["git", "-C", str(work), "-c", "user.email=t@example.com", "-c", "user.name=T"]
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "init"], check=True)
+    subprocess.run([*git, "remote", "add", "origin", str(remote)], check=True)
+    subprocess.run([*git, "checkout", "-q", "-b", "feature/login"], check=True)
+    r = heal("--yes", "--report", str(tmp_path / "report.json"), "--", "git", "push", cwd=str(work))
+    assert r.returncode == 0, r.stderr
+    upstream = subprocess.run([*git, "rev-parse", "--abbrev-ref", "feature/login@{upstream}"], capture_output=True,
+                              text=True)
+    assert upstream.stdout.strip() == "origin/feature/login"
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["healed"] is True and report["original_exit_code"] == 128 and report["exit_code"] == 0
+    (attempt,) = report["attempts"]
+    assert attempt["fix"]["argv"] == ["git", "push", "--set-upstream", "origin", "feature/login"]
+    assert attempt["applied"] is True and attempt["diagnosis"]["category"] == "configuration"
+
+
+NPM = pytest.mark.skipif(not any(os.access(os.path.join(d, "npm"), os.X_OK)
+                                 for d in os.environ.get("PATH", "").split(":")), reason="npm is not installed")
+
+
+@NPM
+def test_npm_script_typo_runs_the_closest_script(heal, project):
+    _write(os.path.join(project, "package.json"),
+           json.dumps({"name": "x", "version": "1.0.0", "scripts": {"test": "echo testing", "build": "echo building"}}))
+    r = heal("--yes", "--", "npm", "run", "biuld")
+    assert r.returncode == 0, r.stderr
+    assert b"building" in r.stdout
+    assert b"the closest is 'build'" in r.stderr
+
+
+@NPM
+def test_npm_ci_without_lockfile_becomes_npm_install(heal, project):
+    _write(os.path.join(project, "package.json"), json.dumps({"name": "x", "version": "1.0.0"}))
+    r = heal("--yes", "--", "npm", "ci", "--no-audit", "--no-fund")
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(os.path.join(project, "package-lock.json"))
+
+
+@NPM
+def test_node_missing_module_is_installed_and_rolled_back(heal, project):
+    _write(os.path.join(project, "package.json"), json.dumps({"name": "x", "version": "1.0.0", "private": True}))
+    _write(os.path.join(project, "index.js"), "const isNumber = require('is-number');\nconsole.log(isNumber(5));\n")
+    before = tree(project)
+    r = heal("--yes", "--", "node", "index.js", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith(b"true")
+    assert os.path.isdir(os.path.join(project, "node_modules", "is-number"))
+    assert heal("rollback", "--last", "--yes", timeout=300).returncode == 0
+    assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
+    assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == before
+
+
+def test_a_flaky_command_is_healed_by_retry(heal, project):
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
+    counter = os.path.join(project, "tries")
+    _write(os.path.join(project, "flaky.sh"),
+           f"#!/bin/sh\nn=$(cat {counter} 2>/dev/null || echo 0); echo $((n+1)) > {counter}\n"
+           "if [ $n -lt 2 ]; then echo \"curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect "
+           "to server\" >&2; exit 7; fi\necho fetched\n", 0o755)
+    r = heal("--yes", "--", "./flaky.sh")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"fetched\n"
+    assert r.stderr.count(b"retrying in") == 2
+    assert _log(heal) == []  # a retry changes nothing
+
+
+def test_retries_stop_at_the_policy_limit(heal, project):
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.02\nattempts = 2\n")
+    r = heal("--yes", "--max-attempts", "5", "--", "sh", "-c",
+             "echo \"curl: (6) Could not resolve host: api.example.invalid\" >&2; exit 6")
+    assert r.returncode == 6
+    assert r.stderr.count(b"retrying in") == 2
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["false"], 1),
+    (["grep", "-r", "no-such-text-anywhere", "."], 1),
+    (["sh", "-c", "exit 3"], 3),
+])
+def test_failures_that_are_not_heal_s_business_are_left_alone(heal, project, argv, code):
+    before = tree(project)
+    r = heal("--yes", "--", *argv)
+    assert r.returncode == code
+    assert b"running again" not in r.stderr
+    assert tree(project) == before and _log(heal) == []
+
+
+def test_a_genuine_failing_test_is_reported_not_fixed(heal, project):
+    _write(os.path.join(project, "test_math.py"), "def test_add():\n    assert 1 + 1 == 3\n")
+    before = tree(project)
+    r = heal("--yes", "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_math.py")
+    assert r.returncode == 1
+    assert b"heal: test (medium)" in r.stderr
+    assert b"running again" not in r.stderr
+    assert tree(project) == before and _log(heal) == []
+
+
+def test_a_malformed_playbook_is_one_line_and_the_command_still_runs(heal, heal_env, project, script):
+    _write(os.path.join(heal_env["HEAL_HOME"], "playbooks", "broken.toml"), 'id = "x"\ncategory = "nonsense"\n')
+    r = heal("--yes", "--", "./run.sh")
+    assert r.returncode == 0
+    assert b"broken.toml: field 'category' must be one of" in r.stderr
+
+
+def test_max_attempts_and_no_same_fix_twice(heal, project):
+    # a missing module the map does not know: a suggestion, never a guess
+    r = heal("--yes", "--", sys.executable, "-c", "import zz_heal_unknown_module_xyz")
+    assert r.returncode == 1
+    assert b"not in heal's curated import map" in r.stderr
+    assert b"running again" not in r.stderr
