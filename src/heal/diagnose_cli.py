@@ -76,6 +76,35 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
             raise UsageError(f"{source}: {exc.strerror or exc}") from None
     output = cap.head + (b"\n[... %d bytes not kept ...]\n" % cap.dropped if cap.dropped else b"") + cap.tail
     d = diagnose(output, argv=argv, exit_code=exit_code)
-    sys.stdout.write((json.dumps(d.to_json(), ensure_ascii=False) if as_json else detailed(d, use_colour(sys.stdout)))
-                     + "\n")
+    fixes = _fixes(d, argv, output, exit_code)
+    if as_json:
+        sys.stdout.write(json.dumps(d.to_json([f.to_json() for f in fixes]), ensure_ascii=False) + "\n")
+    else:
+        text = detailed(d, use_colour(sys.stdout))
+        for f in fixes[:3]:
+            text += f"\n  fix: {f.description}" + (f"  [{' '.join(f.argv)}]" if f.argv else "")
+        sys.stdout.write(text + "\n")
     return 0
+
+
+def _fixes(d, argv: list[str], output: bytes, exit_code: int | None) -> list:
+    """What heal would do about it here (planning only: nothing is changed)."""
+    if d.category == "unknown":
+        return []
+    import os
+
+    from heal import config
+    from heal.fixes import PlanContext, plan_fixes
+    from heal.project import project_root
+
+    try:
+        settings = config.load().values
+    except config.ConfigError:
+        settings = config.defaults().values
+    cwd = os.getcwd()
+    ctx = PlanContext(d, tuple(argv), cwd, project_root(cwd), output.decode("utf-8", "replace"),
+                      exit_code if exit_code is not None else 1, settings=settings)
+    try:
+        return plan_fixes(ctx)
+    except Exception:  # planning is advice here: a failure in it must not cost the diagnosis
+        return []

@@ -42,6 +42,7 @@ def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     if command in ("line", "1") or command.endswith((".py", ".sh", ".js")) and "/" in command:
         return None
     prefix = (m.group("shell") or m.group("shell2") or "").strip()
+    facts = {k: v for k, v in facts.items() if k not in ("shell", "shell2", "command2", "command3", "command4")}
     shell = os.path.basename(prefix).split(":")[0]
     facts = dict(facts, command=os.path.basename(command) if "/" not in command else command)
     if m.group("command3"):
@@ -122,6 +123,7 @@ def _path_commands() -> set[str]:
 
 
 def _shell_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    facts.pop("shell", None)  # the prefix names who printed it; `tool` says that
     prefix = (m.groupdict().get("shell") or "").split(":")[0].strip()
     if os.path.basename(prefix) in SHELLS:
         facts.setdefault("tool", os.path.basename(prefix))
