@@ -1,0 +1,137 @@
+"""install: the right distribution, into the interpreter that failed, journaled, verified, undoable;
+and the names heal refuses to install."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from heal.diagnose import diagnose
+from heal.fixes import PlanContext, plan_fixes
+from heal.fixes.install import distribution_for, import_map, interpreter_of, package_for_specifier
+
+
+@pytest.fixture(scope="module")
+def venv_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("venv") / "template"
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    return str(path)
+
+
+@pytest.fixture
+def venv(project, venv_template):
+    path = os.path.join(project, ".venv")
+    subprocess.run(["cp", "-a", venv_template, path], check=True)
+    return path
+
+
+def _has(python: str, module: str) -> bool:
+    return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def test_the_map_is_curated_and_large(project):
+    mapping, ambiguous, never = import_map()
+    assert len(mapping) >= 300
+    for module, dist in {"yaml": "PyYAML", "sklearn": "scikit-learn", "bs4": "beautifulsoup4", "PIL": "Pillow",
+                         "cv2": None, "dateutil": "python-dateutil", "dotenv": "python-dotenv", "jwt": "PyJWT",
+                         "serial": "pyserial", "docx": "python-docx"}.items():
+        got, _ = distribution_for(module)
+        assert (got or "").lower() == (dist or "").lower(), module
+    assert not set(mapping) & set(sys.stdlib_module_names)
+
+
+@pytest.mark.parametrize("module, why", [
+    ("json", "standard library"), ("distutils", "standard library"), (".sibling", "relative"),
+    ("cv2", "choose one"), ("zz_not_a_real_module", "not in heal's curated import map"),
+])
+def test_names_heal_never_installs(module, why):
+    dist, reason = distribution_for(module)
+    assert dist is None and why in reason
+
+
+def test_a_module_of_the_project_is_not_a_package(project, venv):
+    os.makedirs(os.path.join(project, "mylib"))
+    out = "Traceback (most recent call last):\n  File \"app.py\", line 1\nModuleNotFoundError: No module named 'mylib'\n"
+    d = diagnose(out, argv=[os.path.join(venv, "bin", "python"), "app.py"], exit_code=1)
+    ctx = PlanContext(d, (os.path.join(venv, "bin", "python"), "app.py"), project, project, out, 1)
+    (fix,) = plan_fixes(ctx)
+    assert fix.action == "suggest" and "module of this project" in fix.description
+
+
+def test_cannot_import_name_is_never_an_install(project, venv):
+    out = ("Traceback (most recent call last):\n  File \"app.py\", line 1, in <module>\nImportError: cannot import "
+           f"name 'nope' from 'json' ({sys.prefix}/lib/python3/json/__init__.py)\n")
+    d = diagnose(out, argv=["python3", "app.py"], exit_code=1)
+    ctx = PlanContext(d, ("python3", "app.py"), project, project, out, 1)
+    assert all(f.action != "install" for f in plan_fixes(ctx))
+
+
+def test_a_python_that_is_not_a_virtualenv_only_gets_a_suggestion(project):
+    out = "ModuleNotFoundError: No module named 'yaml'\n"
+    d = diagnose(out, argv=[sys.executable, "app.py"], exit_code=1)
+    ctx = PlanContext(d, (sys.executable, "app.py"), project, project, out, 1)
+    (fix,) = plan_fixes(ctx)
+    assert fix.action == "suggest" and "not a virtualenv" in fix.description
+
+
+def test_interpreter_of_a_console_script_is_its_shebang(project, heal_env):
+    venv = os.path.join(project, "fresh-venv")  # a copied venv's scripts would point at the original
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    env = dict(heal_env, PATH=os.path.join(venv, "bin") + os.pathsep + heal_env["PATH"])
+    assert interpreter_of(("pip", "--version"), os.getcwd(), env).startswith(os.path.join(venv, "bin", "python"))
+    assert interpreter_of((os.path.join(venv, "bin", "python"), "x.py"), os.getcwd(), env) == \
+        os.path.join(venv, "bin", "python")
+    assert interpreter_of(("env", "FOO=1", "timeout", "5", os.path.join(venv, "bin", "python")), "/", env) == \
+        os.path.join(venv, "bin", "python")
+
+
+@pytest.mark.parametrize("spec, package", [
+    ("lodash", "lodash"), ("lodash/fp", "lodash"), ("@scope/pkg/sub/path", "@scope/pkg"), ("node:fs", None),
+    ("fs", None), ("./local", None), ("/abs/path", None), ("Bad Name", None),
+])
+def test_node_specifiers(spec, package):
+    assert package_for_specifier(spec) == package
+
+
+def test_missing_module_installed_into_that_venv_then_rolled_back(heal, project, venv):
+    # `dotenv` is a trap: the PyPI project named dotenv is not what provides it; python-dotenv is
+    py = os.path.join(venv, "bin", "python")
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("from dotenv import dotenv_values\nprint('values', dotenv_values('missing.env'))\n")
+    r = heal("--yes", "--", py, "app.py", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(b"values ")
+    assert b"python-dotenv" in r.stderr
+    installed = subprocess.run([py, "-m", "pip", "list", "--format=json"], capture_output=True, text=True).stdout
+    names = {p["name"].lower() for p in json.loads(installed)}
+    assert "python-dotenv" in names and "dotenv" not in names
+    assert heal("rollback", "--last", "--yes", timeout=300).returncode == 0
+    assert not _has(py, "dotenv")
+
+
+def test_chained_missing_modules_are_installed_one_after_the_other(heal, project, venv):
+    py = os.path.join(venv, "bin", "python")
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("import six\nimport dotenv\nprint('both', six.PY3)\n")
+    r = heal("--yes", "--", py, "app.py", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert b"both True" in r.stdout
+    assert r.stderr.count(b"done; running again") == 2
+    log = json.loads(heal("log", "--json").stdout)["change_sets"]
+    assert len(log) == 1 and len(log[0]["changes"]) == 2  # one heal run, one change set
+
+
+def test_declared_dependency_is_synced_not_added(heal, project, venv):
+    py = os.path.join(venv, "bin", "python")
+    with open(os.path.join(project, "requirements.txt"), "w") as fh:
+        fh.write("six==1.16.0\n")
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("import six\nprint(six.__version__)\n")
+    r = heal("--yes", "--", py, "app.py", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == b"1.16.0"
+    assert b"declared in requirements.txt" in r.stderr
