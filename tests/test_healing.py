@@ -188,3 +188,43 @@ def test_max_attempts_and_no_same_fix_twice(heal, project):
     assert r.returncode == 1
     assert b"not in heal's curated import map" in r.stderr
     assert b"running again" not in r.stderr
+
+
+def test_diagnose_json_lists_the_fix_heal_would_apply(heal, project, script):
+    out = subprocess.run(["sh", "-c", "./run.sh"], cwd=project, capture_output=True).stderr
+    r = heal("diagnose", "--json", "--command", "./run.sh", "--exit-code", "126", input=out.replace(b"sh: 1", b"sh"))
+    fixes = json.loads(r.stdout)["fixes"]
+    assert fixes and fixes[0]["action"] == "chmod" and fixes[0]["source"] == "chmod-not-executable"
+    assert set(fixes[0]) == {"action", "description", "argv", "path", "risk", "source", "confidence"}
+
+
+def test_on_a_terminal_heal_asks_and_no_means_no(heal_env, project, script):
+    import pexpect
+
+    from conftest import heal_argv
+
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "./run.sh"], cwd=project, env=heal_env, timeout=30)
+    child.expect_exact("make run.sh executable (chmod +x)? [y/N]")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126
+    assert stat.S_IMODE(os.stat(script).st_mode) == 0o644
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "./run.sh"], cwd=project, env=heal_env, timeout=30)
+    child.expect_exact("[y/N]")
+    child.sendline("y")
+    child.expect_exact("script ran")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_an_unfixable_failure_after_a_fix_is_escalated(heal, project):
+    # chmod fixes the permission; then the script itself fails in a way heal has no fix for
+    _write(os.path.join(project, "run.sh"), "#!/bin/sh\necho 'bash: line 1: zzfrobnicate: command not found' >&2\n"
+           "exit 127\n", 0o644)
+    r = heal("--yes", "--", "./run.sh")
+    assert r.returncode == 127
+    err = r.stderr.decode()
+    assert "make run.sh executable" in err and "not healed" in err
