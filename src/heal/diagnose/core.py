@@ -15,7 +15,7 @@ from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits
-from heal.diagnose.text import clean, redact
+from heal.diagnose.text import clean, redact, shorten
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
 # A later match beats an earlier one of the same priority, but never one two priority points higher.
@@ -195,12 +195,12 @@ def _to_diagnosis(best: Finding, ctx: Context, cwd: str | None) -> Diagnosis:
         facts["tool"] = ctx.tool
     if ctx.exit_code is not None:
         facts.setdefault("exit_code", ctx.exit_code)
-    evidence = tuple(redact(line) for line in best.evidence)
+    evidence = tuple(redact(shorten(line)) for line in best.evidence)
     fingerprint = sig.normalise("\n".join(evidence), roots=[cwd] if cwd else ())
     return Diagnosis(
         category=best.category,
         severity=best.severity,
-        summary=redact(best.summary),
+        summary=redact(shorten(best.summary)),
         facts=facts,
         evidence=evidence,
         signature=sig.signature(best.rule, best.category, facts, fingerprint),

@@ -27,6 +27,11 @@ class Context:
     # where each rule needle occurs in `low` (one Aho-Corasick pass over the output finds them all)
     hits: Mapping[str, list[int]] = field(default_factory=dict)
 
+    def has(self, needle: str) -> bool:
+        """Whether a (lower-case) needle occurs in the output: a dict lookup, since the one Aho-Corasick
+        pass found them all. Needles must be registered in a rules module's GUARDS or a rule's needles."""
+        return needle in self.hits
+
     def line_at(self, pos: int) -> tuple[int, int]:
         """Start and end offsets of the line holding offset pos."""
         start = self.text.rfind("\n", 0, pos) + 1

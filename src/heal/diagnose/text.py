@@ -15,7 +15,7 @@ _ANSI = re.compile(
 )
 _BARE_ESCAPE = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")
 _DROP_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
-MAX_LINE = 4000  # longer lines keep their head and tail: enough for any error message
+MAX_LINE = 4000  # evidence lines longer than this keep their head and tail: enough for any error message
 
 _SECRETS = (
     (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), r"\1***@"),  # user:password@ in URLs
@@ -41,12 +41,7 @@ def clean(data: bytes | str) -> str:
         if "\r" in text:
             # a progress bar redraws its line with \r: what stayed on screen is the last segment
             text = "\n".join(line.rsplit("\r", 1)[-1] if "\r" in line else line for line in text.split("\n"))
-    text = text.translate(_DROP_CONTROL)  # C-speed; a regex sub costs several times more per megabyte
-    if len(text) > MAX_LINE:
-        lines = text.split("\n")
-        if max(map(len, lines)) > MAX_LINE:
-            text = "\n".join(_shorten(line) for line in lines)
-    return text
+    return text.translate(_DROP_CONTROL)  # C-speed; a regex sub costs several times more per megabyte
 
 
 def redact(text: str) -> str:
@@ -55,7 +50,8 @@ def redact(text: str) -> str:
     return text
 
 
-def _shorten(line: str) -> str:
+def shorten(line: str) -> str:
+    """A line kept to MAX_LINE characters, its head and tail: what diagnosis shows and stores."""
     if len(line) <= MAX_LINE:
         return line
     half = MAX_LINE // 2

@@ -8,6 +8,7 @@ from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding
 
 ECOSYSTEM = "go"
+GUARDS = ("--- fail", "panic: ")
 
 _MISSING = re.compile(r"(?:no required module provides package|cannot find module providing package|"
                       r"cannot find package) \"?(?P<module>[^\s\";:]+)")
@@ -36,7 +37,7 @@ _FRAME = re.compile(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", r
 
 
 def _go_test(ctx: Context) -> Finding | None:
-    if "--- FAIL" not in ctx.text:
+    if not ctx.has("--- fail"):
         return None
     tests = _FAIL.findall(ctx.text)
     if not tests:
@@ -52,7 +53,7 @@ def _go_test(ctx: Context) -> Finding | None:
 
 
 def _go_panic(ctx: Context) -> Finding | None:
-    if "panic: " not in ctx.text:
+    if not ctx.has("panic: "):
         return None
     p = _PANIC.search(ctx.text)
     if p is None or "goroutine " not in ctx.text or _FAIL.search(ctx.text):

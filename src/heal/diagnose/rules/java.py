@@ -9,6 +9,7 @@ from heal.diagnose.rules._base import finding
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "java"
+GUARDS = ("<<< failure!", "<<< error!", "exception in thread")
 
 _SYNTAX = re.compile(r"^(?:'.+' expected|illegal start of|class, interface,|reached end of file while parsing|"
                      r"unclosed (?:string|character|comment)|<identifier> expected|not a statement|"
@@ -60,7 +61,7 @@ _FRAME = re.compile(r"^\s+at (?P<where>[\w.$<>]+)\((?P<file>\w+\.(?:java|kt|scal
 
 
 def _surefire(ctx: Context) -> Finding | None:
-    if "<<< FAILURE!" not in ctx.text and "<<< ERROR!" not in ctx.text:
+    if not ctx.has("<<< failure!") and not ctx.has("<<< error!"):
         return None
     tests = []
     first = None
@@ -86,7 +87,7 @@ _JAVA_NETWORK = {"ConnectException", "UnknownHostException", "SocketTimeoutExcep
 
 
 def _uncaught(ctx: Context) -> Finding | None:
-    if "Exception in thread" not in ctx.text:
+    if not ctx.has("exception in thread"):
         return None
     m = _UNCAUGHT.search(ctx.text)
     if m is None:

@@ -10,6 +10,8 @@ from heal.diagnose.rules._base import finding, is_library_path
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "node"
+GUARDS = ("node.js v", "node:internal", "    at ", "error", "rejection", "error ts", "test suites:", " failing",
+          "not ok ", "✖")
 
 _EXC = re.compile(r"^(?P<exc>(?:[A-Z][\w$]*)?(?:Error|Exception|Rejection)[\w$]*)(?: \[(?P<code>[A-Z_0-9]+)\])?: "
                   r"(?P<msg>.*)$", re.M)
@@ -29,13 +31,13 @@ _NETWORK_CODES = {"ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EAI_A
 
 
 def _is_node(ctx: Context) -> bool:
-    return ("Node.js v" in ctx.text or "node:internal" in ctx.text or ctx.tool in ("node", "npm", "yarn", "pnpm",
-            "npx", "bun", "ts-node", "tsx", "nodemon") or "    at " in ctx.text)
+    return (ctx.has("node.js v") or ctx.has("node:internal") or ctx.tool in ("node", "npm", "yarn", "pnpm",
+            "npx", "bun", "ts-node", "tsx", "nodemon") or ctx.has("    at "))
 
 
 def _uncaught(ctx: Context) -> Finding | None:
     """The uncaught exception node printed before exiting (the last one: node exits on the first)."""
-    if not _is_node(ctx) or "Error" not in ctx.text and "Rejection" not in ctx.text:
+    if not _is_node(ctx) or not ctx.has("error") and not ctx.has("rejection"):
         return None
     text = ctx.text
     chosen = None
@@ -196,7 +198,7 @@ def _npm_code(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
 
 
 def _tsc(ctx: Context) -> Finding | None:
-    if "error TS" not in ctx.text:
+    if not ctx.has("error ts"):
         return None
     errors = list(_TS.finditer(ctx.text))
     if not errors:
@@ -241,7 +243,7 @@ def _test_location(ctx: Context, start: int) -> dict:
 
 
 def _jest(ctx: Context) -> Finding | None:
-    if "Test Suites:" not in ctx.text and ctx.tool not in ("jest", "vitest"):
+    if not ctx.has("test suites:") and ctx.tool not in ("jest", "vitest"):
         return None
     suite = _JEST_SUITE.search(ctx.text)
     if suite:
@@ -266,7 +268,7 @@ def _jest(ctx: Context) -> Finding | None:
 
 
 def _mocha(ctx: Context) -> Finding | None:
-    failing = _MOCHA_FAILING.search(ctx.text) if " failing" in ctx.text else None
+    failing = _MOCHA_FAILING.search(ctx.text) if ctx.has(" failing") else None
     if failing is None:
         return None
     tests = []
@@ -289,7 +291,7 @@ def _mocha(ctx: Context) -> Finding | None:
 
 
 def _node_test(ctx: Context) -> Finding | None:
-    if "not ok " not in ctx.text and "✖" not in ctx.text:
+    if not ctx.has("not ok ") and not ctx.has("✖"):
         return None
     names = _TAP_NOT_OK.findall(ctx.text) or _SPEC_FAIL.findall(ctx.text)
     if not names or not ("# fail" in ctx.text or "ℹ fail" in ctx.text or "--test" in ctx.argv):

@@ -10,6 +10,10 @@ from heal.diagnose.rules._base import finding, is_library_path
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "python"
+GUARDS = ("traceback (most recent call last)", "syntaxerror", "indentationerror", "taberror", 'file "',
+          "test session starts", "short test summary info", "= failures =", "= errors =", "=====", ": error:",
+          "error collecting", "failed", "error", "\ne ", "failed (", "did not run successfully",
+          "failed building wheel", "failed to build")
 
 _TB_HEAD = re.compile(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", re.M)
 _FRAME = re.compile(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
@@ -126,11 +130,11 @@ def _blame_frame(frames: list[re.Match[str]]) -> re.Match[str] | None:
 def _traceback(ctx: Context) -> Finding | None:
     text = ctx.text
     head = None
-    if "Traceback (most recent call last)" in text:
+    if ctx.has("traceback (most recent call last)"):
         for head in _TB_HEAD.finditer(text, max(0, text.rfind("Traceback (most recent call last)") - 200)):
             pass
     bare = None
-    if ("SyntaxError" in text or "IndentationError" in text or "TabError" in text) and 'File "' in text:
+    if (ctx.has("syntaxerror") or ctx.has("indentationerror") or ctx.has("taberror")) and ctx.has('file "'):
         for bare in _BARE_SYNTAX.finditer(text):
             pass
     if head is None and bare is None:
@@ -199,23 +203,22 @@ _VERBOSE_FAILED = re.compile(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>
 _NO_TESTS = re.compile(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", re.M)
 
 
-def _looks_like_pytest(text: str) -> bool:
-    if any(marker in text for marker in ("test session starts", "short test summary info", "= FAILURES =",
-                                         "= ERRORS =")):
+def _looks_like_pytest(ctx: Context, text: str) -> bool:
+    if any(ctx.has(m) for m in ("test session starts", "short test summary info", "= failures =", "= errors =")):
         return True
     # pytest's closing summary line is at the very end of its output
-    return "=====" in text and _PYTEST_MARK.search(text, max(0, len(text) - 4000)) is not None
+    return ctx.has("=====") and _PYTEST_MARK.search(text, max(0, len(text) - 4000)) is not None
 
 
 def _pytest(ctx: Context) -> Finding | None:
     text = ctx.text
-    usage = _PYTEST_USAGE.search(text) if ": error:" in text else None
+    usage = _PYTEST_USAGE.search(text) if ctx.has(": error:") else None
     if usage and (ctx.tool in ("pytest", "py.test") or "usage: pytest" in text or "pytest: error" in text):
         return finding(ctx, "pytest.usage", "configuration", "medium", f"pytest usage error: {usage.group('msg')}",
                        {"tool": "pytest"}, usage.start(), usage.end(), priority=85)
-    if ctx.tool not in ("pytest", "py.test") and not _looks_like_pytest(text):
+    if ctx.tool not in ("pytest", "py.test") and not _looks_like_pytest(ctx, text):
         return None
-    collect = list(_COLLECT.finditer(text)) if "ERROR collecting" in text else []
+    collect = list(_COLLECT.finditer(text)) if ctx.has("error collecting") else []
     if collect:
         block = collect[0]
         end = text.find("\n=", block.end())
@@ -247,7 +250,7 @@ def _pytest(ctx: Context) -> Finding | None:
         return finding(ctx, "pytest.collection", "test", "high", f"pytest could not collect {block.group('file')}",
                        facts, block.start(), block.end(), priority=85)
     failed = (_FAILED.findall(text) or [(k, i) for i, k in _VERBOSE_FAILED.findall(text)]) \
-        if ("FAILED" in text or "ERROR" in text) else []
+        if (ctx.has("failed") or ctx.has("error")) else []
     if failed:
         ids = list(dict.fromkeys(i for _, i in failed))
         last = None
@@ -259,7 +262,7 @@ def _pytest(ctx: Context) -> Finding | None:
         evidence = tuple(f"{k} {i}" for k, i in failed[:6])
         return finding(ctx, "pytest.failed", "test", "medium", summary, {"tool": "pytest", "tests": ids}, start,
                        priority=87, evidence=evidence)
-    e_line = (_E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)) if "\nE " in text else None
+    e_line = (_E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)) if ctx.has("\ne ") else None
     if ctx.tool in ("pytest", "py.test") and e_line:
         # pytest's failure report without its summary (a cut log): the E lines are assertions of tests
         return finding(ctx, "pytest.failed", "test", "medium", "tests failed", {"tool": "pytest"}, e_line.start(),
@@ -278,7 +281,7 @@ _UNITTEST_END = re.compile(r"^FAILED \((?:failures|errors)=\d+.*\)$", re.M)
 
 
 def _unittest(ctx: Context) -> Finding | None:
-    if "FAILED (" not in ctx.text:
+    if not ctx.has("failed ("):
         return None
     end = _UNITTEST_END.search(ctx.text)
     if end is None:
@@ -316,8 +319,8 @@ _PROCESSING = re.compile(r"^(?:Processing|Collecting) (?P<what>\S+)", re.M)
 
 
 def _pip_build(ctx: Context) -> Finding | None:
-    if "did not run successfully" not in ctx.text and "Failed building wheel" not in ctx.text \
-            and "Failed to build" not in ctx.text:
+    if not ctx.has("did not run successfully") and not ctx.has("failed building wheel") \
+            and not ctx.has("failed to build"):
         return None
     m = None
     for m in _BUILD_FAIL.finditer(ctx.text):

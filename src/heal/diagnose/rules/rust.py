@@ -9,6 +9,7 @@ from heal.diagnose.rules._base import finding
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "rust"
+GUARDS = ("test result: failed", "panicked at")
 
 _ARROW = r"\n\s*--> (?P<file>(?:[A-Za-z]:)?[^:\s]+):(?P<line>\d+):(?P<column>\d+)"
 _CRATE = re.compile(r"(?:unresolved import|undeclared crate or module|cannot find module or crate|"
@@ -57,7 +58,7 @@ _PANIC = re.compile(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?
 
 
 def _cargo_test(ctx: Context) -> Finding | None:
-    if "test result: FAILED" not in ctx.text:
+    if not ctx.has("test result: failed"):
         return None
     tests = _TEST_FAILED.findall(ctx.text)
     if not tests or "test result: FAILED" not in ctx.text:
@@ -73,7 +74,7 @@ def _cargo_test(ctx: Context) -> Finding | None:
 
 
 def _panic(ctx: Context) -> Finding | None:
-    if "panicked at" not in ctx.text:
+    if not ctx.has("panicked at"):
         return None
     m = None
     for m in _PANIC.finditer(ctx.text):
