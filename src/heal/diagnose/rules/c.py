@@ -88,6 +88,14 @@ RULES = (
          r"file provided by\s+\"(?P<package3>\w+)\")",
          "CMake cannot find package {package}", ("cmake error",), priority=86,
          refine=lambda ctx, m, f: _find_package(ctx, m, f)),
+    Rule("cmake.version_too_old", "dependency", "high",
+         r"^.*(?:Detected version of (?P<package>\w+) is too old|Could not find a configuration file for package "
+         r"\"(?P<package2>\w+)\" that is compatible with requested version|found unsuitable version).*$",
+         "CMake found a dependency too old for the project", ("is too old", "compatible with requested version",
+                                                              "unsuitable version"), priority=84,
+         facts={"tool": "cmake"}, refine=lambda ctx, m, f: {k: v for k, v in {**f, "package": f.get("package")
+                                                                              or f.get("package2")}.items()
+                                                            if k != "package2" and v}),
     Rule("cmake.could_not_find", "dependency", "high",
          r"^\s*Could NOT find (?P<package>\w+) \(missing: .*$", "CMake cannot find package {package}",
          ("could not find",), priority=84, facts={"tool": "cmake"}),

@@ -73,7 +73,8 @@ def _go_panic(ctx: Context) -> Finding | None:
 
 RULES = (
     Rule("go.compile", "build", "high",
-         r"^(?:\./)?(?P<file>[^\s:]+\.go):(?P<line>\d+)(?::(?P<column>\d+))?: (?P<msg>.*)$", "Go compile error",
+         # the compiler always gives a column; "file.go:123: ..." alone is some Go program's own log line
+         r"^(?:\./)?(?P<file>[^\s:]+\.go):(?P<line>\d+):(?P<column>\d+): (?P<msg>.*)$", "Go compile error",
          (".go:",), priority=80, first=True, refine=_compile),
     Rule("go.no_go_mod", "configuration", "high",
          r"^go: (?:go\.mod file not found in current directory or any parent directory|cannot find main module).*$"
