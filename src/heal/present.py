@@ -61,9 +61,3 @@ def detailed(d: Diagnosis, colour: bool) -> str:
         lines.append(f"  {dim('facts:')} " + "  ".join(shown))
     lines.append(f"  {dim('signature:')} {d.signature}")
     return "\n".join(lines)
-
-
-def worth_mentioning(d: Diagnosis) -> bool:
-    """After a failed run, stay quiet unless heal recognised something: grep's 'no match', Ctrl-C or an
-    unrecognised failure are not worth a line of noise."""
-    return d.category != "unknown"

@@ -11,7 +11,6 @@ import glob
 import os
 from dataclasses import dataclass, field
 
-from heal.journal.blobs import BlobError
 from heal.journal.changes import MANIFESTS, FileChange, PackageChange, installed
 from heal.journal.store import ChangeSetInfo, Journal, JournalError, Record
 

@@ -28,16 +28,3 @@ def finding(ctx: Context, rule: str, category: str, severity: str, summary: str,
 def is_library_path(path: str) -> bool:
     """Code the user did not write: stdlib, site-packages, node_modules, runtime internals."""
     return bool(_LIBRARY_PATH.search(path))
-
-
-def relative_to(path: str, base: str | None) -> str:
-    if base and path.startswith(base.rstrip("/") + "/"):
-        return path[len(base.rstrip("/")) + 1 :]
-    return path
-
-
-def last_match(pattern: re.Pattern[str], text: str, endpos: int | None = None) -> re.Match[str] | None:
-    found = None
-    for found in pattern.finditer(text, 0, len(text) if endpos is None else endpos):
-        pass
-    return found

@@ -25,10 +25,6 @@ def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def _not_found_script(ctx: Context, m: re.Match[str], facts: dict) -> dict:
-    return facts
-
-
 RULES = (
     Rule("compile.diagnostic", "build", "high",
          r"^(?:\[error\]\s+)?(?P<file>[^\s:()\[\]]+\.(?:" + _EXT + r"))(?:\((?P<line>\d+),(?P<column>\d+)\)|"

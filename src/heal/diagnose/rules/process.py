@@ -7,7 +7,6 @@ import re
 import signal as _signal
 
 from heal.diagnose.model import Context, Finding, Rule
-from heal.diagnose.rules._base import finding
 
 ECOSYSTEM = "process"
 
