@@ -228,3 +228,23 @@ def test_an_unfixable_failure_after_a_fix_is_escalated(heal, project):
     assert r.returncode == 127
     err = r.stderr.decode()
     assert "make run.sh executable" in err and "not healed" in err
+
+
+def test_a_missing_system_tool_is_only_ever_suggested(heal, project):
+    import shutil
+
+    if shutil.which("rg"):
+        pytest.skip("ripgrep is installed here")
+    r = heal("--yes", "--", "sh", "-c", "rg --files")
+    assert r.returncode == 127
+    assert b"suggestion: rg is provided by the system package ripgrep" in r.stderr
+    assert b"apt-get install ripgrep" in r.stderr
+    assert b"running again" not in r.stderr
+
+
+def test_disk_full_suggests_cleanups_and_deletes_nothing(heal, project):
+    before = tree(project)
+    r = heal("--yes", "--", "sh", "-c", "echo \"cp: error writing 'data.bin': No space left on device\" >&2; exit 1")
+    assert r.returncode == 1
+    assert b"the disk is full" in r.stderr
+    assert tree(project) == before
