@@ -248,3 +248,25 @@ def test_disk_full_suggests_cleanups_and_deletes_nothing(heal, project):
     assert r.returncode == 1
     assert b"the disk is full" in r.stderr
     assert tree(project) == before
+
+
+def test_the_same_failure_after_a_fix_stops_the_loop(heal, project):
+    # chmod +x run.sh is right, but its interpreter is not executable either: the same failure comes back
+    _write(os.path.join(project, "interp.sh"), "#!/bin/sh\nexec sh \"$@\"\n", 0o644)
+    _write(os.path.join(project, "run.sh"), f"#!{os.path.join(project, 'interp.sh')}\necho hi\n", 0o644)
+    r = heal("--yes", "--", "./run.sh")
+    assert r.returncode == 126
+    assert r.stderr.count(b"done; running again") == 1
+    assert b"the same failure again after the fix: stopping" in r.stderr
+
+
+def test_a_flaky_test_passes_on_rerun_when_asked_to(heal, project):
+    _write(os.path.join(project, "heal.toml"), "[retry]\nflaky_tests = 1\nbase = 0.01\ncap = 0.02\n")
+    marker = os.path.join(project, "ran-once")
+    _write(os.path.join(project, "test_flaky.py"),
+           "import os\n"
+           f"def test_sometimes():\n    first = not os.path.exists({marker!r})\n    open({marker!r}, 'w').close()\n"
+           "    assert not first\n")
+    r = heal("--yes", "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_flaky.py")
+    assert r.returncode == 0, r.stderr
+    assert b"a failing test may be flaky" in r.stderr
