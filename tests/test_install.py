@@ -71,9 +71,11 @@ def test_cannot_import_name_is_never_an_install(project, venv):
 
 
 def test_a_python_that_is_not_a_virtualenv_only_gets_a_suggestion(project):
+    # the interpreter under any venv the tests may run in (CI runs them from .venv)
+    python = getattr(sys, "_base_executable", sys.executable)
     out = "ModuleNotFoundError: No module named 'yaml'\n"
-    d = diagnose(out, argv=[sys.executable, "app.py"], exit_code=1)
-    ctx = PlanContext(d, (sys.executable, "app.py"), project, project, out, 1)
+    d = diagnose(out, argv=[python, "app.py"], exit_code=1)
+    ctx = PlanContext(d, (python, "app.py"), project, project, out, 1)
     (fix,) = plan_fixes(ctx)
     assert fix.action == "suggest" and "not a virtualenv" in fix.description
 
