@@ -146,6 +146,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                     changeset = stack.enter_context(open_journal().changeset(
                         cwd=cwd, root=root, command=command, diagnosis=diagnosis.summary))
                     change_id = changeset.id
+                if fix.action == "install":
+                    _say(f"{fix.description}: {' '.join(fix.argv or ())}")  # it can take a while: say what runs
                 note = _apply(fix, changeset)
                 if note:
                     attempts.append(Attempt(diagnosis, fix, False, result.exit_code, time.monotonic() - t0, note))
