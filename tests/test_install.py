@@ -137,3 +137,31 @@ def test_declared_dependency_is_synced_not_added(heal, project, venv):
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == b"1.16.0"
     assert b"declared in requirements.txt" in r.stderr
+
+
+@pytest.fixture(scope="module")
+def uv_bin(tmp_path_factory):
+    tools = tmp_path_factory.mktemp("uvtools")
+    subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
+    r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", "uv"], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("uv could not be installed from PyPI here")
+    return str(tools / "bin")
+
+
+def test_uv_project_gets_uv_add_and_rollback_restores_the_lock(heal, heal_env, project, uv_bin):
+    env = dict(heal_env, PATH=uv_bin + os.pathsep + heal_env["PATH"])
+    uv = os.path.join(uv_bin, "uv")
+    for args in (["init", "-q", "--bare", "--name", "demo"], ["lock", "-q"], ["sync", "-q"]):
+        subprocess.run([uv, *args], cwd=project, env=env, check=True)
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("from dotenv import dotenv_values\nprint('loaded')\n")
+    manifests = {n: open(os.path.join(project, n), "rb").read() for n in ("pyproject.toml", "uv.lock")}
+    r = heal("--yes", "--", "uv", "run", "python", "app.py", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert b"loaded" in r.stdout and b"uv add python-dotenv" in r.stderr
+    assert b"python-dotenv" in open(os.path.join(project, "pyproject.toml"), "rb").read()
+    r = heal("rollback", "--last", "--yes", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert {n: open(os.path.join(project, n), "rb").read() for n in manifests} == manifests
+    assert not _has(os.path.join(project, ".venv", "bin", "python"), "dotenv")

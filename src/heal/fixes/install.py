@@ -93,16 +93,18 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         Requirement(dist)
     except Exception:
         return None
+    declared = _declared(ctx.root, canonicalize_name(dist))
+    manager = _python_manager(ctx.root)
+    if manager == "uv" and _which("uv", ctx.env):
+        return _plan_uv(ctx, module, dist, declared, source, risk)
     python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
     if python is None:
         return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
                    ("python", "-m", "pip", "install", dist), source=source, risk=risk, confidence=0.6)
-    declared = _declared(ctx.root, canonicalize_name(dist))
     if not _in_virtualenv(python):
         return Fix("suggest", f"{python} is not a virtualenv: installing {dist} there would change the system; "
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
-    manager = _python_manager(ctx.root)
     if manager in ("uv", "poetry", "pdm", "pipenv"):
         command = {"uv": ("uv", "sync") if declared else ("uv", "add", dist),
                    "poetry": ("poetry", "install") if declared else ("poetry", "add", dist),
@@ -120,6 +122,23 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                (python, "-m", "pip", "install", "--disable-pip-version-check", dist), risk=risk, source=source,
                confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
+
+
+def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, source: str, risk: str) -> Fix:
+    """uv projects: `uv add` (or `uv sync` for a declared dependency), into the project's .venv, which
+    uv creates and keeps in step with uv.lock."""
+    uv = _which("uv", ctx.env) or "uv"
+    python = os.path.join(ctx.root, ".venv", "bin", "python")
+    argv = (uv, "sync") if declared else (uv, "add", dist)
+    what = f"{dist} is declared but not installed: uv sync" if declared else f"uv add {dist} (provides {module})"
+    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="uv", packages=(dist,),
+               python=python, cwd=ctx.root, verify=(module.split(".")[0],))
+
+
+def _which(name: str, env) -> str | None:
+    import shutil
+
+    return shutil.which(name, path=env.get("PATH"))
 
 
 def _short(python: str, root: str) -> str:

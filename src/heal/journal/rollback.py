@@ -234,7 +234,14 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
                                 reason=f"rollback of {cid}"))
         elif os.path.lexists(path):
             cs.apply(FileChange(path, delete=True, reason=f"rollback of {cid}"))
-    if manager == "pip":
+    if manager == "uv":
+        # with pyproject.toml and uv.lock back, an (exact) uv sync removes what was added and puts back
+        # what was replaced
+        import shutil
+
+        uv = shutil.which("uv") or "uv"
+        cs.apply(PackageChange("uv", [uv, "sync"], cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
+    elif manager == "pip":
         python = d["python"]
         if d["added"]:
             cs.apply(PackageChange("pip", [python, "-m", "pip", "uninstall", "-y", *d["added"]], cwd=cwd,
