@@ -192,8 +192,8 @@ def _apply(fix, changeset) -> str:
             if fix.manager in ("pip", "uv") and fix.verify:
                 from heal.fixes.install import verify_python
 
-                if not verify_python(fix.python, fix.verify):
-                    return f"installed, but {', '.join(fix.verify)} still does not import"
+                if not verify_python(fix.python, fix.verify, fix.packages):
+                    return f"installed, but {', '.join(fix.packages)} / {', '.join(fix.verify)} is still missing"
         elif fix.action == "chmod":
             changeset.apply(FileChange(fix.path, mode=fix.mode, reason=fix.description))
     except (JournalError, SafetyError, OSError) as exc:

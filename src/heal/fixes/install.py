@@ -235,11 +235,16 @@ def _in_virtualenv(python: str) -> bool:
     return r.exit_code == 0 and (r.stdout or b"").strip() == b"True"
 
 
-def verify_python(python: str, modules: tuple[str, ...]) -> bool:
+def verify_python(python: str, modules: tuple[str, ...], dists: tuple[str, ...] = ()) -> bool:
+    """The distributions are installed (importlib.metadata) and the modules importable, in that Python."""
     from heal.run import RunSpec, run
 
-    code = "import importlib.util, sys; sys.exit(any(importlib.util.find_spec(m) is None for m in sys.argv[1:]))"
-    r = run(RunSpec((python, "-c", code, *modules), passthrough=False, timeout=60, head_bytes=0, tail_bytes=0))
+    code = ("import importlib.metadata as md, importlib.util, sys\n"
+            "mods, dists = sys.argv[1].split(','), [d for d in sys.argv[2].split(',') if d]\n"
+            "try:\n    [md.version(d) for d in dists]\nexcept md.PackageNotFoundError:\n    sys.exit(1)\n"
+            "sys.exit(any(importlib.util.find_spec(m) is None for m in mods))\n")
+    r = run(RunSpec((python, "-c", code, ",".join(modules), ",".join(dists)), passthrough=False, timeout=60,
+                    head_bytes=0, tail_bytes=0))
     return r.exit_code == 0
 
 
