@@ -48,7 +48,8 @@ RULES = (
          "compilation failed", ("compile failed", "[javac]"), priority=72),
     Rule("compile.haskell", "build", "high",
          r"^(?P<file>[^\s:]+\.l?hs):(?P<line>\d+):(?P<column>\d+):(?: error:)?\s*\n?\s+(?P<msg>(?:Not in scope|Variable not "
-         r"in scope|Couldn't match|No instance|parse error|Could not find module|Ambiguous|Illegal).*)$",
+         r"in scope|Couldn't match|No instance|parse error|Could not find module|Ambiguous|Illegal|No explicit "
+         r"implementation).*)$",
          "Haskell compile error: {msg}", (".hs:",), priority=77,
          refine=lambda ctx, m, f: {**f, **({"category": "dependency"} if "Could not find module" in f.get("msg", "")
                                           else {"category": "syntax"} if "parse error" in f.get("msg", "") else {})}),
@@ -66,10 +67,11 @@ RULES = (
          "documentation build problem in {file}: {msg}", (".rst:", ".md:", ".txt:"), priority=58),
     Rule("docs.failed", "build", "medium",
          r"^.*(?:Build is failed\. Please fix (?:errors|warnings)|build finished with problems|Error building site|"
-         r"REF_NOT_FOUND|^! LaTeX Error|^! Undefined control sequence|^! Emergency stop|Overfull \\hbox).*$",
+         r"REF_NOT_FOUND|^! LaTeX Error|^! Undefined control sequence|^! Emergency stop|Overfull \\hbox|"
+         r"validity error :).*$",
          "documentation build failed", ("build is failed", "finished with problems", "error building site",
                                          "ref_not_found", "latex error", "undefined control sequence",
-                                         "emergency stop", "overfull \\hbox"), priority=56),
+                                         "emergency stop", "overfull \\hbox", "validity error :"), priority=56),
     # dependencies in other ecosystems
     Rule("deps.composer", "dependency", "high",
          r"^.*(?:Your requirements could not be resolved to an installable set of packages|The requested package \S+"

@@ -71,6 +71,12 @@ RULES = (
          r"have|include)\b.*but.*).*$",
          "a test assertion failed", ("expected", "assert", "actual", "failed asserting", "should", "mocha.runner"),
          priority=SHAPE),
+    Rule("test.framework_frames", "test", "medium",
+         r"^.*\bat (?:org\.junit|junit\.framework|org\.testng|org\.scalatest|org\.spockframework|"
+         r"org\.opentest4j)\..*$|^.*\.Tests\.ps1(?::|, line) .*$|^.*Pester.*\.ps1:\d+.*$",
+         "a test failed (test framework frames)", ("at org.junit", "at junit.framework", "at org.testng",
+                                                  "at org.scalatest", "at org.spockframework", "at org.opentest4j",
+                                                  ".tests.ps1", "pester"), priority=58),
     Rule("test.frames", "test", "medium",
          r"^.*(?:# \./spec/\S+_spec\.rb:\d+|\(\S+(?:Test|Tests|Spec|IT)\.(?:java|scala|kt):\d+\)|/tests?/\S+\.(?:php|py|"
          r"rb|js|ts):\d+|\S+_test\.go:\d+|\S+\.test\.[jt]sx?:\d+|\S+_spec\.rb:\d+|test/\S+\.exs:\d+).*$",
