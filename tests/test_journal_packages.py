@@ -64,3 +64,26 @@ def test_npm_install_then_rollback(heal, heal_env, project):
     assert r.returncode == 0, r.stderr
     assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
     assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == before
+
+
+@pytest.mark.parametrize("manager", ["yarn", "pnpm"])
+def test_yarn_and_pnpm_installs_are_healed_and_rolled_back(heal, heal_env, project, manager):
+    import shutil
+
+    if not shutil.which(manager):
+        pytest.skip(f"{manager} is not installed")
+    with open(os.path.join(project, "package.json"), "w") as fh:
+        fh.write('{\n  "name": "demo",\n  "version": "1.0.0",\n  "private": true\n}\n')
+    # the same environment heal runs with: pnpm keeps its store under XDG_DATA_HOME
+    subprocess.run([manager, "install", "--silent"], cwd=project, check=True, capture_output=True, env=heal_env)
+    with open(os.path.join(project, "index.js"), "w") as fh:
+        fh.write("console.log(require('is-number')(7));\n")
+    before = tree(project)
+    r = heal("--yes", "--", "node", "index.js", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"{manager} add is-number".encode() in r.stderr
+    r = heal("rollback", "--last", "--yes", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
+    assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == \
+        {k: v for k, v in before.items() if not k.startswith("node_modules")}

@@ -94,7 +94,7 @@ class PackageChange:
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "uv"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "uv"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -128,7 +128,7 @@ class PackageChange:
 
 def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
-    if manager == "npm":
+    if manager in ("npm", "yarn", "pnpm"):
         return _node_modules(os.path.join(cwd, "node_modules"))
     if manager == "uv" and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before

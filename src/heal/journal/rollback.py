@@ -199,6 +199,10 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
     return Outcome(p, cs.id, tuple(done))
 
 
+_NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund"], "yarn": ["yarn", "remove"],
+                "pnpm": ["pnpm", "remove"]}
+
+
 def _unrecoverable(step: Step) -> bool:
     return "backup" in step.conflict or "unknown kind" in step.conflict
 
@@ -222,11 +226,10 @@ def _remove_stale_tmp(path: str) -> None:
 def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     d = step.detail
     manager, cwd = d["manager"], step.path
-    if manager == "npm" and d["added"]:
-        # before the manifests go back: npm's own uninstall knows its tree (prune keeps what its hidden
-        # lockfile still lists)
-        cs.apply(PackageChange("npm", ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund", *d["added"]],
-                               cwd=cwd, reason=f"rollback of {cid}"))
+    if manager in _NODE_REMOVE and d["added"]:
+        # before the manifests go back: the manager's own remove knows its tree (npm prune and yarn install
+        # keep what their lockfiles' caches still list)
+        cs.apply(PackageChange(manager, [*_NODE_REMOVE[manager], *d["added"]], cwd=cwd, reason=f"rollback of {cid}"))
     for name, before in d["manifests"].items():
         path = os.path.join(cwd, name)
         if before.get("exists"):
@@ -252,10 +255,11 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
                                    cwd=cwd, python=python, reason=f"rollback of {cid}"))
     elif os.path.exists(os.path.join(cwd, "package.json")):
         # with a restored lockfile, install puts back the versions it pins (what the install replaced)
-        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in ("package-lock.json",
-                                                                                 "npm-shrinkwrap.json")):
-            cs.apply(PackageChange("npm", ["npm", "install", "--no-audit", "--no-fund"], cwd=cwd,
-                                   reason=f"rollback of {cid}"))
+        lock = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",),
+                "pnpm": ("pnpm-lock.yaml",)}.get(manager, ())
+        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in lock):
+            argv = ["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"]
+            cs.apply(PackageChange(manager, argv, cwd=cwd, reason=f"rollback of {cid}"))
 
 
 def _clear_status(journal: Journal, cid: str) -> None:
