@@ -85,6 +85,8 @@ RULES = (
     Rule("go.mod_parse", "syntax", "high",
          r"^go: errors parsing go\.mod:\n(?P<file>\S*go\.mod):(?P<line>\d+): (?P<msg>.*)$",
          "go.mod is not valid: {msg}", ("errors parsing go.mod",), priority=86, facts={"tool": "go"}),
+    Rule("go.test_build_failed", "build", "high", r"^FAIL\s+\S+ \[(?:build|setup) failed\]$",
+         "the tests did not compile", ("build failed]", "setup failed]"), priority=78, facts={"tool": "go"}),
     Rule("go.unknown_command", "syntax", "medium", r"^go (?P<command>\S+): unknown command$",
          "go has no command '{command}'", ("unknown command",), priority=86, facts={"tool": "go"}),
     Rule("go.missing_module", "dependency", "high",

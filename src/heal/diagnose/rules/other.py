@@ -47,7 +47,7 @@ RULES = (
          r"^(?:.*: Compile failed; see the compiler error output for details\.|\s*\[javac\] \d+ errors?)$",
          "compilation failed", ("compile failed", "[javac]"), priority=72),
     Rule("compile.haskell", "build", "high",
-         r"^(?P<file>[^\s:]+\.l?hs):(?P<line>\d+):(?P<column>\d+):(?: error:)?\s*\n?\s+(?P<msg>(?:Not in scope|Variable not "
+         r"^(?P<file>[^\s:]+\.l?hs):(?P<line>\d+):(?P<column>\d+):(?: (?:error|[Ww]arning):)?\s*\n?\s+(?P<msg>(?:Not in scope|Variable not "
          r"in scope|Couldn't match|No instance|parse error|Could not find module|Ambiguous|Illegal|No explicit "
          r"implementation).*)$",
          "Haskell compile error: {msg}", (".hs:",), priority=77,

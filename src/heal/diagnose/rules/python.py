@@ -168,6 +168,8 @@ def _traceback(ctx: Context) -> Finding | None:
     m, at = exc_line
     exc, msg = m.group("exc"), (m.group("msg") or "").strip()
     category, severity, summary, extra = classify(exc, msg, frames, ctx)
+    if category == "runtime" and frames and os.path.basename(frames[-1].group("file")) == "setup.py":
+        category, summary = "build", f"the package's setup.py failed: {summary}"  # a build script's crash
     if category in ("runtime", "network") and not exc.endswith("ImportError") and \
             any(_TEST_FILE.search(f.group("file")) for f in frames):
         category, severity, summary = "test", "medium", f"a test failed: {summary}"

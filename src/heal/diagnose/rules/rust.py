@@ -9,7 +9,7 @@ from heal.diagnose.rules._base import finding
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "rust"
-GUARDS = ("test result: failed", "panicked at")
+GUARDS = ("test result: failed", "panicked at", " stdout ----")
 
 _ARROW = r"\n\s*--> (?P<file>(?:[A-Za-z]:)?[^:\s]+):(?P<line>\d+):(?P<column>\d+)"
 _CRATE = re.compile(r"(?:unresolved import|undeclared crate or module|cannot find module or crate|"
@@ -83,6 +83,12 @@ def _panic(ctx: Context) -> Finding | None:
         return None
     msg = (m.group("old") or m.group("msg") or "").strip()
     facts = {"tool": "cargo" if ctx.tool == "cargo" else "rust", "file": m.group("file"), "line": m.group("line")}
+    # cargo test prints each failing test's output under "---- name stdout ----"; a panic there, or in
+    # tests/, is a failing test, not a crash
+    in_test = ctx.has(" stdout ----") or re.match(r"(?:.*/)?tests?/", m.group("file")) is not None
+    if in_test:
+        return finding(ctx, "rust.test_panic", "test", "medium", f"a test panicked: {msg}", facts, m.start(),
+                       m.end(), priority=84)
     return finding(ctx, "rust.panic", "runtime", "high", f"panic: {msg}", facts, m.start(), m.end(), priority=80)
 
 
