@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from heal.diagnose.model import Rule
+import re
+
+from heal.diagnose.model import Context, Rule
 
 ECOSYSTEM = ""
+
+_STEP_WORDS = (
+    ("test", re.compile(r"\b(?:test|tests|spec|specs|pytest|py\.test|nosetests|rspec|jest|mocha|karma|phpunit|"
+                        r"ctest|tox|check)\b|/test/|test/run|run_tests|runtests")),
+    ("deployment", re.compile(r"\b(?:deploy|publish|release|upload)\b")),
+    ("build", re.compile(r"\b(?:build|compile|assemble|install|package|make|cmake|mvn|gradle|gradlew|cargo)\b")),
+)
+
+
+def _ci_step(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    # A CI runner names the step that failed; with nothing better in the log, the step's own name is
+    # the best evidence of what kind of failure it was.
+    command = facts.get("step", "").lower()
+    for category, words in _STEP_WORDS:
+        if words.search(command):
+            facts["category"] = category
+            facts["summary"] = f"the CI step `{facts['step']}` failed"
+            return facts
+    return None
+
 
 RULES = (
     Rule("generic.error_line", "unknown", "medium",
          r"^[ \t]*(?:\[?(?:ERROR|FATAL|Error|error|fatal)\]?:?|E/\w+:|\*\*\* )[ \t]*(?P<message>\S.{2,300})$",
          "{message}", ("\nerror", "\n[error", "\nfatal", "\n[fatal", "\n*** ", " error:", "\terror", "\n  error",
                        "\ne/"), priority=12),
+    Rule("generic.ci_step", "unknown", "medium",
+         r"^The command \"(?P<step>[^\"]+)\" (?:exited with [1-9]\d*|failed and exited with [1-9]\d*|failed \d+ times)",
+         "a CI step failed", ("the command \"",), priority=14, refine=_ci_step),
 )

@@ -106,7 +106,8 @@ def _uncaught(ctx: Context) -> Finding | None:
     frames = ctx.text[m.end():m.end() + 8000]
     if re.search(r"\bat (?:org\.junit|junit\.framework|org\.testng|org\.scalatest|org\.spockframework)\.", frames):
         category, severity = "test", "medium"  # thrown inside a test: the test failed
-    elif name in ("ClassNotFoundException", "NoClassDefFoundError"):
+    elif name in ("ClassNotFoundException", "NoClassDefFoundError", "NoSuchMethodError", "AbstractMethodError",
+                  "IncompatibleClassChangeError", "UnsupportedClassVersionError"):
         category = "dependency"
     elif name in _JAVA_NETWORK:
         category, severity = "network", "medium"
@@ -146,6 +147,11 @@ RULES = (
          r"could not be resolved)|Non-resolvable (?:parent POM|import POM)).*$",
          "Maven cannot resolve a dependency", ("could not resolve", "could not be resolved", "non-resolvable"),
          priority=83, facts={"tool": "mvn"}, refine=_maven_resolution),
+    Rule("maven.api_incompatibility", "dependency", "high",
+         r"^.*(?:An API incompatibility was encountered while executing|A required class was missing while executing)"
+         r" (?P<plugin>[\w.-]+:[\w.-]+).*$",
+         "a plugin and its dependencies do not fit together (version incompatibility): {plugin}",
+         ("api incompatibility was encountered", "required class was missing"), priority=86, facts={"tool": "mvn"}),
     Rule("maven.test_failures", "test", "medium",
          r"^\[ERROR\] (?:Failed to execute goal .*maven-surefire-plugin.*There are test failures|There (?:are|were) "
          r"test failures|Tests run:.*Failures: [1-9]).*$", "tests failed",

@@ -204,7 +204,8 @@ RULES = (
          "stylesheet syntax error", ("invalid css after", "sasserror", "csssyntaxerror", "sass::syntaxerror"),
          priority=74),
     Rule("syntax.flake8", "syntax", "high", r"^(?P<file>\S+\.py):(?P<line>\d+):(?P<column>\d+): E9\d\d (?P<msg>.*)$",
-         "Python syntax error reported by flake8: {msg}", (": e9",), priority=74, facts={"tool": "flake8"}),
+         # code that does not parse outranks the test results around it
+         "Python syntax error reported by flake8: {msg}", (": e9",), priority=85, facts={"tool": "flake8"}),
     Rule("syntax.json", "syntax", "high",
          r"^.*(?:Unexpected token .* in JSON at position \d+|JSONDecodeError|Expecting (?:value|property name enclosed "
          r"in double quotes): line \d+ column \d+|Invalid JSON).*$", "invalid JSON",

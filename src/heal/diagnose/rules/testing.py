@@ -30,8 +30,9 @@ RULES = (
          r"^\d+ (?:runs|tests), \d+ assertions, (?:[1-9]\d* failures, \d+ errors|\d+ failures, [1-9]\d* errors)",
          "tests failed", ("assertions,",), priority=SUMMARY),
     Rule("test.phpunit_summary", "test", "medium",
-         r"^FAILURES!$|^ERRORS!$|^Tests: \d+, Assertions: \d+, (?:Errors|Failures): [1-9]", "tests failed",
-         ("failures!", "errors!", "assertions:"), priority=SUMMARY),
+         r"^FAILURES!$|^ERRORS!$|^Tests: \d+, Assertions: \d+, (?:Errors|Failures): [1-9]|"
+         r"^OK, but incomplete, skipped, or risky tests!$", "tests failed",
+         ("failures!", "errors!", "assertions:", "risky tests!"), priority=SUMMARY),
     Rule("test.surefire_summary", "test", "medium",
          r"^.*(?:Tests run: \d+, Failures: (?:[1-9]\d*, Errors: \d+|\d+, Errors: [1-9]\d*)|There (?:are|were) test "
          r"failures|for the individual test results|\[junit\] Tests? .*FAILED|Tests? \S+ failed$|There were failing "
@@ -77,6 +78,13 @@ RULES = (
          "a test failed (test framework frames)", ("at org.junit", "at junit.framework", "at org.testng",
                                                   "at org.scalatest", "at org.spockframework", "at org.opentest4j",
                                                   ".tests.ps1", "pester"), priority=58),
+    Rule("test.ruby_runner_frames", "test", "medium",
+         r"^.*/gems/(?:rspec-core|rspec-expectations|minitest|test-unit|cucumber)-[\d.]+\S*/lib/.*$|"
+         r"^.*\w*testrunner\.rb:\d+:in .*$",
+         "a test failed (test runner frames)", ("/gems/rspec-", "/gems/minitest-", "/gems/test-unit-",
+                                               "/gems/cucumber-", "testrunner.rb:"), priority=57),
+    Rule("test.phpt_diff", "test", "medium", r"(?:^\d{3}[+-] .*\n(?:\n)?){3,}",
+         "a PHP test's output differs from what it expects", tuple(f"{d}+ " for d in range(10)), priority=56),
     Rule("test.frames", "test", "medium",
          r"^.*(?:# \./spec/\S+_spec\.rb:\d+|\(\S+(?:Test|Tests|Spec|IT)\.(?:java|scala|kt):\d+\)|/tests?/\S+\.(?:php|py|"
          r"rb|js|ts):\d+|\S+_test\.go:\d+|\S+\.test\.[jt]sx?:\d+|\S+_spec\.rb:\d+|test/\S+\.exs:\d+).*$",
