@@ -104,10 +104,12 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
             if attempt > max_attempts:
                 _say(f"still failing after {max_attempts} attempts")
+                _escalate(diagnosis, attempts)
                 break
             _say(one_line(diagnosis, colour).removeprefix("heal: "))
             if last_sig == diagnosis.signature and attempts and attempts[-1].fix.action != "retry":
                 _say("the same failure again after the fix: stopping")
+                _escalate(diagnosis, attempts)
                 break
             ctx = PlanContext(diagnosis, command, cwd, root, result.text, result.exit_code, settings=cfg.values,
                               attempt=attempt, retries=retries)
@@ -126,6 +128,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 _say(f"suggestion: {fix.description}" + (f": {' '.join(fix.argv)}" if fix.argv else "")
                      + " (run with --yes to let heal do it)")
                 break
+            if (not opts.yes or fix.ask) and fix.argv:
+                _say(f"will run: {' '.join(fix.argv)}")  # the exact action, before the question
             if (not opts.yes or fix.ask) and not _ask(f"{fix.description}?"):
                 _say("not applied")
                 break
