@@ -165,3 +165,29 @@ def test_uv_project_gets_uv_add_and_rollback_restores_the_lock(heal, heal_env, p
     assert r.returncode == 0, r.stderr
     assert {n: open(os.path.join(project, n), "rb").read() for n in manifests} == manifests
     assert not _has(os.path.join(project, ".venv", "bin", "python"), "dotenv")
+
+
+def test_an_ambiguous_import_is_a_choice_on_a_terminal_and_a_suggestion_elsewhere(heal, heal_env, project, venv):
+    import pexpect
+
+    from conftest import heal_argv
+
+    py = os.path.join(venv, "bin", "python")
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("import multipart\nprint('parsed')\n")
+    r = heal("--yes", "--", py, "app.py")  # no terminal: even --yes does not pick for the user
+    assert r.returncode == 1 and b"heal does not guess" in r.stderr
+    assert not _has(py, "multipart")
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", py, "app.py"], cwd=project, env=heal_env, timeout=180)
+    child.expect(r"1\) (\S+)")
+    first = child.match.group(1).decode()
+    child.expect_exact("Enter for none]")
+    child.sendline("1")
+    child.expect_exact("parsed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    installed = json.loads(subprocess.run([py, "-m", "pip", "list", "--format=json"], capture_output=True,
+                                          text=True).stdout)
+    assert first.lower() in {p["name"].lower() for p in installed}

@@ -124,15 +124,24 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             if opts.dry_run:
                 _say(f"would {fix.description}" + (f": {' '.join(fix.argv)}" if fix.argv else "") + " (dry run)")
                 break
+            if fix.choices and not interactive:
+                _say(f"suggestion: {fix.description} heal does not guess: install the one you use")
+                break
             if not interactive and not opts.yes or fix.ask and not interactive:
                 _say(f"suggestion: {fix.description}" + (f": {' '.join(fix.argv)}" if fix.argv else "")
                      + " (run with --yes to let heal do it)")
                 break
-            if (not opts.yes or fix.ask) and fix.argv:
-                _say(f"will run: {' '.join(fix.argv)}")  # the exact action, before the question
-            if (not opts.yes or fix.ask) and not _ask(f"{fix.description}?"):
-                _say("not applied")
-                break
+            if fix.choices:
+                fix = _choose(fix)  # an ambiguous name: only the user may pick (choosing is the confirmation)
+                if fix is None:
+                    _say("nothing chosen: not installed")
+                    break
+            else:
+                if (not opts.yes or fix.ask) and fix.argv:
+                    _say(f"will run: {' '.join(fix.argv)}")  # the exact action, before the question
+                if (not opts.yes or fix.ask) and not _ask(f"{fix.description}?"):
+                    _say("not applied")
+                    break
             if time.monotonic() - start > budget:
                 _say(f"time budget of {budget:.0f}s spent: stopping")
                 break
@@ -203,6 +212,26 @@ def _apply(fix, changeset) -> str:
     except (JournalError, SafetyError, OSError) as exc:
         return str(exc)
     return ""
+
+
+def _choose(fix):
+    """Ask which distribution provides an ambiguous import; the fix for it, or None."""
+    from dataclasses import replace
+
+    for i, name in enumerate(fix.choices, 1):
+        _say(f"  {i}) {name}")
+    try:
+        sys.stderr.write(f"heal: {fix.description} [1-{len(fix.choices)}, Enter for none] ")
+        sys.stderr.flush()
+        answer = input().strip()
+    except EOFError:
+        return None
+    if not answer.isdigit() or not 1 <= int(answer) <= len(fix.choices):
+        return None
+    dist = fix.choices[int(answer) - 1]
+    argv = tuple(dist if a == "<choice>" else a for a in fix.argv or ())
+    return replace(fix, argv=argv, packages=(dist,), choices=(), ask=False,
+                   description=f"install {dist} into {fix.python}")
 
 
 def _wait(seconds: float, interactive: bool) -> bool:

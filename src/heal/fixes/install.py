@@ -54,6 +54,17 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
 # --- Python -----------------------------------------------------------------------------------------
 
+def candidates_for(module: str) -> tuple[str, ...]:
+    """The distributions an ambiguous import name may come from, or ()."""
+    _, ambiguous, _ = import_map()
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        key = ".".join(parts[:n])
+        if key in ambiguous:
+            return tuple(ambiguous[key])
+    return ()
+
+
 def distribution_for(module: str) -> tuple[str | None, str]:
     """(distribution, why) for an import name; distribution None means do not install (why says why)."""
     if not module or module.startswith("."):
@@ -82,6 +93,15 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", f"{module} is a module of this project, not a package: check sys.path or the "
                    "working directory", None, source=source, risk="low", confidence=0.5)
     dist, why = distribution_for(module)
+    choices = candidates_for(module)
+    if dist is None and choices:
+        python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
+        if python is not None and _in_virtualenv(python):
+            # several distributions provide it: the user picks (on a terminal), heal never guesses
+            return Fix("install", f"{module} is provided by {' or '.join(choices)}: which one?",
+                       (python, "-m", "pip", "install", "<choice>"), risk=risk, source=source, confidence=0.5,
+                       manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
+                       choices=choices)
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)

@@ -32,6 +32,7 @@ class Fix:
     verify: tuple[str, ...] = ()  # install: modules that must import afterwards
     ask: bool = False  # confirm on a terminal even with --yes (rewrites history, e.g. pull --rebase)
     wait: float = 0.0  # retry: seconds to wait before the rerun (set by the retry policy)
+    choices: tuple[str, ...] = ()  # install: candidate distributions the user must pick from (never guessed)
 
     @property
     def suggestion_only(self) -> bool:
