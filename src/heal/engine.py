@@ -153,7 +153,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                     break
                 retries += 1
             else:
-                if changeset is None and fix.action in ("install", "chmod"):
+                if changeset is None and (fix.action in ("install", "chmod") or fix.then):
                     from heal.journal import open_journal
 
                     changeset = stack.enter_context(open_journal().changeset(
@@ -209,6 +209,10 @@ def _apply(fix, changeset) -> str:
                     return f"installed, but {', '.join(fix.packages)} / {', '.join(fix.verify)} is still missing"
         elif fix.action == "chmod":
             changeset.apply(FileChange(fix.path, mode=fix.mode, reason=fix.description))
+        elif fix.then:
+            from heal.journal import GitRefChange
+
+            changeset.apply(GitRefChange(list(fix.then), cwd=fix.cwd, reason=fix.description))
     except (JournalError, SafetyError, OSError) as exc:
         return str(exc)
     return ""

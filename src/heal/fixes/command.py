@@ -50,10 +50,22 @@ def _set_upstream(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 def _pull_rebase(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if "push" not in ctx.argv or ctx.argv[0] != "git":
         return None
+    from heal.journal import JournalError
+    from heal.journal.gitref import dirty
+
     argv = ("git", "pull", "--rebase")
-    # Rewrites local history, which the change log cannot capture byte-exact: said, not done.
-    return Fix("suggest", "the remote has commits you don't: git pull --rebase, then push again", argv,
-               risk="medium", source=source, confidence=0.7)
+    try:
+        changed = bool(dirty(ctx.cwd))
+    except JournalError:
+        changed = True  # not a repository heal can see into (e.g. `heal diagnose` on a saved log)
+    if changed or _git(ctx, "rev-parse", "--abbrev-ref", "@{upstream}") is None:
+        # a rebase needs a clean tree and a branch to pull from: the user sorts those out first
+        return Fix("suggest", "the remote has commits you don't: commit or stash your changes, git pull --rebase, "
+                   "then push again", argv, risk="medium", source=source, confidence=0.7)
+    # It rewrites the branch's unpushed commits, so it is always asked, even with --yes.
+    return Fix("run", "the remote has commits you don't: rebase your commits onto them (git pull --rebase), "
+               "then push again", argv, risk="medium", source=source, confidence=0.8, then=argv, ask=True,
+               cwd=ctx.cwd)
 
 
 def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:

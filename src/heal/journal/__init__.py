@@ -2,9 +2,10 @@
 
 from heal.journal.blobs import BlobError, BlobStore
 from heal.journal.changes import FileChange, PackageChange
+from heal.journal.gitref import GitRefChange
 from heal.journal.store import ChangeSet, ChangeSetInfo, Journal, JournalError
 
-__all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "Journal", "JournalError",
+__all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "GitRefChange", "Journal", "JournalError",
            "PackageChange", "open_journal"]
 
 

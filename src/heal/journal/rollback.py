@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from heal.journal.changes import MANIFESTS, FileChange, PackageChange, installed
+from heal.journal.gitref import GitRefChange
 from heal.journal.store import ChangeSetInfo, Journal, JournalError, Record
 
 
@@ -19,7 +20,7 @@ from heal.journal.store import ChangeSetInfo, Journal, JournalError, Record
 class Step:
     seq: int
     describe: str
-    action: str  # restore | delete | packages | nothing
+    action: str  # restore | delete | packages | git | nothing
     path: str = ""
     conflict: str = ""
     detail: dict = field(default_factory=dict)
@@ -57,6 +58,8 @@ def plan(journal: Journal, cid: str) -> Plan:
                 virtual[record.change["path"]] = record.change["before"]
         elif kind == "packages":
             steps.append(_plan_packages(journal, record, done.get(record.seq)))
+        elif kind == "git-ref":
+            steps.append(_plan_git(record, done.get(record.seq)))
         else:
             steps.append(Step(record.seq, f"unknown change kind {kind!r}", "nothing",
                               conflict=f"change {record.seq} has an unknown kind {kind!r}"))
@@ -152,6 +155,31 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
                         "python": c["python"]})
 
 
+def _plan_git(record: Record, done: Record | None) -> Step:
+    from heal.journal.gitref import dirty, head
+
+    c = record.change
+    cwd, branch, before = c["cwd"], c["branch"], c["before"]
+    try:
+        now_branch, now = head(cwd)
+        changed = dirty(cwd)
+    except (JournalError, OSError) as exc:
+        return Step(record.seq, c.get("describe", ""), "git", cwd, conflict=f"git in {cwd}: {exc}")
+    if now_branch == branch and now == before:
+        return Step(record.seq, f"{c.get('describe', '')}: {branch} already at {before[:12]}", "nothing", cwd)
+    after = done.after.get("after") if done is not None else now  # a crash after the command, before "done"
+    describe = f"reset {branch} from {now[:12]} back to {before[:12]} (undo {c.get('describe', '')})"
+    # A branch moved or edited since is never forced back: that would take away the user's own work.
+    conflict = ""
+    if now_branch != branch:
+        conflict = f"git: {now_branch} is checked out, not {branch}"
+    elif now != after:
+        conflict = f"git: {branch} moved since heal changed it ({after[:12]} -> {now[:12]})"
+    elif changed:
+        conflict = f"git: uncommitted changes in {', '.join(changed[:3])}"
+    return Step(record.seq, describe, "git", cwd, conflict=conflict, detail={"before": before})
+
+
 @dataclass(frozen=True)
 class Outcome:
     plan: Plan
@@ -187,6 +215,9 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
                 _remove_stale_tmp(step.path)
             elif step.action == "packages":
                 _undo_packages(journal, cs, step, cid)
+            elif step.action == "git":
+                cs.apply(GitRefChange(["git", "reset", "--keep", step.detail["before"]], cwd=step.path,
+                                      reason=f"rollback of {cid}"))
             done.append(step.describe)
     journal.mark_rolled_back(cid, cs.id)
     for other in journal.ids():
@@ -204,7 +235,7 @@ _NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fun
 
 
 def _unrecoverable(step: Step) -> bool:
-    return "backup" in step.conflict or "unknown kind" in step.conflict
+    return "backup" in step.conflict or "unknown kind" in step.conflict or step.action == "git" and bool(step.conflict)
 
 
 def _before_of(p: Plan, step: Step) -> dict:
