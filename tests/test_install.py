@@ -191,3 +191,55 @@ def test_an_ambiguous_import_is_a_choice_on_a_terminal_and_a_suggestion_elsewher
     installed = json.loads(subprocess.run([py, "-m", "pip", "list", "--format=json"], capture_output=True,
                                           text=True).stdout)
     assert first.lower() in {p["name"].lower() for p in installed}
+
+
+@pytest.fixture(scope="module")
+def poetry_bin(tmp_path_factory):
+    tools = tmp_path_factory.mktemp("poetrytools")
+    subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
+    r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", "poetry"], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("poetry could not be installed from PyPI here")
+    return str(tools / "bin")
+
+
+POETRY_PROJECT = """[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.poetry]
+package-mode = false
+
+# This machine's PyPI proxy serves the simple index but not the per-version JSON API poetry asks PyPI for.
+[[tool.poetry.source]]
+name = "pypi-simple"
+url = "https://pypi.org/simple/"
+priority = "primary"
+"""
+
+
+def test_poetry_project_gets_poetry_add_and_rollback_syncs_back(heal, heal_env, project, poetry_bin, tmp_path):
+    # poetry keeps the environment in its cache, outside the project, as it does by default
+    env = dict(heal_env, PATH=poetry_bin + os.pathsep + heal_env["PATH"], POETRY_CACHE_DIR=str(tmp_path / "pc"))
+    poetry = os.path.join(poetry_bin, "poetry")
+    with open(os.path.join(project, "pyproject.toml"), "w") as fh:
+        fh.write(POETRY_PROJECT)
+    for args in (["lock"], ["install"]):
+        subprocess.run([poetry, *args], cwd=project, env=env, check=True, capture_output=True)
+    python = subprocess.run([poetry, "env", "info", "--executable"], cwd=project, env=env, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert not python.startswith(project)
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("from dotenv import dotenv_values\nprint('loaded')\n")
+    manifests = {n: open(os.path.join(project, n), "rb").read() for n in ("pyproject.toml", "poetry.lock")}
+    r = heal("--yes", "--", "poetry", "run", "python", "app.py", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert b"loaded" in r.stdout and b"poetry add python-dotenv" in r.stderr
+    assert b"python-dotenv" in open(os.path.join(project, "pyproject.toml"), "rb").read()
+    assert _has(python, "dotenv")
+    r = heal("rollback", "--last", "--yes", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert {n: open(os.path.join(project, n), "rb").read() for n in manifests} == manifests
+    assert not _has(python, "dotenv")

@@ -117,6 +117,10 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     manager = _python_manager(ctx.root)
     if manager == "uv" and _which("uv", ctx.env):
         return _plan_uv(ctx, module, dist, declared, source, risk)
+    if manager == "poetry" and _which("poetry", ctx.env):
+        fix = _plan_poetry(ctx, module, dist, declared, source, risk)
+        if fix is not None:
+            return fix
     python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
     if python is None:
         return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
@@ -125,7 +129,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", f"{python} is not a virtualenv: installing {dist} there would change the system; "
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
-    if manager in ("uv", "poetry", "pdm", "pipenv"):
+    if manager in ("uv", "poetry", "pdm", "pipenv"):  # the manager itself is not installed, or has no env yet
         command = {"uv": ("uv", "sync") if declared else ("uv", "add", dist),
                    "poetry": ("poetry", "install") if declared else ("poetry", "add", dist),
                    "pdm": ("pdm", "install") if declared else ("pdm", "add", dist),
@@ -153,6 +157,25 @@ def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, sou
     what = f"{dist} is declared but not installed: uv sync" if declared else f"uv add {dist} (provides {module})"
     return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="uv", packages=(dist,),
                python=python, cwd=ctx.root, verify=(module.split(".")[0],))
+
+
+def _plan_poetry(ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
+                 risk: str) -> Fix | None:
+    """poetry projects: `poetry add` (or `poetry install` for a declared dependency), into the environment
+    poetry runs the project in, wherever poetry keeps it; None when poetry has no environment for it yet."""
+    from heal.run import RunSpec, run
+
+    poetry = _which("poetry", ctx.env) or "poetry"
+    r = run(RunSpec((poetry, "env", "info", "--executable"), cwd=ctx.root, env=ctx.env, passthrough=False,
+                    keep_stdout=True, timeout=60, head_bytes=0, tail_bytes=0))
+    python = (r.stdout or b"").decode(errors="replace").strip()
+    if r.exit_code != 0 or not os.path.isabs(python) or not os.path.exists(python):
+        return None
+    argv = (poetry, "install") if declared else (poetry, "add", dist)
+    what = (f"{dist} is declared but not installed: poetry install" if declared
+            else f"poetry add {dist} (provides {module})")
+    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="poetry",
+               packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
 def _which(name: str, env) -> str | None:

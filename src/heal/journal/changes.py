@@ -87,14 +87,15 @@ class FileChange:
 
 
 class PackageChange:
-    """Install packages with a project's own package manager (pip into a given interpreter, or npm).
+    """Install packages with a project's own package manager (pip, uv or poetry for a given interpreter; npm,
+    yarn or pnpm).
 
     Backs up every manifest and lockfile of the project and lists what the environment has installed,
     so that rollback can remove exactly what was added and put back what was replaced."""
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "uv"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "uv", "poetry"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -130,7 +131,7 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
     if manager in ("npm", "yarn", "pnpm"):
         return _node_modules(os.path.join(cwd, "node_modules"))
-    if manager == "uv" and not os.path.exists(python):
+    if manager in ("uv", "poetry") and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before
     from heal.run import RunSpec, run
 

@@ -234,6 +234,19 @@ _NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fun
                 "pnpm": ["pnpm", "remove"]}
 
 
+def _poetry_sync() -> list[str]:
+    import re
+    import shutil
+
+    from heal.run import RunSpec, run
+
+    poetry = shutil.which("poetry") or "poetry"
+    r = run(RunSpec((poetry, "--version"), passthrough=False, keep_stdout=True, timeout=60, head_bytes=0,
+                    tail_bytes=0))
+    m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
+    return [poetry, "sync"] if m and int(m.group(1)) >= 2 else [poetry, "install", "--sync"]
+
+
 def _unrecoverable(step: Step) -> bool:
     return "backup" in step.conflict or "unknown kind" in step.conflict or step.action == "git" and bool(step.conflict)
 
@@ -275,6 +288,9 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
 
         uv = shutil.which("uv") or "uv"
         cs.apply(PackageChange("uv", [uv, "sync"], cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
+    elif manager == "poetry":
+        # likewise: poetry's sync removes what the restored lock no longer lists (`install --sync` before 2.0)
+        cs.apply(PackageChange("poetry", _poetry_sync(), cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
     elif manager == "pip":
         python = d["python"]
         if d["added"]:
