@@ -194,13 +194,21 @@ def test_an_ambiguous_import_is_a_choice_on_a_terminal_and_a_suggestion_elsewher
 
 
 @pytest.fixture(scope="module")
-def poetry_bin(tmp_path_factory):
-    tools = tmp_path_factory.mktemp("poetrytools")
-    subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
-    r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", "poetry"], capture_output=True)
-    if r.returncode != 0:
-        pytest.skip("poetry could not be installed from PyPI here")
-    return str(tools / "bin")
+def tool_bin(tmp_path_factory):
+    """A Python project manager installed from PyPI into its own venv: its bin directory."""
+    made: dict[str, str] = {}
+
+    def _bin(name: str) -> str:
+        if name not in made:
+            tools = tmp_path_factory.mktemp(f"{name}tools")
+            subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
+            r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", name], capture_output=True)
+            if r.returncode != 0:
+                pytest.skip(f"{name} could not be installed from PyPI here")
+            made[name] = str(tools / "bin")
+        return made[name]
+
+    return _bin
 
 
 POETRY_PROJECT = """[project]
@@ -219,25 +227,39 @@ url = "https://pypi.org/simple/"
 priority = "primary"
 """
 
+# manager -> (files of a fresh project, commands that create its environment, its lock files, env settings)
+MANAGED = {
+    "poetry": ({"pyproject.toml": POETRY_PROJECT}, (["lock"], ["install"]), ("pyproject.toml", "poetry.lock"),
+               {"POETRY_CACHE_DIR": "{tmp}/cache"}),
+    "pipenv": ({}, (["install"],), ("Pipfile", "Pipfile.lock"),
+               {"WORKON_HOME": "{tmp}/venvs", "PIPENV_YES": "1", "PIPENV_NOSPIN": "1", "PIPENV_VERBOSITY": "-1"}),
+}
 
-def test_poetry_project_gets_poetry_add_and_rollback_syncs_back(heal, heal_env, project, poetry_bin, tmp_path):
-    # poetry keeps the environment in its cache, outside the project, as it does by default
-    env = dict(heal_env, PATH=poetry_bin + os.pathsep + heal_env["PATH"], POETRY_CACHE_DIR=str(tmp_path / "pc"))
-    poetry = os.path.join(poetry_bin, "poetry")
-    with open(os.path.join(project, "pyproject.toml"), "w") as fh:
-        fh.write(POETRY_PROJECT)
-    for args in (["lock"], ["install"]):
-        subprocess.run([poetry, *args], cwd=project, env=env, check=True, capture_output=True)
-    python = subprocess.run([poetry, "env", "info", "--executable"], cwd=project, env=env, capture_output=True,
-                            text=True, check=True).stdout.strip()
-    assert not python.startswith(project)
+
+@pytest.mark.parametrize("manager", sorted(MANAGED))
+def test_managed_project_gets_its_own_add_and_rollback_syncs_back(heal, heal_env, project, tool_bin, tmp_path,
+                                                                   manager):
+    files, setup, locks, settings = MANAGED[manager]
+    # the manager keeps the environment outside the project, as it does by default
+    env = dict(heal_env, PATH=tool_bin(manager) + os.pathsep + heal_env["PATH"],
+               **{k: v.format(tmp=tmp_path) for k, v in settings.items()})
+    tool = os.path.join(tool_bin(manager), manager)
+    for name, text in files.items():
+        with open(os.path.join(project, name), "w") as fh:
+            fh.write(text)
+    for args in setup:
+        subprocess.run([tool, *args], cwd=project, env=env, check=True, capture_output=True)
+    python = subprocess.run([tool, *({"poetry": ["env", "info", "--executable"], "pipenv": ["--py"]}[manager])],
+                            cwd=project, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert os.path.exists(python) and not python.startswith(project)
     with open(os.path.join(project, "app.py"), "w") as fh:
         fh.write("from dotenv import dotenv_values\nprint('loaded')\n")
-    manifests = {n: open(os.path.join(project, n), "rb").read() for n in ("pyproject.toml", "poetry.lock")}
-    r = heal("--yes", "--", "poetry", "run", "python", "app.py", env=env, timeout=300)
+    manifests = {n: open(os.path.join(project, n), "rb").read() for n in locks}
+    r = heal("--yes", "--", manager, "run", "python", "app.py", env=env, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert b"loaded" in r.stdout and b"poetry add python-dotenv" in r.stderr
-    assert b"python-dotenv" in open(os.path.join(project, "pyproject.toml"), "rb").read()
+    add = {"poetry": b"poetry add python-dotenv", "pipenv": b"pipenv install python-dotenv"}[manager]
+    assert b"loaded" in r.stdout and add in r.stderr
+    assert b"python-dotenv" in open(os.path.join(project, locks[0]), "rb").read()
     assert _has(python, "dotenv")
     r = heal("rollback", "--last", "--yes", env=env, timeout=300)
     assert r.returncode == 0, r.stderr

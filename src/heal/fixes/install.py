@@ -117,8 +117,8 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     manager = _python_manager(ctx.root)
     if manager == "uv" and _which("uv", ctx.env):
         return _plan_uv(ctx, module, dist, declared, source, risk)
-    if manager == "poetry" and _which("poetry", ctx.env):
-        fix = _plan_poetry(ctx, module, dist, declared, source, risk)
+    if manager in _MANAGED and _which(manager, ctx.env):
+        fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
         if fix is not None:
             return fix
     python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
@@ -159,22 +159,31 @@ def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, sou
                python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
-def _plan_poetry(ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
-                 risk: str) -> Fix | None:
-    """poetry projects: `poetry add` (or `poetry install` for a declared dependency), into the environment
-    poetry runs the project in, wherever poetry keeps it; None when poetry has no environment for it yet."""
+# Python project managers that keep their own environment: how to ask for its interpreter, how to add a
+# package, and how to install what the project already declares.
+_MANAGED = {
+    "poetry": {"python": ("env", "info", "--executable"), "add": ("add",), "declared": ("install",)},
+    "pipenv": {"python": ("--py",), "add": ("install",), "declared": ("sync",)},
+}
+
+
+def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
+                  risk: str) -> Fix | None:
+    """`poetry add` / `pipenv install` (or their install-what-is-declared), into the environment the manager
+    runs the project in, wherever it keeps it; None when it has no environment for the project yet."""
     from heal.run import RunSpec, run
 
-    poetry = _which("poetry", ctx.env) or "poetry"
-    r = run(RunSpec((poetry, "env", "info", "--executable"), cwd=ctx.root, env=ctx.env, passthrough=False,
-                    keep_stdout=True, timeout=60, head_bytes=0, tail_bytes=0))
+    tool = _which(manager, ctx.env) or manager
+    how = _MANAGED[manager]
+    r = run(RunSpec((tool, *how["python"]), cwd=ctx.root, env=ctx.env, passthrough=False, keep_stdout=True,
+                    timeout=60, head_bytes=0, tail_bytes=0))
     python = (r.stdout or b"").decode(errors="replace").strip()
     if r.exit_code != 0 or not os.path.isabs(python) or not os.path.exists(python):
         return None
-    argv = (poetry, "install") if declared else (poetry, "add", dist)
-    what = (f"{dist} is declared but not installed: poetry install" if declared
-            else f"poetry add {dist} (provides {module})")
-    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="poetry",
+    argv = (tool, *how["declared"]) if declared else (tool, *how["add"], dist)
+    name = f"{manager} {' '.join(argv[1:])}"
+    what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
+    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
                packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 

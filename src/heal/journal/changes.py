@@ -87,7 +87,7 @@ class FileChange:
 
 
 class PackageChange:
-    """Install packages with a project's own package manager (pip, uv or poetry for a given interpreter; npm,
+    """Install packages with a project's own package manager (pip, uv, poetry or pipenv for a given interpreter; npm,
     yarn or pnpm).
 
     Backs up every manifest and lockfile of the project and lists what the environment has installed,
@@ -95,7 +95,7 @@ class PackageChange:
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "uv", "poetry"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "uv", "poetry", "pipenv"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -131,7 +131,7 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
     if manager in ("npm", "yarn", "pnpm"):
         return _node_modules(os.path.join(cwd, "node_modules"))
-    if manager in ("uv", "poetry") and not os.path.exists(python):
+    if manager in ("uv", "poetry", "pipenv") and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before
     from heal.run import RunSpec, run
 

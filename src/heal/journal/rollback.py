@@ -291,6 +291,13 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     elif manager == "poetry":
         # likewise: poetry's sync removes what the restored lock no longer lists (`install --sync` before 2.0)
         cs.apply(PackageChange("poetry", _poetry_sync(), cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
+    elif manager == "pipenv":
+        # clean uninstalls what the restored Pipfile.lock does not list; sync puts back the versions it pins
+        import shutil
+
+        pipenv = shutil.which("pipenv") or "pipenv"
+        for argv in ([pipenv, "clean"], *([[pipenv, "sync"]] if d["replaced"] else [])):
+            cs.apply(PackageChange("pipenv", argv, cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
     elif manager == "pip":
         python = d["python"]
         if d["added"]:
