@@ -87,3 +87,36 @@ def test_yarn_and_pnpm_installs_are_healed_and_rolled_back(heal, heal_env, proje
     assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
     assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == \
         {k: v for k, v in before.items() if not k.startswith("node_modules")}
+
+
+@pytest.fixture(scope="module")
+def bun_bin(tmp_path_factory):
+    """bun from the npm registry (its platform binary comes as an optional dependency): its bin directory."""
+    tools = tmp_path_factory.mktemp("buntools")
+    r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tools), "bun"],
+                       capture_output=True)
+    bin_dir = tools / "node_modules" / ".bin"
+    if r.returncode != 0 or subprocess.run([str(bin_dir / "bun"), "--version"], capture_output=True).returncode:
+        pytest.skip("bun could not be installed from the npm registry here")
+    return str(bin_dir)
+
+
+def test_bun_project_gets_bun_add_and_rollback_removes_it(heal, heal_env, project, bun_bin, tmp_path):
+    env = dict(heal_env, PATH=bun_bin + os.pathsep + heal_env["PATH"], BUN_INSTALL_CACHE_DIR=str(tmp_path / "bc"))
+    with open(os.path.join(project, "package.json"), "w") as fh:
+        fh.write('{\n  "name": "demo",\n  "version": "1.0.0",\n  "private": true\n}\n')
+    # a project that already uses bun: it has a bun.lock
+    subprocess.run(["bun", "add", "left-pad@1.3.0"], cwd=project, check=True, capture_output=True, env=env)
+    assert os.path.exists(os.path.join(project, "bun.lock"))
+    with open(os.path.join(project, "index.js"), "w") as fh:
+        fh.write("console.log(require('is-number')(7));\n")
+    before = tree(project)
+    r = heal("--yes", "--", "node", "index.js", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert b"bun add is-number" in r.stderr and b"true" in r.stdout
+    r = heal("rollback", "--last", "--yes", env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not os.path.exists(os.path.join(project, "node_modules", "is-number"))
+    assert os.path.exists(os.path.join(project, "node_modules", "left-pad"))
+    assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == \
+        {k: v for k, v in before.items() if not k.startswith("node_modules")}

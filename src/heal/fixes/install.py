@@ -329,7 +329,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         cmd = {"yarn": ("yarn", "install") if declared else ("yarn", "add", *(("-D",) if dev else ()), package),
                "pnpm": ("pnpm", "install") if declared else ("pnpm", "add", *(("-D",) if dev else ()), package),
                "bun": ("bun", "install") if declared else ("bun", "add", *(("-d",) if dev else ()), package)}[manager]
-        if manager in ("yarn", "pnpm") and _which(manager, ctx.env):
+        if _which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
             return Fix("install", f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
                        confidence=0.85, manager=manager, packages=(package,), cwd=root)

@@ -88,14 +88,14 @@ class FileChange:
 
 class PackageChange:
     """Install packages with a project's own package manager (pip, uv, poetry or pipenv for a given interpreter; npm,
-    yarn or pnpm).
+    yarn, pnpm or bun).
 
     Backs up every manifest and lockfile of the project and lists what the environment has installed,
     so that rollback can remove exactly what was added and put back what was replaced."""
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "uv", "poetry", "pipenv"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -129,7 +129,7 @@ class PackageChange:
 
 def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
-    if manager in ("npm", "yarn", "pnpm"):
+    if manager in ("npm", "yarn", "pnpm", "bun"):
         return _node_modules(os.path.join(cwd, "node_modules"))
     if manager in ("uv", "poetry", "pipenv") and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before

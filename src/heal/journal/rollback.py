@@ -231,7 +231,7 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
 
 
 _NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund"], "yarn": ["yarn", "remove"],
-                "pnpm": ["pnpm", "remove"]}
+                "pnpm": ["pnpm", "remove"], "bun": ["bun", "remove"]}
 
 
 def _poetry_sync() -> list[str]:
@@ -310,7 +310,7 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     elif os.path.exists(os.path.join(cwd, "package.json")):
         # with a restored lockfile, install puts back the versions it pins (what the install replaced)
         lock = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",),
-                "pnpm": ("pnpm-lock.yaml",)}.get(manager, ())
+                "pnpm": ("pnpm-lock.yaml",), "bun": ("bun.lock", "bun.lockb")}.get(manager, ())
         if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in lock):
             argv = ["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"]
             cs.apply(PackageChange(manager, argv, cwd=cwd, reason=f"rollback of {cid}"))
