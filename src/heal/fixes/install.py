@@ -49,6 +49,8 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return _plan_python(ctx, source, risk)
     if eco == "node":
         return _plan_node(ctx, source, risk)
+    if eco == "go":
+        return _plan_go(ctx, source, risk)
     return None
 
 
@@ -346,14 +348,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
 
 def _node_root(cwd: str, root: str) -> str | None:
-    d = os.path.realpath(cwd)
-    root = os.path.realpath(root)
-    while True:
-        if os.path.isfile(os.path.join(d, "package.json")):
-            return d
-        if d == root or os.path.dirname(d) == d:
-            return None
-        d = os.path.dirname(d)
+    return _up_to(cwd, root, "package.json")
 
 
 def _node_declared(root: str, package: str) -> bool:
@@ -377,3 +372,32 @@ def _node_manager(root: str) -> str:
         if os.path.exists(os.path.join(root, lock)):
             return manager
     return "npm"
+
+
+# --- Go ---------------------------------------------------------------------------------------------
+
+def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    """`go get <package>` in the module that imports it: go.mod and go.sum are all it changes in the
+    project (the module cache is a shared, read-only download cache, like pip's)."""
+    package = str(ctx.diagnosis.facts.get("module", ""))
+    # a path whose first element has no dot is the standard library's or the module's own: nothing to get
+    if not re.match(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/[\w.~+-]+)*$", package, re.IGNORECASE):
+        return None
+    root = _up_to(ctx.cwd, ctx.root, "go.mod")
+    if root is None or not _which("go", ctx.env):
+        return None
+    argv = (_which("go", ctx.env) or "go", "get", package)
+    return Fix("install", f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
+               packages=(package,), cwd=root)
+
+
+def _up_to(cwd: str, root: str, marker: str) -> str | None:
+    """The nearest directory from cwd up to the project root that holds marker."""
+    d = os.path.realpath(cwd)
+    root = os.path.realpath(root)
+    while True:
+        if os.path.isfile(os.path.join(d, marker)):
+            return d
+        if d == root or os.path.dirname(d) == d:
+            return None
+        d = os.path.dirname(d)
