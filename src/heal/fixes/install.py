@@ -51,6 +51,8 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return _plan_node(ctx, source, risk)
     if eco == "go":
         return _plan_go(ctx, source, risk)
+    if eco == "rust" or ctx.diagnosis.facts.get("tool") == "cargo":
+        return _plan_rust(ctx, source, risk)
     return None
 
 
@@ -389,6 +391,29 @@ def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     argv = (_which("go", ctx.env) or "go", "get", package)
     return Fix("install", f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
                packages=(package,), cwd=root)
+
+
+# --- Rust -------------------------------------------------------------------------------------------
+
+_RUST_BUILTIN = {"std", "core", "alloc", "proc_macro", "test", "crate", "self", "super"}
+
+
+def _plan_rust(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    """`cargo add <crate>` in the package that uses it, only where rustc itself says the name is a crate to
+    add (the diagnosis checks for its `cargo add` hint); Cargo.toml and Cargo.lock are all it changes."""
+    crate = str(ctx.diagnosis.facts.get("module", ""))
+    if not re.match(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$", crate) or crate in _RUST_BUILTIN:
+        return None
+    if not ctx.argv or os.path.basename(ctx.argv[0]) != "cargo":
+        return None
+    root = _up_to(ctx.cwd, ctx.root, "Cargo.toml")
+    cargo = _which("cargo", ctx.env)
+    if root is None or cargo is None:
+        return None
+    if any(os.path.exists(os.path.join(root, "src", p)) for p in (f"{crate}.rs", os.path.join(crate, "mod.rs"))):
+        return None  # a module of the package that is not declared with `mod`, not a crate
+    return Fix("install", f"cargo add {crate}", (cargo, "add", crate), risk=risk, source=source, confidence=0.8,
+               manager="cargo", packages=(crate,), cwd=root)
 
 
 def _up_to(cwd: str, root: str, marker: str) -> str | None:

@@ -88,14 +88,14 @@ class FileChange:
 
 class PackageChange:
     """Install packages with a project's own package manager (pip, uv, poetry or pipenv for a given interpreter; npm,
-    yarn, pnpm or bun; go).
+    yarn, pnpm or bun; go; cargo).
 
     Backs up every manifest and lockfile of the project and lists what the environment has installed,
     so that rollback can remove exactly what was added and put back what was replaced."""
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "go"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "go", "cargo"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -131,8 +131,10 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
     if manager in ("npm", "yarn", "pnpm", "bun"):
         return _node_modules(os.path.join(cwd, "node_modules"))
-    if manager == "go":
-        return {}  # go get changes only go.mod and go.sum (backed up); the module cache is shared and read-only
+    if manager in ("go", "cargo"):
+        # go get / cargo add change only go.mod+go.sum / Cargo.toml+Cargo.lock (backed up); what they download
+        # goes into a shared, read-only cache, like pip's
+        return {}
     if manager in ("uv", "poetry", "pipenv") and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before
     from heal.run import RunSpec, run

@@ -145,11 +145,12 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
     replaced = {n: v for n, v in before_installed.items() if now_installed.get(n) != v}
     if not manifests and not added and not replaced:
         return Step(record.seq, f"{c.get('describe', '')}: environment already as before", "nothing", cwd)
-    describe = f"undo {c.get('describe', '')}: remove {', '.join(added) or 'nothing'}"
+    parts = [f"remove {', '.join(added)}"] if added else []
     if replaced:
-        describe += f"; put back {', '.join(f'{n} {v}' for n, v in replaced.items())}"
+        parts.append(f"put back {', '.join(f'{n} {v}' for n, v in replaced.items())}")
     if manifests:
-        describe += f"; restore {', '.join(manifests)}"
+        parts.append(f"restore {', '.join(manifests)}")
+    describe = f"undo {c.get('describe', '')}: {'; '.join(parts)}"
     return Step(record.seq, describe, "packages", cwd, conflict="; ".join(conflicts),
                 detail={"added": added, "replaced": replaced, "manifests": manifests, "manager": c["manager"],
                         "python": c["python"]})
