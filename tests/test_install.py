@@ -202,7 +202,9 @@ def tool_bin(tmp_path_factory):
         if name not in made:
             tools = tmp_path_factory.mktemp(f"{name}tools")
             subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
-            r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", name], capture_output=True)
+            # pdm's own tested pins: unpinned, pdm 2.29 breaks against hishel 2 and newer httpx
+            spec = {"pdm": "pdm[locked]"}.get(name, name)
+            r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", spec], capture_output=True)
             if r.returncode != 0:
                 pytest.skip(f"{name} could not be installed from PyPI here")
             made[name] = str(tools / "bin")
@@ -227,10 +229,22 @@ url = "https://pypi.org/simple/"
 priority = "primary"
 """
 
+PDM_PROJECT = """[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.pdm]
+distribution = false
+"""
+
 # manager -> (files of a fresh project, commands that create its environment, its lock files, env settings)
 MANAGED = {
     "poetry": ({"pyproject.toml": POETRY_PROJECT}, (["lock"], ["install"]), ("pyproject.toml", "poetry.lock"),
                {"POETRY_CACHE_DIR": "{tmp}/cache"}),
+    "pdm": ({"pyproject.toml": PDM_PROJECT}, (["lock"], ["install"]), ("pyproject.toml", "pdm.lock"),
+            {"PDM_HOME": "{tmp}/pdm-home", "PDM_CACHE_DIR": "{tmp}/cache", "PDM_CHECK_UPDATE": "false"}),
     "pipenv": ({}, (["install"],), ("Pipfile", "Pipfile.lock"),
                {"WORKON_HOME": "{tmp}/venvs", "PIPENV_YES": "1", "PIPENV_NOSPIN": "1", "PIPENV_VERBOSITY": "-1"}),
 }
@@ -240,7 +254,7 @@ MANAGED = {
 def test_managed_project_gets_its_own_add_and_rollback_syncs_back(heal, heal_env, project, tool_bin, tmp_path,
                                                                    manager):
     files, setup, locks, settings = MANAGED[manager]
-    # the manager keeps the environment outside the project, as it does by default
+    # each manager keeps the environment where it does by default (poetry and pipenv outside the project)
     env = dict(heal_env, PATH=tool_bin(manager) + os.pathsep + heal_env["PATH"],
                **{k: v.format(tmp=tmp_path) for k, v in settings.items()})
     tool = os.path.join(tool_bin(manager), manager)
@@ -249,15 +263,17 @@ def test_managed_project_gets_its_own_add_and_rollback_syncs_back(heal, heal_env
             fh.write(text)
     for args in setup:
         subprocess.run([tool, *args], cwd=project, env=env, check=True, capture_output=True)
-    python = subprocess.run([tool, *({"poetry": ["env", "info", "--executable"], "pipenv": ["--py"]}[manager])],
+    where = {"poetry": ["env", "info", "--executable"], "pipenv": ["--py"], "pdm": ["info", "--python"]}[manager]
+    python = subprocess.run([tool, *where],
                             cwd=project, env=env, capture_output=True, text=True, check=True).stdout.strip()
-    assert os.path.exists(python) and not python.startswith(project)
+    assert os.path.exists(python) and python.startswith(project) == (manager == "pdm")
     with open(os.path.join(project, "app.py"), "w") as fh:
         fh.write("from dotenv import dotenv_values\nprint('loaded')\n")
     manifests = {n: open(os.path.join(project, n), "rb").read() for n in locks}
     r = heal("--yes", "--", manager, "run", "python", "app.py", env=env, timeout=300)
     assert r.returncode == 0, r.stderr
-    add = {"poetry": b"poetry add python-dotenv", "pipenv": b"pipenv install python-dotenv"}[manager]
+    add = {"poetry": b"poetry add python-dotenv", "pipenv": b"pipenv install python-dotenv",
+           "pdm": b"pdm add python-dotenv"}[manager]
     assert b"loaded" in r.stdout and add in r.stderr
     assert b"python-dotenv" in open(os.path.join(project, locks[0]), "rb").read()
     assert _has(python, "dotenv")

@@ -202,7 +202,7 @@ def _apply(fix, changeset) -> str:
         if fix.action == "install":
             changeset.apply(PackageChange(fix.manager, list(fix.argv), cwd=fix.cwd, python=fix.python or None,
                                           packages=list(fix.packages), reason=fix.description))
-            if fix.manager in ("pip", "uv", "poetry", "pipenv") and fix.verify:
+            if fix.manager in ("pip", "uv", "poetry", "pipenv", "pdm") and fix.verify:
                 from heal.fixes.install import verify_python
 
                 if not verify_python(fix.python, fix.verify, fix.packages):

@@ -168,12 +168,13 @@ def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, sou
 _MANAGED = {
     "poetry": {"python": ("env", "info", "--executable"), "add": ("add",), "declared": ("install",)},
     "pipenv": {"python": ("--py",), "add": ("install",), "declared": ("sync",)},
+    "pdm": {"python": ("info", "--python"), "add": ("add",), "declared": ("sync",)},
 }
 
 
 def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
                   risk: str) -> Fix | None:
-    """`poetry add` / `pipenv install` (or their install-what-is-declared), into the environment the manager
+    """`poetry add` / `pipenv install` / `pdm add` (or their install-what-is-declared), into the environment the manager
     runs the project in, wherever it keeps it; None when it has no environment for the project yet."""
     from heal.run import RunSpec, run
 

@@ -87,7 +87,7 @@ class FileChange:
 
 
 class PackageChange:
-    """Install packages with a project's own package manager (pip, uv, poetry or pipenv for a given interpreter; npm,
+    """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
     yarn, pnpm or bun; go; cargo).
 
     Backs up every manifest and lockfile of the project and lists what the environment has installed,
@@ -95,7 +95,7 @@ class PackageChange:
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "") -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "go", "cargo"):
+        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "pdm", "go", "cargo"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
         self.argv = list(argv)
@@ -135,7 +135,7 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
         # go get / cargo add change only go.mod+go.sum / Cargo.toml+Cargo.lock (backed up); what they download
         # goes into a shared, read-only cache, like pip's
         return {}
-    if manager in ("uv", "poetry", "pipenv") and not os.path.exists(python):
+    if manager in ("uv", "poetry", "pipenv", "pdm") and not os.path.exists(python):
         return {}  # uv creates the project's .venv on first use: nothing was installed before
     from heal.run import RunSpec, run
 

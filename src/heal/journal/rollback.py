@@ -292,6 +292,12 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     elif manager == "poetry":
         # likewise: poetry's sync removes what the restored lock no longer lists (`install --sync` before 2.0)
         cs.apply(PackageChange("poetry", _poetry_sync(), cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
+    elif manager == "pdm":
+        import shutil
+
+        # --clean removes what the restored pdm.lock no longer lists, and sync puts back the pinned versions
+        cs.apply(PackageChange("pdm", [shutil.which("pdm") or "pdm", "sync", "--clean"], cwd=cwd, python=d["python"],
+                               reason=f"rollback of {cid}"))
     elif manager == "pipenv":
         # clean uninstalls what the restored Pipfile.lock does not list; sync puts back the versions it pins
         import shutil
