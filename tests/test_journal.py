@@ -103,6 +103,22 @@ def test_rollback_refuses_when_a_file_changed_since_and_force_overrides(heal, he
     assert tree(repo) == before
 
 
+def test_force_works_for_a_file_whose_path_says_backup(heal, heal_env, repo):
+    # whether a conflict can be forced is a property of the conflict, not of words in the file's path
+    path = os.path.join(repo, "backup", "settings.txt")
+    os.makedirs(os.path.dirname(path))
+    with open(path, "wb") as fh:
+        fh.write(b"v1\n")
+    with Journal(heal_env["HEAL_HOME"]).changeset(cwd=repo, root=repo, command=["test"], diagnosis="t") as cs:
+        cs.apply(FileChange(path, data=b"v2\n"))
+    with open(path, "ab") as fh:
+        fh.write(b"the user's own edit\n")
+    assert heal("rollback", "--last", "--yes").returncode == 1
+    r = heal("rollback", "--last", "--yes", "--force")
+    assert r.returncode == 0, r.stderr
+    assert open(path, "rb").read() == b"v1\n"
+
+
 def test_dry_run_changes_nothing(heal, heal_env, repo):
     apply_changes(heal_env, repo)
     applied = tree(repo)

@@ -172,9 +172,8 @@ def rollback_cmd(
             typer.echo(f"  - {step.describe}" + (f"  [{step.conflict}]" if step.conflict else ""))
         if dry_run:
             return
-        if any("backup" in s.conflict for s in p.conflicts):
-            _fail(f"cannot roll back exactly: {'; '.join(s.conflict for s in p.conflicts if 'backup' in s.conflict)}",
-                  code=1)
+        if p.fatal:
+            _fail(f"cannot roll back exactly: {'; '.join(s.conflict for s in p.fatal)}", code=1)
         if p.conflicts and not force:
             _fail(f"refusing: {'; '.join(s.conflict for s in p.conflicts)} (use --force to overwrite)", code=1)
         if not yes and not _confirm("Roll back these changes?"):

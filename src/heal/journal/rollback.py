@@ -24,6 +24,7 @@ class Step:
     path: str = ""
     conflict: str = ""
     detail: dict = field(default_factory=dict)
+    fatal: bool = False  # the conflict cannot be forced: a backup heal cannot vouch for, or someone's own work
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Plan:
     @property
     def conflicts(self) -> list[Step]:
         return [s for s in self.steps if s.conflict]
+
+    @property
+    def fatal(self) -> list[Step]:
+        return [s for s in self.steps if s.conflict and s.fatal]
 
     @property
     def work(self) -> list[Step]:
@@ -62,7 +67,7 @@ def plan(journal: Journal, cid: str) -> Plan:
             steps.append(_plan_git(record, done.get(record.seq)))
         else:
             steps.append(Step(record.seq, f"unknown change kind {kind!r}", "nothing",
-                              conflict=f"change {record.seq} has an unknown kind {kind!r}"))
+                              conflict=f"change {record.seq} has an unknown kind {kind!r}", fatal=True))
     return Plan(info, tuple(steps))
 
 
@@ -89,7 +94,7 @@ def _plan_file(journal: Journal, record: Record, done: Record | None, virtual: d
     if before["exists"]:
         problem = journal.blobs.check(before["blob"])
         if problem:
-            return Step(record.seq, rel, "restore", path, conflict=f"{path}: backup {problem}")
+            return Step(record.seq, rel, "restore", path, conflict=f"{path}: backup {problem}", fatal=True)
         return Step(record.seq, f"restore {path}", "restore", path)
     return Step(record.seq, f"remove {path} (heal created it)", "delete", path)
 
@@ -121,6 +126,7 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
     c = record.change
     cwd = c["cwd"]
     conflicts = []
+    fatal = False
     manifests = {}
     for name in MANIFESTS:
         before = c["manifests"].get(name, {"exists": False})
@@ -135,6 +141,7 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
             problem = journal.blobs.check(before["blob"])
             if problem:
                 conflicts.append(f"{path}: backup {problem}")
+                fatal = True
         manifests[name] = before
     try:
         now_installed = installed(c["manager"], cwd, c["python"])
@@ -151,7 +158,7 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
     if manifests:
         parts.append(f"restore {', '.join(manifests)}")
     describe = f"undo {c.get('describe', '')}: {'; '.join(parts)}"
-    return Step(record.seq, describe, "packages", cwd, conflict="; ".join(conflicts),
+    return Step(record.seq, describe, "packages", cwd, conflict="; ".join(conflicts), fatal=fatal,
                 detail={"added": added, "replaced": replaced, "manifests": manifests, "manager": c["manager"],
                         "python": c["python"]})
 
@@ -165,7 +172,7 @@ def _plan_git(record: Record, done: Record | None) -> Step:
         now_branch, now = head(cwd)
         changed = dirty(cwd)
     except (JournalError, OSError) as exc:
-        return Step(record.seq, c.get("describe", ""), "git", cwd, conflict=f"git in {cwd}: {exc}")
+        return Step(record.seq, c.get("describe", ""), "git", cwd, conflict=f"git in {cwd}: {exc}", fatal=True)
     if now_branch == branch and now == before:
         return Step(record.seq, f"{c.get('describe', '')}: {branch} already at {before[:12]}", "nothing", cwd)
     after = done.after.get("after") if done is not None else now  # a crash after the command, before "done"
@@ -178,7 +185,7 @@ def _plan_git(record: Record, done: Record | None) -> Step:
         conflict = f"git: {branch} moved since heal changed it ({after[:12]} -> {now[:12]})"
     elif changed:
         conflict = f"git: uncommitted changes in {', '.join(changed[:3])}"
-    return Step(record.seq, describe, "git", cwd, conflict=conflict, detail={"before": before})
+    return Step(record.seq, describe, "git", cwd, conflict=conflict, detail={"before": before}, fatal=True)
 
 
 @dataclass(frozen=True)
@@ -192,7 +199,7 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
     p = plan(journal, cid)
     if p.target.status == "rolled back":
         return Outcome(p, None, ())
-    broken = [s.conflict for s in p.conflicts if _unrecoverable(s)]
+    broken = [s.conflict for s in p.fatal]
     if broken:
         # --force overwrites a user's later edit; it never writes bytes heal cannot vouch for
         raise JournalError(f"cannot roll back {cid} exactly: {'; '.join(broken)}")
@@ -246,10 +253,6 @@ def _poetry_sync() -> list[str]:
                     tail_bytes=0))
     m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
     return [poetry, "sync"] if m and int(m.group(1)) >= 2 else [poetry, "install", "--sync"]
-
-
-def _unrecoverable(step: Step) -> bool:
-    return "backup" in step.conflict or "unknown kind" in step.conflict or step.action == "git" and bool(step.conflict)
 
 
 def _before_of(p: Plan, step: Step) -> dict:
