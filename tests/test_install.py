@@ -63,10 +63,13 @@ def test_a_module_of_the_project_is_not_a_package(project, venv):
 
 
 def test_cannot_import_name_is_never_an_install(project, venv):
+    # a mapped, installable name in a venv: only the `cannot import name` rule can keep it from installing
+    py = os.path.join(venv, "bin", "python")
     out = ("Traceback (most recent call last):\n  File \"app.py\", line 1, in <module>\nImportError: cannot import "
-           f"name 'nope' from 'json' ({sys.prefix}/lib/python3/json/__init__.py)\n")
-    d = diagnose(out, argv=["python3", "app.py"], exit_code=1)
-    ctx = PlanContext(d, ("python3", "app.py"), project, project, out, 1)
+           f"name 'nope' from 'yaml' ({venv}/lib/python3.11/site-packages/yaml/__init__.py)\n")
+    d = diagnose(out, argv=[py, "app.py"], exit_code=1)
+    assert d.facts.get("module") == "yaml" and d.facts.get("symbol") == "nope"
+    ctx = PlanContext(d, (py, "app.py"), project, project, out, 1)
     assert all(f.action != "install" for f in plan_fixes(ctx))
 
 

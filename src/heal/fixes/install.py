@@ -91,8 +91,8 @@ def distribution_for(module: str) -> tuple[str | None, str]:
 
 def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     module = str(ctx.diagnosis.facts.get("module", ""))
-    if not module:
-        return None
+    if not module or ctx.diagnosis.facts.get("symbol"):
+        return None  # `cannot import name`: the module is there, a version or a circular import is the matter
     if _is_local(module, ctx.root, ctx.cwd):
         return Fix("suggest", f"{module} is a module of this project, not a package: check sys.path or the "
                    "working directory", None, source=source, risk="low", confidence=0.5)
