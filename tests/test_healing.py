@@ -152,6 +152,15 @@ def test_retries_stop_at_the_policy_limit(heal, project):
     assert r.stderr.count(b"retrying in") == 2
 
 
+def test_retries_stop_once_max_delay_has_passed(heal, project):
+    # attempts would allow 5 retries; the time since the first failure stops them after the first
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.02\nattempts = 5\nmax_delay = 0.3\n")
+    r = heal("--yes", "--max-attempts", "9", "--", "sh", "-c",
+             "sleep 0.4; echo \"curl: (6) Could not resolve host: api.example.invalid\" >&2; exit 6")
+    assert r.returncode == 6
+    assert r.stderr.count(b"retrying in") == 1
+
+
 @pytest.mark.parametrize("argv, code", [
     (["false"], 1),
     (["grep", "-r", "no-such-text-anywhere", "."], 1),

@@ -112,7 +112,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 _escalate(diagnosis, attempts)
                 break
             ctx = PlanContext(diagnosis, command, cwd, root, result.text, result.exit_code, settings=cfg.values,
-                              attempt=attempt, retries=retries)
+                              elapsed=time.monotonic() - start, retries=retries)
             fixes = [f for f in plan_fixes(ctx, books) if _key(f) not in tried]
             if not fixes:
                 _escalate(diagnosis, attempts)

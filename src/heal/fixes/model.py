@@ -57,7 +57,7 @@ class PlanContext:
     exit_code: int
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     settings: Mapping[str, object] = field(default_factory=dict)
-    attempt: int = 1  # 1 for the first failure, 2 after one fix...
+    elapsed: float = 0.0  # seconds since the first failure (the retry policy's stop_after_delay)
     retries: int = 0  # retries already spent on this failure
 
 

@@ -110,9 +110,9 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if not limit:
             return None  # switched off
     policy = policy_from(ctx.settings)
-    if limit is not None and ctx.retries >= limit:
-        return None
-    wait = policy.next_wait(RetryState(ctx.retries, 0.0), retry_after(ctx.output))
+    if limit is not None:
+        policy = Policy(policy.stop | stop_after_attempt(limit), policy.wait)
+    wait = policy.next_wait(RetryState(ctx.retries, ctx.elapsed), retry_after(ctx.output))
     if wait is None:
         return None
     why = step.get("why") or ctx.diagnosis.summary
