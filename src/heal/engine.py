@@ -127,7 +127,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             if fix.choices and not interactive:
                 _say(f"suggestion: {fix.description} heal does not guess: install the one you use")
                 break
-            if not interactive and not opts.yes or fix.ask and not interactive:
+            confirm = fix.ask or not opts.yes  # ask-fixes (a rebase) are confirmed even with --yes
+            if confirm and not interactive:
                 _say(f"suggestion: {fix.description}" + (f": {' '.join(fix.argv)}" if fix.argv else "")
                      + " (run with --yes to let heal do it)")
                 break
@@ -136,10 +137,10 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 if fix is None:
                     _say("nothing chosen: not installed")
                     break
-            else:
-                if (not opts.yes or fix.ask) and fix.argv:
+            elif confirm:
+                if fix.argv:
                     _say(f"will run: {' '.join(fix.argv)}")  # the exact action, before the question
-                if (not opts.yes or fix.ask) and not _ask(f"{fix.description}?"):
+                if not _ask(f"{fix.description}?"):
                     _say("not applied")
                     break
             if time.monotonic() - start > budget:
@@ -202,7 +203,7 @@ def _apply(fix, changeset) -> str:
         if fix.action == "install":
             changeset.apply(PackageChange(fix.manager, list(fix.argv), cwd=fix.cwd, python=fix.python or None,
                                           packages=list(fix.packages), reason=fix.description))
-            if fix.manager in ("pip", "uv", "poetry", "pipenv", "pdm") and fix.verify:
+            if fix.verify:
                 from heal.fixes.install import verify_python
 
                 if not verify_python(fix.python, fix.verify, fix.packages):

@@ -37,7 +37,6 @@ def diagnose(
     low = text.lower()
     ctx = Context(
         text=text,
-        low=low,
         hits=needle_hits(low),
         argv=tuple(argv),
         tool=tool_of(argv),
@@ -157,9 +156,6 @@ def _format(template: str, facts: Mapping[str, object]) -> str:
 
 
 class _Missing(dict):
-    def __init__(self, facts: Mapping[str, object]) -> None:
-        super().__init__(facts)
-
     def __missing__(self, key: str) -> str:
         return "?"
 

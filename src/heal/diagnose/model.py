@@ -17,7 +17,6 @@ class Context:
     """A failed run as the rules see it: cleaned text plus what is known about the command."""
 
     text: str  # ANSI stripped, CRLF and progress lines resolved, secrets redacted
-    low: str  # text.lower(), for the cheap needle prefilter
     argv: tuple[str, ...] = ()
     tool: str = ""  # the program that really ran, wrappers peeled (`npx jest` -> jest)
     exit_code: int | None = None

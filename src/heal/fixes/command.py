@@ -18,11 +18,10 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
 
 def _git(ctx: PlanContext, *args: str) -> str | None:
-    from heal.run import RunSpec, run
+    from heal.journal.gitref import git
 
-    r = run(RunSpec(("git", "-C", ctx.cwd, *args), passthrough=False, keep_stdout=True, timeout=30, head_bytes=0,
-                    tail_bytes=0))
-    return r.stdout.decode(errors="replace").strip() if r.exit_code == 0 and r.stdout is not None else None
+    code, out = git(ctx.cwd, *args)
+    return out if code == 0 else None
 
 
 def _remote(ctx: PlanContext) -> str | None:

@@ -34,10 +34,6 @@ class Fix:
     wait: float = 0.0  # retry: seconds to wait before the rerun (set by the retry policy)
     choices: tuple[str, ...] = ()  # install: candidate distributions the user must pick from (never guessed)
 
-    @property
-    def suggestion_only(self) -> bool:
-        return self.action == "suggest"
-
     def to_json(self) -> dict:
         """The `fixes` entries of `heal diagnose --json` and the report (contract in DESIGN.md)."""
         return {"action": self.action, "description": self.description,

@@ -1,5 +1,5 @@
 """suggest: what heal will not do itself, said precisely. System packages (apt, brew), cache clean-ups
-for a full disk, crates and Go modules (whose installs this version does not journal yet)."""
+for a full disk, and `cargo add` / `go get` where the journaled install could not run (no manifest, no tool)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ import sys
 
 from heal.fsutil import write_atomic
 from heal.journal import store
+from heal.journal.blobs import sha256
 from heal.project import check_editable
 
 # The manifests and lockfiles an install may rewrite: backed up byte-exact before every install.
@@ -33,14 +34,8 @@ def file_state(cs: store.ChangeSet, path: str, *, backup: bool) -> dict:
         raise store.JournalError(f"{path} is not a regular file")
     with open(path, "rb") as fh:
         data = fh.read()
-    digest = cs.journal.blobs.put(data) if backup else store_hash(data)
+    digest = cs.journal.blobs.put(data) if backup else sha256(data)
     return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode)}
-
-
-def store_hash(data: bytes) -> str:
-    from heal.journal.blobs import sha256
-
-    return sha256(data)
 
 
 class FileChange:

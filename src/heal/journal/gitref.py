@@ -13,7 +13,7 @@ from heal.journal import store
 from heal.project import check_editable
 
 
-def _git(cwd: str, *args: str, timeout: float = 30) -> tuple[int, str]:
+def git(cwd: str, *args: str, timeout: float = 30) -> tuple[int, str]:
     """Exit code and stdout, or on failure the combined output (for the error message)."""
     from heal.run import RunSpec, run
 
@@ -25,10 +25,10 @@ def _git(cwd: str, *args: str, timeout: float = 30) -> tuple[int, str]:
 
 def head(cwd: str) -> tuple[str, str]:
     """(branch, commit id) checked out in cwd's repository; JournalError when there is no branch."""
-    code, branch = _git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")
+    code, branch = git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")
     if code != 0:
         raise store.JournalError("not on a branch (detached HEAD)")
-    code, sha = _git(cwd, "rev-parse", "--verify", "HEAD")
+    code, sha = git(cwd, "rev-parse", "--verify", "HEAD")
     if code != 0:
         raise store.JournalError("the branch has no commits")
     return branch, sha
@@ -36,7 +36,7 @@ def head(cwd: str) -> tuple[str, str]:
 
 def dirty(cwd: str) -> list[str]:
     """Tracked files with uncommitted changes (untracked files are never touched by a rebase or reset --keep)."""
-    code, out = _git(cwd, "status", "--porcelain", "--untracked-files=no")
+    code, out = git(cwd, "status", "--porcelain", "--untracked-files=no")
     if code != 0:
         raise store.JournalError(f"git status failed in {cwd}")
     return [line[3:] for line in out.splitlines() if line.strip()]
@@ -54,7 +54,7 @@ class GitRefChange:
 
     def prepare(self, cs: store.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
-        code, top = _git(cwd, "rev-parse", "--show-toplevel")
+        code, top = git(cwd, "rev-parse", "--show-toplevel")
         if code != 0:
             raise store.JournalError(f"{cwd} is not in a git repository")
         # the whole work tree may be rewritten: it must lie inside the project
@@ -71,11 +71,11 @@ class GitRefChange:
         argv = self.argv[1:]
         if argv[:2] == ["pull", "--rebase"]:
             argv = ["pull", "--rebase", "--no-autostash", *argv[2:]]  # never stash the user's work away
-        code, out = _git(cwd, *argv, timeout=600)
+        code, out = git(cwd, *argv, timeout=600)
         store.crash_point()
         if code != 0:
             if _rebasing(cwd):
-                _git(cwd, "rebase", "--abort")  # a conflict: leave the branch exactly where it was
+                git(cwd, "rebase", "--abort")  # a conflict: leave the branch exactly where it was
             tail = [line for line in out.splitlines() if line.strip()][-3:]
             raise store.JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
         branch, after = head(cwd)
@@ -83,5 +83,5 @@ class GitRefChange:
 
 
 def _rebasing(cwd: str) -> bool:
-    code, gitdir = _git(cwd, "rev-parse", "--absolute-git-dir")
+    code, gitdir = git(cwd, "rev-parse", "--absolute-git-dir")
     return code == 0 and any(os.path.isdir(os.path.join(gitdir, d)) for d in ("rebase-merge", "rebase-apply"))

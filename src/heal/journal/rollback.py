@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 from dataclasses import dataclass, field
 
 from heal.journal.changes import MANIFESTS, FileChange, PackageChange, installed
-from heal.journal.gitref import GitRefChange
+from heal.journal.gitref import GitRefChange, dirty, head
 from heal.journal.store import ChangeSetInfo, Journal, JournalError, Record
 
 
@@ -164,8 +165,6 @@ def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Ste
 
 
 def _plan_git(record: Record, done: Record | None) -> Step:
-    from heal.journal.gitref import dirty, head
-
     c = record.change
     cwd, branch, before = c["cwd"], c["branch"], c["before"]
     try:
@@ -240,15 +239,21 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
 
 _NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund"], "yarn": ["yarn", "remove"],
                 "pnpm": ["pnpm", "remove"], "bun": ["bun", "remove"]}
+_NODE_LOCKS = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",),
+               "pnpm": ("pnpm-lock.yaml",), "bun": ("bun.lock", "bun.lockb")}
+_SYNC = {"uv": ["sync"], "pdm": ["sync", "--clean"]}  # managers whose sync is exact
+
+
+def _tool(name: str) -> str:
+    return shutil.which(name) or name
 
 
 def _poetry_sync() -> list[str]:
     import re
-    import shutil
 
     from heal.run import RunSpec, run
 
-    poetry = shutil.which("poetry") or "poetry"
+    poetry = _tool("poetry")
     r = run(RunSpec((poetry, "--version"), passthrough=False, keep_stdout=True, timeout=60, head_bytes=0,
                     tail_bytes=0))
     m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
@@ -273,57 +278,41 @@ def _remove_stale_tmp(path: str) -> None:
 
 def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     d = step.detail
-    manager, cwd = d["manager"], step.path
+    manager, cwd, python, why = d["manager"], step.path, d["python"], f"rollback of {cid}"
+
+    def run(argv: list[str]) -> None:
+        cs.apply(PackageChange(manager, argv, cwd=cwd, python=python, reason=why))
+
     if manager in _NODE_REMOVE and d["added"]:
         # before the manifests go back: the manager's own remove knows its tree (npm prune and yarn install
         # keep what their lockfiles' caches still list)
-        cs.apply(PackageChange(manager, [*_NODE_REMOVE[manager], *d["added"]], cwd=cwd, reason=f"rollback of {cid}"))
+        run([*_NODE_REMOVE[manager], *d["added"]])
     for name, before in d["manifests"].items():
         path = os.path.join(cwd, name)
         if before.get("exists"):
-            cs.apply(FileChange(path, data=journal.blobs.get(before["blob"]), mode=before["mode"],
-                                reason=f"rollback of {cid}"))
+            cs.apply(FileChange(path, data=journal.blobs.get(before["blob"]), mode=before["mode"], reason=why))
         elif os.path.lexists(path):
-            cs.apply(FileChange(path, delete=True, reason=f"rollback of {cid}"))
-    if manager == "uv":
-        # with pyproject.toml and uv.lock back, an (exact) uv sync removes what was added and puts back
+            cs.apply(FileChange(path, delete=True, reason=why))
+    if manager in _SYNC:
+        # with the manifest and lock back, the manager's exact sync removes what was added and puts back
         # what was replaced
-        import shutil
-
-        uv = shutil.which("uv") or "uv"
-        cs.apply(PackageChange("uv", [uv, "sync"], cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
+        run([_tool(manager), *_SYNC[manager]])
     elif manager == "poetry":
-        # likewise: poetry's sync removes what the restored lock no longer lists (`install --sync` before 2.0)
-        cs.apply(PackageChange("poetry", _poetry_sync(), cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
-    elif manager == "pdm":
-        import shutil
-
-        # --clean removes what the restored pdm.lock no longer lists, and sync puts back the pinned versions
-        cs.apply(PackageChange("pdm", [shutil.which("pdm") or "pdm", "sync", "--clean"], cwd=cwd, python=d["python"],
-                               reason=f"rollback of {cid}"))
+        run(_poetry_sync())  # likewise; `install --sync` before poetry 2.0
     elif manager == "pipenv":
         # clean uninstalls what the restored Pipfile.lock does not list; sync puts back the versions it pins
-        import shutil
-
-        pipenv = shutil.which("pipenv") or "pipenv"
-        for argv in ([pipenv, "clean"], *([[pipenv, "sync"]] if d["replaced"] else [])):
-            cs.apply(PackageChange("pipenv", argv, cwd=cwd, python=d["python"], reason=f"rollback of {cid}"))
-    elif manager == "pip":
-        python = d["python"]
-        if d["added"]:
-            cs.apply(PackageChange("pip", [python, "-m", "pip", "uninstall", "-y", *d["added"]], cwd=cwd,
-                                   python=python, reason=f"rollback of {cid}"))
+        run([_tool("pipenv"), "clean"])
         if d["replaced"]:
-            cs.apply(PackageChange("pip", [python, "-m", "pip", "install", "--no-deps",
-                                           *(f"{n}=={v}" for n, v in d["replaced"].items())],
-                                   cwd=cwd, python=python, reason=f"rollback of {cid}"))
+            run([_tool("pipenv"), "sync"])
+    elif manager == "pip":
+        if d["added"]:
+            run([python, "-m", "pip", "uninstall", "-y", *d["added"]])
+        if d["replaced"]:
+            run([python, "-m", "pip", "install", "--no-deps", *(f"{n}=={v}" for n, v in d["replaced"].items())])
     elif os.path.exists(os.path.join(cwd, "package.json")):
         # with a restored lockfile, install puts back the versions it pins (what the install replaced)
-        lock = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",),
-                "pnpm": ("pnpm-lock.yaml",), "bun": ("bun.lock", "bun.lockb")}.get(manager, ())
-        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in lock):
-            argv = ["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"]
-            cs.apply(PackageChange(manager, argv, cwd=cwd, reason=f"rollback of {cid}"))
+        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in _NODE_LOCKS.get(manager, ())):
+            run(["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"])
 
 
 def _clear_status(journal: Journal, cid: str) -> None:

@@ -159,7 +159,4 @@ RULES = (
          "the port is already in use by another process",
          ("eaddrinuse", "address already in use", "already allocated", "one usage of each socket"), priority=58,
          refine=_enrich, facts={"error_code": "EADDRINUSE"}),
-    Rule("network.unable_to_access", "network", "medium",
-         r"^fatal: unable to access '(?P<url>[^']+)': (?P<reason>.*)$", "git cannot reach {url}: {reason}",
-         ("unable to access",), priority=58, refine=_enrich),
 )

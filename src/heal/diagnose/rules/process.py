@@ -12,7 +12,7 @@ ECOSYSTEM = "process"
 
 # Their exit status 1 means "no" (no match, files differ, condition false): never something to fix.
 ANSWER_COMMANDS = {"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "git-grep", "diff", "cmp", "test", "[", "[[",
-                   "false", "expr", "comm", "pgrep", "pidof", "which", "command", "type", "cmp"}
+                   "false", "expr", "comm", "pgrep", "pidof", "which", "command", "type"}
 
 _SIGNALS = {
     "SIGINT": ("unknown", "info", "interrupted (Ctrl-C)"),

@@ -245,7 +245,6 @@ def _pytest(ctx: Context) -> Finding | None:
                 if src is not None and not is_library_path(src.group("file")):
                     facts["file"], facts["line"] = src.group("file"), src.group("line")
             summary = f"tests cannot be collected: {summary}"
-            start = block.end() + e.start()
             return finding(ctx, f"pytest.collection.{facts['exception']}", category, severity, summary, facts,
                            block.start(), priority=85,
                            evidence=(block.group(0).strip("_ "), e.group(0).strip()))
