@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_json_contract_from_a_file(heal, project):
         fh.write(TRACEBACK)
     obj = _json(heal("diagnose", "--json", "--command", "python3 app.py", "--exit-code", "1", path))
     assert obj["category"] == "dependency"
-    assert obj["severity"] in ("critical", "high", "medium", "low", "info")
+    assert obj["severity"] == "high"
     assert obj["facts"]["module"] == "yaml" and obj["facts"]["tool"] == "python" and obj["facts"]["exit_code"] == 1
     (fix,) = obj["fixes"]  # python3 here is not a virtualenv: installing would change the system, so a suggestion
     assert set(fix) == {"action", "description", "argv", "path", "risk", "source", "confidence"}
@@ -80,7 +81,7 @@ def test_a_directory_is_an_error(heal, project):
 
 @pytest.mark.parametrize("data, category", [
     (b"", "unknown"),
-    (os.urandom(4096), "unknown"),
+    (bytes(random.Random(4096).getrandbits(8) for _ in range(4096)), "unknown"),  # fixed noise
     (b"\xff\xfe\x00garbage\x00\x80 but then\nModuleNotFoundError: No module named 'zz'\n", "dependency"),
     (TRACEBACK.replace(b"\n", b"\r\n"), "dependency"),
     (b"\x1b[31mTraceback (most recent call last):\x1b[0m\n  File \"a.py\", line 1, in <module>\n"

@@ -25,6 +25,8 @@ def test_exit_status_is_the_commands(heal, argv, code):
     # heal adds at most its one-line diagnosis (killed by a signal), nothing else
     assert all(line.startswith(b"heal: ") for line in r.stderr.splitlines())
     assert len(r.stderr.splitlines()) <= 1
+    if code == 0:
+        assert r.stderr == b""
 
 
 def test_not_found_is_127_with_a_shell_like_message(heal):
