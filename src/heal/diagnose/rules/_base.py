@@ -25,6 +25,21 @@ def finding(ctx: Context, rule: str, category: str, severity: str, summary: str,
     return Finding(rule, category, severity, summary, dict(facts), evidence, priority + POSITION_WEIGHT * position)
 
 
+def tests_failed(ctx: Context, rule: str, tool: str, failed: re.Pattern[str], loc: re.Match[str] | None
+                 ) -> Finding | None:
+    """The failing tests a runner lists (one `failed` match per test, its name the first group), located at
+    the first failure, with the file and line of `loc` when there is one."""
+    matches = list(failed.finditer(ctx.text))
+    if not matches:
+        return None
+    names = list(dict.fromkeys(m.group(1) for m in matches))
+    facts: dict = {"tool": tool, "tests": names}
+    if loc:
+        facts.update(file=loc.group("file"), line=loc.group("line"))
+    return finding(ctx, rule, "test", "medium", f"{len(names)} test(s) failed: {matches[0].group(1)}", facts,
+                   matches[0].start(), matches[0].end(), priority=87)
+
+
 def is_library_path(path: str) -> bool:
     """Code the user did not write: stdlib, site-packages, node_modules, runtime internals."""
     return bool(_LIBRARY_PATH.search(path))

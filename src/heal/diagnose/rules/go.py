@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Finding, Rule
-from heal.diagnose.rules._base import finding
+from heal.diagnose.rules._base import finding, tests_failed
 
 ECOSYSTEM = "go"
 GUARDS = ("--- fail", "panic: ")
@@ -39,17 +39,7 @@ _FRAME = re.compile(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", r
 def _go_test(ctx: Context) -> Finding | None:
     if not ctx.has("--- fail"):
         return None
-    tests = _FAIL.findall(ctx.text)
-    if not tests:
-        return None
-    first = _FAIL.search(ctx.text)
-    assert first is not None
-    facts: dict = {"tool": "go", "tests": list(dict.fromkeys(tests))}
-    loc = _TEST_LOC.search(ctx.text)
-    if loc:
-        facts.update(file=loc.group("file"), line=loc.group("line"))
-    return finding(ctx, "go.test_failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {tests[0]}",
-                   facts, first.start(), first.end(), priority=87)
+    return tests_failed(ctx, "go.test_failed", "go", _FAIL, _TEST_LOC.search(ctx.text))
 
 
 def _go_panic(ctx: Context) -> Finding | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Finding, Rule
-from heal.diagnose.rules._base import finding
+from heal.diagnose.rules._base import finding, tests_failed
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "rust"
@@ -60,25 +60,15 @@ _PANIC = re.compile(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?
 def _cargo_test(ctx: Context) -> Finding | None:
     if not ctx.has("test result: failed"):
         return None
-    tests = _TEST_FAILED.findall(ctx.text)
-    if not tests or "test result: FAILED" not in ctx.text:
+    if "test result: FAILED" not in ctx.text:
         return None
-    first = _TEST_FAILED.search(ctx.text)
-    assert first is not None
-    facts: dict = {"tool": "cargo", "tests": list(dict.fromkeys(tests))}
-    panic = _PANIC.search(ctx.text)
-    if panic:
-        facts.update(file=panic.group("file"), line=panic.group("line"))
-    return finding(ctx, "cargo.test_failed", "test", "medium", f"{len(facts['tests'])} test(s) failed: {tests[0]}",
-                   facts, first.start(), first.end(), priority=87)
+    return tests_failed(ctx, "cargo.test_failed", "cargo", _TEST_FAILED, _PANIC.search(ctx.text))
 
 
 def _panic(ctx: Context) -> Finding | None:
     if not ctx.has("panicked at"):
         return None
-    m = None
-    for m in _PANIC.finditer(ctx.text):
-        break
+    m = _PANIC.search(ctx.text)
     if m is None or _TEST_FAILED.search(ctx.text):
         return None
     msg = (m.group("old") or m.group("msg") or "").strip()
