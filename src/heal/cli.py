@@ -208,13 +208,15 @@ def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, 
         by = journal.status_detail(cid).get("by", "")
         typer.echo(f"heal: nothing to do: {cid}{elsewhere} was already rolled back" + (f" (by {by})" if by else ""))
         return
-    if not p.work:
+    if not p.work and not p.conflicts:
         if not dry_run:
             settle(journal, p)
         typer.echo(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")
         return
     typer.echo(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}){elsewhere}:")
-    for step in p.work:
+    for step in p.steps:
+        if step.action == "nothing" and not step.conflict:
+            continue
         typer.echo(f"  - {step.describe}" + (f"  [{step.conflict}]" if step.conflict else ""))
     for warning in p.warnings:
         typer.echo(f"heal: warning: {warning}", err=True)

@@ -261,10 +261,12 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     cwd, manager, python = c["cwd"], c["manager"], c["python"]
     describe = c.get("describe", "")
     after_rec = end.after if end is not None and isinstance(end.after, dict) else {}
-    if manager not in ("npm", "yarn", "pnpm", "bun", "go", "cargo") and not os.path.exists(python) \
-            and c["installed"]:
+    if manager not in ("npm", "yarn", "pnpm", "bun", "go", "cargo") and not os.path.exists(python):
+        if not c["installed"] and not after_rec.get("installed"):
+            return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
+        # deleted since: there is nothing to uninstall from, and nothing heal could vouch for, forced or not
         return Step(record.seq, describe, "nothing", cwd, fatal=True,
-                    conflict=f"the environment of {python} no longer exists: nothing heal installed there is left")
+                    conflict=f"the environment of {python} no longer exists")
     try:
         env = environment(manager, cwd, python)
     except JournalError as exc:

@@ -436,8 +436,10 @@ def _check_shapes(records: list[Record]) -> str:
             continue
         kind = c.get("kind")
         if kind == "file":
+            dir_op = c.get("op") in ("mkdir", "rmdir")
             ok = isinstance(c.get("path"), str) and c.get("op") in ("write", "delete", "chmod", "mkdir", "rmdir") \
-                and _is_state(c.get("before"))
+                and (isinstance(c.get("before"), dict) and isinstance(c["before"].get("exists"), bool) if dir_op
+                     else _is_state(c.get("before")))
         elif kind == "packages":
             ok = isinstance(c.get("cwd"), str) and isinstance(c.get("manager"), str) \
                 and isinstance(c.get("python"), str) and isinstance(c.get("installed"), dict) \
