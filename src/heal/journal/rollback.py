@@ -341,7 +341,7 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
         if m_after is None or _same(m_now, m_after):
             undo = {"restore": m_before}
         else:
-            undo, why = _merge_manifest(journal, history, path, m_before, m_after, m_now)
+            undo, why = _merge_manifest(journal, history, path, m_before, m_after, m_now, sorted(added))
             if why:
                 conflicts.append(why)
         if "restore" in undo and undo["restore"].get("exists"):
@@ -410,7 +410,7 @@ def _plan_generated(journal: Journal, c: dict, after_rec: dict) -> tuple[dict, l
 
 
 def _merge_manifest(journal: Journal, history: _History, path: str, before: dict, after: dict,
-                    now: dict) -> tuple[dict, str]:
+                    now: dict, added: list[str]) -> tuple[dict, str]:
     """How to take this change out of a manifest that changed since: (undo, conflict or "").
 
     First, a later rollback of the change set this one built on explains the file exactly: then the state
@@ -426,12 +426,17 @@ def _merge_manifest(journal: Journal, history: _History, path: str, before: dict
                 return {"restore": y_before}, ""
     explained = _explained(states, history.target.id, after, now)
     name = os.path.basename(path)
-    if name in JSON_MANIFESTS and before.get("exists") and after.get("exists") and now.get("exists"):
+    merged = None
+    if name in JSON_MANIFESTS and after.get("exists") and now.get("exists"):
         try:
-            b, a, n = (json.loads(journal.blobs.get(s["blob"])) if s is not now else _load(path)
-                       for s in (before, after, now))
-            merged = _revert(n, b, a)
-        except (ValueError, RecursionError, _Overlap, JournalError, OSError):
+            if before.get("exists"):
+                b, a, n = (json.loads(journal.blobs.get(s["blob"])) if s is not now else _load(path)
+                           for s in (before, after, now))
+                merged = _revert(n, b, a)
+            elif name != "package.json":
+                # a lockfile this change created and a later one extended: take this change's packages out
+                merged = _lock_without(_load(path), added)
+        except (ValueError, RecursionError, _Overlap, JournalError, OSError, TypeError, AttributeError):
             merged = None
         if merged is not None:
             data = _known_bytes(journal, states, merged) or _dump_like(merged, path)
@@ -493,6 +498,29 @@ def _revert(now, before, after):
     if now == after:
         return before
     raise _Overlap("")
+
+
+def _lock_without(lock: dict, names: list[str]) -> dict:
+    """An npm lockfile (v1 to v3) without the given top-level packages: their entries, whatever is nested under
+    them, and the root's dependency on them."""
+    out = dict(lock)
+    packages = out.get("packages")
+    if isinstance(packages, dict):
+        gone = tuple(f"node_modules/{n}" for n in names)
+        out["packages"] = {k: v for k, v in packages.items()
+                           if not (k in gone or k.startswith(tuple(g + "/" for g in gone)))}
+        root = out["packages"].get("")
+        if isinstance(root, dict):
+            root = dict(root)
+            for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+                if isinstance(root.get(section), dict):
+                    root[section] = {k: v for k, v in root[section].items() if k not in names}
+                    if not root[section]:
+                        del root[section]
+            out["packages"][""] = root
+    if isinstance(out.get("dependencies"), dict):  # lockfile v1
+        out["dependencies"] = {k: v for k, v in out["dependencies"].items() if k not in names}
+    return out
 
 
 def _without_empty(obj):
