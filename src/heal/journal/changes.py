@@ -114,7 +114,7 @@ class PackageChange:
     Records the environment's packages before (in the intent) and after (in the done record), backs up every
     manifest and lockfile of the project and the files an install rewrites in it (`*.egg-info` of
     `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
-    replaced. The installer's pid is journaled as soon as it runs, and Ctrl-C stops it with heal."""
+    replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
                  packages: list[str] | None = None, reason: str = "", remove: list[str] | None = None) -> None:
@@ -211,12 +211,22 @@ def _remove_node_packages(node_modules: str, names: list[str]) -> None:
 
 @contextlib.contextmanager
 def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
-    """While an installer runs in its own process group, Ctrl-C (and TERM, HUP) reach heal alone: pass them on,
-    so the installer stops with heal instead of finishing behind its back; the runner then reaps it."""
+    """The installer runs in its own process group, so Ctrl-C (and TERM, HUP) reach heal alone. heal then stops
+    relaying: the runner closes the installer's pipes and waits for it, and the installer ends at its next line
+    of output, which pip and npm never write in the middle of changing the environment (killing pip while it
+    copies a wheel leaves files no uninstall knows about). A second signal while heal waits passes SIGINT on,
+    for an installer that has nothing more to say (a stalled download)."""
+    signals: list[int] = []
+
     def handler(sig: int, frame: object) -> None:
-        for pid in spawned:
-            with contextlib.suppress(OSError):
-                os.killpg(pid, sig)
+        signals.append(sig)
+        if len(signals) == 1:
+            with contextlib.suppress(Exception):
+                sys.stderr.write("heal: stopping; the installer ends at its next step (again to interrupt it)\n")
+        else:
+            for pid in spawned:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGINT)
         if sig == signal.SIGINT:
             raise KeyboardInterrupt
         raise SystemExit(128 + sig)
