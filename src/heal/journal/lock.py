@@ -258,29 +258,39 @@ def project_lock(root: str, command: list[str] | tuple[str, ...] = (), *, wait: 
         os.close(fd)
 
 
-def _acquire(fd: int, path: str, wait: float | None) -> None:
+def _try(fd: int, mode: int, path: str) -> bool:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        return True
     except OSError as exc:
         if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
             raise JournalError(f"cannot lock {path}: {exc.strerror}") from None
+        return False
+
+
+def flock(fd: int, mode: int, path: str, what: str, wait: float | None = None) -> None:
+    """flock(fd, mode), waiting at most the bound, and saying first what it waits for."""
+    if _try(fd, mode, path):
+        return
+    bound = wait_bound() if wait is None else wait
+    say(f"waiting for {what}, up to {bound:.0f}s")
+    deadline = time.monotonic() + bound
+    delay = 0.02
+    while not _try(fd, mode, path):
+        if time.monotonic() >= deadline:
+            raise LockTimeout(f"still waiting for {what} after {bound:.0f}s")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def _acquire(fd: int, path: str, wait: float | None) -> None:
+    if _try(fd, fcntl.LOCK_EX, path):
+        return
     holder = read_holder(fd)
     if holder and is_ancestor(holder):
         raise HeldByAncestor(holder)
-    bound = wait_bound() if wait is None else wait
     who = f"pid {holder.get('pid')}: {describe(holder)}" if holder.get("pid") else "another heal"
-    say(f"waiting for the project lock ({who}), up to {bound:.0f}s")
-    deadline = time.monotonic() + bound
-    delay = 0.02
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise JournalError(f"cannot lock {path}: {exc.strerror}") from None
-        if time.monotonic() >= deadline:
-            raise LockTimeout(f"the project is still locked by {who} after {bound:.0f}s")
-        time.sleep(delay)
-        delay = min(delay * 2, 0.25)
+    try:
+        flock(fd, fcntl.LOCK_EX, path, f"the project lock ({who})", wait)
+    except LockTimeout:
+        raise LockTimeout(f"the project is still locked by {who} after {wait_bound() if wait is None else wait:.0f}s")

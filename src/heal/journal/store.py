@@ -210,8 +210,11 @@ class Journal:
         """Held shared by whatever adds blobs (change sets, checkpoints) until the records naming them are
         written; garbage collection takes it exclusively, so it never removes a blob about to be referenced."""
         os.makedirs(self.locks, exist_ok=True)
-        with open(os.path.join(self.locks, "gc.lock"), "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        path = os.path.join(self.locks, "gc.lock")
+        with open(path, "a") as fh:
+            what = ("heal log prune, which is removing unreferenced backups" if shared else
+                    "heal runs and checkpoints that are storing backups in this state directory")
+            locks.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX, path, what)
             try:
                 yield
             finally:
