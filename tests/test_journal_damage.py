@@ -14,7 +14,6 @@ import pytest
 
 from conftest import heal_argv
 from heal.journal import FileChange, Journal
-from test_journal import tree
 
 
 @pytest.fixture
@@ -46,7 +45,8 @@ DAMAGE = {
     "seq is 1e999": ("actions.jsonl", '{"seq": 1e999, "op": "intent", "change": {}}\n'),
     "deep nesting": ("actions.jsonl", "[" * 100000 + "]" * 100000 + "\n"),
     "intent without a path": ("actions.jsonl", '{"seq": 1, "op": "intent", "change": {"kind": "file", '
-                                               '"op": "write", "before": {"exists": false}}}\n{"seq": 0, "op": "end"}\n'),
+                                               '"op": "write", "before": {"exists": false}}}\n'
+                                               '{"seq": 0, "op": "end"}\n'),
     "packages intent without cwd": ("actions.jsonl", '{"seq": 1, "op": "intent", "change": {"kind": "packages", '
                                                      '"manager": "pip", "python": "p", "installed": {}, '
                                                      '"manifests": {}}}\n{"seq": 0, "op": "end"}\n'),

@@ -239,20 +239,24 @@ def project_lock(root: str, command: list[str] | tuple[str, ...] = (), *, wait: 
     try:
         _acquire(fd, path, wait)
         previous = read_holder(fd)
-        lock = ProjectLock(path, fd, me(command))
-        lock.write()
         # A heal killed while its installer ran leaves that installer running: let it finish first, so that
-        # nothing this holder does (rollback, another install) races it.
+        # nothing this holder does (rollback, another install) races it. Until it has, the lock file keeps
+        # naming it, for whoever comes next if this wait runs out.
         left = previous.get("installer")
-        if isinstance(left, dict) and not alive(previous):
-            wait_for_process(left, "an installer a killed heal left running", wait)
+        left = left if isinstance(left, dict) and not alive(previous) and alive(left) else None
+        lock = ProjectLock(path, fd, {**me(command), "installer": left})
+        lock.write()
         _held[path] = [lock, 1]
         try:
+            if left is not None:
+                wait_for_process(left, "an installer a killed heal left running", wait)
+                lock.installer(None)
             yield lock
         finally:
             del _held[path]
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            if not lock.holder.get("installer"):
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

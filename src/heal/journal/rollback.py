@@ -668,9 +668,8 @@ def settle(journal: Journal, p: Plan) -> None:
         remove_stale_tmp(p)
         return
     cid = p.target.id
-    earlier = [i for i in journal.ids() if i > cid]
     by = ""
-    for other in earlier:
+    for other in (i for i in journal.ids() if i > cid):
         o = journal.info(other)
         if o.kind == "rollback" and o.undoes == cid and o.status == "incomplete":
             by = other

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from heal.fsutil import write_atomic
 from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
-from heal.journal.errors import JournalError, Refused
+from heal.journal.errors import JournalError  # noqa: F401 -- store.JournalError, as before
 
 @dataclass(frozen=True)
 class Record:
@@ -134,16 +134,22 @@ class Journal:
         ids = self.ids()
         if last or ident is None:
             real = os.path.realpath(root) if root else None
-            infos = [self.info(i) for i in ids]
-            runs = [i for i in infos if i.kind != "rollback" and (real is None or i.root == real)]
-            if not runs:
+            latest = None
+            # newest first, reading in full only this project's change sets
+            for cid in reversed(ids):
+                if real is not None and self.root_of(cid) != real:
+                    continue
+                info = self.info(cid)
+                if info.kind == "rollback":
+                    continue
+                latest = latest or info.id
+                if info.status not in ("rolled back", "empty", "damaged"):
+                    return info.id
+            if latest is None:
                 where = f" for {real}" if real else ""
                 raise JournalError(f"the change log has nothing{where} to roll back" if ids else
                                    "the change log is empty")
-            for info in reversed(runs):
-                if info.status not in ("rolled back", "empty", "damaged"):
-                    return info.id
-            return runs[-1].id  # everything is undone already: say so about the latest
+            return latest  # everything is undone already: say so about the latest
         matches = [i for i in ids if i == ident or i.startswith(ident)]
         if len(matches) != 1:
             raise JournalError(f"no change set {ident!r}" if not matches else f"{ident!r} is ambiguous")
@@ -313,7 +319,7 @@ class ChangeSet:
         self.root = meta["root"]
         self.seq = 0
         self.lock: locks.ProjectLock | None = None
-        self._installer = False
+        self._installer: dict | None = None  # the installer of the change being applied
         self._fh = open(os.path.join(path, "actions.jsonl"), "ab")
 
     def apply(self, change):  # change: heal.journal.changes.Change
@@ -333,9 +339,9 @@ class ChangeSet:
                 self._append(failed)
             raise
         finally:
-            if self._installer and self.lock is not None:
-                self.lock.installer(None)  # it has ended: the runner reaps what it started
-            self._installer = False
+            if self._installer is not None and self.lock is not None and not locks.alive(self._installer):
+                self.lock.installer(None)  # it has ended (the runner reaps what it started)
+            self._installer = None
         crash_point()
         self._append({"seq": seq, "op": "done", "after": after})
         crash_point()
@@ -347,7 +353,7 @@ class ChangeSet:
         proc = {"pid": pid, "start": locks.start_time(pid)}
         with contextlib.suppress(Exception):
             self._append({"seq": self.seq, "op": "spawned", "process": proc})
-        self._installer = True
+        self._installer = proc
         if self.lock is not None:
             self.lock.installer({**proc, "command": [f"installer of heal change set {self.id}"]})
 
