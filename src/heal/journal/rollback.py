@@ -627,6 +627,8 @@ def rollback(journal: Journal, p: Plan, *, force: bool = False, dry_run: bool = 
     if not p.work:
         settle(journal, p)
         return Outcome(p, None, ())
+    # first: a temporary file a killed write left in a directory the rollback empties would keep it
+    remove_stale_tmp(p)
     info = p.target
     done: list[str] = []
     why = f"rollback of {cid}"
@@ -782,10 +784,13 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
         if d["replaced"]:
             run([_tool("pipenv"), "sync"])
     elif manager == "pip":
+        # quiet: a pip that has nothing to say cannot die of a closed pipe (a killed heal) between moving the
+        # old files aside and deleting them, which would leave its `~name` stash in site-packages
         if d["added"]:
-            run([python, "-m", "pip", "uninstall", "-y", *d["added"]])
+            run([python, "-m", "pip", "uninstall", "-q", "-y", *d["added"]])
         if d["replaced"]:
-            run([python, "-m", "pip", "install", "--no-deps", *(f"{n}=={v}" for n, v in d["replaced"].items())])
+            run([python, "-m", "pip", "install", "-q", "--no-deps",
+                 *(f"{n}=={v}" for n, v in d["replaced"].items())])
     elif os.path.exists(os.path.join(cwd, "package.json")):
         # with a restored lockfile, install puts back the versions it pins (what the install replaced)
         if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in _NODE_LOCKS.get(manager, ())):
