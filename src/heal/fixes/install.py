@@ -103,7 +103,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
             return Fix("install", f"{module} is provided by {' or '.join(choices)}: which one?",
-                       (python, "-m", "pip", "install", "<choice>"), risk=risk, source=source, confidence=0.5,
+                       (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
                        manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        choices=choices)
     if dist is None:
@@ -159,7 +159,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                    argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
                    cwd=ctx.root, verify=(module.split(".")[0],))
     return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-               (python, "-m", "pip", "install", "--disable-pip-version-check", dist), risk=risk, source=source,
+               (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk, source=source,
                confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
 
@@ -426,7 +426,8 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         argv = ("npm", "ci", "--no-audit", "--no-fund") if has_lock else ("npm", "install", "--no-audit", "--no-fund")
         return Fix("install", f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
                    argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
-    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), package)
+    # `--` ends npm's options: the name is validated already, and stays a name whatever it is
+    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), "--", package)
     return Fix("install", f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
                source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
 
