@@ -178,3 +178,24 @@ def test_random_secrets_never_reach_heal_home_or_the_report(form, secret):
         probes = (secret[:12].encode(), secret[-12:].encode())  # its head or its tail would leak it
         leaked = [f for f in files if any(p in open(f, "rb").read() for p in probes)]
         assert leaked == []
+
+
+def test_f6_reproduction_nothing_persisted_or_reported_holds_a_secret(heal, heal_env, project, tmp_path):
+    script = os.path.join(project, "d.sh")
+    with open(script, "w") as fh:
+        fh.write("#!/bin/sh\nexit 0\n")
+    os.chmod(script, 0o644)
+    secrets = ["wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "hunter2hunter2", "hunter3hunter3", "pw4pw4pw4",
+               "django-insecure-777777", "abcdefghijklmnopqrst", "ghpAuthHeaderValue99"]
+    report = tmp_path / "r.json"
+    r = heal("--yes", "--report", str(report), "--", "./d.sh", f"AWS_SECRET_ACCESS_KEY={secrets[0]}",
+             f"DB_PASSWORD={secrets[1]}", "--password", secrets[2], "-u", f"admin:{secrets[3]}",
+             f"SECRET_KEY={secrets[4]}", f"glpat-{secrets[5]}", "-H", f"Authorization: Bearer {secrets[6]}")
+    assert r.returncode == 0, r.stderr
+    files = [str(report)] + [os.path.join(d, f) for d, _, fs in os.walk(heal_env["HEAL_HOME"]) for f in fs]
+    assert any("meta.json" in f for f in files)
+    for f in files:
+        data = open(f, "rb").read()
+        assert not [s for s in secrets if s.encode() in data], f
+    assert json.loads(report.read_text())["command"][:4] == ["./d.sh", "AWS_SECRET_ACCESS_KEY=***", "DB_PASSWORD=***",
+                                                             "--password"]
