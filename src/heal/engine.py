@@ -116,8 +116,10 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             ctx = PlanContext(diagnosis, command, cwd, root, result.text, result.exit_code, settings=cfg.values,
                               elapsed=time.monotonic() - start, retries=retries)
             fixes = [f for f in plan_fixes(ctx, books, plan_errors) if _key(f) not in tried]
-            for error in plan_errors:
-                _say(error)  # a playbook that failed to plan is skipped; the others still apply
+            for error in dict.fromkeys(plan_errors):
+                if error not in errors:
+                    errors.append(error)
+                    _say(error)  # a playbook that failed to plan is skipped (said once); the others still apply
             plan_errors.clear()
             if not fixes:
                 _escalate(diagnosis, attempts)
@@ -165,7 +167,6 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             else:
                 if changeset is None and (fix.action in ("install", "chmod") or fix.then):
                     from heal.journal import open_journal
-
                     from heal.redact import redact_argv
 
                     changeset = stack.enter_context(open_journal().changeset(
