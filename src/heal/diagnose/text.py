@@ -17,7 +17,7 @@ _ANSI = re.compile(
     r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS and friends
     r"|\x1b[ -/]*[0-~]"  # two-byte and nF escapes: ESC c (reset), ESC 7, ESC ( B ...
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC, DCS, SOS, PM, APC (to the line's end)
+    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC, DCS, SOS, PM, APC (to the EOL)
     r"|(?<![\w\]])\[(?:\d{1,3}(?:;\d{1,3})*)?[mK](?![\w\[])"  # escapes whose ESC was lost in a log copy
 )
 _BARE_ESCAPE = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")

@@ -150,7 +150,8 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
             # index, a git URL, a local path outside the project. Only a person who read the line says yes.
             from heal.redact import redact
 
-            lines = "; ".join(redact(r) for r in risky[:3]) + (f" (and {len(risky) - 3} more)" if len(risky) > 3 else "")
+            lines = "; ".join(redact(r) for r in risky[:3])
+            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
             return Fix("install", f"{dist} is declared in {name} but not installed: syncing it would also use "
                        f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
                        packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
@@ -159,8 +160,8 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                    argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
                    cwd=ctx.root, verify=(module.split(".")[0],))
     return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-               (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk, source=source,
-               confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
+               (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk,
+               source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
 
 
@@ -393,8 +394,8 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if package is None:
         return None
     root = _node_root(ctx.cwd, ctx.root)
-    near = lookalike_of(package)
     if root is None:
+        near = lookalike_of(package)
         if near:
             return _not_installing(package, f"it looks like {near}, a much more popular package", source)
         return Fix("suggest", f"no package.json here: npm install {package} in the project", ("npm", "install",
@@ -403,6 +404,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if not declared:
         # A name from output is installed only when the project declares it, or it is a popular package, or it
         # exists on the registry and is not a near miss of a popular one (crossenv for cross-env).
+        near = lookalike_of(package)
         if near:
             return _not_installing(package, f"it is not in package.json and looks like {near}, a much more popular "
                                    f"package (a typosquat?); if you meant {near}, install that", source)

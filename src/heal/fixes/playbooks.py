@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from heal.diagnose.model import CATEGORIES
@@ -130,7 +129,8 @@ def load(path: str) -> Playbook:
         if kind is list:
             of = int if key == "exit_codes" else str
             if not isinstance(value, list) or not all(isinstance(v, of) and not isinstance(v, bool) for v in value):
-                raise PlaybookError(f"{where}: field '{key}' must be a list of {'integers' if of is int else 'strings'}")
+                what = "integers" if of is int else "strings"
+                raise PlaybookError(f"{where}: field '{key}' must be a list of {what}")
             return tuple(value)
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             raise PlaybookError(f"{where}: field '{key}' must be {kind.__name__}")
@@ -176,12 +176,6 @@ def load(path: str) -> Playbook:
     )
 
 
-def matching(books: list[Playbook], ctx: PlanContext) -> Iterator[Playbook]:
-    for book in books:
-        if book.matches(ctx):
-            yield book
-
-
 def _step_options() -> dict[str, dict[str, tuple[type, tuple[str, ...]]]]:
     """action -> {option: (type, allowed values or ())}: what each action's planner reads."""
     from heal.fixes.command import KINDS as RUN_KINDS
@@ -208,7 +202,8 @@ def _check_step(where: str, i: int, step: dict) -> None:
             raise PlaybookError(f"{where}: unknown field 'steps[{i}].{key}' for action {action}")
         kind, allowed = options[key]
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be {'an integer' if kind is int else 'a string'}")
+            what = "an integer" if kind is int else "a string"
+            raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be {what}")
         if allowed and value not in allowed:
             raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be one of {', '.join(allowed)}")
         if kind is int and value < 0:
