@@ -57,11 +57,11 @@ _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), MASK),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), MASK),
     # curl -u user:password, --user=user:password (numeric uid:gid, as docker -u 1000:1000, is no secret)
-    (re.compile(r"(?<!\S)((?:-u|--user)(?:\s+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
+    (re.compile(r"(?<!\S)((?:-u|--user)(?:[ \t]+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
      rf"\1{MASK}"),
     # --password X, --password=X, --token X ... (an option whose value is a secret)
     (re.compile(r"(?<!\S)(--?(?i:password|passwd|pass|token|secret|api-?key|auth-token|access-token|client-secret)"
-                r"(?:\s+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}"),
+                r"(?:[ \t]+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}"),
     # KEY=value, KEY: value, "key": "value", 'key': 'value' (JSON, YAML, env, query strings)
     (re.compile(r"(?P<k>[\"']?" + _KEY + r"[\"']?[ \t]*[:=][ \t]*)(?!" + _PLACEHOLDER + r")"
                 r"(?:(?P<q>[\"'])(?!" + _PLACEHOLDER + r")[^\"'\r\n]{3,}?(?P=q)|[^\s\"',;&<>]{3,})"),

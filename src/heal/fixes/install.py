@@ -481,8 +481,9 @@ def _npm_exists(package: str, cwd: str, env) -> bool:
         return False
     from heal.run import RunSpec, run
 
-    r = run(RunSpec((npm, "view", "--json", "--", package, "name"), cwd=cwd, env=env, passthrough=False,
-                    keep_stdout=True, timeout=20, head_bytes=0, tail_bytes=0))
+    # one try, ten seconds: offline, the answer is "not confirmed" (a suggestion), not a long wait
+    r = run(RunSpec((npm, "view", "--json", "--fetch-retries=0", "--fetch-timeout=10000", "--", package, "name"),
+                    cwd=cwd, env=env, passthrough=False, keep_stdout=True, timeout=15, head_bytes=0, tail_bytes=0))
     try:
         return r.exit_code == 0 and json.loads((r.stdout or b"").decode(errors="replace")) == package
     except ValueError:
