@@ -46,6 +46,7 @@ KEYS: tuple[Key, ...] = (
     Key("retry.base", float, 1.0, "first backoff, in seconds (then doubled each retry, with full jitter)", minimum=0),
     Key("retry.cap", float, 30.0, "longest backoff, in seconds", minimum=0),
     Key("retry.max_delay", float, 120.0, "stop retrying after this many seconds of waiting", minimum=0),
+    Key("retry.non_idempotent", bool, False, "retry requests that may not be repeated (curl -d, -X POST, uploads)"),
     Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
         minimum=0),
 )
