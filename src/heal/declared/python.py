@@ -260,7 +260,7 @@ def find(decls: Declarations, name: str) -> list[Declaration]:
 def _project_file(decls: Declarations) -> str:
     if decls.name_file:
         return decls.name_file
-    for f in ("pyproject.toml", "setup.cfg", "setup.py"):
+    for f in ("setup.py", "setup.cfg", "pyproject.toml"):
         if f in decls.files:
             return f
     return "pyproject.toml"

@@ -702,9 +702,11 @@ def read_tox(sink: Sink, rel: str = "tox.ini", text: str | None = None) -> None:
                     sink.requirement_files.append((os.path.normpath(target), "test" if tox_kind(section) == "test"
                                                    else tox_kind(section)))
                 continue
-            if re.match(r"^(?:git\+|hg\+|https?://)", line_text) or "://" in line_text:
-                unsafe.append(Note(rel, where(line_text, f"[{section}]"), "vcs" if "+" in line_text.split(":")[0]
-                                   else "url", raw))
+            if "://" in line_text:
+                note = Note(rel, where(line_text, f"[{section}]"), "vcs" if "+" in line_text.split(":")[0]
+                            else "url", raw)
+                # under a factor the env itself does not have (`devel: https://...`) it is not installed
+                (unsafe if condition is None or _factor_is_test(condition) else sink.notes).append(note)
                 continue
             entries.append((line_text, where(line_text, f"[{section}]"), condition))
         extras = _tox_names(cfg, conf.get("extras", ""))
