@@ -243,7 +243,7 @@ def find(decls: Declarations, name: str) -> list[Declaration]:
     mapping, ambiguous = _import_map()
     prefixes = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
     for key in prefixes:
-        dists = [mapping[key]] if key in mapping else list(ambiguous.get(key, []))
+        dists = ([mapping[key]] if key in mapping else []) + list(ambiguous.get(key, []))
         hits = [d for d in decls.items if d.name in {_canon(x) for x in dists}]
         if hits:
             return hits
@@ -354,6 +354,7 @@ def _choose(decls: Declarations, manager: str) -> Group | None:
         _pick(native) if manager != "pip" else None,
         _pick(by[EXTRA]),
         _pick(by[GROUP]),
+        _pick(native, kinds=("dev",)) if manager != "pip" else None,
         _pick([g for g in files if g.kind != "test"], kinds=("dev", "runtime", "other")),
         _pick(by[REQUIREMENTS], kinds=("dev",)),
         _pick(by[EXTRA], kinds=("dev",)),

@@ -78,15 +78,23 @@ def load_toml(sink: Sink, rel: str) -> dict | None:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
-        sink.notes.append(Note(rel, _toml_line(exc), "malformed", str(exc)))
+        sink.notes.append(Note(rel, _toml_line(exc, path), "malformed", str(exc)))
         return None
     sink.files.append(rel)
     return data
 
 
-def _toml_line(exc: Exception) -> int | None:
+def _toml_line(exc: Exception, path: str) -> int | None:
     m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    if "end of document" in str(exc):  # tomllib names no line for a document that stops mid-value
+        try:
+            with open(path, "rb") as fh:
+                return max(1, fh.read().rstrip(b"\n").count(b"\n") + 1)
+        except OSError:
+            return None
+    return None
 
 
 def _lines_of(sink: Sink, rel: str) -> list[str]:
@@ -289,9 +297,11 @@ def poetry_requirement(name: str, value) -> tuple[str | None, str | None, bool]:
     if not isinstance(value, dict):
         return None, "unparsable", False
     optional = bool(value.get("optional", False))
-    for key in ("git", "url"):
-        if key in value:
-            return f"{name} @ {value[key]}", key if key == "url" else "vcs", optional
+    if "git" in value:
+        url = str(value["git"])
+        return f"{name} @ {url if url.startswith('git+') else 'git+' + url}", "vcs", optional
+    if "url" in value:
+        return f"{name} @ {value['url']}", "url", optional
     if "path" in value:
         return None, "path", optional
     spec = poetry_specifier(str(value.get("version", "*")))
@@ -329,7 +339,7 @@ def _poetry(sink: Sink, table, rel: str, where) -> None:
                 continue
             text, why, opt = poetry_requirement(str(name), value)
             line = where(f"{name} =", section) or where(f"{name}=", section)
-            if why and why not in ("vcs", "url"):
+            if why:  # vcs and url ones are still declared; the note keeps a caller from syncing them blindly
                 sink.notes.append(Note(rel, line, why, f"{name} = {value!r}"))
             if text:
                 (optional if opt else out).append((text, line))
