@@ -247,7 +247,7 @@ def _data_file_error(ctx: Context, name: str, msg: str, frames: list[re.Match[st
         elif frame is not None and _DATA_LOAD.search(source):
             facts.update(file=frame.group("file"), line=frame.group("line"))
             if pos is not None:
-                facts.update(data_line=pos.group("line"), data_column=pos.group("column"))
+                facts.update(data_line=int(pos.group("line")), data_column=int(pos.group("column")))
         else:
             return None  # json.loads of some text (an HTTP body ...): not a file the user can fix
         if frame is not None:

@@ -64,6 +64,7 @@ def _heal_shell_line(ctx: Context, m: re.Match[str], facts: dict) -> dict | None
     if not re.search(r"&&|\|\||[|;<>`]|\$\(|\s", command):
         return None
     facts["shell_syntax"] = True
+    facts["tool"] = "heal"  # heal itself said it: no program of that name was run
     facts["summary"] = (f"'{command}' is a shell command line, and heal runs a command without a shell: "
                         f"use heal -- sh -c '{command}'")
     return facts
