@@ -175,7 +175,7 @@ RULES = (
     Rule("deps.not_installed_hint", "dependency", "high",
          r"^.*(?:nix-env -iA \S+|The program '(?P<command>[^']+)' is currently not installed|Command '(?P<command2>"
          r"[^']+)' not found, (?:but|did you mean)|No available formula with the name \"?(?P<package>[^\"\s.]+)\"?"
-         r"(?:\.? Did you mean (?P<suggestion>[\w@.+-]+?)\??)?|is not installed\. Try|"
+         r"(?:\.? Did you mean (?P<suggestion>[\w@+-]+(?:\.\w[\w@+-]*)*)\??)?|is not installed\. Try|"
          r"can be installed with:?).*$", "a program or package is not installed",
          ("nix-env -ia", "is currently not installed", "not found, but", "not found, did you mean",
           "no available formula", "is not installed. try", "can be installed with"), priority=66,
