@@ -417,7 +417,8 @@ class Runner:
             woken = self.wake_r < 0 or not self.signals or not events  # polling, or a timer fired
             for fd, ev in events:
                 if fd == self.wake_r:
-                    _drain(self.wake_r)
+                    if signal.SIGCONT in _drain(self.wake_r):
+                        self.continued = True  # (the handler says so too, but maybe only later)
                     woken = True
                     continue
                 ch = by_fd.get(fd)
@@ -490,13 +491,7 @@ class Runner:
             if os.WIFSTOPPED(status):
                 self.stopped = os.WSTOPSIG(status)
                 if self.stopped in _JOB_STOPS and not continued and self.signals:
-                    # A shell job stops as a whole: heal stops too, with the same signal, so the shell
-                    # sees the job stopped and takes its terminal back. heal runs again when continued
-                    # (then SIGCONT wakes the loop and the child is continued below), or at once when
-                    # the kernel drops the stop (an orphaned process group): then the child stays
-                    # stopped, and heal's timeouts and forwarded signals still reach it.
-                    with contextlib.suppress(OSError):
-                        os.kill(os.getpid(), self.stopped)
+                    continued = self._stop_with_child(self.stopped)
             elif os.WIFCONTINUED(status):
                 self.stopped = None
             else:
@@ -505,6 +500,30 @@ class Runner:
             if not self.shared_group and self.master < 0:
                 self._give_terminal()
             self._signal_child(signal.SIGCONT)
+
+    def _stop_with_child(self, sig: int) -> bool:
+        """The child stopped as a shell job does (Ctrl-Z, or a read or write of the terminal from the
+        background). A job stops as a whole: heal stops too, with the same signal, so the shell sees the
+        job stopped and takes its terminal back. True once heal has been continued (the caller then
+        continues the child). False when the kernel dropped heal's stop: heal's process group is
+        orphaned, no shell does job control for it, and the child's stop would have been dropped too."""
+        if self.wake_r >= 0:
+            _drain(self.wake_r)  # older wake-ups: only a SIGCONT from now on counts
+        self.continued = False
+        with contextlib.suppress(OSError):
+            os.kill(os.getpid(), sig)
+        # Here heal has been stopped and continued, or never stopped. The wakeup fd shows a SIGCONT at
+        # once; the handler's flag covers the case without one (out of file descriptors).
+        woke = _drain(self.wake_r) if self.wake_r >= 0 else b""
+        if signal.SIGCONT in woke or self.continued:
+            return True
+        if sig == signal.SIGTSTP:
+            self._signal_child(signal.SIGCONT)  # as the kernel would have done for it without heal
+        else:
+            # It waits for the terminal, which only job control could give it: don't spin, say so.
+            _write_all(2, f"heal: the command (pid {self.pid}) is stopped by {signal.Signals(sig).name}: it wants "
+                          f"the terminal; `kill -CONT {self.pid}` continues it\n".encode())
+        return False
 
     def _reap_blocking(self) -> None:
         while True:
@@ -515,8 +534,8 @@ class Runner:
             timeout = None if self.wake_r >= 0 and self.signals else 0.05
             with contextlib.suppress(OSError, ValueError):
                 select.select([self.wake_r] if self.wake_r >= 0 else [], [], [], timeout)
-            if self.wake_r >= 0:
-                _drain(self.wake_r)
+            if self.wake_r >= 0 and signal.SIGCONT in _drain(self.wake_r):
+                self.continued = True
 
     def _hand_off(self, channels: list[_Channel]) -> None:
         """The command has exited, but something it started (`server &`) still holds its output pipes:
@@ -874,7 +893,13 @@ def _write(fd: int, data: bytes | memoryview) -> int:
     return 0
 
 
-def _drain(fd: int) -> None:
+def _drain(fd: int) -> bytes:
+    """Empty the (non-blocking) wakeup pipe; the signal numbers that were in it."""
+    got = b""
     with contextlib.suppress(OSError):
-        while os.read(fd, 512):
-            pass
+        while True:
+            data = os.read(fd, 512)
+            if not data:
+                break
+            got += data
+    return got
