@@ -140,7 +140,7 @@ class Runner:
                     _write_all(2, msg)
                 self.capture.feed(msg)
                 return Outcome(exc.exit_code, None, False, False, self.capture, time.monotonic() - start,
-                               exc.message, b"" if self.stdout_buf is not None else None)
+                               exc.message, b"" if self.stdout_buf is not None else None, self.out_mark)
             try:
                 self._loop(channels, start)
             except Exception as exc:
