@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from heal import config, terminal
-from heal.runner import Runner
+from heal.runner import Runner, rewind_output
 from heal.runopts import RunOptions
 
 
@@ -184,6 +184,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 retries = 0
             _say(f"{'running again' if fix.action == 'retry' else 'done; running again'}: {' '.join(command)}")
             last_sig = diagnosis.signature
+            rewind_output(outcome)  # `gen > out` ends up holding the final run only (see the README)
             rerun = Runner(command, **settings).execute()
             result = result_of(rerun, command, cwd, bool(settings["pty"]))
             state.exit_code = result.exit_code
