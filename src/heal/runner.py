@@ -221,8 +221,10 @@ class Runner:
 
     def _signal_child(self, sig: int) -> None:
         self._send(sig)
-        if self.stopped is not None and sig not in (signal.SIGCONT, signal.SIGKILL):
-            self._send(signal.SIGCONT)  # a stopped child must run to act on it (what `kill %1` does)
+        if sig not in (signal.SIGCONT, signal.SIGKILL) and (self.stopped is not None or _stopped_now(self.pid)):
+            # A stopped child must run to act on it (what `kill %1` does). It may have stopped after the
+            # loop last looked: the stop is not reaped yet, so ask the kernel.
+            self._send(signal.SIGCONT)
 
     def _send(self, sig: int) -> None:
         if self.status is not None or not self.pid:
@@ -891,6 +893,15 @@ def _write(fd: int, data: bytes | memoryview) -> int:
             return exc.errno or errno.EIO
         view = view[n:]
     return 0
+
+
+def _stopped_now(pid: int) -> bool:
+    """Whether pid is stopped right now (Linux's /proc; elsewhere only the reaped status tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rpartition(b")")[2].split()[0] in (b"T", b"t")
+    except (OSError, IndexError):
+        return False
 
 
 def _drain(fd: int) -> bytes:
