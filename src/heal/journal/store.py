@@ -277,7 +277,7 @@ class Journal:
 
 
 def _redacted(meta: dict) -> dict:
-    from heal.diagnose.text import redact  # secrets in a command line are not persisted
+    from heal.redact import redact  # secrets in a command line are not persisted
 
     meta["command"] = [redact(str(a)) for a in meta.get("command", [])]
     meta["diagnosis"] = redact(str(meta.get("diagnosis", "")))
