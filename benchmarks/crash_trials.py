@@ -8,6 +8,7 @@ Kinds (each trial in fresh temp directories with its own HEAL_HOME):
   pip       heal installs a module a script imports (a real `pip install` of a locally built wheel with
             --files files, offline), killed at a random moment; compared: the venv
   chmod     heal makes a script executable and runs it again, killed at a random moment; compared: the project
+            (a git repository: the lock lives in its .git)
   rollback  a finished pip install, then `heal rollback --last` killed at a random moment; then rolled back
             again; compared: the venv as it was before the install
   restore   `heal checkpoint restore` of 400 files (edits, deletions, new files in new directories), killed at
@@ -125,10 +126,9 @@ class ChmodTrial(Trial):
     def prepare(self):
         project, env = self.world()
         subprocess.run(["git", "init", "-q", project], check=True)
-        for i in range(3):
-            with open(os.path.join(project, f"s{i}.sh"), "w") as fh:
-                fh.write("#!/bin/sh\n" + ("./s%d.sh\n" % (i + 1) if i < 2 else "echo done\n"))
-            os.chmod(os.path.join(project, f"s{i}.sh"), 0o644)
+        with open(os.path.join(project, "s0.sh"), "w") as fh:
+            fh.write("#!/bin/sh\necho done\n")
+        os.chmod(os.path.join(project, "s0.sh"), 0o644)
         return (["--yes", "--", "./s0.sh"], project, env, lambda: tree(project, (".git",)), tree(project, (".git",)))
 
 
