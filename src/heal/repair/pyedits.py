@@ -1,0 +1,743 @@
+"""Candidate edits around a Python syntax error, each with a cost: the search (heal.repair.pysearch) tries them
+cheapest first and keeps those that compile.
+
+Two sources, one cost scale (about 1.0 per changed token):
+- generic token edits near the error: delete a token, insert or replace one from a small vocabulary; a table of
+  priors makes the tokens real fixes use most (`)`, `:`, `,`) cheaper, and each step away from the error costs;
+- family rules keyed on the interpreter's message (`expected ':'`, `'(' was never closed`, print statements,
+  indentation...), which propose the edit the message points at, cheaply, and larger edits the generic search
+  cannot reach in one step (wrap a print statement's arguments, re-indent a block, close a string).
+
+Kept valid on Python 3.8 (see heal.repair).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Tuple
+
+from heal.repair.lexer import CLOSERS, KEYWORDS, OPENERS, Token, line_starts, tokenize
+
+Part = Tuple[int, int, str]  # replace text[start:end] with the string
+
+
+class Cand(NamedTuple):
+    cost: float
+    parts: Tuple[Part, ...]  # non-overlapping, sorted by start
+    note: str = ""
+
+
+# Priors: what a token edit costs before the distance from the error is added. Real fixes mostly insert `)`, `:`,
+# `,` and `(`, delete stray closers and markdown/REPL debris, and swap `=` for `==` (research/syntax-repair.md §2).
+INSERT = {")": .8, "]": .9, "}": .95, ":": .8, ",": .85, "(": .95, "[": 1.15, "{": 1.25, ".": 1.0, "=": .95,
+          "==": 1.05, "+": 1.1, "-": 1.2, "*": 1.2, "/": 1.3, "%": 1.3, "<": 1.2, ">": 1.15, "!=": 1.3, "**": 1.35,
+          "and": 1.15, "or": 1.2, "not": 1.2, "in": 1.1, "is": 1.35, "def": 1.1, "class": 1.3, "for": 1.25,
+          "if": 1.25, "while": 1.35, "with": 1.2, "import": 1.15, "from": 1.35, "as": 1.2, "return": 1.25,
+          "pass": 1.35, "else": 1.4, "lambda": 1.5, "print": 1.45, "yield": 1.5, "del": 1.5, "elif": 1.45}
+DELETE_OP = {")": .85, "]": .9, "}": .95, ":": .85, ",": .9, "**": .75, ";": .8, "`": .7, "$": .7, "?": .75,
+             "!": .8, "(": .95, ".": .9, "=": .9, "...": .85, ">>": .9, ">": .95, "*": .9, "<": .95, "&": .95,
+             "|": .95}
+REPLACE = {("=", "=="): .5, ("==", "="): .7, (";", ","): .7, (",", ":"): .75, (":", ","): .8, ("=", ":"): .8,
+           ("(", "["): .85, (")", "]"): .85, ("[", "("): .85, ("]", ")"): .85, ("{", "["): .9, ("}", "]"): .9,
+           ("<>", "!="): .3, ("!", "not"): .5, ("&&", "and"): .4, ("||", "or"): .4, ("=>", ":"): .7,
+           ("===", "=="): .5, ("!==", "!="): .5, ("->", "."): .8, (".", ","): .85, (",", "."): .9}
+# Words people write for a keyword (other languages, capitals, common slips).
+KEYWORD_ALIASES = {"catch": "except", "exception": "except", "Except": "except", "elsif": "elif",
+                   "elseif": "elif", "function": "def", "func": "def", "fun": "def", "fn": "def", "true": "True",
+                   "false": "False", "null": "None", "none": "None", "nil": "None", "AND": "and", "OR": "or",
+                   "NOT": "not", "foreach": "for", "then": ":", "imports": "import", "Import": "import",
+                   "include": "import", "switch": "match", "throw": "raise", "this": "self"}
+ATTACH_LEFT = frozenset(") ] } : , ; .".split())
+INVISIBLE = {"\u00a0": " ", "\u200b": "", "\ufeff": "", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+             "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00d7": "*", "\u2026": "..."}
+DIST_STEP = 0.04  # cost of each token between the edit and the error
+WINDOW_BEFORE, WINDOW_AFTER = 12, 6
+
+
+class Site:
+    """The text around one error, tokenized once for every rule."""
+
+    def __init__(self, text: str, msg: str, lineno: int | None, offset: int | None, end_lineno: int | None,
+                 end_offset: int | None) -> None:
+        self.text = text
+        self.msg = msg or ""
+        self.starts = line_starts(text)
+        self.lines = text.split("\n")
+        self.tokens = tokenize(text)
+        self.code = [t for t in self.tokens if t.kind not in ("newline", "comment")]
+        self.err = self.offset_of(lineno, offset)
+        end = self.offset_of(end_lineno, end_offset) if end_lineno else None
+        self.err_end = max(self.err, end if end is not None and end >= self.err else self.err)
+        self.line = self.text.count("\n", 0, self.err)
+        self.ei = self._token_at(self.err)
+
+    def offset_of(self, lineno: int | None, col: int | None) -> int:
+        return offset_in(self.text, lineno, col, self.starts)
+
+    def _token_at(self, off: int) -> int:
+        for i, t in enumerate(self.code):
+            if t.end > off:
+                return i
+        return max(len(self.code) - 1, 0)
+
+    def indent(self, line: int) -> str:
+        s = self.lines[line]
+        return s[:len(s) - len(s.lstrip(" \t"))]
+
+    def is_code_line(self, line: int) -> bool:
+        s = self.lines[line].strip()
+        return bool(s) and not s.startswith("#")
+
+    def line_end(self, line: int) -> int:
+        """Offset after the last code token of a line (before a comment and trailing blanks)."""
+        last = None
+        for t in self.code:
+            if t.line == line or (t.kind == "string" and t.line <= line and self.text.count("\n", 0, t.end) == line):
+                last = t
+            elif t.line > line:
+                break
+        if last is not None and self.text.count("\n", 0, last.end) == line:
+            return last.end
+        start = self.starts[line]
+        return start + len(self.lines[line].rstrip())
+
+    def line_tokens(self, line: int) -> List[Token]:
+        return [t for t in self.code if t.line == line]
+
+
+def offset_in(text: str, lineno: int | None, col: int | None, starts: List[int] | None = None) -> int:
+    """The offset of a 1-based (line, column) in text; past the end for an error at the end of the file."""
+    if not lineno:
+        return len(text)
+    if starts is None:
+        start, n = 0, 1
+        while n < lineno:
+            nl = text.find("\n", start)
+            if nl < 0:
+                return len(text)
+            start, n = nl + 1, n + 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+    else:
+        if lineno > len(starts):
+            return len(text)
+        start = starts[lineno - 1]
+        end = starts[lineno] - 1 if lineno < len(starts) else len(text)
+    return min(start + max((col or 1) - 1, 0), end)
+
+
+# --- generic token edits ---------------------------------------------------------------------------------
+
+
+def generic(site: Site) -> Iterator[Cand]:
+    code, ei = site.code, site.ei
+    if not code:
+        return
+    lines = range(max(site.line - 1, 0), site.text.count("\n", 0, site.err_end) + 1)
+    window = [i for i in range(max(ei - WINDOW_BEFORE, 0), min(ei + WINDOW_AFTER, len(code)))
+              if code[i].line in lines and (code[i].line >= site.line or _last_on_line(code, i))]
+    span = [i for i in range(len(code)) if site.err <= code[i].start < site.err_end]
+    window = sorted(set(window) | set(span[:30]))
+    for i in window:
+        tok = code[i]
+        d = _dist(site, i)
+        yield Cand(_delete_cost(tok) + d, (_delete(site, i),))
+        for new, cost in _replacements(tok):
+            yield Cand(cost + d, ((tok.start, tok.end, _spaced(site, tok.start, tok.end, new)),))
+    bounds = sorted({i for i in window} | {window[-1] + 1} if window else set())
+    for b in bounds:
+        d = _dist(site, b) if b < len(code) else _dist(site, b - 1) + DIST_STEP
+        for word, cost in INSERT.items():
+            part = _insert(site, b, word)
+            if part:
+                yield Cand(cost + d, (part,))
+
+
+def _last_on_line(code: List[Token], i: int) -> bool:
+    return i + 1 >= len(code) or code[i + 1].line != code[i].line
+
+
+def _dist(site: Site, i: int) -> float:
+    return DIST_STEP * min(abs(i - site.ei), 15)
+
+
+def _delete_cost(tok: Token) -> float:
+    if tok.kind == "op":
+        return DELETE_OP.get(tok.text, 1.0)
+    if tok.kind == "err":
+        return 0.6
+    if tok.kind == "cont":
+        return 0.9
+    return {"name": 1.3 if tok.is_keyword else 1.15, "number": 1.15, "string": 1.3}[tok.kind]
+
+
+def _replacements(tok: Token) -> Iterator[Tuple[str, float]]:
+    if tok.kind == "name" or tok.kind == "op":
+        alias = KEYWORD_ALIASES.get(tok.text) or KEYWORD_ALIASES.get(tok.text.lower())
+        if alias:
+            yield alias, 0.45
+    if tok.kind == "name":
+        low = tok.text.lower()
+        for kw in KEYWORDS:
+            if kw == tok.text:
+                continue
+            if kw.lower() == low:
+                yield kw, 0.45  # While, IF, Def
+            elif len(low) >= 3 and _close(low, kw.lower()):
+                yield kw, 0.7  # retrun, esle, improt
+    elif tok.kind == "op":
+        seen = set()
+        for (old, new), cost in REPLACE.items():
+            if old == tok.text:
+                seen.add(new)
+                yield new, cost
+        for new in ("(", ")", "[", "]", ":", ",", ".", "=", "==", "+", "-", "*", "in"):
+            if new != tok.text and new not in seen:
+                yield new, 1.0 + (INSERT.get(new, 1.2) - 0.8) * 0.5
+    elif tok.kind == "err":
+        for new in (",", ":", ".", "(", ")"):
+            yield new, 1.0
+
+
+def _close(a: str, b: str) -> bool:
+    """Levenshtein distance 1, or one transposition: the slips that make a keyword unrecognisable."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                   and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _is_word(s: str) -> bool:
+    return bool(s) and (s[0].isalnum() or s[0] == "_")
+
+
+def _spaced(site: Site, start: int, end: int, new: str) -> str:
+    """new, with the spaces that keep it from fusing with its neighbours."""
+    text = site.text
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if _is_word(new):
+        if before.isalnum() or before in "_)]}'\"":
+            new = " " + new
+        if after.isalnum() or after in "_([{'\"":
+            new = new + " "
+    return new
+
+
+def _insert(site: Site, b: int, word: str) -> Optional[Part]:
+    """Insert word at the boundary before code token b (b == len: after the last token), the way a person
+    would type it there."""
+    code, text = site.code, site.text
+    prev = code[b - 1] if b > 0 else None
+    nxt = code[b] if b < len(code) else None
+    if prev is not None and nxt is not None and nxt.line != prev.line:
+        # a line break: the word goes at the end of prev's line, or at the start of nxt's
+        if word in ATTACH_LEFT or word in ("(", "[", "{"):
+            return (prev.end, prev.end, word) if word in ATTACH_LEFT else None
+        return (nxt.start, nxt.start, word + " ")
+    if prev is None or (nxt is not None and prev.line != nxt.line):
+        return (nxt.start, nxt.start, word + (" " if _is_word(word) else "")) if nxt else None
+    gap = text[prev.end:nxt.start] if nxt else ""
+    if word in ATTACH_LEFT or nxt is None:
+        return (prev.end, prev.end, word if not _is_word(word) else " " + word)
+    if word in ("(", "[", "{"):
+        if prev.kind == "name" and not prev.is_keyword or prev.text in (")", "]", "}"):
+            return (prev.end, nxt.start, word)  # a call or subscript: `range 10)` -> `range(10)`
+        return (nxt.start, nxt.start, word)
+    if gap:
+        return (prev.end, nxt.start, " " + word + " ")
+    return (prev.end, prev.end, _spaced(site, prev.end, prev.end, word))
+
+
+def _delete(site: Site, i: int) -> Part:
+    tok, text = site.code[i], site.text
+    end = tok.end
+    line_start = site.starts[tok.line]
+    at_line_start = not text[line_start:tok.start].strip()
+    if end < len(text) and text[end] in " \t" and (at_line_start or (tok.start > 0 and text[tok.start - 1] in " \t")):
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        if end < len(text) and text[end] == "\n" and not at_line_start:
+            end = tok.end
+    return (tok.start, end, "")
+
+
+# --- family rules, keyed on the message ------------------------------------------------------------------
+
+
+def rules(site: Site) -> Iterator[Cand]:
+    for pattern, rule in RULES:
+        if pattern.search(site.msg):
+            yield from rule(site)
+    yield from always(site)
+
+
+def _at_error_token(site: Site) -> Optional[Token]:
+    return site.code[site.ei] if site.code else None
+
+
+def expected_colon(site: Site) -> Iterator[Cand]:
+    yield Cand(0.2, ((site.err, site.err, ":"),))
+    end = site.line_end(site.line)
+    if end != site.err:
+        yield Cand(0.35, ((end, end, ":"),))
+
+
+def forgot_comma(site: Site) -> Iterator[Cand]:
+    code = site.code
+    inside = [i for i in range(len(code)) if site.err < code[i].start <= site.err_end]
+    for n, i in enumerate(inside):
+        prev = code[i - 1]
+        d = 0.03 * n
+        yield Cand(0.3 + d, ((prev.end, prev.end, ","),))
+        yield Cand(0.7 + d, ((prev.end, prev.end, ":"),))  # `{'a' 1}` says "comma" too
+        gap = site.text[prev.end:code[i].start]
+        for op, c in (("+", .8), ("=", .85), (".", .9), ("*", .95)):
+            yield Cand(c + d, ((prev.end, code[i].start, f" {op} " if gap else op),))
+
+
+def maybe_equals(site: Site) -> Iterator[Cand]:
+    for t in site.code:
+        if t.text == "=" and site.err <= t.start < max(site.err_end, site.err + 1):
+            yield Cand(0.25, ((t.start, t.end, "=="),))
+            yield Cand(0.6, ((t.start, t.end, ":="),))
+    tok = _at_error_token(site)
+    if tok is not None and tok.text == "=":
+        yield Cand(0.25, ((tok.start, tok.end, "=="),))
+
+
+def never_closed(site: Site) -> Iterator[Cand]:
+    m = re.search(r"'(.)' was never closed", site.msg)
+    if not m:
+        return
+    closer = OPENERS.get(m.group(1), ")")
+    opener_line = site.line
+    base_indent = len(site.indent(opener_line).expandtabs())
+    last = len(site.lines) - 1
+    for k, line in enumerate(range(opener_line, min(opener_line + 40, last + 1))):
+        if not site.is_code_line(line):
+            continue
+        if line > opener_line and len(site.indent(line).expandtabs()) <= base_indent and _starts_statement(site,
+                                                                                                            line):
+            # a new statement at the opener's level: the bracket closes before it
+            break
+        end = site.line_end(line)
+        cost = 0.4 + 0.06 * k
+        yield Cand(cost, ((end, end, closer),))
+        if site.text[end - 1:end] == ":":
+            yield Cand(cost - 0.05, ((end - 1, end - 1, closer),))
+        if site.text[end - 1:end] in (",", ";") :
+            yield Cand(cost + 0.05, ((end - 1, end, closer),))
+    # inside the opener's line: before an operator or comma that follows a complete argument
+    toks = [t for t in site.code if t.line == opener_line and t.start > site.err]
+    for n, t in enumerate(toks):
+        yield Cand(0.75 + 0.03 * (len(toks) - n), ((t.start, t.start, closer),))
+
+
+def _starts_statement(site: Site, line: int) -> bool:
+    toks = site.line_tokens(line)
+    if not toks:
+        return False
+    first = toks[0]
+    if first.text in CLOSERS or first.text in (".", ",", "+", "-", "*", "/", "and", "or", "in", "for", "if", "else",
+                                               "%"):
+        return False
+    return first.is_keyword or first.kind == "name" and any(t.text in ("=", "(", ".") for t in toks[1:3]) or \
+        first.text == "@"
+
+
+def unmatched(site: Site) -> Iterator[Cand]:
+    tok = _at_error_token(site)
+    if tok is not None and tok.text in CLOSERS:
+        yield Cand(0.35, (_delete(site, site.ei),))
+        # or an opener is missing earlier on the line: after a name that is being called
+        for n, t in enumerate(site.line_tokens(tok.line)):
+            if t.start < tok.start and t.kind == "name" and not t.is_keyword:
+                nxt = site.code[site.code.index(t) + 1]
+                if nxt.start <= tok.start and nxt.text not in ("(", "[", "."):
+                    gap = site.text[t.end:nxt.start]
+                    yield Cand(0.6 + 0.02 * n, ((t.end, nxt.start, CLOSERS[tok.text]) if gap else
+                                                (t.end, t.end, CLOSERS[tok.text]),))
+
+
+def mismatched(site: Site) -> Iterator[Cand]:
+    m = re.search(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'", site.msg)
+    tok = _at_error_token(site)
+    if not m or tok is None or tok.text != m.group(1):
+        return
+    want = OPENERS.get(m.group(2), ")")
+    yield Cand(0.35, ((tok.start, tok.end, want),))
+    yield Cand(0.45, ((tok.start, tok.start, want),))  # `[f(x]` -> `[f(x)]`
+    yield Cand(0.55, (_delete(site, site.ei),))
+    # or the opener was the wrong one: find it and swap it
+    depth = 0
+    for t in reversed([t for t in site.code if t.start < tok.start]):
+        if t.text in CLOSERS:
+            depth += 1
+        elif t.text in OPENERS:
+            if depth == 0:
+                if t.text == m.group(2):
+                    yield Cand(0.5, ((t.start, t.end, CLOSERS[tok.text]),))
+                break
+            depth -= 1
+
+
+def print_statement(site: Site) -> Iterator[Cand]:
+    m = re.search(r"Missing parentheses in call to '(\w+)'", site.msg)
+    name = m.group(1) if m else "print"
+    for t in site.code:
+        if t.text == name and t.start >= site.starts[site.line] and t.line <= site.text.count("\n", 0, site.err_end):
+            i = site.code.index(t)
+            if i + 1 >= len(site.code):
+                return
+            first = site.code[i + 1]
+            end = _statement_end(site, i + 1)
+            args = site.text[first.start:end]
+            part_open = (t.end, first.start, "(")
+            if args.startswith(">>"):
+                # print >>f, x, y  ->  print(x, y, file=f)
+                m2 = re.match(r">>\s*([^,]+?)\s*,\s*(.*)$", args, re.S)
+                if m2:
+                    yield Cand(0.3, ((t.end, end, f"({m2.group(2)}, file={m2.group(1)})"),))
+                continue
+            if args.rstrip().endswith(","):
+                stripped = args.rstrip()[:-1].rstrip()
+                yield Cand(0.3, ((t.end, end, f"({stripped}, end=' ')"),))
+            yield Cand(0.2, (part_open, (end, end, ")")))
+            return
+
+
+def _statement_end(site: Site, i: int) -> int:
+    """Offset after the last token of the simple statement starting at code token i: the end of its logical
+    line (brackets followed across lines), before a `;` at depth 0."""
+    depth, end = 0, site.code[i].end
+    line = site.code[i].line
+    for t in site.code[i:]:
+        if depth == 0 and t.line != line and site.text.count("\n", 0, t.start) != site.text.count("\n", 0, end):
+            if not site.text[end:t.start].strip().startswith("\\"):
+                break
+        if depth == 0 and t.text == ";":
+            break
+        if t.text in OPENERS:
+            depth += 1
+        elif t.text in CLOSERS:
+            depth = max(depth - 1, 0)
+        end = t.end
+        line = site.text.count("\n", 0, t.end)
+    return end
+
+
+def multiple_exceptions(site: Site) -> Iterator[Cand]:
+    # except A, e:  ->  except A as e:   (Python 2)
+    for t in site.line_tokens(site.line):
+        if t.text == ",":
+            yield Cand(0.25, ((t.start, t.end + (1 if site.text[t.end:t.end + 1] == " " else 0), " as "),))
+            return
+
+
+def leading_zeros(site: Site) -> Iterator[Cand]:
+    tok = _at_error_token(site)
+    for t in site.line_tokens(site.line):
+        if t.kind == "number" and re.fullmatch(r"0+\d+", t.text) and (tok is None or t.start >= tok.start
+                                                                       or t is tok):
+            digits = t.text.lstrip("0") or "0"
+            octal = len(t.text) >= 3 and all(c in "01234567" for c in t.text)
+            yield Cand(0.3 if octal else 0.4, ((t.start, t.end, "0o" + digits),))
+            yield Cand(0.4 if octal else 0.3, ((t.start, t.end, digits),))
+            return
+
+
+def invalid_literal(site: Site) -> Iterator[Cand]:
+    tok = None
+    for t in site.code:
+        if t.kind == "number" and t.start <= site.err < t.end + 1 and t.line == site.line:
+            tok = t
+    if tok is None:
+        return
+    m = re.fullmatch(r"(\d+)[lL]", tok.text)
+    if m:
+        yield Cand(0.25, ((tok.start, tok.end, m.group(1)),))  # Python 2 long
+        return
+    m = re.fullmatch(r"([\d.]+)([A-Za-z_]\w*)", tok.text)
+    if m:  # 2x -> 2*x, 2 x
+        yield Cand(0.6, ((tok.start, tok.end, f"{m.group(1)}*{m.group(2)}"),))
+        yield Cand(0.9, ((tok.start, tok.end, f"{m.group(1)} {m.group(2)}"),))
+
+
+def unicode_escape(site: Site) -> Iterator[Cand]:
+    for t in site.line_tokens(site.line):
+        if t.kind == "string" and "\\" in t.text and not re.match(r"(?i)[bfu]?r", t.text):
+            yield Cand(0.3, ((t.start, t.start, "r"),))
+
+
+def invalid_character(site: Site) -> Iterator[Cand]:
+    start = site.starts[site.line]
+    end = site.starts[site.line + 1] - 1 if site.line + 1 < len(site.starts) else len(site.text)
+    parts = tuple((i, i + 1, INVISIBLE[c]) for i, c in enumerate(site.text[start:end], start) if c in INVISIBLE)
+    if parts:
+        yield Cand(0.3, parts, "replace look-alike characters")
+
+
+def unterminated_string(site: Site) -> Iterator[Cand]:
+    for t in site.tokens:
+        if t.kind == "string" and not t.closed and t.line == site.line:
+            quote = re.match(r"[A-Za-z]*('''|\"\"\"|'|\")", t.text).group(1)
+            if len(quote) == 3:
+                yield from _close_triple(site, t, quote)
+                return
+            body_end = t.start + len(t.text.rstrip())
+            yield Cand(0.3, ((body_end, body_end, quote),))
+            # the quote is missing before the closing brackets/comma/colon the string swallowed
+            tail = t.text.rstrip()
+            k = len(tail)
+            n = 0
+            while k > 0 and tail[k - 1] in ")]},:; ":
+                k -= 1
+                n += 1
+                if tail[k] != " ":
+                    yield Cand(0.3 + 0.02 * n, ((t.start + k, t.start + k, quote),))
+            return
+
+
+def _close_triple(site: Site, t: Token, quote: str) -> Iterator[Cand]:
+    first = t.line
+    last = len(site.lines) - 1
+    for k, line in enumerate(range(first, last + 1)):
+        end = site.starts[line] + len(site.lines[line].rstrip())
+        if line == first and end <= t.start + len(quote):
+            continue
+        nxt = line + 1
+        # a docstring ends where code at its own level or lower starts again
+        good = nxt > last or (site.is_code_line(nxt) and len(site.indent(nxt).expandtabs())
+                              <= len(site.indent(first).expandtabs()))
+        yield Cand((0.3 if good else 0.8) + 0.01 * k, ((end, end, quote),))
+
+
+def expected_indented_block(site: Site) -> Iterator[Cand]:
+    m = re.search(r"on line (\d+)", site.msg)
+    header = int(m.group(1)) - 1 if m else site.line - 1
+    if header < 0 or header >= len(site.lines):
+        return
+    unit = _indent_unit(site)
+    head_indent = site.indent(header)
+    want = head_indent + unit
+    body = [ln for ln in range(header + 1, len(site.lines)) if site.is_code_line(ln)]
+    if body:
+        first = body[0]
+        cur = site.indent(first)
+        if len(cur.expandtabs()) <= len(head_indent.expandtabs()):
+            # indent the first line only; or the whole run of lines at its level (what the author meant as body)
+            yield Cand(0.35, (_set_indent(site, first, want),))
+            run = [first]
+            for ln in body[1:]:
+                ind = site.indent(ln)
+                if len(ind.expandtabs()) < len(cur.expandtabs()) or (ind == cur and _dedent_keyword(site, ln)):
+                    break
+                run.append(ln)
+            if len(run) > 1:
+                shift = len(want.expandtabs()) - len(cur.expandtabs())
+                yield Cand(0.3 + 0.12 * len(run), tuple(_shift_indent(site, ln, shift, unit) for ln in run),
+                           f"indent lines {run[0] + 1}-{run[-1] + 1}")
+    end = site.starts[header] + len(site.lines[header].rstrip())
+    yield Cand(0.8, ((end, end, "\n" + want + "pass"),), "add pass")
+    if site.text[end - 1:end] == ":":  # `match(...):` was a call, not a block
+        yield Cand(0.9, ((end - 1, end, ""),))
+
+
+def _dedent_keyword(site: Site, line: int) -> bool:
+    toks = site.line_tokens(line)
+    return bool(toks) and toks[0].text in ("elif", "else", "except", "finally")
+
+
+def unexpected_indent(site: Site) -> Iterator[Cand]:
+    line = site.line
+    prev = [ln for ln in range(line - 1, -1, -1) if site.is_code_line(ln)]
+    target = site.indent(prev[0]) if prev else ""
+    cur = site.indent(line)
+    yield Cand(0.35, (_set_indent(site, line, target),))
+    # the whole block that came with it (a pasted, over-indented snippet)
+    shift = len(target.expandtabs()) - len(cur.expandtabs())
+    run = [line]
+    for ln in range(line + 1, len(site.lines)):
+        if not site.is_code_line(ln):
+            continue
+        if len(site.indent(ln).expandtabs()) < len(cur.expandtabs()):
+            break
+        run.append(ln)
+    if len(run) > 1:
+        unit = _indent_unit(site)
+        yield Cand(0.3 + 0.12 * len(run), tuple(_shift_indent(site, ln, shift, unit) for ln in run),
+                   f"dedent lines {run[0] + 1}-{run[-1] + 1}")
+    # the previous line wanted to open a block: its `:` is missing
+    if prev:
+        end = site.line_end(prev[0])
+        if site.text[end - 1:end] != ":":
+            yield Cand(0.7, ((end, end, ":"),))
+
+
+def unindent_mismatch(site: Site) -> Iterator[Cand]:
+    line = site.line
+    cur = len(site.indent(line).expandtabs())
+    levels = []
+    for ln in range(line - 1, -1, -1):
+        if site.is_code_line(ln):
+            ind = site.indent(ln)
+            if ind not in levels:
+                levels.append(ind)
+    for k, ind in enumerate(sorted(levels, key=lambda s: abs(len(s.expandtabs()) - cur))):
+        yield Cand(0.35 + 0.05 * k, (_set_indent(site, line, ind),))
+        if k > 3:
+            break
+
+
+def tab_error(site: Site) -> Iterator[Cand]:
+    # Make the line's indentation the same characters as the earlier line of the same width.
+    line = site.line
+    width = len(site.indent(line).expandtabs(8))
+    uses_tabs = sum(1 for ln in range(len(site.lines)) if site.lines[ln].startswith("\t"))
+    uses_spaces = sum(1 for ln in range(len(site.lines)) if site.lines[ln].startswith(" "))
+    style = "\t" if uses_tabs > uses_spaces else " "
+    lines = [ln for ln in range(len(site.lines)) if site.is_code_line(ln)
+             and ("\t" in site.indent(ln) if style == " " else " " in site.indent(ln))]
+    unit = _indent_unit(site)
+    parts = []
+    for ln in lines:
+        w = len(site.indent(ln).expandtabs(8))
+        new = " " * w if style == " " else "\t" * (w // 8) + " " * (w % 8)
+        if style == " " and unit.strip(" ") == "" and unit:
+            new = " " * w
+        parts.append(_set_indent(site, ln, new))
+    if parts:
+        yield Cand(0.3 + 0.05 * len(parts), tuple(parts), "indent with " + ("spaces" if style == " " else "tabs"))
+    for w in (4, 8):  # tabs meant as 4 columns
+        parts = [_set_indent(site, ln, site.indent(ln).expandtabs(w)) for ln in range(len(site.lines))
+                 if "\t" in site.indent(ln) and site.is_code_line(ln)]
+        if parts and style == " ":
+            yield Cand(0.35 + 0.05 * len(parts) + (0.02 if w == 8 else 0), tuple(parts), f"tabs -> {w} spaces")
+    _ = width
+
+
+def _indent_unit(site: Site) -> str:
+    widths = []
+    for ln in range(len(site.lines)):
+        ind = site.indent(ln)
+        if site.is_code_line(ln) and ind:
+            if ind.startswith("\t"):
+                return "\t"
+            widths.append(len(ind))
+    if not widths:
+        return "    "
+    w = min(widths)
+    return " " * (w if w in (2, 3, 4, 8) else 4)
+
+
+def _set_indent(site: Site, line: int, new: str) -> Part:
+    start = site.starts[line]
+    return (start, start + len(site.indent(line)), new)
+
+
+def _shift_indent(site: Site, line: int, shift: int, unit: str) -> Part:
+    cur = site.indent(line)
+    width = max(len(cur.expandtabs()) + shift, 0)
+    new = "\t" * (width // 8) + " " * (width % 8) if unit == "\t" else " " * width
+    return _set_indent(site, line, new)
+
+
+def expected_except(site: Site) -> Iterator[Cand]:
+    tok = _at_error_token(site)
+    if tok is None:
+        return
+    if tok.kind == "name" and tok.line == site.line:
+        alias = KEYWORD_ALIASES.get(tok.text) or ("except" if tok.text in ("else", "catch", "exception", "elif")
+                                                  else None)
+        if alias == "except" or _close(tok.text.lower(), "except"):
+            yield Cand(0.3, ((tok.start, tok.end, "except"),))
+    # the handler is missing: add one at the try's level, before the line the error is on
+    try_line = None
+    for ln in range(site.line - 1, -1, -1):
+        toks = site.line_tokens(ln)
+        if toks and toks[0].text == "try" and len(site.indent(ln)) <= len(site.indent(site.line)):
+            try_line = ln
+            break
+    if try_line is not None:
+        ind = site.indent(try_line)
+        unit = _indent_unit(site)
+        at = site.starts[site.line] if tok.line == site.line else len(site.text)
+        if at == len(site.text) and not site.text.endswith("\n"):
+            yield Cand(0.9, ((at, at, f"\n{ind}except Exception:\n{ind}{unit}pass"),), "add an except clause")
+        else:
+            yield Cand(0.9, ((at, at, f"{ind}except Exception:\n{ind}{unit}pass\n"),), "add an except clause")
+
+
+def else_after_if(site: Site) -> Iterator[Cand]:
+    end = site.line_end(site.line)
+    yield Cand(0.6, ((end, end, " else None"),))
+
+
+def always(site: Site) -> Iterator[Cand]:
+    """Debris and slips whatever the message: REPL prompts, two names that were one, prose in code."""
+    text = site.text
+    prompts = [m for m in re.finditer(r"(?m)^([ \t]*)(>>>|\.\.\.)( |$)", text)]
+    if prompts and any(m.group(2) == ">>>" for m in prompts):
+        yield Cand(0.3 + 0.05 * len(prompts), tuple((m.start(2), m.end(3), "") for m in prompts),
+                   "remove the interpreter prompts")
+    code, ei = site.code, site.ei
+    for i in range(max(ei - 2, 1), min(ei + 2, len(code))):
+        a, b = code[i - 1], code[i]
+        if a.kind == b.kind == "name" and not a.is_keyword and not b.is_keyword and a.line == b.line \
+                and text[a.end:b.start] in (" ", "  "):
+            yield Cand(0.95 + _dist(site, i), ((a.end, b.start, "_"),), f"join {a.text} {b.text}")
+    line_toks = site.line_tokens(site.line)
+    words = [t for t in line_toks if t.kind == "name" and not t.is_keyword]
+    if line_toks and len(words) >= 2 and all(t.kind == "name" or t.text in ".,!?:'" for t in line_toks):
+        start = line_toks[0].start
+        yield Cand(1.6, ((start, start, "# "),), "comment out prose")
+    if line_toks and all(t.is_keyword for t in line_toks) and len(line_toks) == 1 and line_toks[0].text in (
+            "or", "and", "else", "then", "not"):
+        yield Cand(1.4, ((line_toks[0].start, line_toks[0].start, "# "),), "comment out prose")
+    # trailing prose after a complete statement: `x = f()  some words`, `f()enter code here`
+    for i in range(1, len(line_toks)):
+        rest = line_toks[i:]
+        if len(rest) >= 2 and all(t.kind == "name" and not t.is_keyword for t in rest) \
+                and line_toks[i - 1].text in (")", "]", "}") | {t.text for t in line_toks if t.kind in ("string",
+                                                                                                  "number")}:
+            gap = text[line_toks[i - 1].end:rest[0].start]
+            yield Cand(1.5, ((rest[0].start, rest[0].start, "# " if gap else "  # "),), "comment out prose")
+            break
+    # `//` comments from other languages
+    for i in range(len(line_toks) - 1):
+        if line_toks[i].text == "//" and (i == 0 or line_toks[i - 1].text in (":", ")", "]")):
+            yield Cand(0.6, ((line_toks[i].start, line_toks[i].end, "#"),), "// comment -> #")
+            break
+
+
+RULES = [(re.compile(p), f) for p, f in (
+    (r"^expected ':'", expected_colon),
+    (r"forgot a comma", forgot_comma),
+    (r"Maybe you meant '==' |perhaps you meant \"==\"|instead of '='", maybe_equals),
+    (r"was never closed", never_closed),
+    (r"^unmatched '", unmatched),
+    (r"does not match opening parenthesis", mismatched),
+    (r"^Missing parentheses in call to", print_statement),
+    (r"multiple exception types must be parenthesized", multiple_exceptions),
+    (r"leading zeros in decimal integer", leading_zeros),
+    (r"invalid (decimal|hexadecimal|octal|binary) literal", invalid_literal),
+    (r"unicode error", unicode_escape),
+    (r"invalid (non-printable )?character", invalid_character),
+    (r"unterminated (triple-quoted )?string|EOL while scanning|EOF while scanning", unterminated_string),
+    (r"^expected an indented block", expected_indented_block),
+    (r"^unexpected indent", unexpected_indent),
+    (r"unindent does not match", unindent_mismatch),
+    (r"inconsistent use of tabs", tab_error),
+    (r"expected 'except' or 'finally' block", expected_except),
+    (r"expected 'else' after 'if' expression", else_after_if),
+)]
+
+
+def candidates(site: Site) -> Iterable[Cand]:
+    yield from rules(site)
+    yield from generic(site)

@@ -1,0 +1,200 @@
+"""The Python syntax repair search: compile, then try candidate edits around the first error cheapest first
+(heal.repair.pyedits), keep what compiles, repair the next error, a bounded number of rounds.
+
+Within a round it is a uniform-cost search over chains of up to MAX_DEPTH edits: an edit whose result still fails
+is extended only if the first error moved later (in the coordinates of the text the round started from). A round
+ends at the cheapest result that compiles, or that pushed the error past the line it was on (then the next round
+starts there). Results that tie at the cheapest cost and differ make the file ambiguous: reported, not chosen.
+
+Runs in heal's process, or as a script in the project's own interpreter (`python pysearch.py INPUT.json`) when
+that is another Python version, so that its `compile()` judges every candidate. Kept stdlib-only and valid on
+Python 3.8 (see heal.repair).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sys
+import time
+import warnings
+from typing import List, NamedTuple, Optional, Tuple
+
+from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, SyntaxErrorInfo
+from heal.repair.pyedits import Part, Site, candidates, offset_in
+
+MAX_ROUNDS = 12  # errors repaired one after another in one file
+MAX_DEPTH = 3  # edits chained to get past one error
+ROUND_BUDGET = 2500  # compiles per round
+FILE_SECONDS = 20.0  # a file that takes longer is reported, not repaired
+MOVED_PENALTY = 0.5  # a result that only moves the error on must beat one that compiles by this much
+TIE = 1e-6
+
+
+class Result(NamedTuple):
+    status: str
+    text: Optional[str]
+    error: Optional[SyntaxErrorInfo]
+    edits: Tuple[Edit, ...] = ()
+    candidates: Tuple[Tuple[Edit, ...], ...] = ()
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "text": self.text, "error": self.error.to_json() if self.error else None,
+                "edits": [e.to_json() for e in self.edits],
+                "candidates": [[e.to_json() for e in c] for c in self.candidates], "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, obj: dict) -> Result:
+        return cls(obj["status"], obj.get("text"), SyntaxErrorInfo.from_json(obj.get("error")),
+                   tuple(Edit.from_json(e) for e in obj.get("edits", ())),
+                   tuple(tuple(Edit.from_json(e) for e in c) for c in obj.get("candidates", ())),
+                   obj.get("reason", ""))
+
+
+def check(text: str) -> Optional[SyntaxErrorInfo]:
+    """None if this interpreter compiles text, else its error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like warn; they are not what we repair
+        try:
+            compile(text, "<heal-repair>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+            return SyntaxErrorInfo.from_exception(exc)
+    return None
+
+
+def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
+    """Repair text (newlines as \\n) as far as this interpreter is concerned."""
+    first = check(text)
+    if first is None:
+        return Result(OK, None, None)
+    deadline = time.monotonic() + FILE_SECONDS
+    current, err = text, first
+    edits: List[Edit] = []
+    for _ in range(MAX_ROUNDS):
+        found = _round(current, err, deadline)
+        if isinstance(found, str):
+            return Result(UNREPAIRABLE, None, first, tuple(edits), reason=found)
+        if len(found) > 1:
+            return Result(UNREPAIRABLE, None, first, tuple(edits), tuple(tuple(describe(current, g[2])) for g in found),
+                          reason=f"{len(found)} repairs are equally good at line {err.lineno}: not choosing")
+        _, new, chain, err = found[0]
+        edits.extend(describe(current, chain))
+        current = new
+        if err is None:
+            return Result(REPAIRED, current, first, tuple(edits))
+    return Result(UNREPAIRABLE, None, first, tuple(edits), reason=f"more than {MAX_ROUNDS} errors")
+
+
+class _State(NamedTuple):
+    text: str
+    chain: Tuple[Tuple[Part, ...], ...]
+    root_off: int  # where its first error is, in the round's starting text
+
+
+def _round(text: str, err: SyntaxErrorInfo, deadline: float):
+    """The cheapest results past this error: a list of (cost, text, chain, error after or None), or why none."""
+    site = Site(text, err.msg, err.lineno, err.offset, err.end_lineno, err.end_offset)
+    line_end = site.starts[site.line + 1] if site.line + 1 < len(site.starts) else len(text)
+    heap: list = []
+    seq = 0
+    root = _State(text, (), site.err)
+    for cand in candidates(site):
+        heap.append((cand.cost, seq, root, cand))
+        seq += 1
+    heapq.heapify(heap)
+    seen = {text}
+    goals: list = []
+    evals = 0
+    while heap:
+        cost, _, parent, cand = heapq.heappop(heap)
+        if goals and cost > min(g[0] for g in goals) + TIE:
+            break
+        if evals >= ROUND_BUDGET or time.monotonic() > deadline:
+            break
+        new = apply(parent.text, cand.parts)
+        if new in seen:
+            continue
+        seen.add(new)
+        evals += 1
+        e = check(new)
+        chain = parent.chain + (cand.parts,)
+        if e is None:
+            goals.append((cost, new, chain, None))
+            continue
+        child_site_off = offset_in(new, e.lineno, e.offset)
+        root_off = _map_back(child_site_off, chain)
+        if root_off <= parent.root_off:
+            continue
+        if root_off >= line_end:
+            goals.append((cost + MOVED_PENALTY, new, chain, e))
+            continue
+        if len(chain) >= MAX_DEPTH:
+            continue
+        state = _State(new, chain, root_off)
+        child = Site(new, e.msg, e.lineno, e.offset, e.end_lineno, e.end_offset)
+        for c in candidates(child):
+            heapq.heappush(heap, (cost + c.cost, seq, state, c))
+            seq += 1
+    if not goals:
+        if evals >= ROUND_BUDGET or time.monotonic() > deadline:
+            return f"no repair found within the search budget at line {err.lineno}"
+        return f"no repair found near line {err.lineno}"
+    best = min(g[0] for g in goals)
+    top = [g for g in goals if g[0] <= best + TIE]
+    distinct = {}
+    for g in top:
+        distinct.setdefault(_squash(g[1]), g)
+    return list(distinct.values())
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def apply(text: str, parts: Tuple[Part, ...]) -> str:
+    for start, end, new in sorted(parts, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _map_back(off: int, chain: Tuple[Tuple[Part, ...], ...]) -> int:
+    """An offset in the text after the chain of edits, as an offset in the text before them."""
+    for parts in reversed(chain):
+        shift = 0
+        mapped = None
+        for start, end, new in sorted(parts):
+            s = start + shift
+            if off < s:
+                break
+            if off < s + len(new):
+                mapped = start
+                break
+            shift += len(new) - (end - start)
+        off = mapped if mapped is not None else off - shift
+    return off
+
+
+def describe(text: str, chain) -> List[Edit]:
+    """Each part of each edit of a chain as an Edit, positioned in the text it was applied to."""
+    edits: List[Edit] = []
+    for parts in chain:
+        for start, end, new in sorted(parts):
+            line = text.count("\n", 0, start) + 1
+            col = start - (text.rfind("\n", 0, start) + 1) + 1
+            edits.append(Edit(line, col, text[start:end], new))
+        text = apply(text, parts)
+    return edits
+
+
+def main(argv: List[str]) -> int:
+    """`python pysearch.py INPUT.json`: INPUT holds {"texts": [...]}; prints one result per text as JSON."""
+    with open(argv[1], encoding="utf-8") as fh:
+        texts = json.load(fh)["texts"]
+    out = [repair_text(t).to_json() for t in texts]
+    sys.stdout.write(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
