@@ -703,8 +703,7 @@ def always(site: Site) -> Iterator[Cand]:
     for i in range(1, len(line_toks)):
         rest = line_toks[i:]
         if len(rest) >= 2 and all(t.kind == "name" and not t.is_keyword for t in rest) \
-                and line_toks[i - 1].text in (")", "]", "}") | {t.text for t in line_toks if t.kind in ("string",
-                                                                                                  "number")}:
+                and (line_toks[i - 1].text in (")", "]", "}") or line_toks[i - 1].kind in ("string", "number")):
             gap = text[line_toks[i - 1].end:rest[0].start]
             yield Cand(1.5, ((rest[0].start, rest[0].start, "# " if gap else "  # "),), "comment out prose")
             break
