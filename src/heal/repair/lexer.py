@@ -16,9 +16,10 @@ KEYWORDS = frozenset(
     "global if import in is lambda nonlocal not or pass raise return try while with yield".split())
 
 # Longest first: the regex alternation takes the first that matches.
+# Also the operators of other languages (`===`, `=>`, `&&`), so that a repair can swap them whole.
 OPERATORS = sorted(
-    "**= //= >>= <<= ... -> := == != <= >= <> ** // >> << += -= *= /= %= &= |= ^= @= ( ) [ ] { } : , ; . + - * / % "
-    "< > = & | ^ ~ @ ! $ ? `".split(), key=len, reverse=True)
+    "!== === **= //= >>= <<= ... -> := == != <= >= <> => && || ** // >> << += -= *= /= %= &= |= ^= @= ( ) [ ] { } : "
+    ", ; . + - * / % < > = & | ^ ~ @ ! $ ? `".split(), key=len, reverse=True)
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
 

@@ -41,6 +41,9 @@ REPLACE = {("=", "=="): .5, ("==", "="): .7, (";", ","): .7, (",", ":"): .75, ("
            ("(", "["): .85, (")", "]"): .85, ("[", "("): .85, ("]", ")"): .85, ("{", "["): .9, ("}", "]"): .9,
            ("<>", "!="): .3, ("!", "not"): .5, ("&&", "and"): .4, ("||", "or"): .4, ("=>", ":"): .7,
            ("===", "=="): .5, ("!==", "!="): .5, ("->", "."): .8, (".", ","): .85, (",", "."): .9}
+KEYWORD_SWAPS = {("else", "elif"): .45, ("elif", "else"): .55, ("for", "while"): .8, ("as", "import"): .7,
+                 ("if", "elif"): .75, ("import", "from"): .9, ("from", "import"): .9, ("is", "=="): .8,
+                 ("and", "&"): 1.0, ("or", "|"): 1.0}
 # Words people write for a keyword (other languages, capitals, common slips).
 KEYWORD_ALIASES = {"catch": "except", "exception": "except", "Except": "except", "elsif": "elif",
                    "elseif": "elif", "function": "def", "func": "def", "fun": "def", "fn": "def", "true": "True",
@@ -70,6 +73,7 @@ class Site:
         self.err_end = max(self.err, end if end is not None and end >= self.err else self.err)
         self.line = self.text.count("\n", 0, self.err)
         self.ei = self._token_at(self.err)
+        self.enclosing = _enclosing(self.code)
 
     def offset_of(self, lineno: int | None, col: int | None) -> int:
         return offset_in(self.text, lineno, col, self.starts)
@@ -103,6 +107,42 @@ class Site:
 
     def line_tokens(self, line: int) -> List[Token]:
         return [t for t in self.code if t.line == line]
+
+    def closer_of(self, j: int) -> int:
+        """Index of the token closing the opener at code index j, or -1."""
+        depth = 0
+        for i in range(j, len(self.code)):
+            t = self.code[i].text
+            if t in OPENERS:
+                depth += 1
+            elif t in CLOSERS:
+                depth -= 1
+                if depth == 0:
+                    return i
+        return -1
+
+    def line_head(self, i: int) -> int:
+        """Index of the first code token on the line of code token i."""
+        line = self.code[i].line
+        while i > 0 and self.code[i - 1].line == line:
+            i -= 1
+        return i
+
+
+BLOCK_KEYWORDS = frozenset("if elif else for while def class with try except finally async match case lambda".split())
+
+
+def _enclosing(code: List[Token]) -> List[int]:
+    """For each code token, the index of the innermost bracket still open before it (-1: none)."""
+    stack: List[int] = []
+    out: List[int] = []
+    for i, t in enumerate(code):
+        out.append(stack[-1] if stack else -1)
+        if t.text in OPENERS:
+            stack.append(i)
+        elif t.text in CLOSERS and stack:
+            stack.pop()
+    return out
 
 
 def offset_in(text: str, lineno: int | None, col: int | None, starts: List[int] | None = None) -> int:
@@ -141,8 +181,9 @@ def generic(site: Site) -> Iterator[Cand]:
     for i in window:
         tok = code[i]
         d = _dist(site, i)
-        yield Cand(_delete_cost(tok) + d, (_delete(site, i),))
+        yield Cand(_delete_cost(tok) + _delete_context(site, i) + d, (_delete(site, i),))
         for new, cost in _replacements(tok):
+            cost += _insert_context(site, i + 1, new, replacing=True)
             yield Cand(cost + d, ((tok.start, tok.end, _spaced(site, tok.start, tok.end, new)),))
     bounds = sorted({i for i in window} | {window[-1] + 1} if window else set())
     for b in bounds:
@@ -150,7 +191,62 @@ def generic(site: Site) -> Iterator[Cand]:
         for word, cost in INSERT.items():
             part = _insert(site, b, word)
             if part:
-                yield Cand(cost + d, (part,))
+                yield Cand(cost + _insert_context(site, b, word) + d, (part,))
+
+
+BINARY = frozenset("+ - * / % ** // < > == != <= >= and or in is & | ^ << >> @".split())
+
+
+def _insert_context(site: Site, b: int, word: str, replacing: bool = False) -> float:
+    """What the surroundings say about putting word before code token b (or in place of token b-1)."""
+    code = site.code
+    pi = b - 2 if replacing else b - 1
+    prev = code[pi] if pi >= 0 else None
+    nxt = code[b] if b < len(code) else None
+    at_end = nxt is None or (prev is not None and nxt.line != prev.line)
+    inside = site.enclosing[b] if b < len(code) else (site.enclosing[-1] if code else -1)
+    if replacing and b - 1 < len(code):
+        inside = site.enclosing[b - 1]
+    cost = 0.0
+    if word == ",":
+        if at_end and inside < 0:
+            cost += 0.5  # a statement ending in a comma is a tuple nobody meant
+        elif at_end and inside >= 0 and not replacing:
+            cost -= 0.2  # the comma missing at the end of a line inside a list/call/dict
+    if word == ":" and prev is not None and inside < 0:
+        head = site.line_head(pi)
+        if code[head].text not in BLOCK_KEYWORDS and not any(t.text == "lambda" for t in code[head:b]):
+            cost += 0.4  # `name: value` is an annotation, rarely what was meant
+    if prev is not None and nxt is not None and not replacing and prev.line == nxt.line:
+        gap = site.text[prev.end:nxt.start]
+        if len(gap) >= 2 and word in BINARY | {"=", "=="}:
+            # two spaces and nothing between: a `<`, `>` or `%` eaten on the way (HTML, markdown)
+            cost -= {">": 0.45, "<": 0.4, "%": 0.35}.get(word, 0.2)
+        if word == "=" and prev.kind == "name" and not prev.is_keyword and site.line_head(pi) == pi \
+                and inside < 0 and (nxt.kind == "name" or nxt.text in ("[", "(", "{")) and len(gap) == 1:
+            cost -= 0.15  # `total sum(x)`: the `=` of an assignment
+        if word == "." and prev.text in (")", "]") and nxt.kind == "name" and not gap:
+            cost -= 0.3  # `f(x)method()`: the dot of a method call
+    return cost
+
+
+def _delete_context(site: Site, i: int) -> float:
+    code, tok = site.code, site.code[i]
+    nxt = code[i + 1] if i + 1 < len(code) else None
+    prev = code[i - 1] if i > 0 else None
+    at_end = nxt is None or nxt.line != tok.line
+    cost = 0.0
+    if (tok.text in BINARY or tok.text == ".") and (at_end or nxt.text in CLOSERS or nxt.text in (",", ":")):
+        cost -= 0.3  # a dangling operator
+    elif tok.text == "." and nxt is not None and nxt.kind != "name":
+        cost -= 0.3
+    if tok.text == ":" and at_end and site.enclosing[i] < 0 and site.code[site.line_head(i)].text not in BLOCK_KEYWORDS:
+        nxt_line = nxt.line if nxt is not None else None
+        if nxt_line is None or len(site.indent(nxt_line).expandtabs()) <= len(site.indent(tok.line).expandtabs()):
+            cost -= 0.4  # `f(x):` with no block after it
+    if prev is not None and nxt is not None and prev.kind == nxt.kind == "string" and tok.kind != "string":
+        cost += 0.4  # two strings side by side concatenate silently
+    return cost
 
 
 def _last_on_line(code: List[Token], i: int) -> bool:
@@ -176,7 +272,13 @@ def _replacements(tok: Token) -> Iterator[Tuple[str, float]]:
         alias = KEYWORD_ALIASES.get(tok.text) or KEYWORD_ALIASES.get(tok.text.lower())
         if alias:
             yield alias, 0.45
-    if tok.kind == "name":
+    if tok.is_keyword:
+        for (old, new), cost in KEYWORD_SWAPS.items():
+            if old == tok.text:
+                yield new, cost
+        if tok.text not in ("True", "False", "None"):
+            yield tok.text + "_", 0.9  # a keyword used as a name: `pass = 1` (PEP 8: a trailing underscore)
+    elif tok.kind == "name":
         low = tok.text.lower()
         for kw in KEYWORDS:
             if kw == tok.text:
