@@ -223,8 +223,9 @@ def _insert_context(site: Site, b: int, word: str, replacing: bool = False) -> f
             # two spaces and nothing between: a `<`, `>` or `%` eaten on the way (HTML, markdown)
             cost -= {">": 0.45, "<": 0.4, "%": 0.35}.get(word, 0.2)
         if word == "=" and prev.kind == "name" and not prev.is_keyword and site.line_head(pi) == pi \
-                and inside < 0 and (nxt.kind == "name" or nxt.text in ("[", "(", "{")) and len(gap) == 1:
-            cost -= 0.15  # `total sum(x)`: the `=` of an assignment
+                and inside < 0 and len(gap) == 1 and (nxt.text in ("[", "(", "{") or nxt.kind == "name" and b + 1 < len(
+                    code) and code[b + 1].text in ("(", ".", "[")):
+            cost -= 0.2  # `total sum(x)`: the `=` of an assignment
         if word == "." and prev.text in (")", "]") and nxt.kind == "name" and not gap:
             cost -= 0.3  # `f(x)method()`: the dot of a method call
     return cost
@@ -389,15 +390,30 @@ def expected_colon(site: Site) -> Iterator[Cand]:
         yield Cand(0.35, ((end, end, ":"),))
 
 
+def _ends_atom(t: Token) -> bool:
+    return t.kind in ("name", "number", "string") and t.text not in KEYWORDS - {"True", "False", "None"} \
+        or t.text in CLOSERS
+
+
+def _starts_atom(t: Token) -> bool:
+    return t.kind in ("name", "number", "string") and t.text not in KEYWORDS - {"True", "False", "None", "not",
+                                                                                "lambda"} or t.text in OPENERS
+
+
 def forgot_comma(site: Site) -> Iterator[Cand]:
+    """Two expressions side by side: the comma (or the operator used around them) goes between the two."""
     code = site.code
-    inside = [i for i in range(len(code)) if site.err < code[i].start <= site.err_end]
+    inside = [i for i in range(1, len(code)) if site.err < code[i].start <= site.err_end
+              and _ends_atom(code[i - 1]) and _starts_atom(code[i]) and code[i - 1].line == code[i].line]
+    near = {t.text for t in code if site.err - 40 <= t.start <= site.err_end + 40 and t.kind == "op"}
     for n, i in enumerate(inside):
         prev = code[i - 1]
         d = 0.03 * n
+        gap = site.text[prev.end:code[i].start]
+        if "+" in near and (prev.kind == "string" or code[i].kind == "string"):
+            yield Cand(0.28 + d, ((prev.end, code[i].start, " + " if gap else "+"),))  # "a" + b "c": the + is missing
         yield Cand(0.3 + d, ((prev.end, prev.end, ","),))
         yield Cand(0.7 + d, ((prev.end, prev.end, ":"),))  # `{'a' 1}` says "comma" too
-        gap = site.text[prev.end:code[i].start]
         for op, c in (("+", .8), ("=", .85), (".", .9), ("*", .95)):
             yield Cand(c + d, ((prev.end, code[i].start, f" {op} " if gap else op),))
 
@@ -413,31 +429,36 @@ def maybe_equals(site: Site) -> Iterator[Cand]:
 
 
 def never_closed(site: Site) -> Iterator[Cand]:
-    m = re.search(r"'(.)' was never closed", site.msg)
-    if not m:
-        return
-    closer = OPENERS.get(m.group(1), ")")
-    opener_line = site.line
-    base_indent = len(site.indent(opener_line).expandtabs())
-    last = len(site.lines) - 1
-    for k, line in enumerate(range(opener_line, min(opener_line + 40, last + 1))):
+    if site.code:
+        yield from _close_bracket(site, site.code[site.ei], 0.0)
+
+
+def _close_bracket(site: Site, opener: Token, extra: float) -> Iterator[Cand]:
+    """Close opener at the end of its line or of a later line of the same statement; the end of the statement's
+    last continuation line (lines indented deeper than the opener's) is the likeliest place."""
+    closer = OPENERS.get(opener.text, ")")
+    first = opener.line
+    base_indent = len(site.indent(first).expandtabs())
+    lines = []
+    for line in range(first, min(first + 40, len(site.lines))):
         if not site.is_code_line(line):
             continue
-        if line > opener_line and len(site.indent(line).expandtabs()) <= base_indent and _starts_statement(site,
-                                                                                                            line):
-            # a new statement at the opener's level: the bracket closes before it
-            break
+        if line > first and len(site.indent(line).expandtabs()) <= base_indent and _starts_statement(site, line):
+            break  # a new statement at the opener's level: the bracket closes before it
+        lines.append(line)
+    last = lines[-1] if lines else first
+    for line in lines:
         end = site.line_end(line)
-        cost = 0.4 + 0.06 * k
+        cost = extra + 0.4 + 0.05 * (last - line) + (0.02 * (line - first) if line != last else 0)
         yield Cand(cost, ((end, end, closer),))
         if site.text[end - 1:end] == ":":
             yield Cand(cost - 0.05, ((end - 1, end - 1, closer),))
-        if site.text[end - 1:end] in (",", ";") :
+        if site.text[end - 1:end] in (",", ";"):
             yield Cand(cost + 0.05, ((end - 1, end, closer),))
-    # inside the opener's line: before an operator or comma that follows a complete argument
-    toks = [t for t in site.code if t.line == opener_line and t.start > site.err]
+    # inside the opener's line, before a later token
+    toks = [t for t in site.code if t.line == first and t.start > opener.start]
     for n, t in enumerate(toks):
-        yield Cand(0.75 + 0.03 * (len(toks) - n), ((t.start, t.start, closer),))
+        yield Cand(extra + 0.75 + 0.03 * (len(toks) - n), ((t.start, t.start, closer),))
 
 
 def _starts_statement(site: Site, line: int) -> bool:
@@ -454,16 +475,34 @@ def _starts_statement(site: Site, line: int) -> bool:
 
 def unmatched(site: Site) -> Iterator[Cand]:
     tok = _at_error_token(site)
-    if tok is not None and tok.text in CLOSERS:
-        yield Cand(0.35, (_delete(site, site.ei),))
-        # or an opener is missing earlier on the line: after a name that is being called
-        for n, t in enumerate(site.line_tokens(tok.line)):
-            if t.start < tok.start and t.kind == "name" and not t.is_keyword:
-                nxt = site.code[site.code.index(t) + 1]
-                if nxt.start <= tok.start and nxt.text not in ("(", "[", "."):
-                    gap = site.text[t.end:nxt.start]
-                    yield Cand(0.6 + 0.02 * n, ((t.end, nxt.start, CLOSERS[tok.text]) if gap else
-                                                (t.end, t.end, CLOSERS[tok.text]),))
+    if tok is None or tok.text not in CLOSERS:
+        return
+    yield Cand(0.35, (_delete(site, site.ei),))
+    code = site.code
+    head = site.line_head(site.ei)
+    # a closer earlier in the statement closed its call too soon: the first one that brings the depth back to
+    # zero while the statement goes on
+    depth = 0
+    for i in range(head, site.ei):
+        if code[i].text in OPENERS:
+            depth += 1
+        elif code[i].text in CLOSERS:
+            depth -= 1
+            if depth == 0 and code[i].text == tok.text and i + 1 < site.ei and code[i + 1].text not in (".", "[", "("):
+                yield Cand(0.45, (_delete(site, i),))
+                break
+    # or an opener is missing earlier on the line: after a name that is being called, or at the expression start
+    for n, t in enumerate(code[head:site.ei]):
+        i = head + n
+        if t.kind == "name" and not t.is_keyword and i + 1 < site.ei:
+            nxt = code[i + 1]
+            if nxt.text not in ("(", "[", "."):
+                gap = site.text[t.end:nxt.start]
+                yield Cand(0.6 + 0.02 * n, ((t.end, nxt.start, CLOSERS[tok.text]) if gap else
+                                            (t.end, t.end, CLOSERS[tok.text]),))
+        if t.text in ("=", "return", "(", ",") and i + 1 < site.ei:
+            nxt = code[i + 1]
+            yield Cand(0.65 + 0.02 * n, ((nxt.start, nxt.start, CLOSERS[tok.text]),))
 
 
 def mismatched(site: Site) -> Iterator[Cand]:
@@ -475,6 +514,13 @@ def mismatched(site: Site) -> Iterator[Cand]:
     yield Cand(0.35, ((tok.start, tok.end, want),))
     yield Cand(0.45, ((tok.start, tok.start, want),))  # `[f(x]` -> `[f(x)]`
     yield Cand(0.55, (_delete(site, site.ei),))
+    # the inner bracket closes earlier: `f(['a', 'b', x=1)` -> `f(['a', 'b'], x=1)`
+    j = site.enclosing[site.ei]
+    if j >= 0:
+        for n, i in enumerate(range(site.ei - 1, j, -1)):
+            t = site.code[i]
+            if t.text == "," and site.enclosing[i] == j:
+                yield Cand(0.5 + 0.03 * n, ((t.start, t.start, want),))
     # or the opener was the wrong one: find it and swap it
     depth = 0
     for t in reversed([t for t in site.code if t.start < tok.start]):
@@ -791,13 +837,22 @@ def always(site: Site) -> Iterator[Cand]:
     for i in range(max(ei - 2, 1), min(ei + 2, len(code))):
         a, b = code[i - 1], code[i]
         if a.kind == b.kind == "name" and not a.is_keyword and not b.is_keyword and a.line == b.line \
-                and text[a.end:b.start] in (" ", "  "):
-            yield Cand(0.95 + _dist(site, i), ((a.end, b.start, "_"),), f"join {a.text} {b.text}")
+                and text[a.end:b.start] == " ":
+            joined = f"{a.text}_{b.text}"
+            known = re.search(r"(?<![\w.])" + re.escape(joined) + r"\b", text) is not None
+            called = i + 1 < len(code) and code[i + 1].text in ("(", ".", "[") and code[i + 1].start == b.end
+            cost = 0.2 if known else 0.9 if called else 0.75  # `old word = 1` is one name; `total sum(x)` is not
+            yield Cand(cost + _dist(site, i), ((a.end, b.start, "_"),), f"join {a.text} {b.text}")
+    yield from _swap_brackets(site)
+    yield from _html_debris(site)
+    yield from _missing_def(site)
+    yield from _unclosed_before(site)
+    yield from _double_tokens(site)
     line_toks = site.line_tokens(site.line)
     words = [t for t in line_toks if t.kind == "name" and not t.is_keyword]
     if line_toks and len(words) >= 2 and all(t.kind == "name" or t.text in ".,!?:'" for t in line_toks):
         start = line_toks[0].start
-        yield Cand(1.6, ((start, start, "# "),), "comment out prose")
+        yield Cand(1.2, ((start, start, "# "),), "comment out prose")
     if line_toks and all(t.is_keyword for t in line_toks) and len(line_toks) == 1 and line_toks[0].text in (
             "or", "and", "else", "then", "not"):
         yield Cand(1.4, ((line_toks[0].start, line_toks[0].start, "# "),), "comment out prose")
@@ -807,13 +862,77 @@ def always(site: Site) -> Iterator[Cand]:
         if len(rest) >= 2 and all(t.kind == "name" and not t.is_keyword for t in rest) \
                 and (line_toks[i - 1].text in (")", "]", "}") or line_toks[i - 1].kind in ("string", "number")):
             gap = text[line_toks[i - 1].end:rest[0].start]
-            yield Cand(1.5, ((rest[0].start, rest[0].start, "# " if gap else "  # "),), "comment out prose")
+            yield Cand(1.1, ((rest[0].start, rest[0].start, "# " if gap else "  # "),), "comment out prose")
             break
     # `//` comments from other languages
     for i in range(len(line_toks) - 1):
         if line_toks[i].text == "//" and (i == 0 or line_toks[i - 1].text in (":", ")", "]")):
             yield Cand(0.6, ((line_toks[i].start, line_toks[i].end, "#"),), "// comment -> #")
             break
+
+
+def _swap_brackets(site: Site) -> Iterator[Cand]:
+    """`[k: v for ...]` -> `{...}`, `sum[x for x in y]` -> `sum(...)`: the pair around the error was the wrong kind."""
+    if not site.code:
+        return
+    j = site.enclosing[site.ei]
+    if j < 0:
+        return
+    k = site.closer_of(j)
+    if k < 0 or CLOSERS.get(site.code[k].text) != site.code[j].text:
+        return
+    o, c = site.code[j], site.code[k]
+    for new in "([{":
+        if new != o.text:
+            prior = 0.6 if (new == "(" and j > 0 and site.code[j - 1].kind == "name" and not site.code[j - 1].is_keyword)\
+                or (new == "{" and site.code[site.ei].text == ":") else 0.9
+            yield Cand(prior, ((o.start, o.end, new), (c.start, c.end, OPENERS[new])), f"{o.text}...{c.text} -> "
+                                                                                          f"{new}...{OPENERS[new]}")
+
+
+_HTML = re.compile(r"</?br\s*/?>|&(gt|lt|amp|quot|nbsp);")
+_ENTITY = {"gt": ">", "lt": "<", "amp": "&", "quot": '"', "nbsp": " "}
+
+
+def _html_debris(site: Site) -> Iterator[Cand]:
+    parts = []
+    for m in _HTML.finditer(site.text):
+        parts.append((m.start(), m.end(), _ENTITY.get(m.group(1) or "", "")))
+    if parts:
+        yield Cand(0.3 + 0.02 * len(parts), tuple(parts), "remove HTML debris")
+
+
+def _missing_def(site: Site) -> Iterator[Cand]:
+    """`name(args):` opening an indented block is a def (or class) that lost its keyword."""
+    line = site.line
+    toks = site.line_tokens(line)
+    if len(toks) < 4 or toks[0].kind != "name" or toks[0].is_keyword or toks[1].text != "(" or toks[-1].text != ":":
+        return
+    nxt = next((ln for ln in range(line + 1, len(site.lines)) if site.is_code_line(ln)), None)
+    if nxt is None or len(site.indent(nxt).expandtabs()) <= len(site.indent(line).expandtabs()):
+        return
+    start = toks[0].start
+    yield Cand(0.55, ((start, start, "def "),), "add def")
+    if toks[0].text[:1].isupper():
+        yield Cand(0.5, ((start, start, "class "),), "add class")
+
+
+def _unclosed_before(site: Site) -> Iterator[Cand]:
+    """An error on a later line inside a bracket opened earlier: that bracket was never closed."""
+    if not site.code or "was never closed" in site.msg:
+        return
+    j = site.enclosing[site.ei]
+    if j < 0 or site.code[j].line >= site.code[site.ei].line:
+        return
+    yield from _close_bracket(site, site.code[j], 0.15)
+
+
+def _double_tokens(site: Site) -> Iterator[Cand]:
+    code = site.code
+    for i in range(max(site.ei - 1, 1), min(site.ei + 2, len(code))):
+        a, b = code[i - 1], code[i]
+        if a.kind == b.kind == "op" and a.text == b.text and a.end == b.start and a.text in (".", ",", ":", "=", "**"):
+            yield Cand(0.9, ((a.start, b.end, ""),), f"delete {a.text}{b.text}")
 
 
 RULES = [(re.compile(p), f) for p, f in (

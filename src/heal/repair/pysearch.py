@@ -89,7 +89,7 @@ def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
 class _State(NamedTuple):
     text: str
     chain: Tuple[Tuple[Part, ...], ...]
-    root_off: int  # where its first error is, in the round's starting text
+    root_off: Tuple[int, int]  # how far its first error is, in the round's starting text (see _progress)
 
 
 def _round(text: str, err: SyntaxErrorInfo, deadline: float):
@@ -98,7 +98,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
     line_end = site.starts[site.line + 1] if site.line + 1 < len(site.starts) else len(text)
     heap: list = []
     seq = 0
-    root = _State(text, (), site.err)
+    root = _State(text, (), _progress(text, err, ()))
     for cand in candidates(site):
         heap.append((cand.cost, seq, root, cand))
         seq += 1
@@ -122,11 +122,10 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         if e is None:
             goals.append((cost, new, chain, None))
             continue
-        child_site_off = offset_in(new, e.lineno, e.offset)
-        root_off = _map_back(child_site_off, chain)
+        root_off = _progress(new, e, chain)
         if root_off <= parent.root_off:
             continue
-        if root_off >= line_end:
+        if root_off[0] >= line_end:
             goals.append((cost + MOVED_PENALTY, new, chain, e))
             continue
         if len(chain) >= MAX_DEPTH:
@@ -146,6 +145,16 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
     for g in top:
         distinct.setdefault(_squash(g[1]), g)
     return list(distinct.values())
+
+
+def _progress(text: str, e: SyntaxErrorInfo, chain) -> Tuple[int, int]:
+    """How far the parser got, in the round's starting text: the error's offset; for an unclosed bracket (reported
+    at the opener) the end of the opener's line, then how early the still-open bracket is."""
+    off = offset_in(text, e.lineno, e.offset)
+    if "was never closed" in e.msg:
+        nl = text.find("\n", off)
+        return _map_back(len(text) if nl < 0 else nl, chain), -_map_back(off, chain)
+    return _map_back(off, chain), 0
 
 
 def _squash(text: str) -> str:
