@@ -80,5 +80,5 @@ class Repair:
 
     def to_json(self) -> dict:
         return {"status": self.status, "error": self.error.to_json() if self.error else None,
-                "edits": [e.to_json() for e in self.edits], "candidates": [list(c) for c in self.candidates],
+                "edits": [e.to_json() for e in self.edits], "candidates": [[e.to_json() for e in c] for c in self.candidates],
                 "reason": self.reason, "notes": list(self.notes)}
