@@ -843,6 +843,8 @@ def always(site: Site) -> Iterator[Cand]:
             called = i + 1 < len(code) and code[i + 1].text in ("(", ".", "[") and code[i + 1].start == b.end
             cost = 0.2 if known else 0.9 if called else 0.75  # `old word = 1` is one name; `total sum(x)` is not
             yield Cand(cost + _dist(site, i), ((a.end, b.start, "_"),), f"join {a.text} {b.text}")
+    if ei >= 2 and code[ei].text == "async" and code[ei - 1].text == "." and code[ei - 2].text == "asyncio":
+        yield Cand(0.2, ((code[ei].start, code[ei].end, "ensure_future"),), "asyncio.async -> asyncio.ensure_future")
     yield from _swap_brackets(site)
     yield from _html_debris(site)
     yield from _missing_def(site)
