@@ -359,6 +359,11 @@ def _insert(site: Site, b: int, word: str) -> Optional[Part]:
 def _delete(site: Site, i: int) -> Part:
     tok, text = site.code[i], site.text
     end = tok.end
+    if _last_on_line(site.code, i) and not site.text[site.starts[tok.line]:tok.start].strip() == "":
+        start = tok.start
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        return (start, end, "")  # `x = 1 +` -> `x = 1`, no blank left at the end of the line
     line_start = site.starts[tok.line]
     at_line_start = not text[line_start:tok.start].strip()
     if end < len(text) and text[end] in " \t" and (at_line_start or (tok.start > 0 and text[tok.start - 1] in " \t")):
@@ -400,6 +405,18 @@ def _starts_atom(t: Token) -> bool:
                                                                                 "lambda"} or t.text in OPENERS
 
 
+def _dict_key_position(site: Site, i: int) -> bool:
+    j = site.enclosing[i]
+    if j < 0 or site.code[j].text != "{":
+        return False
+    for t in reversed(site.code[j + 1:i]):
+        if t.text == "," and site.enclosing[site.code.index(t)] == j:
+            return True
+        if t.text == ":":
+            return False
+    return True
+
+
 def forgot_comma(site: Site) -> Iterator[Cand]:
     """Two expressions side by side: the comma (or the operator used around them) goes between the two."""
     code = site.code
@@ -413,7 +430,8 @@ def forgot_comma(site: Site) -> Iterator[Cand]:
         if "+" in near and (prev.kind == "string" or code[i].kind == "string"):
             yield Cand(0.28 + d, ((prev.end, code[i].start, " + " if gap else "+"),))  # "a" + b "c": the + is missing
         yield Cand(0.3 + d, ((prev.end, prev.end, ","),))
-        yield Cand(0.7 + d, ((prev.end, prev.end, ":"),))  # `{'a' 1}` says "comma" too
+        # `{'a' 1}` says "comma" too: in braces with no `:` since the last comma, a dict's colon is likelier
+        yield Cand((0.25 if _dict_key_position(site, i) else 0.7) + d, ((prev.end, prev.end, ":"),))
         for op, c in (("+", .8), ("=", .85), (".", .9), ("*", .95)):
             yield Cand(c + d, ((prev.end, code[i].start, f" {op} " if gap else op),))
 
@@ -553,8 +571,9 @@ def print_statement(site: Site) -> Iterator[Cand]:
                     yield Cand(0.3, ((t.end, end, f"({m2.group(2)}, file={m2.group(1)})"),))
                 continue
             if args.rstrip().endswith(","):
+                # Python 2's trailing comma: no newline after it
                 stripped = args.rstrip()[:-1].rstrip()
-                yield Cand(0.3, ((t.end, end, f"({stripped}, end=' ')"),))
+                yield Cand(0.15, ((t.end, end, f"({stripped}, end=' ')"),))
             yield Cand(0.2, (part_open, (end, end, ")")))
             return
 
