@@ -33,7 +33,7 @@ INSERT = {")": .8, "]": .9, "}": .95, ":": .8, ",": .85, "(": .95, "[": 1.15, "{
           "==": 1.05, "+": 1.1, "-": 1.2, "*": 1.2, "/": 1.3, "%": 1.3, "<": 1.2, ">": 1.15, "!=": 1.3, "**": 1.35,
           "and": 1.15, "or": 1.2, "not": 1.2, "in": 1.1, "is": 1.35, "def": 1.1, "class": 1.3, "for": 1.25,
           "if": 1.25, "while": 1.35, "with": 1.2, "import": 1.15, "from": 1.35, "as": 1.2, "return": 1.25,
-          "pass": 1.35, "else": 1.4, "lambda": 1.5, "print": 1.45, "yield": 1.5, "del": 1.5, "elif": 1.45}
+          "pass": 1.35, "else": 1.4, "lambda": 1.5, "yield": 1.5, "del": 1.5, "elif": 1.45}
 DELETE_OP = {")": .85, "]": .9, "}": .95, ":": .85, ",": .9, "**": .75, ";": .8, "`": .7, "$": .7, "?": .75,
              "!": .8, "(": .95, ".": .9, "=": .9, "...": .85, ">>": .9, ">": .95, "*": .9, "<": .95, "&": .95,
              "|": .95}
@@ -181,7 +181,12 @@ def generic(site: Site) -> Iterator[Cand]:
     for i in window:
         tok = code[i]
         d = _dist(site, i)
-        yield Cand(_delete_cost(tok) + _delete_context(site, i) + d, (_delete(site, i),))
+        if not _load_bearing(site, i):
+            yield Cand(_delete_cost(tok) + _delete_context(site, i) + d, (_delete(site, i),))
+        if tok.is_keyword and tok.text not in ("True", "False", "None") and i + 1 < len(code) \
+                and code[i + 1].text == "=":
+            # a keyword used as a name: `pass = 1` -> `pass_` (PEP 8's trailing underscore)
+            yield Cand(0.7 + d, ((tok.start, tok.end, tok.text + "_"),))
         for new, cost in _replacements(tok):
             cost += _insert_context(site, i + 1, new, replacing=True)
             yield Cand(cost + d, ((tok.start, tok.end, _spaced(site, tok.start, tok.end, new)),))
@@ -226,6 +231,9 @@ def _insert_context(site: Site, b: int, word: str, replacing: bool = False) -> f
                 and inside < 0 and len(gap) == 1 and (nxt.text in ("[", "(", "{") or nxt.kind == "name" and b + 1 < len(
                     code) and code[b + 1].text in ("(", ".", "[")):
             cost -= 0.2  # `total sum(x)`: the `=` of an assignment
+        if word in BINARY and _ends_atom(prev) and _starts_atom(nxt) and any(
+                t.text == word for t in code[site.line_head(pi):pi]):
+            cost -= 0.35  # `"a" + b "c"`: the operator the line already uses between its terms
         if word == "." and prev.text in (")", "]") and nxt.kind == "name" and not gap:
             cost -= 0.3  # `f(x)method()`: the dot of a method call
     return cost
@@ -248,6 +256,18 @@ def _delete_context(site: Site, i: int) -> float:
     if prev is not None and nxt is not None and prev.kind == nxt.kind == "string" and tok.kind != "string":
         cost += 0.4  # two strings side by side concatenate silently
     return cost
+
+
+STATEMENT_KEYWORDS = BLOCK_KEYWORDS | {"import", "from", "return", "raise", "del", "global", "nonlocal", "assert",
+                                      "yield", "pass", "break", "continue"}
+
+
+def _load_bearing(site: Site, i: int) -> bool:
+    """Deleting it would delete the statement rather than repair it: the keyword a line starts with, or the only
+    token of a line."""
+    tok = site.code[i]
+    head = site.line_head(i) == i
+    return head and (tok.text in STATEMENT_KEYWORDS or _last_on_line(site.code, i))
 
 
 def _last_on_line(code: List[Token], i: int) -> bool:
@@ -277,8 +297,6 @@ def _replacements(tok: Token) -> Iterator[Tuple[str, float]]:
         for (old, new), cost in KEYWORD_SWAPS.items():
             if old == tok.text:
                 yield new, cost
-        if tok.text not in ("True", "False", "None"):
-            yield tok.text + "_", 0.9  # a keyword used as a name: `pass = 1` (PEP 8: a trailing underscore)
     elif tok.kind == "name":
         low = tok.text.lower()
         for kw in KEYWORDS:
@@ -389,7 +407,10 @@ def _at_error_token(site: Site) -> Optional[Token]:
 
 
 def expected_colon(site: Site) -> Iterator[Cand]:
-    yield Cand(0.2, ((site.err, site.err, ":"),))
+    at = site.err
+    while at > 0 and site.text[at - 1] in " \t":
+        at -= 1  # right after the header's last token, not before its comment
+    yield Cand(0.2, ((at, at, ":"),))
     end = site.line_end(site.line)
     if end != site.err:
         yield Cand(0.35, ((end, end, ":"),))

@@ -29,6 +29,7 @@ ROUND_BUDGET = 2500  # compiles per round
 FILE_SECONDS = 20.0  # a file that takes longer is reported, not repaired
 MOVED_PENALTY = 0.5  # a result that only moves the error on must beat one that compiles by this much
 TIE = 1e-6
+MAX_COST = 6.0  # about six changed tokens in all: past that a "repair" is a rewrite, and likely a wrong one
 
 
 class Result(NamedTuple):
@@ -71,6 +72,7 @@ def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
     deadline = time.monotonic() + FILE_SECONDS
     current, err = text, first
     edits: List[Edit] = []
+    total = 0.0
     for _ in range(MAX_ROUNDS):
         found = _round(current, err, deadline)
         if isinstance(found, str):
@@ -78,7 +80,10 @@ def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
         if len(found) > 1:
             return Result(UNREPAIRABLE, None, first, tuple(edits), tuple(tuple(describe(current, g[2])) for g in found),
                           reason=f"{len(found)} repairs are equally good at line {err.lineno}: not choosing")
-        _, new, chain, err = found[0]
+        cost, new, chain, err = found[0]
+        total += cost
+        if total > MAX_COST:
+            return Result(UNREPAIRABLE, None, first, reason="a repair would change too much")
         edits.extend(describe(current, chain))
         current = new
         if err is None:
@@ -89,7 +94,7 @@ def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
 class _State(NamedTuple):
     text: str
     chain: Tuple[Tuple[Part, ...], ...]
-    root_off: Tuple[int, int]  # how far its first error is, in the round's starting text (see _progress)
+    root_off: Tuple[bool, int, int]  # where its first error is, in the round's starting text (see _progress)
 
 
 def _round(text: str, err: SyntaxErrorInfo, deadline: float):
@@ -123,9 +128,9 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
             goals.append((cost, new, chain, None))
             continue
         root_off = _progress(new, e, chain)
-        if root_off <= parent.root_off:
+        if not _advanced(parent.root_off, root_off):
             continue
-        if root_off[0] >= line_end:
+        if root_off[1] >= line_end:
             goals.append((cost + MOVED_PENALTY, new, chain, e))
             continue
         if len(chain) >= MAX_DEPTH:
@@ -147,14 +152,26 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
     return list(distinct.values())
 
 
-def _progress(text: str, e: SyntaxErrorInfo, chain) -> Tuple[int, int]:
-    """How far the parser got, in the round's starting text: the error's offset; for an unclosed bracket (reported
-    at the opener) the end of the opener's line, then how early the still-open bracket is."""
+def _progress(text: str, e: SyntaxErrorInfo, chain) -> Tuple[bool, int, int]:
+    """Where the first error is, in the round's starting text: (an unclosed bracket?, the offset reported,
+    the end of its line). CPython reports an unclosed bracket at the opener, though it parsed to the end of the
+    line at least."""
     off = offset_in(text, e.lineno, e.offset)
-    if "was never closed" in e.msg:
-        nl = text.find("\n", off)
-        return _map_back(len(text) if nl < 0 else nl, chain), -_map_back(off, chain)
-    return _map_back(off, chain), 0
+    nl = text.find("\n", off)
+    return "was never closed" in e.msg, _map_back(off, chain), _map_back(len(text) if nl < 0 else nl, chain)
+
+
+def _advanced(parent: Tuple[bool, int, int], child: Tuple[bool, int, int]) -> bool:
+    """Did an edit get the parser further?"""
+    p_open, p_off, p_eol = parent
+    c_open, c_off, c_eol = child
+    if not p_open and not c_open:
+        return c_off > p_off
+    if not p_open:
+        return c_eol > p_off  # the line parsed to its end; only a bracket is left open
+    if not c_open:
+        return c_off > p_off  # past the opener that was never closed
+    return c_off != p_off  # another bracket is the one left open (an inner one closed, or a later one opened)
 
 
 def _squash(text: str) -> str:
