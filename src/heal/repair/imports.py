@@ -75,7 +75,7 @@ def resolve(name: str, project_imports: Mapping[str, Iterable[ImportSpec]]) -> I
 def add_missing_import(source: bytes, name: str,
                        project_imports: Mapping[str, Iterable[ImportSpec]]) -> Repair | None:
     """The file with `name` imported, or None when heal does not know what it is, or it is bound already."""
-    from heal.repair.textfile import DecodeError, decode_python
+    from heal.repair.textfile import DecodeError, decode_python, drop_added_blank_lines
 
     spec = resolve(name, project_imports)
     if spec is None:
@@ -98,7 +98,7 @@ def add_missing_import(source: bytes, name: str,
     else:
         AddImportsVisitor.add_needed_import(ctx, spec.module, asname=spec.alias if spec.alias != spec.module
                                             else None)
-    new = AddImportsVisitor(ctx).transform_module(cst.parse_module(f.text)).code
+    new = drop_added_blank_lines(f.text, AddImportsVisitor(ctx).transform_module(cst.parse_module(f.text)).code)
     if new == f.text:
         return None
     line = next((n for n, (a, b) in enumerate(zip(f.text.split("\n"), new.split("\n")), 1) if a != b), 1)

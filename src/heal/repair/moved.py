@@ -78,7 +78,7 @@ def api_for(module: str, name: str) -> str | None:
 def fix_moved_api(source: bytes, *, apis: Iterable[str] | None = None,
                   removed_in: tuple[int, int] | None = None) -> Repair:
     """Rewrite the given APIs (keys from api_for), or all those removed by Python `removed_in`."""
-    from heal.repair.textfile import DecodeError, decode_python
+    from heal.repair.textfile import DecodeError, decode_python, drop_added_blank_lines
 
     try:
         f = decode_python(source)
@@ -100,7 +100,7 @@ def fix_moved_api(source: bytes, *, apis: Iterable[str] | None = None,
     unittest = {k: v for k, v in UNITTEST.items() if chosen(f"unittest.{k}", UNITTEST_REMOVED)}
     if (table or unittest) and _could_apply(text, table, unittest):
         new, more, skipped = _codemod(text, table, unittest)
-        text = new
+        text = drop_added_blank_lines(text, new)
         edits.extend(more)
         notes.extend(skipped)
     if text == f.text:

@@ -78,3 +78,16 @@ def _decode(data: bytes, encoding: str) -> TextFile:
         pos = m.end()
     pieces.append((raw[pos:], ""))
     return TextFile("\n".join(p for p, _ in pieces), encoding, bom, tuple(pieces))
+
+
+def drop_added_blank_lines(old: str, new: str) -> str:
+    """new without the blank lines a codemod added (libcst puts one after an import it adds): heal adds the
+    import, it does not re-space the file."""
+    a, b = old.split("\n"), new.split("\n")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        block = b[j1:j2]
+        if op == "insert":
+            block = [line for k, line in enumerate(block, j1) if line.strip() or k == len(b) - 1]
+        out.extend(block)
+    return "\n".join(out)
