@@ -13,6 +13,7 @@ Python 3.8 (see heal.repair).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import json
 import sys
@@ -65,7 +66,8 @@ def check(text: str) -> Optional[SyntaxErrorInfo]:
 
 
 def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
-    """Repair text (newlines as \\n) as far as this interpreter is concerned."""
+    """Repair text (newlines as \\n) as far as this interpreter is concerned. `error` is unused: the search needs
+    this interpreter's own report, and compiles to get it."""
     first = check(text)
     if first is None:
         return Result(OK, None, None)
@@ -74,21 +76,94 @@ def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
     edits: List[Edit] = []
     total = 0.0
     for _ in range(MAX_ROUNDS):
-        found = _round(current, err, deadline)
+        found = _local_round(current, err, deadline)
         if isinstance(found, str):
-            return Result(UNREPAIRABLE, None, first, tuple(edits), reason=found)
+            return Result(UNREPAIRABLE, None, first, reason=found)
         if len(found) > 1:
-            return Result(UNREPAIRABLE, None, first, tuple(edits), tuple(tuple(describe(current, g[2])) for g in found),
+            return Result(UNREPAIRABLE, None, first, candidates=tuple(tuple(g[4]) for g in found),
                           reason=f"{len(found)} repairs are equally good at line {err.lineno}: not choosing")
-        cost, new, chain, err = found[0]
+        cost, new, _, err, described = found[0]
         total += cost
         if total > MAX_COST:
             return Result(UNREPAIRABLE, None, first, reason="a repair would change too much")
-        edits.extend(describe(current, chain))
+        edits.extend(described)
         current = new
         if err is None:
             return Result(REPAIRED, current, first, tuple(edits))
-    return Result(UNREPAIRABLE, None, first, tuple(edits), reason=f"more than {MAX_ROUNDS} errors")
+    return Result(UNREPAIRABLE, None, first, reason=f"more than {MAX_ROUNDS} errors")
+
+
+def _local_round(text: str, err: SyntaxErrorInfo, deadline: float):
+    """One round on the top-level statements around the error when the file is long (each candidate compiles a
+    few lines, not the file), on the whole text otherwise or when the excerpt does not show the same error.
+    Returns why nothing was found, or the best results as (cost, new text, chain, error after, edits)."""
+    region = _region(text, err) if text.count("\n") > LOCAL_LINES else None
+    if region is not None:
+        start, end = region
+        excerpt = text[start:end]
+        local = check(excerpt)
+        if local is not None and local.msg == err.msg and local.lineno is not None and \
+                local.lineno + text.count("\n", 0, start) == err.lineno:
+            found = _round(excerpt, local, deadline)
+            if not isinstance(found, str):
+                lines_before = text.count("\n", 0, start)
+                out = []
+                for cost, new_excerpt, chain, _local_err, in found:
+                    new = text[:start] + new_excerpt + text[end:]
+                    after = check(new)
+                    if after is not None and not _advanced(_progress(text, err, ()),
+                                                           _progress(new, after, ((start, end, new_excerpt),))):
+                        out = []
+                        break  # the excerpt misled: do the round on the whole file
+                    moved = [dataclasses.replace(e, line=e.line + lines_before) for e in describe(excerpt, chain)]
+                    out.append((cost, new, chain, after, moved))
+                if out:
+                    return out
+    found = _round(text, err, deadline)
+    if isinstance(found, str):
+        return found
+    return [(cost, new, chain, after, describe(text, chain)) for cost, new, chain, after in found]
+
+
+LOCAL_LINES = 200  # files longer than this are searched an excerpt at a time
+
+
+def _region(text: str, err: SyntaxErrorInfo) -> Optional[Tuple[int, int]]:
+    """Offsets of the top-level statements around the error's line: from the start of the one it is in to the
+    start of the second one after it (so a bracket or block that runs on is still inside)."""
+    from heal.repair.lexer import tokenize
+
+    if not err.lineno:
+        return None
+    starts = []
+    prev_line, prev_text = -1, ""
+    in_string_lines = set()
+    for t in tokenize(text):
+        if t.kind == "string" and "\n" in t.text:
+            first = t.line
+            in_string_lines.update(range(first + 1, first + t.text.count("\n") + 1))
+        if t.kind in ("newline", "comment"):
+            continue
+        if t.line != prev_line:
+            if t.col == 0 and t.line not in in_string_lines and t.text not in (")", "]", "}", "else", "elif",
+                                                                                  "except", "finally", "case") \
+                    and not prev_text == "@" and not prev_text.endswith("\\"):
+                starts.append(t.line)
+            prev_line = t.line
+            prev_text = t.text if t.text == "@" else ""
+        if t.kind == "cont":
+            prev_text = "\\"
+    line = err.lineno - 1
+    before = [ln for ln in starts if ln <= line]
+    after = [ln for ln in starts if ln > line]
+    first_line = before[-1] if before else 0
+    last_line = after[1] if len(after) > 1 else None
+    lines = text.split("\n")
+    start = sum(len(x) + 1 for x in lines[:first_line])
+    end = len(text) if last_line is None else sum(len(x) + 1 for x in lines[:last_line])
+    if start == 0 and end == len(text):
+        return None
+    return start, end
 
 
 class _State(NamedTuple):
