@@ -53,8 +53,12 @@ _WHOLE_MODULE_GONE = {"imp", "cgi"}  # removed in 3.12 / 3.13 altogether
 DISTUTILS_NOTE = ("distutils was removed in Python 3.12: use setuptools (`from setuptools import setup`, "
                   "`setuptools.Extension`), or packaging / shutil / sysconfig for its helpers")
 
-_MENTION = re.compile(rb"collections|getargspec|\bclock\b|encodestring|decodestring|cgi|\bimp\b|\.warn\b|"
-                      rb"asyncio\s*\.\s*async\b|distutils|" + "|".join(UNITTEST).encode())
+_ABC_NAMES = "|".join(_ABCS).encode()
+_MENTION = re.compile(
+    rb"collections\s*\.\s*(?:" + _ABC_NAMES + rb")\b|from\s+collections\s+import\s*\(?[\w\s,\\]*?\b(?:" + _ABC_NAMES
+    + rb")\b|getargspec|time\s*\.\s*clock\b|\bimport\b[^\n]*\bclock\b|encodestring|decodestring|"
+    rb"cgi\s*\.\s*escape|from\s+cgi\s+import|imp\s*\.\s*reload|from\s+imp\s+import|logging\s*\.\s*warn\b|"
+    rb"asyncio\s*\.\s*async\b|distutils|\b(?:" + "|".join(UNITTEST).encode() + rb")\b")
 
 
 def mentions_moved_api(source: bytes) -> bool:

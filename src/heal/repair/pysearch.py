@@ -14,6 +14,7 @@ Python 3.8 (see heal.repair).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import json
 import sys
@@ -63,6 +64,17 @@ def check(text: str) -> Optional[SyntaxErrorInfo]:
         except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
             return SyntaxErrorInfo.from_exception(exc)
     return None
+
+
+def compiles(source) -> bool:
+    """Whether this interpreter compiles source (bytes: its own coding cookie and BOM apply)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(source, "<heal-repair>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+            return False
+    return True
 
 
 def repair_text(text: str, error: Optional[SyntaxErrorInfo] = None) -> Result:
@@ -131,10 +143,33 @@ LOCAL_LINES = 200  # files longer than this are searched an excerpt at a time
 def _region(text: str, err: SyntaxErrorInfo) -> Optional[Tuple[int, int]]:
     """Offsets of the top-level statements around the error's line: from the start of the one it is in to the
     start of the second one after it (so a bracket or block that runs on is still inside)."""
-    from heal.repair.lexer import tokenize
-
     if not err.lineno:
         return None
+    return statements_around(text, err.lineno - 1, err.lineno - 1, extra=1)
+
+
+def statements_around(text: str, first: int, last: int, extra: int = 0) -> Optional[Tuple[int, int]]:
+    """Offsets of the top-level statements covering 0-based lines first..last (and `extra` more after them);
+    None when that is the whole text."""
+    starts = _top_level_starts(text)
+    before = [ln for ln in starts if ln <= first]
+    after = [ln for ln in starts if ln > last]
+    first_line = before[-1] if before else 0
+    last_line = after[extra] if len(after) > extra else None
+    lines = text.split("\n")
+    start = sum(len(x) + 1 for x in lines[:first_line])
+    end = len(text) if last_line is None else sum(len(x) + 1 for x in lines[:last_line])
+    if start == 0 and end == len(text):
+        return None
+    return start, end
+
+
+@functools.lru_cache(maxsize=4)
+def _top_level_starts(text: str) -> Tuple[int, ...]:
+    """0-based lines where a top-level statement starts (not inside a string, not a continuation, not the
+    `def` under a decorator)."""
+    from heal.repair.lexer import tokenize
+
     starts = []
     prev_line, prev_text = -1, ""
     in_string_lines = set()
@@ -153,17 +188,7 @@ def _region(text: str, err: SyntaxErrorInfo) -> Optional[Tuple[int, int]]:
             prev_text = t.text if t.text == "@" else ""
         if t.kind == "cont":
             prev_text = "\\"
-    line = err.lineno - 1
-    before = [ln for ln in starts if ln <= line]
-    after = [ln for ln in starts if ln > line]
-    first_line = before[-1] if before else 0
-    last_line = after[1] if len(after) > 1 else None
-    lines = text.split("\n")
-    start = sum(len(x) + 1 for x in lines[:first_line])
-    end = len(text) if last_line is None else sum(len(x) + 1 for x in lines[:last_line])
-    if start == 0 and end == len(text):
-        return None
-    return start, end
+    return tuple(starts)
 
 
 class _State(NamedTuple):

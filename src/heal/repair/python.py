@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Repair, SyntaxErrorInfo
-from heal.repair.textfile import DecodeError, TextFile, decode_python
+from heal.repair.textfile import DecodeError, TextFile, decode_python, line_opcodes
 
 # The search runs in the target interpreter from heal's own source tree, stdlib only.
 _SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,18 +36,25 @@ def repair_python(source: bytes, *, python: str | None = None, error: SyntaxErro
 
 def repair_python_many(sources: Sequence[bytes], *, python: str | None = None) -> list[Repair]:
     """Repair several files with at most one subprocess (when `python` is another interpreter version)."""
-    decoded: list[TextFile | None] = []
-    out: list[Repair | None] = []
-    for data in sources:
-        try:
-            decoded.append(decode_python(data))
-            out.append(None)
-        except DecodeError as exc:
-            decoded.append(None)
-            out.append(Repair(UNREPAIRABLE, error=SyntaxErrorInfo(str(exc), type="UnicodeDecodeError"),
-                              reason="cannot decode the file"))
-    todo = [i for i, f in enumerate(decoded) if f is not None]
-    if python is None or same_interpreter(python):
+    out: list[Repair | None] = [None] * len(sources)
+    local = python is None or same_interpreter(python)
+    if local:
+        # most files in a pre-commit run are fine: compile() their bytes before building anything
+        from heal.repair.pysearch import compiles
+
+        for i, data in enumerate(sources):
+            if compiles(data):
+                out[i] = Repair(OK)
+    decoded: dict[int, TextFile] = {}
+    for i, data in enumerate(sources):
+        if out[i] is None:
+            try:
+                decoded[i] = decode_python(data)
+            except DecodeError as exc:
+                out[i] = Repair(UNREPAIRABLE, error=SyntaxErrorInfo(str(exc), type="UnicodeDecodeError"),
+                                reason="cannot decode the file")
+    todo = sorted(decoded)
+    if local:
         from heal.repair.pysearch import repair_text
 
         results = [repair_text(decoded[i].text) for i in todo]
@@ -63,7 +70,7 @@ def _finish(f: TextFile, res) -> Repair:
         return Repair(OK)
     if res.status != REPAIRED or res.text is None:
         return Repair(UNREPAIRABLE, error=res.error, candidates=res.candidates, reason=res.reason)
-    problem = libcst_problem(res.text)
+    problem = libcst_problem(_changed_statements(f.text, res.text))
     if problem:
         return Repair(UNREPAIRABLE, error=res.error, reason=f"the repair compiles but libcst cannot parse it: {problem}")
     try:
@@ -71,6 +78,19 @@ def _finish(f: TextFile, res) -> Repair:
     except UnicodeEncodeError:
         return Repair(UNREPAIRABLE, error=res.error, reason=f"the repair cannot be written in {f.encoding}")
     return Repair(REPAIRED, new=new, error=res.error, edits=res.edits)
+
+
+def _changed_statements(old: str, new: str) -> str:
+    """The top-level statements of new that differ from old: what libcst has to vouch for (the rest is the file as
+    it was, and parsing a long file costs more than the whole repair)."""
+    from heal.repair.pysearch import statements_around
+
+    a, b = old.split("\n"), new.split("\n")
+    changed = [(j1, max(j2 - 1, j1)) for op, _, _, j1, j2 in line_opcodes(a, b) if op != "equal"]
+    if not changed:
+        return new
+    span = statements_around(new, min(c[0] for c in changed), min(max(c[1] for c in changed), len(b) - 1))
+    return new if span is None else new[span[0]:span[1]]
 
 
 def libcst_problem(text: str) -> str:

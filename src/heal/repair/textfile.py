@@ -31,8 +31,7 @@ class TextFile:
         endings = [eol for _, eol in self.pieces]
         common = max(("\r\n", "\n", "\r"), key=lambda e: endings.count(e)) if any(endings) else "\n"
         out: list[str] = []
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for op, i1, i2, j1, j2 in line_opcodes(old, new):
             if op == "equal":
                 for k in range(i2 - i1):
                     out.append(new[j1 + k] + (endings[i1 + k] if j1 + k < len(new) - 1 else ""))
@@ -85,9 +84,38 @@ def drop_added_blank_lines(old: str, new: str) -> str:
     import, it does not re-space the file."""
     a, b = old.split("\n"), new.split("\n")
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in line_opcodes(a, b):
         block = b[j1:j2]
-        if op == "insert":
-            block = [line for k, line in enumerate(block, j1) if line.strip() or k == len(b) - 1]
+        if op in ("insert", "replace"):
+            quota = sum(1 for line in a[i1:i2] if not line.strip())  # blank lines that were there before
+            kept = []
+            for k, line in enumerate(block, j1):
+                if line.strip() or k == len(b) - 1:
+                    kept.append(line)
+                elif quota:
+                    quota -= 1
+                    kept.append(line)
+            block = kept
         out.extend(block)
     return "\n".join(out)
+
+
+def line_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes from a to b. Repairs change a few lines of a long file: the equal head and tail are
+    matched directly, and only the middle goes through SequenceMatcher (quadratic on files full of blank lines)."""
+    n = min(len(a), len(b))
+    head = 0
+    while head < n and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    ops: list[tuple[str, int, int, int, int]] = []
+    if head:
+        ops.append(("equal", 0, head, 0, head))
+    mid = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
+    for op, i1, i2, j1, j2 in mid.get_opcodes():
+        ops.append((op, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return ops
