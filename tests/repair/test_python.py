@@ -214,3 +214,27 @@ def test_another_interpreter_judges_the_code():
         assert repair_python(src).status == OK  # heal's own interpreter has no complaint
     fixed = repair_python(b"def g(y)\n    return y\n", python=other)
     assert fixed.status == REPAIRED and fixed.new == b"def g(y):\n    return y\n"
+
+
+def _long_module(functions: int = 150) -> str:
+    return "".join(f"def f_{i}(a, b=None):\n    \"\"\"Doc {i}.\"\"\"\n    x = [a, b, {i}]\n    if a > {i}:\n"
+                   f"        return sum(x[:2])\n    return {{'k': x}}\n\n\n" for i in range(functions))
+
+
+@pytest.mark.parametrize("line, broken", [(600, "def f_75(a, b=None)"), (603, "    if a = 75:"),
+                                          (602, "    x = [a, b, 75)")])
+def test_long_file_repaired_where_the_error_is(line, broken):
+    lines = _long_module().split("\n")
+    original = lines[line]
+    lines[line] = broken
+    r = repair_python("\n".join(lines).encode())
+    assert r.status == REPAIRED and r.new.decode().split("\n")[line] == original
+    assert [e.line for e in r.edits] == [line + 1]
+    assert r.new.decode() == _long_module()
+
+
+def test_long_file_with_hopeless_line_gives_up_untouched():
+    lines = _long_module().split("\n")
+    lines[500] = "this is ( not } python ]"
+    r = repair_python("\n".join(lines).encode())
+    assert r.status == UNREPAIRABLE and r.new is None

@@ -28,7 +28,8 @@ from heal.repair.pyedits import Part, Site, candidates, offset_in
 MAX_ROUNDS = 12  # errors repaired one after another in one file
 MAX_DEPTH = 3  # edits chained to get past one error
 ROUND_BUDGET = 2500  # compiles per round
-FILE_SECONDS = 20.0  # a file that takes longer is reported, not repaired
+MAX_EXPANSIONS = 150  # edits a round builds on (each brings a thousand candidates of its own)
+FILE_SECONDS = 10.0  # a file that takes longer is reported, not repaired
 MOVED_PENALTY = 0.5  # a result that only moves the error on must beat one that compiles by this much
 TIE = 1e-6
 MAX_COST = 6.0  # about six changed tokens in all: past that a "repair" is a rewrite, and likely a wrong one
@@ -117,20 +118,24 @@ def _local_round(text: str, err: SyntaxErrorInfo, deadline: float):
         if local is not None and local.msg == err.msg and local.lineno is not None and \
                 local.lineno + text.count("\n", 0, start) == err.lineno:
             found = _round(excerpt, local, deadline)
-            if not isinstance(found, str):
+            if isinstance(found, str):
+                return found  # the same error, with the same neighbours: the whole file would not do better
+            else:
                 lines_before = text.count("\n", 0, start)
                 out = []
                 for cost, new_excerpt, chain, _local_err, in found:
                     new = text[:start] + new_excerpt + text[end:]
                     after = check(new)
                     if after is not None and not _advanced(_progress(text, err, ()),
-                                                           _progress(new, after, ((start, end, new_excerpt),))):
+                                                           _progress(new, after, (((start, end, new_excerpt),),))):
                         out = []
                         break  # the excerpt misled: do the round on the whole file
                     moved = [dataclasses.replace(e, line=e.line + lines_before) for e in describe(excerpt, chain)]
                     out.append((cost, new, chain, after, moved))
                 if out:
                     return out
+    if region is not None:
+        deadline = min(deadline, time.monotonic() + LONG_FILE_FALLBACK)  # each candidate compiles the whole file
     found = _round(text, err, deadline)
     if isinstance(found, str):
         return found
@@ -138,6 +143,7 @@ def _local_round(text: str, err: SyntaxErrorInfo, deadline: float):
 
 
 LOCAL_LINES = 200  # files longer than this are searched an excerpt at a time
+LONG_FILE_FALLBACK = 2.0  # seconds for a round on a whole long file, when its excerpt misled
 
 
 def _region(text: str, err: SyntaxErrorInfo) -> Optional[Tuple[int, int]]:
@@ -210,7 +216,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
     heapq.heapify(heap)
     seen = {text}
     goals: list = []
-    evals = 0
+    evals = expansions = 0
     while heap:
         cost, _, parent, cand = heapq.heappop(heap)
         if goals and cost > min(g[0] for g in goals) + TIE:
@@ -233,8 +239,9 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         if root_off[1] >= line_end:
             goals.append((cost + MOVED_PENALTY, new, chain, e))
             continue
-        if len(chain) >= MAX_DEPTH:
+        if len(chain) >= MAX_DEPTH or expansions >= MAX_EXPANSIONS:
             continue
+        expansions += 1
         state = _State(new, chain, root_off)
         child = Site(new, e.msg, e.lineno, e.offset, e.end_lineno, e.end_offset)
         for c in candidates(child):

@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Repair, SyntaxErrorInfo
 from heal.repair.textfile import DecodeError, TextFile, decode_python, line_opcodes
 
-# The search runs in the target interpreter from heal's own source tree, stdlib only.
+# The search runs in the target interpreter from heal's own source tree, stdlib only. With -I -S that interpreter
+# sees neither its own site-packages (another heal there would shadow this one) nor the environment; heal's tree goes
+# last on sys.path, so nothing in it can shadow the standard library.
 _SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); from heal.repair.pysearch import main; "
+_BOOT = ("import sys; sys.path.append(sys.argv[1]); from heal.repair.pysearch import main; "
          "sys.exit(main(sys.argv[1:]))")
 
 
