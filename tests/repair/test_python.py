@@ -221,7 +221,7 @@ def _long_module(functions: int = 150) -> str:
                    f"        return sum(x[:2])\n    return {{'k': x}}\n\n\n" for i in range(functions))
 
 
-@pytest.mark.parametrize("line, broken", [(600, "def f_75(a, b=None)"), (603, "    if a = 75:"),
+@pytest.mark.parametrize("line, broken", [(600, "def f_75(a, b=None)"), (603, "    if a > 75"),
                                           (602, "    x = [a, b, 75)")])
 def test_long_file_repaired_where_the_error_is(line, broken):
     lines = _long_module().split("\n")
