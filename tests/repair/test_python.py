@@ -48,6 +48,8 @@ FAMILIES = [
     ("def f():\nreturn 1\n", "def f():\n    return 1\n"),
     ("if x:\n        a = 1\n    b = 2\n", "if x:\n        a = 1\n        b = 2\n"),
     ("if x:\n\ta = 1\n        b = 2\n", "if x:\n        a = 1\n        b = 2\n"),
+    ("def f():\n\tif x:\n\treturn 1\n", "def f():\n\tif x:\n\t\treturn 1\n"),  # the file's own indent style
+    ("def f():\n  if x:\n  return 1\n", "def f():\n  if x:\n    return 1\n"),
     # unterminated strings
     ("s = 'hello\n", "s = 'hello'\n"),
     ("print('hello)\n", "print('hello')\n"),

@@ -458,10 +458,15 @@ def forgot_comma(site: Site) -> Iterator[Cand]:
 
 
 def maybe_equals(site: Site) -> Iterator[Cand]:
-    for t in site.code:
-        if t.text == "=" and site.err <= t.start < max(site.err_end, site.err + 1):
+    for i, t in enumerate(site.code):
+        # the `=` inside the reported span, or the first one after it on the line (the span is the target)
+        if t.text == "=" and site.err <= t.start and (t.start < site.err_end or t.line == site.line):
+            j = site.enclosing[i]
+            if j >= 0 and site.code[j].text == "{":
+                yield Cand(0.2, ((t.start, t.end, ":"),))  # `{"a" = 1}`: a dict written as keyword arguments
             yield Cand(0.25, ((t.start, t.end, "=="),))
             yield Cand(0.6, ((t.start, t.end, ":="),))
+            break
     tok = _at_error_token(site)
     if tok is not None and tok.text == "=":
         yield Cand(0.25, ((tok.start, tok.end, "=="),))
@@ -505,8 +510,8 @@ def _starts_statement(site: Site, line: int) -> bool:
     if not toks:
         return False
     first = toks[0]
-    if first.text in CLOSERS or first.text in (".", ",", "+", "-", "*", "/", "and", "or", "in", "for", "if", "else",
-                                               "%"):
+    # called for lines at the opener's indentation or less: a comprehension's `for`/`if` would be deeper
+    if first.text in CLOSERS or first.text in (".", ",", "+", "-", "*", "/", "and", "or", "in", "not", "is", "%"):
         return False
     return first.is_keyword or first.kind == "name" and any(t.text in ("=", "(", ".") for t in toks[1:3]) or \
         first.text == "@"
