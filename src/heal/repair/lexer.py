@@ -18,7 +18,7 @@ KEYWORDS = frozenset(
 # Longest first: the regex alternation takes the first that matches.
 # Also the operators of other languages (`===`, `=>`, `&&`), so that a repair can swap them whole.
 OPERATORS = sorted(
-    "!== === **= //= >>= <<= ... -> := == != <= >= <> => && || ** // >> << += -= *= /= %= &= |= ^= @= ( ) [ ] { } : "
+    "!== === **= //= >>= <<= ... -> := == != <= >= <> => =< && || ** // >> << += -= *= /= %= &= |= ^= @= ( ) [ ] { } : "
     ", ; . + - * / % < > = & | ^ ~ @ ! $ ? `".split(), key=len, reverse=True)
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}

@@ -40,7 +40,7 @@ DELETE_OP = {")": .85, "]": .9, "}": .95, ":": .85, ",": .9, "**": .75, ";": .8,
 REPLACE = {("=", "=="): .5, ("==", "="): .7, (";", ","): .7, (",", ":"): .75, (":", ","): .8, ("=", ":"): .8,
            ("(", "["): .85, (")", "]"): .85, ("[", "("): .85, ("]", ")"): .85, ("{", "["): .9, ("}", "]"): .9,
            ("<>", "!="): .3, ("!", "not"): .5, ("&&", "and"): .4, ("||", "or"): .4, ("=>", ":"): .7,
-           ("===", "=="): .5, ("!==", "!="): .5, ("->", "."): .8, (".", ","): .85, (",", "."): .9}
+           ("===", "=="): .5, ("!==", "!="): .5, ("=>", ">="): .3, ("=<", "<="): .3, ("->", "."): .8, (".", ","): .85, (",", "."): .9}
 KEYWORD_SWAPS = {("else", "elif"): .45, ("elif", "else"): .55, ("for", "while"): .8, ("as", "import"): .7,
                  ("if", "elif"): .75, ("import", "from"): .9, ("from", "import"): .9, ("is", "=="): .8,
                  ("and", "&"): 1.0, ("or", "|"): 1.0}
@@ -189,7 +189,7 @@ def generic(site: Site) -> Iterator[Cand]:
             yield Cand(0.7 + d, ((tok.start, tok.end, tok.text + "_"),))
         for new, cost in _replacements(tok):
             cost += _insert_context(site, i + 1, new, replacing=True)
-            yield Cand(cost + d, ((tok.start, tok.end, _spaced(site, tok.start, tok.end, new)),))
+            yield Cand(cost + d, (_replace(site, tok, new),))
     bounds = sorted({i for i in window} | {window[-1] + 1} if window else set())
     for b in bounds:
         d = _dist(site, b) if b < len(code) else _dist(site, b - 1) + DIST_STEP
@@ -214,8 +214,13 @@ def _insert_context(site: Site, b: int, word: str, replacing: bool = False) -> f
         inside = site.enclosing[b - 1]
     cost = 0.0
     if word == ",":
+        head = code[site.line_head(pi)].text if pi >= 0 else ""
         if at_end and inside < 0:
             cost += 0.5  # a statement ending in a comma is a tuple nobody meant
+        elif inside < 0 and head not in ("return", "yield", "for", "import", "del", "global", "nonlocal", "except",
+                                         "with", "print", "assert") and not any(
+                t.text == "=" for t in code[site.line_head(pi):b]):
+            cost += 0.3  # nor is an expression statement that became a tuple
         elif at_end and inside >= 0 and not replacing:
             cost -= 0.2  # the comma missing at the end of a line inside a list/call/dict
     if word == ":" and prev is not None and inside < 0:
@@ -349,6 +354,32 @@ def _spaced(site: Site, start: int, end: int, new: str) -> str:
     return new
 
 
+def _replace(site: Site, tok: Token, new: str) -> Part:
+    """tok -> new; `,` and `:` sit against what comes before them (`"a" = 1` -> `"a": 1`), and a comma gets the
+    space after it that the line's other commas have."""
+    start = tok.start
+    text = site.text
+    if new in (",", ":") and not (new == ":" and _in_slice(site, tok)):
+        while start > 0 and text[start - 1] in " \t" and text[site.starts[tok.line]:start].strip():
+            start -= 1
+        if new == "," and text[tok.end:tok.end + 1] not in (" ", "\n", ")", "]", "}", "") and _spaced_commas(site, tok):
+            new = ", "
+        return (start, tok.end, new)
+    return (start, tok.end, _spaced(site, tok.start, tok.end, new))
+
+
+def _in_slice(site: Site, tok: Token) -> bool:
+    i = site.code.index(tok)
+    j = site.enclosing[i]
+    return j >= 0 and site.code[j].text == "["
+
+
+def _spaced_commas(site: Site, tok: Token) -> bool:
+    """Whether this line writes `a, b` (or has no other comma to say otherwise)."""
+    line = site.lines[tok.line]
+    return not re.search(r",[^\s)\]}]", line.replace(tok.text, "", 1) if tok.text == "," else line)
+
+
 def _insert(site: Site, b: int, word: str) -> Optional[Part]:
     """Insert word at the boundary before code token b (b == len: after the last token), the way a person
     would type it there."""
@@ -363,6 +394,8 @@ def _insert(site: Site, b: int, word: str) -> Optional[Part]:
     if prev is None or (nxt is not None and prev.line != nxt.line):
         return (nxt.start, nxt.start, word + (" " if _is_word(word) else "")) if nxt else None
     gap = text[prev.end:nxt.start] if nxt else ""
+    if word == "," and nxt is not None and not gap and nxt.text not in CLOSERS and _spaced_commas(site, prev):
+        return (prev.end, prev.end, ", ")
     if word in ATTACH_LEFT or nxt is None:
         return (prev.end, prev.end, word if not _is_word(word) else " " + word)
     if word in ("(", "[", "{"):
@@ -384,7 +417,15 @@ def _delete(site: Site, i: int) -> Part:
         return (start, end, "")  # `x = 1 +` -> `x = 1`, no blank left at the end of the line
     line_start = site.starts[tok.line]
     at_line_start = not text[line_start:tok.start].strip()
-    if end < len(text) and text[end] in " \t" and (at_line_start or (tok.start > 0 and text[tok.start - 1] in " \t")):
+    after_opener = tok.start > 0 and text[tok.start - 1] in "([{"
+    rest = text[end:].lstrip(" \t")
+    if rest[:1] in (",", ")", "]", "}", ":") and tok.start > 0 and text[tok.start - 1] in " \t" and not at_line_start:
+        start = tok.start
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        return (start, end + (len(text) - end - len(rest)), "")  # `id =, x` -> `id, x`
+    if end < len(text) and text[end] in " \t" and (at_line_start or after_opener
+                                                    or (tok.start > 0 and text[tok.start - 1] in " \t")):
         while end < len(text) and text[end] in " \t":
             end += 1
         if end < len(text) and text[end] == "\n" and not at_line_start:
@@ -450,7 +491,8 @@ def forgot_comma(site: Site) -> Iterator[Cand]:
         gap = site.text[prev.end:code[i].start]
         if "+" in near and (prev.kind == "string" or code[i].kind == "string"):
             yield Cand(0.28 + d, ((prev.end, code[i].start, " + " if gap else "+"),))  # "a" + b "c": the + is missing
-        yield Cand(0.3 + d, ((prev.end, prev.end, ","),))
+        # two spaces between: an operator was eaten on the way (HTML, markdown), not a comma
+        yield Cand(0.3 + d + (0.4 if len(gap) >= 2 else 0), ((prev.end, prev.end, ","),))
         # `{'a' 1}` says "comma" too: in braces with no `:` since the last comma, a dict's colon is likelier
         yield Cand((0.25 if _dict_key_position(site, i) else 0.7) + d, ((prev.end, prev.end, ":"),))
         for op, c in (("+", .8), ("=", .85), (".", .9), ("*", .95)):
@@ -651,11 +693,11 @@ def invalid_literal(site: Site) -> Iterator[Cand]:
             tok = t
     if tok is None:
         return
-    m = re.fullmatch(r"(\d+)[lL]", tok.text)
+    m = re.fullmatch(r"(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d+)[lL]", tok.text)
     if m:
         yield Cand(0.25, ((tok.start, tok.end, m.group(1)),))  # Python 2 long
         return
-    m = re.fullmatch(r"([\d.]+)([A-Za-z_]\w*)", tok.text)
+    m = re.fullmatch(r"((?!0[xXoObB])[\d.]+)([A-Za-z_]\w*)", tok.text)
     if m:  # 2x -> 2*x, 2 x
         yield Cand(0.6, ((tok.start, tok.end, f"{m.group(1)}*{m.group(2)}"),))
         yield Cand(0.9, ((tok.start, tok.end, f"{m.group(1)} {m.group(2)}"),))
@@ -866,6 +908,25 @@ def expected_except(site: Site) -> Iterator[Cand]:
             yield Cand(0.9, ((at, at, f"{ind}except Exception:\n{ind}{unit}pass\n"),), "add an except clause")
 
 
+def parenthesized_params(site: Site) -> Iterator[Cand]:
+    """`lambda(x): ...` and `def f(a, (b, c))`: Python 2's tuple parameters lose their parentheses."""
+    code = site.code
+    for i in range(max(site.ei - 1, 0), min(site.ei + 2, len(code))):
+        if code[i].text == "(":
+            k = site.closer_of(i)
+            if k > i:
+                lam = i > 0 and code[i - 1].text == "lambda" and code[i - 1].end == code[i].start
+                yield Cand(0.3, ((code[i].start, code[i].end, " " if lam else ""), (code[k].start, code[k].end, "")),
+                           "remove the parameters' parentheses")
+                return
+
+
+def star_twice(site: Site) -> Iterator[Cand]:
+    tok = _at_error_token(site)
+    if tok is not None and tok.text == "*":
+        yield Cand(0.3, ((tok.start, tok.end, "**"),))  # `*args, *kwargs` -> `**kwargs`
+
+
 def else_after_if(site: Site) -> Iterator[Cand]:
     end = site.line_end(site.line)
     yield Cand(0.6, ((end, end, " else None"),))
@@ -895,6 +956,8 @@ def always(site: Site) -> Iterator[Cand]:
     yield from _missing_def(site)
     yield from _unclosed_before(site)
     yield from _double_tokens(site)
+    yield from _markdown_emphasis(site)
+    yield from _inner_quotes(site)
     line_toks = site.line_tokens(site.line)
     words = [t for t in line_toks if t.kind == "name" and not t.is_keyword]
     if line_toks and len(words) >= 2 and all(t.kind == "name" or t.text in ".,!?:'" for t in line_toks):
@@ -931,8 +994,9 @@ def _swap_brackets(site: Site) -> Iterator[Cand]:
     o, c = site.code[j], site.code[k]
     for new in "([{":
         if new != o.text:
+            direct_colon = any(site.code[m].text == ":" and site.enclosing[m] == j for m in range(j + 1, k))
             prior = 0.6 if (new == "(" and j > 0 and site.code[j - 1].kind == "name" and not site.code[j - 1].is_keyword)\
-                or (new == "{" and site.code[site.ei].text == ":") else 0.9
+                or (new == "{" and site.code[site.ei].text == ":") or (new == "[" and direct_colon) else 0.9
             yield Cand(prior, ((o.start, o.end, new), (c.start, c.end, OPENERS[new])), f"{o.text}...{c.text} -> "
                                                                                           f"{new}...{OPENERS[new]}")
 
@@ -974,6 +1038,33 @@ def _unclosed_before(site: Site) -> Iterator[Cand]:
     yield from _close_bracket(site, site.code[j], 0.15)
 
 
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*|__)(?=\S)([^*\n]*?\S)\1(?![\w*])")
+
+
+def _markdown_emphasis(site: Site) -> Iterator[Cand]:
+    """`*name* = 1`, `**x = f()**`: markdown emphasis pasted with the code."""
+    start = site.starts[site.line]
+    line = site.lines[site.line]
+    for m in _EMPHASIS.finditer(line):
+        a, b = start + m.start(1), start + m.end(2)
+        yield Cand(0.45, ((a, a + len(m.group(1)), ""), (b, b + len(m.group(1)), "")), "remove markdown emphasis")
+
+
+def _inner_quotes(site: Site) -> Iterator[Cand]:
+    """`"id="x"/y"`: quotes inside a string that end it; the inner ones become the other kind of quote."""
+    code = site.code
+    for i in range(max(site.ei - 3, 0), min(site.ei + 3, len(code) - 2)):
+        a, b, c = code[i], code[i + 1], code[i + 2]
+        if a.kind == c.kind == "string" and b.kind in ("name", "number") and a.end == b.start and b.end == c.start:
+            q = a.text[-1]
+            if q in "'\"" and c.text[:1] == q and len(a.text) >= 2 and a.text[0] == q:
+                other = "'" if q == '"' else '"'
+                if other not in a.text + b.text + c.text:
+                    yield Cand(0.25, ((a.end - 1, a.end, other), (c.start, c.start + 1, other)),
+                               "quotes inside a string")
+                    return
+
+
 def _double_tokens(site: Site) -> Iterator[Cand]:
     code = site.code
     for i in range(max(site.ei - 1, 1), min(site.ei + 2, len(code))):
@@ -1002,6 +1093,8 @@ RULES = [(re.compile(p), f) for p, f in (
     (r"inconsistent use of tabs", tab_error),
     (r"expected 'except' or 'finally' block", expected_except),
     (r"expected 'else' after 'if' expression", else_after_if),
+    (r"parameters cannot be parenthesized", parenthesized_params),
+    (r"\* argument may appear only once", star_twice),
 )]
 
 
