@@ -830,30 +830,25 @@ def unindent_mismatch(site: Site) -> Iterator[Cand]:
 
 
 def tab_error(site: Site) -> Iterator[Cand]:
-    # Make the line's indentation the same characters as the earlier line of the same width.
-    line = site.line
-    width = len(site.indent(line).expandtabs(8))
-    uses_tabs = sum(1 for ln in range(len(site.lines)) if site.lines[ln].startswith("\t"))
-    uses_spaces = sum(1 for ln in range(len(site.lines)) if site.lines[ln].startswith(" "))
+    """Tabs and spaces mixed: indent the odd lines the way most of the file is indented, at the width Python
+    gives them (tabs to 8 columns); or read the tabs as 4 columns, as the author's editor may have."""
+    uses_tabs = sum(1 for ln in site.lines if ln.startswith("\t"))
+    uses_spaces = sum(1 for ln in site.lines if ln.startswith(" "))
     style = "\t" if uses_tabs > uses_spaces else " "
-    lines = [ln for ln in range(len(site.lines)) if site.is_code_line(ln)
-             and ("\t" in site.indent(ln) if style == " " else " " in site.indent(ln))]
-    unit = _indent_unit(site)
     parts = []
-    for ln in lines:
-        w = len(site.indent(ln).expandtabs(8))
-        new = " " * w if style == " " else "\t" * (w // 8) + " " * (w % 8)
-        if style == " " and unit.strip(" ") == "" and unit:
-            new = " " * w
-        parts.append(_set_indent(site, ln, new))
+    for ln in range(len(site.lines)):
+        ind = site.indent(ln)
+        if site.is_code_line(ln) and ("\t" in ind if style == " " else " " in ind):
+            w = len(ind.expandtabs(8))
+            parts.append(_set_indent(site, ln, " " * w if style == " " else "\t" * (w // 8) + " " * (w % 8)))
     if parts:
         yield Cand(0.3 + 0.05 * len(parts), tuple(parts), "indent with " + ("spaces" if style == " " else "tabs"))
-    for w in (4, 8):  # tabs meant as 4 columns
-        parts = [_set_indent(site, ln, site.indent(ln).expandtabs(w)) for ln in range(len(site.lines))
-                 if "\t" in site.indent(ln) and site.is_code_line(ln)]
-        if parts and style == " ":
-            yield Cand(0.35 + 0.05 * len(parts) + (0.02 if w == 8 else 0), tuple(parts), f"tabs -> {w} spaces")
-    _ = width
+    if style == " ":
+        for w in (4, 8):
+            parts = [_set_indent(site, ln, site.indent(ln).expandtabs(w)) for ln in range(len(site.lines))
+                     if "\t" in site.indent(ln) and site.is_code_line(ln)]
+            if parts:
+                yield Cand(0.35 + 0.05 * len(parts) + (0.02 if w == 8 else 0), tuple(parts), f"tabs -> {w} spaces")
 
 
 def _indent_unit(site: Site) -> str:

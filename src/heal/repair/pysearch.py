@@ -23,7 +23,7 @@ import warnings
 from typing import List, NamedTuple, Optional, Tuple
 
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, SyntaxErrorInfo
-from heal.repair.pyedits import Part, Site, candidates, offset_in
+from heal.repair.pyedits import Cand, Part, Site, candidates, offset_in
 
 MAX_ROUNDS = 12  # errors repaired one after another in one file
 MAX_DEPTH = 3  # edits chained to get past one error
@@ -32,6 +32,8 @@ MAX_EXPANSIONS = 150  # edits a round builds on (each brings a thousand candidat
 FILE_SECONDS = 10.0  # a file that takes longer is reported, not repaired
 MOVED_PENALTY = 0.5  # a result that only moves the error on must beat one that compiles by this much
 TIE = 1e-6
+LOCAL_LINES = 200  # files longer than this are searched an excerpt at a time
+LONG_FILE_FALLBACK = 2.0  # seconds for a round on a whole long file, when its excerpt misled
 MAX_COST = 6.0  # about six changed tokens in all: past that a "repair" is a rewrite, and likely a wrong one
 
 
@@ -142,10 +144,6 @@ def _local_round(text: str, err: SyntaxErrorInfo, deadline: float):
     return [(cost, new, chain, after, describe(text, chain)) for cost, new, chain, after in found]
 
 
-LOCAL_LINES = 200  # files longer than this are searched an excerpt at a time
-LONG_FILE_FALLBACK = 2.0  # seconds for a round on a whole long file, when its excerpt misled
-
-
 def _region(text: str, err: SyntaxErrorInfo) -> Optional[Tuple[int, int]]:
     """Offsets of the top-level statements around the error's line: from the start of the one it is in to the
     start of the second one after it (so a bracket or block that runs on is still inside)."""
@@ -199,7 +197,7 @@ def _top_level_starts(text: str) -> Tuple[int, ...]:
 
 class _State(NamedTuple):
     text: str
-    chain: Tuple[Tuple[Part, ...], ...]
+    chain: Tuple[Cand, ...]
     root_off: Tuple[bool, int, int]  # where its first error is, in the round's starting text (see _progress)
 
 
@@ -229,7 +227,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         seen.add(new)
         evals += 1
         e = check(new)
-        chain = parent.chain + (cand.parts,)
+        chain = parent.chain + (cand,)
         if e is None:
             goals.append((cost, new, chain, None))
             continue
@@ -291,9 +289,10 @@ def apply(text: str, parts: Tuple[Part, ...]) -> str:
     return text
 
 
-def _map_back(off: int, chain: Tuple[Tuple[Part, ...], ...]) -> int:
+def _map_back(off: int, chain: tuple) -> int:
     """An offset in the text after the chain of edits, as an offset in the text before them."""
-    for parts in reversed(chain):
+    for link in reversed(chain):
+        parts = link.parts if isinstance(link, Cand) else link
         shift = 0
         mapped = None
         for start, end, new in sorted(parts):
@@ -311,12 +310,12 @@ def _map_back(off: int, chain: Tuple[Tuple[Part, ...], ...]) -> int:
 def describe(text: str, chain) -> List[Edit]:
     """Each part of each edit of a chain as an Edit, positioned in the text it was applied to."""
     edits: List[Edit] = []
-    for parts in chain:
-        for start, end, new in sorted(parts):
+    for cand in chain:
+        for start, end, new in sorted(cand.parts):
             line = text.count("\n", 0, start) + 1
             col = start - (text.rfind("\n", 0, start) + 1) + 1
-            edits.append(Edit(line, col, text[start:end], new))
-        text = apply(text, parts)
+            edits.append(Edit(line, col, text[start:end], new, cand.note))
+        text = apply(text, cand.parts)
     return edits
 
 
