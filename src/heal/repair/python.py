@@ -131,7 +131,8 @@ def _search_in(python: str, texts: list[str]) -> list:
 
 
 def interpreter_version(python: str) -> tuple[int, int] | None:
-    """major.minor of a virtualenv's interpreter from its pyvenv.cfg (no subprocess); None when unknown."""
+    """major.minor of an interpreter from its virtualenv's pyvenv.cfg or its name (no subprocess); None when
+    unknown."""
     probe = os.path.dirname(os.path.dirname(os.path.abspath(python)))
     try:
         with open(os.path.join(probe, "pyvenv.cfg"), encoding="utf-8") as fh:
@@ -142,7 +143,10 @@ def interpreter_version(python: str) -> tuple[int, int] | None:
                     return int(parts[0]), int(parts[1])
     except (OSError, ValueError, IndexError):
         pass
-    return None
+    import re
+
+    m = re.fullmatch(r"python(\d)\.(\d+)", os.path.basename(python))  # /usr/bin/python3.9
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def same_interpreter(python: str) -> bool:
