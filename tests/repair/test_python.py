@@ -79,6 +79,18 @@ FAMILIES = [
     ("y = df.['a']\n", "y = df['a']\n"),
     ("x = f(1):\ny = 2\n", "x = f(1)\ny = 2\n"),
     ("d = [k: v for k, v in items]\n", "d = {k: v for k, v in items}\n"),
+    ("*name* = 1\n", "name = 1\n"),  # markdown emphasis pasted with the code
+    ('x = f("//*[@id="main"]/a")\n', "x = f(\"//*[@id='main']/a\")\n"),  # quotes inside a string
+    ("f = lambda(x): x + 1\n", "f = lambda x: x + 1\n"),  # Python 2 tuple parameters
+    ("def f(*args, *kwargs):\n    pass\n", "def f(*args, **kwargs):\n    pass\n"),
+    ("ok = [x for x in xs if x => 2]\n", "ok = [x for x in xs if x >= 2]\n"),
+    ("arr = [1, 4. 5, 10]\n", "arr = [1, 4, 5, 10]\n"),
+    ('d = {"a" = 1}\n', 'd = {"a": 1}\n'),
+    ("for i in range (0;a):\n    pass\n", "for i in range (0, a):\n    pass\n"),
+    ("if (i  100 != 0):\n    pass\n", "if (i > 100 != 0):\n    pass\n"),  # an eaten `>`, not a tuple
+    ("x = (, 1, 2)\n", "x = (1, 2)\n"),
+    ("x = 0xFFL\n", "x = 0xFF\n"),
+    ("def __hash(self)__:\n    pass\n", "def __hash(self):\n    pass\n"),  # `__` here is no markdown
     # several errors, repaired one after the other
     ("def g(y)\n    print y\n", "def g(y):\n    print(y)\n"),
 ]

@@ -489,10 +489,15 @@ def forgot_comma(site: Site) -> Iterator[Cand]:
         prev = code[i - 1]
         d = 0.03 * n
         gap = site.text[prev.end:code[i].start]
+        if prev.kind == "number" and prev.text.endswith(".") and gap:
+            yield Cand(0.28 + d, ((prev.end - 1, prev.end, ","),))  # `[1, 4. 5]`: a comma typed as a period
         if "+" in near and (prev.kind == "string" or code[i].kind == "string"):
             yield Cand(0.28 + d, ((prev.end, code[i].start, " + " if gap else "+"),))  # "a" + b "c": the + is missing
-        # two spaces between: an operator was eaten on the way (HTML, markdown), not a comma
+        # two spaces between: an operator was eaten on the way (HTML took a `<` or `>`), not a comma
         yield Cand(0.3 + d + (0.4 if len(gap) >= 2 else 0), ((prev.end, prev.end, ","),))
+        if len(gap) >= 2:
+            for op, c in ((">", .45), ("<", .5), ("%", .55), ("==", .6)):
+                yield Cand(c + d, ((prev.end, code[i].start, f" {op} "),))
         # `{'a' 1}` says "comma" too: in braces with no `:` since the last comma, a dict's colon is likelier
         yield Cand((0.25 if _dict_key_position(site, i) else 0.7) + d, ((prev.end, prev.end, ":"),))
         for op, c in (("+", .8), ("=", .85), (".", .9), ("*", .95)):
@@ -505,7 +510,7 @@ def maybe_equals(site: Site) -> Iterator[Cand]:
         if t.text == "=" and site.err <= t.start and (t.start < site.err_end or t.line == site.line):
             j = site.enclosing[i]
             if j >= 0 and site.code[j].text == "{":
-                yield Cand(0.2, ((t.start, t.end, ":"),))  # `{"a" = 1}`: a dict written as keyword arguments
+                yield Cand(0.2, (_replace(site, t, ":"),))  # `{"a" = 1}`: a dict written as keyword arguments
             yield Cand(0.25, ((t.start, t.end, "=="),))
             yield Cand(0.6, ((t.start, t.end, ":="),))
             break
@@ -990,7 +995,9 @@ def _swap_brackets(site: Site) -> Iterator[Cand]:
     for new in "([{":
         if new != o.text:
             direct_colon = any(site.code[m].text == ":" and site.enclosing[m] == j for m in range(j + 1, k))
-            prior = 0.6 if (new == "(" and j > 0 and site.code[j - 1].kind == "name" and not site.code[j - 1].is_keyword)\
+            called = j > 0 and site.code[j - 1].kind == "name" and not site.code[j - 1].is_keyword \
+                and site.code[j - 1].end == o.start  # `f[x for x in y]`; `lines [x ...]` is not a call
+            prior = 0.6 if (new == "(" and called)\
                 or (new == "{" and site.code[site.ei].text == ":") or (new == "[" and direct_colon) else 0.9
             yield Cand(prior, ((o.start, o.end, new), (c.start, c.end, OPENERS[new])), f"{o.text}...{c.text} -> "
                                                                                           f"{new}...{OPENERS[new]}")
@@ -1033,7 +1040,7 @@ def _unclosed_before(site: Site) -> Iterator[Cand]:
     yield from _close_bracket(site, site.code[j], 0.15)
 
 
-_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*|__)(?=\S)([^*\n]*?\S)\1(?![\w*])")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*)(?=\S)([^*\n]*?\S)\1(?![\w*])")  # not `__`: dunders
 
 
 def _markdown_emphasis(site: Site) -> Iterator[Cand]:
