@@ -86,6 +86,13 @@ def test_json_one_object_per_file(heal, repo):
     assert js["status"] == "repaired" and js["kind"] == "json"
 
 
+def test_json_with_diff_keeps_one_object_per_line(heal, repo):
+    _write(repo, "bad.py", BROKEN)
+    r = heal("repair", "--json", "--diff", "--dry-run", "bad.py")
+    (obj,) = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert set(obj) == JSON_KEYS | {"diff"} and "+def g(y):\n" in obj["diff"]
+
+
 def test_unrepairable_file_is_left_byte_identical(heal, repo):
     src = b"x = 1\r\nf(a b c d e)\r\n"
     path = _write(repo, "hopeless.py", src)

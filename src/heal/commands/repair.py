@@ -96,7 +96,8 @@ def run(opts: Options, args: list[str]) -> int:
             raise UsageError(f"refusing to repair: {exc}") from None
         except OSError as exc:
             raise UsageError(f"{path}: {exc.strerror or exc}") from None
-        targets.append(Target(path, real, kind, data))
+        if all(t.real != real for t in targets):  # the same file twice is repaired once
+            targets.append(Target(path, real, kind, data))
     python = opts.python or _project_python(root)
     repairs = _repair_all(targets, python)
     changed = [(t, r) for t, r in zip(targets, repairs) if r.status == REPAIRED and r.new is not None]
@@ -174,12 +175,14 @@ def _journal(changed: list[tuple[Target, Repair]], cwd: str, root: str, args: li
 
 
 def _present(t: Target, r: Repair, opts: Options, written: bool) -> None:
-    if opts.diff and r.new is not None:
-        _diff(t, r)
     if opts.as_json:
         obj = {"path": t.path, "kind": t.kind, **r.to_json()}
+        if opts.diff:  # inside the object: stdout stays one JSON object per line
+            obj["diff"] = _diff(t, r) if r.new is not None else ""
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
+    if opts.diff and r.new is not None:
+        sys.stdout.write(_diff(t, r))
     if r.status == OK:
         for note in r.notes:
             sys.stdout.write(f"heal: {t.path}: {note}\n")
@@ -198,10 +201,10 @@ def _present(t: Target, r: Repair, opts: Options, written: bool) -> None:
         sys.stdout.write(f"heal: {t.path}: {note}\n")
 
 
-def _diff(t: Target, r: Repair) -> None:
+def _diff(t: Target, r: Repair) -> str:
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "replace").splitlines(keepends=True)
 
-    for line in difflib.unified_diff(lines(t.data), lines(r.new or b""), fromfile=f"a/{t.path}",
-                                     tofile=f"b/{t.path}"):
-        sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in difflib.unified_diff(lines(t.data), lines(r.new or b""), fromfile=f"a/{t.path}",
+                                                    tofile=f"b/{t.path}"))
