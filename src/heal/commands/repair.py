@@ -169,6 +169,9 @@ def _journal(changed: list[tuple[Target, Repair]], cwd: str, root: str, args: li
     diagnosis = f"syntax: {first.describe()}" if first else "syntax"
     with open_journal().changeset(cwd=cwd, root=root, command=["heal", "repair", *args], diagnosis=diagnosis) as cs:
         for t, r in changed:
+            with open(t.real, "rb") as fh:
+                if fh.read() != t.data:  # edited while heal was searching: the repair is for the old bytes
+                    raise UsageError(f"{t.path} changed while heal was repairing it; run heal repair again")
             reason = "; ".join(e.describe() for e in r.edits[:5]) or "repair"
             cs.apply(FileChange(t.real, data=r.new, reason=f"heal repair: {reason}"))
         return cs.id

@@ -25,7 +25,7 @@ from typing import List, NamedTuple, Optional, Tuple
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, SyntaxErrorInfo
 from heal.repair.pyedits import Cand, Part, Site, candidates, offset_in
 
-MAX_ROUNDS = 12  # errors repaired one after another in one file
+MAX_ROUNDS = 30  # errors repaired one after another in one file (a Python 2 file has a print on every other line)
 MAX_DEPTH = 3  # edits chained to get past one error
 ROUND_BUDGET = 2500  # compiles per round
 MAX_EXPANSIONS = 150  # edits a round builds on (each brings a thousand candidates of its own)
