@@ -35,6 +35,8 @@ FAMILIES = [
     ("x = [1, 2)\n", "x = [1, 2]\n"),
     ("f(['a', 'b', x=1)\n", "f(['a', 'b'], x=1)\n"),
     ("d = {'a': [1, 2,\n      'b': 3}\n", "d = {'a': [1, 2],\n      'b': 3}\n"),
+    ('d = {\n"a": 1,\n"b": 2\n', 'd = {\n"a": 1,\n"b": 2}\n'),  # keys at column 0 are still inside the dict
+    ("x = f(1)\n)\ny = 2\n", "x = f(1)\ny = 2\n"),  # a stray closer alone on its line: the line goes
     # missing colon
     ("def g(y)\n    return y\n", "def g(y):\n    return y\n"),
     ("if x == 1\n    pass\n", "if x == 1:\n    pass\n"),

@@ -410,6 +410,11 @@ def _insert(site: Site, b: int, word: str) -> Optional[Part]:
 def _delete(site: Site, i: int) -> Part:
     tok, text = site.code[i], site.text
     end = tok.end
+    line_start = site.starts[tok.line]
+    if site.line_head(i) == i and _last_on_line(site.code, i) and not text[end:text.find("\n", end) if "\n" in
+                                                                           text[end:] else len(text)].strip():
+        nl = text.find("\n", end)
+        return (line_start, len(text) if nl < 0 else nl + 1, "")  # alone on its line: the line goes
     if _last_on_line(site.code, i) and not site.text[site.starts[tok.line]:tok.start].strip() == "":
         start = tok.start
         while start > 0 and text[start - 1] in " \t":

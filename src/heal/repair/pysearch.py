@@ -175,7 +175,7 @@ def _top_level_starts(text: str) -> Tuple[int, ...]:
     from heal.repair.lexer import tokenize
 
     starts = []
-    prev_line, prev_text = -1, ""
+    prev_line, prev_text, depth = -1, "", 0
     in_string_lines = set()
     for t in tokenize(text):
         if t.kind == "string" and "\n" in t.text:
@@ -184,12 +184,17 @@ def _top_level_starts(text: str) -> Tuple[int, ...]:
         if t.kind in ("newline", "comment"):
             continue
         if t.line != prev_line:
-            if t.col == 0 and t.line not in in_string_lines and t.text not in (")", "]", "}", "else", "elif",
-                                                                                  "except", "finally", "case") \
+            # a line inside brackets continues its statement, even at column 0
+            if t.col == 0 and depth == 0 and t.line not in in_string_lines and t.text not in (
+                    ")", "]", "}", "else", "elif", "except", "finally", "case") \
                     and not prev_text == "@" and not prev_text.endswith("\\"):
                 starts.append(t.line)
             prev_line = t.line
             prev_text = t.text if t.text == "@" else ""
+        if t.text in ("(", "[", "{"):
+            depth += 1
+        elif t.text in (")", "]", "}"):
+            depth = max(depth - 1, 0)
         if t.kind == "cont":
             prev_text = "\\"
     return tuple(starts)
