@@ -62,8 +62,19 @@ _MENTION = re.compile(
 
 
 def mentions_moved_api(source: bytes) -> bool:
-    """A cheap look at the bytes: could any rewrite here apply? (False: libcst need not be imported.)"""
-    return _MENTION.search(source) is not None
+    """A cheap look at the bytes: could any rewrite here apply? (False: libcst need not be imported.) A mention in
+    a string or a comment does not count."""
+    if _MENTION.search(source) is None:
+        return False
+    import io
+    import tokenize
+
+    try:
+        code = b" ".join(tok.string.encode() for tok in tokenize.tokenize(io.BytesIO(source).readline)
+                         if tok.type in (tokenize.NAME, tokenize.OP, tokenize.NEWLINE))
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        return True
+    return _MENTION.search(code.replace(b" . ", b".")) is not None
 
 
 def api_for(module: str, name: str) -> str | None:

@@ -2,8 +2,8 @@
 
 The search (heal.repair.pysearch) is judged by `compile()` of the interpreter the code is for. When that is heal's
 own (same major.minor), the search runs here; otherwise it runs inside that interpreter, one subprocess for a whole
-batch of files. A repair must also parse with libcst (imported only when a file needed repairing), and it keeps the
-file's encoding, BOM, line endings and every line it did not touch byte-exact.
+batch of files. The statements a repair changed must also parse with libcst (imported only when a file needed
+repairing), and it keeps the file's encoding, BOM, line endings and every line it did not touch byte-exact.
 """
 
 from __future__ import annotations
