@@ -82,3 +82,4 @@ def test_api_for_a_diagnosis():
 def test_mentions_is_the_cheap_filter():
     assert not mentions_moved_api(b"import os\nprint(os.getcwd())\n")
     assert mentions_moved_api(b"import time\ntime.clock()\n")
+    assert not mentions_moved_api(b'x = "time.clock"  # time.clock is gone\n')
