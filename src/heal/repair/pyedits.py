@@ -181,10 +181,10 @@ def generic(site: Site) -> Iterator[Cand]:
     for i in window:
         tok = code[i]
         d = _dist(site, i)
-        if not _load_bearing(site, i):
+        if not _load_bearing(site, i) and tok.kind != "string":  # a literal's content is the author's, not debris
             yield Cand(_delete_cost(tok) + _delete_context(site, i) + d, (_delete(site, i),))
-        if tok.is_keyword and tok.text not in ("True", "False", "None") and i + 1 < len(code) \
-                and code[i + 1].text == "=":
+        if tok.is_keyword and tok.text not in ("True", "False", "None", "await", "yield", "lambda", "not", "async") \
+                and i + 1 < len(code) and code[i + 1].text == "=":
             # a keyword used as a name: `pass = 1` -> `pass_` (PEP 8's trailing underscore)
             yield Cand(0.7 + d, ((tok.start, tok.end, tok.text + "_"),))
         for new, cost in _replacements(tok):
@@ -223,6 +223,9 @@ def _insert_context(site: Site, b: int, word: str, replacing: bool = False) -> f
             cost += 0.3  # nor is an expression statement that became a tuple
         elif at_end and inside >= 0 and not replacing:
             cost -= 0.2  # the comma missing at the end of a line inside a list/call/dict
+    if word == ":" and replacing and prev is not None and code[pi + 1].text == "=" and not (
+            inside >= 0 and code[inside].text == "{"):
+        cost += 0.6  # `f(x=1)` -> `f(x:1)` turns a default into an annotation
     if word == ":" and prev is not None and inside < 0:
         head = site.line_head(pi)
         if code[head].text not in BLOCK_KEYWORDS and not any(t.text == "lambda" for t in code[head:b]):
@@ -272,6 +275,10 @@ def _load_bearing(site: Site, i: int) -> bool:
     token of a line."""
     tok = site.code[i]
     head = site.line_head(i) == i
+    if tok.is_keyword and tok.text not in ("True", "False", "None"):
+        # `await`, `return`, `not`... gone is another program; only a doubled one (`import import`) is a slip
+        doubled = any(0 <= k < len(site.code) and site.code[k].text == tok.text for k in (i - 1, i + 1))
+        return not doubled
     return head and (tok.text in STATEMENT_KEYWORDS or _last_on_line(site.code, i))
 
 
@@ -290,7 +297,8 @@ def _delete_cost(tok: Token) -> float:
         return 0.6
     if tok.kind == "cont":
         return 0.9
-    return {"name": 1.3 if tok.is_keyword else 1.15, "number": 1.15, "string": 1.3}[tok.kind]
+    # a name carries meaning: deleting one is the last resort (prose and debris have their own rules)
+    return {"name": 1.3 if tok.is_keyword else 1.6, "number": 1.15, "string": 1.3}[tok.kind]
 
 
 def _replacements(tok: Token) -> Iterator[Tuple[str, float]]:
@@ -411,6 +419,8 @@ def _delete(site: Site, i: int) -> Part:
     tok, text = site.code[i], site.text
     end = tok.end
     line_start = site.starts[tok.line]
+    if 0 < tok.start and end < len(text) and _is_word(text[tok.start - 1]) and _is_word(text[end]):
+        return (tok.start, end, " ")  # `x=1` -> `x 1`, never `x1`: a deletion must not fuse two names
     if site.line_head(i) == i and _last_on_line(site.code, i) and not text[end:text.find("\n", end) if "\n" in
                                                                            text[end:] else len(text)].strip():
         nl = text.find("\n", end)
@@ -926,6 +936,15 @@ def parenthesized_params(site: Site) -> Iterator[Cand]:
                 return
 
 
+def fstring_brace(site: Site) -> Iterator[Cand]:
+    """`f"{x!r"`: the replacement field's `}` is missing before the closing quote."""
+    for t in site.line_tokens(site.line):
+        m = _FSTRING.match(t.text)
+        if t.kind == "string" and m and t.closed and t.text.count("{") > t.text.count("}"):
+            at = t.end - len(m.group(1))
+            yield Cand(0.3, ((at, at, "}"),), "close the f-string's field")
+
+
 def star_twice(site: Site) -> Iterator[Cand]:
     tok = _at_error_token(site)
     if tok is not None and tok.text == "*":
@@ -935,6 +954,9 @@ def star_twice(site: Site) -> Iterator[Cand]:
 def else_after_if(site: Site) -> Iterator[Cand]:
     end = site.line_end(site.line)
     yield Cand(0.6, ((end, end, " else None"),))
+
+
+PROSE_KEYWORDS = frozenset("and or not in is for if as with from else".split())  # words of a sentence too
 
 
 def always(site: Site) -> Iterator[Cand]:
@@ -947,8 +969,15 @@ def always(site: Site) -> Iterator[Cand]:
     code, ei = site.code, site.ei
     for i in range(max(ei - 2, 1), min(ei + 2, len(code))):
         a, b = code[i - 1], code[i]
-        if a.kind == b.kind == "name" and not a.is_keyword and not b.is_keyword and a.line == b.line \
-                and text[a.end:b.start] == " ":
+        if not (a.kind == b.kind == "name" and not a.is_keyword and not b.is_keyword and a.line == b.line):
+            continue
+        head = code[site.line_head(i)].text
+        if head in ("except", "import", "with") or (head == "from" and any(
+                t.text == "import" for t in code[site.line_head(i):i])):
+            yield Cand(0.3 + _dist(site, i), ((a.end, b.start, " as "),), "insert as")  # `except E e`
+        elif head in KEYWORDS:
+            continue
+        if text[a.end:b.start] == " ":
             joined = f"{a.text}_{b.text}"
             known = re.search(r"(?<![\w.])" + re.escape(joined) + r"\b", text) is not None
             called = i + 1 < len(code) and code[i + 1].text in ("(", ".", "[") and code[i + 1].start == b.end
@@ -965,7 +994,8 @@ def always(site: Site) -> Iterator[Cand]:
     yield from _inner_quotes(site)
     line_toks = site.line_tokens(site.line)
     words = [t for t in line_toks if t.kind == "name" and not t.is_keyword]
-    if line_toks and len(words) >= 2 and all(t.kind == "name" or t.text in ".,!?:'" for t in line_toks):
+    if line_toks and len(words) >= 2 and all((t.kind == "name" and (not t.is_keyword or t.text in PROSE_KEYWORDS))
+                                             or t.text in ".,!?:'" for t in line_toks):
         start = line_toks[0].start
         yield Cand(1.2, ((start, start, "# "),), "comment out prose")
     if line_toks and all(t.is_keyword for t in line_toks) and len(line_toks) == 1 and line_toks[0].text in (
@@ -1045,6 +1075,7 @@ def _unclosed_before(site: Site) -> Iterator[Cand]:
     yield from _close_bracket(site, site.code[j], 0.15)
 
 
+_FSTRING = re.compile("(?i)[rb]?f[rb]?('{3}|\"{3}|'|\")")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*)(?=\S)([^*\n]*?\S)\1(?![\w*])")  # not `__`: dunders
 
 
@@ -1102,9 +1133,31 @@ RULES = [(re.compile(p), f) for p, f in (
     (r"expected 'else' after 'if' expression", else_after_if),
     (r"parameters cannot be parenthesized", parenthesized_params),
     (r"\* argument may appear only once", star_twice),
+    (r"f-string: expecting '}'", fstring_brace),
 )]
 
 
-def candidates(site: Site) -> Iterable[Cand]:
-    yield from rules(site)
-    yield from generic(site)
+# Errors about what a signature or call declares: only a missing `=` (`f(x='a', y'b')`) is a slip there; any
+# other edit (dropping a parameter, a `*`, a walrus, a tuple) would change what the code says.
+_DECLARATIONS = re.compile(r"follows (default|keyword) argument|without a default follows|duplicate argument|"
+                           r"keyword argument repeated")
+
+
+def declaration_error(msg: str) -> bool:
+    return _DECLARATIONS.search(msg) is not None
+
+
+def candidates(site: Site, only_equals: bool = False) -> Iterable[Cand]:
+    """Every candidate edit at this site; only_equals: just the missing `=` of a declaration error (for every
+    step of a round that started at one)."""
+    both = _chain(rules(site), generic(site))
+    if only_equals or declaration_error(site.msg):
+        text = site.text
+        return (c for c in both if all(not text[s:e].strip() and new.strip() == "=" and text[s - 1:s] not in "=:!<>*"
+                                       and text[e:e + 1] not in "=" for s, e, new in c.parts))
+    return both
+
+
+def _chain(*iterables: Iterable[Cand]) -> Iterator[Cand]:
+    for it in iterables:
+        yield from it

@@ -23,7 +23,7 @@ import warnings
 from typing import List, NamedTuple, Optional, Tuple
 
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, SyntaxErrorInfo
-from heal.repair.pyedits import Cand, Part, Site, candidates, offset_in
+from heal.repair.pyedits import Cand, Part, Site, candidates, declaration_error, offset_in
 
 MAX_ROUNDS = 30  # errors repaired one after another in one file (a Python 2 file has a print on every other line)
 MAX_DEPTH = 3  # edits chained to get past one error
@@ -213,6 +213,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
     heap: list = []
     seq = 0
     root = _State(text, (), _progress(text, err, ()))
+    strict = declaration_error(err.msg)
     for cand in candidates(site):
         heap.append((cand.cost, seq, root, cand))
         seq += 1
@@ -247,7 +248,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         expansions += 1
         state = _State(new, chain, root_off)
         child = Site(new, e.msg, e.lineno, e.offset, e.end_lineno, e.end_offset)
-        for c in candidates(child):
+        for c in candidates(child, only_equals=strict):
             heapq.heappush(heap, (cost + c.cost, seq, state, c))
             seq += 1
     if not goals:
