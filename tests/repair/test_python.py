@@ -92,6 +92,8 @@ FAMILIES = [
     ("if (i  100 != 0):\n    pass\n", "if (i > 100 != 0):\n    pass\n"),  # an eaten `>`, not a tuple
     ("x = (, 1, 2)\n", "x = (1, 2)\n"),
     ("x = 0xFFL\n", "x = 0xFF\n"),
+    ('raise ValueError, "bad %s" % x\n', 'raise ValueError("bad %s" % x)\n'),
+    ("print `x`\n", "print(repr(x))\n"),
     ('print(f"{x!r")\n', 'print(f"{x!r}")\n'),
     ("try:\n    f()\nexcept ValueError e:\n    pass\n", "try:\n    f()\nexcept ValueError as e:\n    pass\n"),
     ("import numpy np\n", "import numpy as np\n"),

@@ -327,7 +327,9 @@ def _replacements(tok: Token) -> Iterator[Tuple[str, float]]:
                 yield new, cost
         for new in ("(", ")", "[", "]", ":", ",", ".", "=", "==", "+", "-", "*", "in"):
             if new != tok.text and new not in seen:
-                yield new, 1.0 + (INSERT.get(new, 1.2) - 0.8) * 0.5
+                # a comma that becomes an operator regroups the whole expression
+                extra = 0.4 if tok.text == "," and new in ("==", "+", "-", "*", "in", "=") else 0.0
+                yield new, 1.0 + (INSERT.get(new, 1.2) - 0.8) * 0.5 + extra
     elif tok.kind == "err":
         for new in (",", ":", ".", "(", ")"):
             yield new, 1.0
@@ -992,6 +994,8 @@ def always(site: Site) -> Iterator[Cand]:
     yield from _double_tokens(site)
     yield from _markdown_emphasis(site)
     yield from _inner_quotes(site)
+    yield from _python2_raise(site)
+    yield from _backticks(site)
     line_toks = site.line_tokens(site.line)
     words = [t for t in line_toks if t.kind == "name" and not t.is_keyword]
     if line_toks and len(words) >= 2 and all((t.kind == "name" and (not t.is_keyword or t.text in PROSE_KEYWORDS))
@@ -1101,6 +1105,33 @@ def _inner_quotes(site: Site) -> Iterator[Cand]:
                     yield Cand(0.25, ((a.end - 1, a.end, other), (c.start, c.start + 1, other)),
                                "quotes inside a string")
                     return
+
+
+def _python2_raise(site: Site) -> Iterator[Cand]:
+    """`raise E, "message"` (Python 2) -> `raise E("message")`."""
+    toks = site.line_tokens(site.line)
+    if len(toks) < 4 or toks[0].text != "raise":
+        return
+    depth = 0
+    for k, t in enumerate(toks[1:], 1):
+        if t.text in OPENERS:
+            depth += 1
+        elif t.text in CLOSERS:
+            depth -= 1
+        elif t.text == "," and depth == 0 and k + 1 < len(toks):
+            end = site.line_end(site.line)
+            yield Cand(0.25, ((toks[k - 1].end, toks[k + 1].start, "("), (end, end, ")")), "raise E(message)")
+            return
+
+
+def _backticks(site: Site) -> Iterator[Cand]:
+    """Python 2's `x` is repr(x)."""
+    ticks = [t for t in site.line_tokens(site.line) if t.text == "`"]
+    if len(ticks) >= 2 and len(ticks) % 2 == 0:
+        parts = []
+        for a, b in zip(ticks[::2], ticks[1::2]):
+            parts += [(a.start, a.end, "repr("), (b.start, b.end, ")")]
+        yield Cand(0.3, tuple(parts), "`x` -> repr(x)")
 
 
 def _double_tokens(site: Site) -> Iterator[Cand]:

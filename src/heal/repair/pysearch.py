@@ -265,11 +265,14 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
 
 def _progress(text: str, e: SyntaxErrorInfo, chain) -> Tuple[bool, int, int]:
     """Where the first error is, in the round's starting text: (an unclosed bracket?, the offset reported,
-    the end of its line). CPython reports an unclosed bracket at the opener, though it parsed to the end of the
-    line at least."""
+    the end of its line). CPython reports an unclosed bracket at the opener, and a print statement at its start,
+    though it parsed to the end of the line at least."""
     off = offset_in(text, e.lineno, e.offset)
     nl = text.find("\n", off)
-    return "was never closed" in e.msg, _map_back(off, chain), _map_back(len(text) if nl < 0 else nl, chain)
+    eol = _map_back(len(text) if nl < 0 else nl, chain)
+    if e.msg.startswith("Missing parentheses in call to"):
+        return False, eol, eol  # reported at the statement's start; the parser read the whole line
+    return "was never closed" in e.msg, _map_back(off, chain), eol
 
 
 def _advanced(parent: Tuple[bool, int, int], child: Tuple[bool, int, int]) -> bool:
