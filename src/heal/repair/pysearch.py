@@ -218,7 +218,7 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         heap.append((cand.cost, seq, root, cand))
         seq += 1
     heapq.heapify(heap)
-    seen = {text}
+    seen = {hash(text)}  # hashes, not texts: a long file's candidates would hold megabytes
     goals: list = []
     evals = expansions = 0
     while heap:
@@ -228,9 +228,10 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
         if evals >= ROUND_BUDGET or time.monotonic() > deadline:
             break
         new = apply(parent.text, cand.parts)
-        if new in seen:
+        key = hash(new)
+        if key in seen:
             continue
-        seen.add(new)
+        seen.add(key)
         evals += 1
         e = check(new)
         chain = parent.chain + (cand,)
