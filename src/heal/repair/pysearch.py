@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import heapq
 import json
+import re
 import sys
 import time
 import warnings
@@ -168,35 +169,48 @@ def statements_around(text: str, first: int, last: int, extra: int = 0) -> Optio
     return start, end
 
 
+# What decides where top-level statements start: comments, strings (which may span lines), brackets, line ends.
+_SCAN = re.compile(r"""#[^\n]*|[rRbBuUfF]{0,2}(?:'{3}(?:\\[\s\S]|[^\\])*?'{3}|"{3}(?:\\[\s\S]|[^\\])*?"{3}"""
+                   r"""|'(?:\\[\s\S]|[^'\\\n])*'|"(?:\\[\s\S]|[^"\\\n])*")|[()\[\]{}]|\\?\n""")
+_CONTINUES = ("else", "elif", "except", "finally", "case")
+
+
 @functools.lru_cache(maxsize=4)
 def _top_level_starts(text: str) -> Tuple[int, ...]:
-    """0-based lines where a top-level statement starts (not inside a string, not a continuation, not the
-    `def` under a decorator)."""
-    from heal.repair.lexer import tokenize
-
-    starts = []
-    prev_line, prev_text, depth = -1, "", 0
-    in_string_lines = set()
-    for t in tokenize(text):
-        if t.kind == "string" and "\n" in t.text:
-            first = t.line
-            in_string_lines.update(range(first + 1, first + t.text.count("\n") + 1))
-        if t.kind in ("newline", "comment"):
-            continue
-        if t.line != prev_line:
-            # a line inside brackets continues its statement, even at column 0
-            if t.col == 0 and depth == 0 and t.line not in in_string_lines and t.text not in (
-                    ")", "]", "}", "else", "elif", "except", "finally", "case") \
-                    and not prev_text == "@" and not prev_text.endswith("\\"):
-                starts.append(t.line)
-            prev_line = t.line
-            prev_text = t.text if t.text == "@" else ""
-        if t.text in ("(", "[", "{"):
+    """0-based lines where a top-level statement starts: at column 0, outside brackets and strings, not after a
+    backslash, not the `def` under a decorator. One regex pass: long files are scanned whole."""
+    depth, line = 0, 0
+    depth_at = [0]  # bracket depth where each line starts
+    skip = set()  # lines inside a string or after a backslash
+    for m in _SCAN.finditer(text):
+        g = m.group()
+        c = g[0]
+        if c in "([{":
             depth += 1
-        elif t.text in (")", "]", "}"):
+        elif c in ")]}":
             depth = max(depth - 1, 0)
-        if t.kind == "cont":
-            prev_text = "\\"
+        elif g == "\n" or g == "\\\n":
+            line += 1
+            depth_at.append(depth)
+            if c == "\\":
+                skip.add(line)
+        elif c != "#" and "\n" in g:
+            for _ in range(g.count("\n")):
+                line += 1
+                depth_at.append(depth)
+                skip.add(line)
+    starts = []
+    decorated = False
+    for k, raw in enumerate(text.split("\n")):
+        if not raw or raw[0] in " \t#" or k in skip or (k < len(depth_at) and depth_at[k]):
+            continue
+        word = re.match(r"\w*", raw).group()
+        if raw[0] in ")]}" or word in _CONTINUES:
+            decorated = False
+            continue
+        if not decorated:
+            starts.append(k)
+        decorated = raw.startswith("@")
     return tuple(starts)
 
 
