@@ -21,7 +21,8 @@ JSON = [
     (b'{"a": 1 /* one */, "b": 2}', b'{"a": 1, "b": 2}'),
     (b'{"a" 1}', b'{"a": 1}'),
     # CRLF and a BOM survive, and so does every untouched line
-    (b'\xef\xbb\xbf{\r\n    "a": [1, 2,],\r\n    "b": "x"\r\n}\r\n', b'\xef\xbb\xbf{\r\n    "a": [1, 2],\r\n    "b": "x"\r\n}\r\n'),
+    (b'\xef\xbb\xbf{\r\n    "a": [1, 2,],\r\n    "b": "x"\r\n}\r\n',
+     b'\xef\xbb\xbf{\r\n    "a": [1, 2],\r\n    "b": "x"\r\n}\r\n'),
 ]
 
 

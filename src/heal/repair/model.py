@@ -27,8 +27,10 @@ class SyntaxErrorInfo:
 
     @classmethod
     def from_json(cls, obj: dict | None) -> SyntaxErrorInfo | None:
-        return None if not obj else cls(**{k: obj.get(k) for k in ("msg", "lineno", "offset", "end_lineno",
-                                                                     "end_offset")}, type=obj.get("type") or "SyntaxError")
+        if not obj:
+            return None
+        fields = {k: obj.get(k) for k in ("msg", "lineno", "offset", "end_lineno", "end_offset")}
+        return cls(**fields, type=obj.get("type") or "SyntaxError")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -80,5 +82,6 @@ class Repair:
 
     def to_json(self) -> dict:
         return {"status": self.status, "error": self.error.to_json() if self.error else None,
-                "edits": [e.to_json() for e in self.edits], "candidates": [[e.to_json() for e in c] for c in self.candidates],
+                "edits": [e.to_json() for e in self.edits],
+                "candidates": [[e.to_json() for e in c] for c in self.candidates],
                 "reason": self.reason, "notes": list(self.notes)}

@@ -24,7 +24,8 @@ import warnings
 from typing import List, NamedTuple, Optional, Tuple
 
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, SyntaxErrorInfo
-from heal.repair.pyedits import Cand, Part, Site, candidates, declaration_error, offset_in
+from heal.repair.pyedits import Cand, Part, Site, offset_in
+from heal.repair.pyrules import candidates, declaration_error
 
 MAX_ROUNDS = 30  # errors repaired one after another in one file (a Python 2 file has a print on every other line)
 MAX_DEPTH = 3  # edits chained to get past one error

@@ -74,7 +74,8 @@ def _finish(f: TextFile, res) -> Repair:
         return Repair(UNREPAIRABLE, error=res.error, candidates=res.candidates, reason=res.reason)
     problem = libcst_problem(_changed_statements(f.text, res.text))
     if problem:
-        return Repair(UNREPAIRABLE, error=res.error, reason=f"the repair compiles but libcst cannot parse it: {problem}")
+        return Repair(UNREPAIRABLE, error=res.error,
+                      reason=f"the repair compiles but libcst cannot parse it: {problem}")
     try:
         new = f.encode(res.text)
     except UnicodeEncodeError:
