@@ -116,6 +116,7 @@ MUST_NOT = [
     "async def f():\n    pass\n\nawait f()\n",  # dropping `await` would be another program
     "lambda x: return x\n",  # not prose: keywords
     "import flaskext.mysql from MySQL\n",
+    "try:\n    f()\nx = 1\n",  # no handler: `except Exception: pass` would hide every error
     "print(a \\n)\n",  # `\` -> `,` or `.`: equally good, heal does not choose
     "class\n",
     "def (:\n",
@@ -123,7 +124,7 @@ MUST_NOT = [
 ]
 
 
-ERROR_LINE = {"async def f():\n    pass\n\nawait f()\n": 4}
+ERROR_LINE = {"async def f():\n    pass\n\nawait f()\n": 4, "try:\n    f()\nx = 1\n": 3}
 
 
 @pytest.mark.parametrize("broken", MUST_NOT)

@@ -465,21 +465,7 @@ def expected_except(site: Site) -> Iterator[Cand]:
                                                   else None)
         if alias == "except" or one_slip(tok.text.lower(), "except"):
             yield Cand(0.3, ((tok.start, tok.end, "except"),))
-    # the handler is missing: add one at the try's level, before the line the error is on
-    try_line = None
-    for ln in range(site.line - 1, -1, -1):
-        toks = site.line_tokens(ln)
-        if toks and toks[0].text == "try" and len(site.indent(ln)) <= len(site.indent(site.line)):
-            try_line = ln
-            break
-    if try_line is not None:
-        ind = site.indent(try_line)
-        unit = _indent_unit(site)
-        at = site.starts[site.line] if tok.line == site.line else len(site.text)
-        if at == len(site.text) and not site.text.endswith("\n"):
-            yield Cand(0.9, ((at, at, f"\n{ind}except Exception:\n{ind}{unit}pass"),), "add an except clause")
-        else:
-            yield Cand(0.9, ((at, at, f"{ind}except Exception:\n{ind}{unit}pass\n"),), "add an except clause")
+    # a handler that is missing altogether is not added: `except Exception: pass` would hide every error there
 
 
 def parenthesized_params(site: Site) -> Iterator[Cand]:
