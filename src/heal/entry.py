@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
             from heal.diagnose_cli import main as diagnose_main
 
             return diagnose_main(args[1:])
+        if args and args[0] == "repair" and not {"--help", "-h"} & set(args[1:]):
+            from heal.commands.repair import main as repair_main
+
+            return repair_main(args[1:])
         if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
             from heal.runopts import UsageError
 
