@@ -58,7 +58,7 @@ def main(args: list[str]) -> int:
 def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.capture import read_bounded
     from heal.diagnose import diagnose
-    from heal.present import detailed, use_colour
+    from heal.ui import detailed, use_colour
 
     try:
         argv = shlex.split(command) if command else []

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from heal.fixes.model import Fix, PlanContext
 
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
+
 _NODE_BUILTINS = {
     "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
     "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net",
@@ -28,18 +30,9 @@ _NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 @lru_cache(maxsize=1)
 def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """(map, ambiguous, never) from patterns/import_map.toml."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    path = os.path.join(os.path.dirname(heal.patterns.__file__), "import_map.toml")
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError:
-        return {}, {}, {}
+    data = table("import_map")
     return dict(data.get("map", {})), dict(data.get("ambiguous", {})), dict(data.get("never", {}))
 
 
@@ -54,6 +47,38 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if eco == "rust" or ctx.diagnosis.facts.get("tool") == "cargo":
         return _plan_rust(ctx, source, risk)
     return None
+
+
+def _install(description: str, argv: tuple[str, ...], *, manager: str, cwd: str, packages: tuple[str, ...] = (),
+             python: str = "", verify: tuple[str, ...] = (), risk: str, source: str, confidence: float,
+             ask: bool = False, choices: tuple[str, ...] = (), question: str = "") -> Fix:
+    """An install: the fix carries the PackageChange the journal applies (and rollback undoes)."""
+    from heal.journal.changes import PackageChange
+
+    change = PackageChange(manager, argv, cwd=cwd, python=python, packages=packages, imports=verify,
+                           reason=description)
+    return Fix("install", description, argv, change=change, risk=risk, source=source, confidence=confidence,
+               ask=ask, choices=choices, question=question)
+
+
+def check(fix: Fix) -> str:
+    """After the install: the distributions are installed and their modules import, in that interpreter
+    (what the playbook promised); else why not."""
+    change = fix.change
+    if not change.imports:
+        return ""
+    if verify_python(change.python, change.imports, change.packages):
+        return ""
+    return f"installed, but {', '.join(change.packages)} / {', '.join(change.imports)} is still missing"
+
+
+def choose(fix: Fix, choice: str) -> Fix:
+    """The fix for the distribution the user picked among fix.choices (only the user picks: never heal)."""
+    argv = tuple(choice if a == "<choice>" else a for a in fix.argv or ())
+    change = fix.change
+    return _install(f"install {choice} into {change.python}", argv, manager=change.manager, packages=(choice,),
+                    cwd=change.cwd, python=change.python, verify=change.imports, risk=fix.risk, source=fix.source,
+                    confidence=fix.confidence)
 
 
 # --- Python -----------------------------------------------------------------------------------------
@@ -102,7 +127,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
-            return Fix("install", f"{module} is provided by {' or '.join(choices)}: which one?",
+            return _install(f"{module} is provided by {' or '.join(choices)}: which one?",
                        (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
                        manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        choices=choices)
@@ -152,14 +177,14 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
             lines = "; ".join(redact(r) for r in risky[:3])
             lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
-            return Fix("install", f"{dist} is declared in {name} but not installed: syncing it would also use "
+            return _install(f"{dist} is declared in {name} but not installed: syncing it would also use "
                        f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
                        packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        question=f"sync {name} for {dist}, although it uses {lines}")
-        return Fix("install", f"{dist} is declared in {name} but not installed: sync it",
+        return _install(f"{dist} is declared in {name} but not installed: sync it",
                    argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
                    cwd=ctx.root, verify=(module.split(".")[0],))
-    return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
+    return _install(f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
                (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk,
                source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
@@ -172,7 +197,7 @@ def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, sou
     python = os.path.join(ctx.root, ".venv", "bin", "python")
     argv = (uv, "sync") if declared else (uv, "add", dist)
     what = f"{dist} is declared but not installed: uv sync" if declared else f"uv add {dist} (provides {module})"
-    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="uv", packages=(dist,),
+    return _install(what, argv, risk=risk, source=source, confidence=0.9, manager="uv", packages=(dist,),
                python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
@@ -201,7 +226,7 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     argv = (tool, *how["declared"]) if declared else (tool, *how["add"], dist)
     name = f"{manager} {' '.join(argv[1:])}"
     what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
-    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
+    return _install(what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
                packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
@@ -239,14 +264,11 @@ def _declared(root: str, dist: str) -> str | None:
                 continue
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
+        from heal.fsutil import load_toml
+
         try:
-            import tomllib
-        except ImportError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            with open(pyproject, "rb") as fh:
-                deps = tomllib.load(fh).get("project", {}).get("dependencies", [])
-        except (OSError, ValueError):
+            deps = load_toml(pyproject).get("project", {}).get("dependencies", [])
+        except (OSError, ValueError, RecursionError, AttributeError):
             deps = []
         for dep in deps:
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
@@ -419,18 +441,18 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                "bun": ("bun", "install") if declared else ("bun", "add", *(("-d",) if dev else ()), package)}[manager]
         if _which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
-            return Fix("install", f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
+            return _install(f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
                        confidence=0.85, manager=manager, packages=(package,), cwd=root)
         return Fix("suggest", f"this project uses {manager}: {' '.join(cmd)}", cmd, source=source, risk=risk,
                    confidence=0.8)
     if declared:
         has_lock = any(os.path.exists(os.path.join(root, f)) for f in ("package-lock.json", "npm-shrinkwrap.json"))
         argv = ("npm", "ci", "--no-audit", "--no-fund") if has_lock else ("npm", "install", "--no-audit", "--no-fund")
-        return Fix("install", f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
+        return _install(f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
                    argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
     # `--` ends npm's options: the name is validated already, and stays a name whatever it is
     argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), "--", package)
-    return Fix("install", f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
+    return _install(f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
                source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
 
 
@@ -441,17 +463,9 @@ def _not_installing(package: str, why: str, source: str) -> Fix:
 @lru_cache(maxsize=1)
 def npm_popular_ranked() -> tuple[str, ...]:
     """patterns/npm_popular.toml: the most downloaded npm packages, most first (provenance in the file)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    try:
-        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "npm_popular.toml"), "rb") as fh:
-            return tuple(str(n) for n in tomllib.load(fh).get("names", []))
-    except (OSError, ValueError):
-        return ()
+    return tuple(str(n) for n in table("npm_popular").get("names", []))
 
 
 @lru_cache(maxsize=1)
@@ -530,7 +544,7 @@ def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if root is None or not _which("go", ctx.env):
         return None
     argv = (_which("go", ctx.env) or "go", "get", package)
-    return Fix("install", f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
+    return _install(f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
                packages=(package,), cwd=root)
 
 
@@ -553,7 +567,7 @@ def _plan_rust(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     if any(os.path.exists(os.path.join(root, "src", p)) for p in (f"{crate}.rs", os.path.join(crate, "mod.rs"))):
         return None  # a module of the package that is not declared with `mod`, not a crate
-    return Fix("install", f"cargo add {crate}", (cargo, "add", crate), risk=risk, source=source, confidence=0.8,
+    return _install(f"cargo add {crate}", (cargo, "add", crate), risk=risk, source=source, confidence=0.8,
                manager="cargo", packages=(crate,), cwd=root)
 
 

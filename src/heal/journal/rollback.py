@@ -25,11 +25,11 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from heal.errors import GitError, JournalError, Refused
+from heal.git import dirty, git, head
 from heal.journal import lock as locks
-from heal.journal.changes import MANIFESTS, FileChange, PackageChange, environment
-from heal.journal.errors import JournalError, Refused
-from heal.journal.gitref import GitRefChange, dirty, git, head
-from heal.journal.store import ChangeSetInfo, Journal, Record
+from heal.journal.changes import MANIFESTS, FileChange, GitRefChange, PackageChange, environment
+from heal.journal.changeset import ChangeSetInfo, Journal, Record
 
 
 @dataclass(frozen=True)
@@ -565,7 +565,7 @@ def _plan_git(record: Record, done: Record | None) -> Step:
     try:
         now_branch, now = head(cwd)
         changed = dirty(cwd)
-    except (JournalError, OSError) as exc:
+    except (GitError, OSError) as exc:
         return Step(record.seq, c.get("describe", ""), "git", cwd, conflict=f"git in {cwd}: {exc}", fatal=True)
     if now_branch == branch and now == before:
         return Step(record.seq, f"{c.get('describe', '')}: {branch} already at {before[:12]}", "nothing", cwd)
