@@ -26,11 +26,12 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
     outcome = Runner(tuple(argv), **settings).execute()
     if outcome.exit_code == 0 and not opts.report:
         return 0  # the fast path ends here: nothing more is imported
+    status = _Status(outcome.exit_code)
     from heal import ui as presenters
 
-    ui = presenters.presenter(cfg["ui"])
-    status = _Status(outcome.exit_code)
+    ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
     try:
+        ui = presenters.presenter(cfg["ui"])
         _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
         ui.stopped_by_user()

@@ -33,7 +33,7 @@ def use_colour(stream: TextIO) -> bool:
         return True
     try:
         return stream.isatty() and os.environ.get("TERM") != "dumb"
-    except (AttributeError, ValueError):
+    except (AttributeError, ValueError, OSError):
         return False
 
 
@@ -84,6 +84,26 @@ def printable(text: str) -> str:
     return strip(text)
 
 
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class _Discard:
+    """stderr was closed when heal started: what heal would say goes nowhere, as the command's would."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 def command_line(argv: Sequence[str] | None) -> str:
     return " ".join(argv or ())
 
@@ -97,8 +117,8 @@ class Terminal:
 
     def __init__(self, stream: TextIO | None = None, *, interactive: bool | None = None,
                  colour: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.interactive = (sys.stdin.isatty() and self.stream.isatty()) if interactive is None else interactive
+        self.stream = stream or sys.stderr or _Discard()
+        self.interactive = (_isatty(sys.stdin) and _isatty(self.stream)) if interactive is None else interactive
         self.colour = use_colour(self.stream) if colour is None else colour
 
     # the one writer
