@@ -1,0 +1,214 @@
+"""Patterns as files, for teams: `heal patterns export DIR` writes one JSON file per pattern (sorted keys,
+two-space indent, stable names), reviewable in a pull request; `heal patterns import DIR` reads them back
+as `imported` patterns, which heal only suggests until someone approves them.
+
+What a file holds is what the pattern says (scope, evidence, fix, counts), never this machine's
+bookkeeping (ids, times, approvals), secrets (redacted again on the way out and on the way in) or its
+directories (home becomes ~, absolute paths in the summary keep only their file name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from heal.store.model import FIX_KINDS, KEY_FACTS, SOURCES, Pattern, PatternFix, content_hash
+
+FORMAT = "heal-pattern/1"
+FIELDS = {"format", "signature", "fingerprint", "category", "summary", "tool", "ecosystem", "key", "fix", "source",
+          "successes", "failures"}
+REQUIRED = ("format", "signature", "fingerprint", "category", "fix")
+MAX_FILE = 256 * 1024  # a pattern is a few hundred bytes; anything this big is not one
+_ABS_PATH = re.compile(r"(?<![\w.~<>])(?:/[^\s/:'\"()\[\]<>,;]+){2,}/?")
+_UNSAFE_NAME = re.compile(r"[^a-z0-9._-]+")
+
+
+class FileError(Exception):
+    """One malformed pattern file; str() is the one line naming the file and the field."""
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+def file_name(p: Pattern) -> str:
+    """Named by content, not by this machine's id: the same pattern exported anywhere has the same name."""
+    scope = _UNSAFE_NAME.sub("-", (p.scope or "any").lower()).strip("-") or "any"
+    return f"{p.category}-{scope}-{content_hash(p)[:16]}.json"
+
+
+def dump(p: Pattern) -> str:
+    from heal.store.db import _redact
+
+    home = os.path.expanduser("~")
+    obj: dict[str, Any] = {
+        "format": FORMAT, "signature": p.signature, "fingerprint": _redact(_unhome(p.fingerprint, home)),
+        "category": p.category, "summary": _redact(_unpath(_unhome(p.summary, home))), "tool": p.tool,
+        "ecosystem": p.ecosystem, "key": key_object(p.key), "source": p.source, "successes": p.successes,
+        "failures": p.failures, "fix": _fix_out(p.fix, home),
+    }
+    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def export(patterns: list[Pattern], directory: str) -> list[tuple[str, Pattern]]:
+    from heal.fsutil import write_atomic
+
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for p in patterns:
+        path = os.path.join(directory, file_name(p))
+        write_atomic(path, dump(p).encode())
+        written.append((path, p))
+    return written
+
+
+def key_object(key: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in key.split("\x1f")) if key else {}
+
+
+def _unhome(text: str, home: str) -> str:
+    return text.replace(home, "~") if len(home) > 1 else text
+
+
+def _unpath(text: str) -> str:
+    return _ABS_PATH.sub(lambda m: "<PATH>/" + m.group(0).rstrip("/").rsplit("/", 1)[-1], text)
+
+
+def _fix_out(fix: PatternFix, home: str) -> dict[str, Any]:
+    from heal.store.db import _redact
+
+    if not fix.commands:
+        return fix.to_json()
+    commands = tuple(tuple(_redact(_unhome(a, home)) for a in c) for c in fix.commands)
+    return PatternFix(fix.kind, fix.playbook, fix.step, commands).to_json()
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+def read_dir(directory: str, playbooks: dict[str, int]) -> Iterator[Pattern | FileError]:
+    """Each *.json file of directory, in name order: a Pattern, or the FileError saying why not.
+    `playbooks` maps the known playbook ids to their number of steps."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".json"))
+    except OSError as exc:
+        yield FileError(f"{directory}: {exc.strerror or exc}")
+        return
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            yield parse(path, playbooks)
+        except FileError as exc:
+            yield exc
+
+
+def parse(path: str, playbooks: dict[str, int]) -> Pattern:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE + 1)
+    except OSError as exc:
+        raise FileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE:
+        raise FileError(f"{path}: larger than {MAX_FILE // 1024} KB: not a pattern")
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise FileError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    return _pattern(obj, path, playbooks)
+
+
+def _pattern(obj: Any, path: str, playbooks: dict[str, int]) -> Pattern:
+    from heal.diagnose.model import CATEGORIES
+    from heal.store.db import BadPattern, _checked_argv
+
+    def bad(field: str, why: str) -> FileError:
+        return FileError(f"{path}: field '{field}' {why}")
+
+    if not isinstance(obj, dict):
+        raise FileError(f"{path}: not a pattern (a JSON object)")
+    for name in REQUIRED:
+        if name not in obj:
+            raise bad(name, "is missing")
+    unknown = sorted(set(obj) - FIELDS)
+    if unknown:
+        raise bad(unknown[0], "is not a pattern field")
+    if obj["format"] != FORMAT:
+        raise bad("format", f"must be \"{FORMAT}\"")
+
+    def text(name: str, required: bool = False) -> str:
+        value = obj.get(name, "")
+        if not isinstance(value, str):
+            raise bad(name, "must be a string")
+        if required and not value.strip():
+            raise bad(name, "must not be empty")
+        if "\x00" in value:
+            raise bad(name, "must not contain NUL")
+        return value
+
+    def count(name: str) -> int:
+        value = obj.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad(name, "must be a whole number >= 0")
+        return value
+
+    category = text("category", True)
+    if category not in CATEGORIES:
+        raise bad("category", f"must be one of {', '.join(CATEGORIES)}")
+    source = text("source") or "imported"
+    if source not in SOURCES:
+        raise bad("source", f"must be one of {', '.join(SOURCES)}")
+    key = obj.get("key", {})
+    if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
+        raise bad("key", "must be an object of strings")
+    for name in key:
+        if name not in KEY_FACTS:
+            raise bad(f"key.{name}", f"is not a key fact ({', '.join(KEY_FACTS)})")
+    fix = obj["fix"]
+    if not isinstance(fix, dict):
+        raise bad("fix", "must be an object")
+    kind = fix.get("kind")
+    if kind not in FIX_KINDS:
+        raise bad("fix.kind", f"must be one of {', '.join(FIX_KINDS)}")
+    allowed = {"playbook": {"kind", "playbook", "step"}, "command": {"kind", "argv"}, "advice": {"kind", "commands"}}
+    extra = sorted(set(fix) - allowed[kind])
+    if extra:
+        raise bad(f"fix.{extra[0]}", f"is not a field of a {kind} fix")
+    try:
+        if kind == "playbook":
+            book, step = fix.get("playbook"), fix.get("step", 0)
+            if not isinstance(book, str) or book not in playbooks:
+                raise bad("fix.playbook", f"names no playbook heal has ({book!r})")
+            if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < playbooks[book]:
+                raise bad("fix.step", f"must be a step of playbook {book} (0..{playbooks[book] - 1})")
+            parsed = PatternFix.of_playbook(book, step)
+        elif kind == "command":
+            if not isinstance(fix.get("argv"), list):
+                raise bad("fix.argv", "must be a list of strings")
+            parsed = PatternFix.of_command(_checked_argv(fix["argv"], None))
+        else:
+            commands = fix.get("commands")
+            if not isinstance(commands, list) or not commands or not all(isinstance(c, list) for c in commands):
+                raise bad("fix.commands", "must be a non-empty list of commands (lists of strings)")
+            parsed = PatternFix.of_advice([list(_checked_argv(c, None)) for c in commands])
+    except BadPattern as exc:
+        raise bad("fix.argv" if kind == "command" else "fix.commands", f"is not a command: {exc}") from None
+    key_text = "\x1f".join(f"{k}={key[k]}" for k in KEY_FACTS if k in key)
+    pattern = Pattern(id=0, signature=text("signature", True), fingerprint=text("fingerprint"), category=category,
+                      fix=parsed, source="imported", tool=text("tool"), ecosystem=text("ecosystem"), key=key_text,
+                      summary=text("summary"), successes=count("successes"), failures=count("failures"))
+    return pattern
+
+
+def playbook_steps() -> dict[str, int]:
+    """The playbooks heal has here (shipped and the user's), by id: how many steps each has."""
+    from heal.fixes.playbooks import load_all
+
+    books, _ = load_all()
+    steps: dict[str, int] = {}
+    for b in books:
+        steps.setdefault(b.id, len(b.steps))
+    return steps

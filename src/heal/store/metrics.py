@@ -1,0 +1,65 @@
+"""`heal patterns metrics`: what heal's runs add up to. Every row of `outcomes` is one heal run whose
+command failed (the success path records nothing: it opens no database)."""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from typing import Any
+
+WEEK = 7 * 86400
+
+
+def compute(db: sqlite3.Connection, now: float, weeks: int, top: int) -> dict[str, Any]:
+    runs, healed, mttr = db.execute(
+        "SELECT count(*), coalesce(sum(healed), 0), avg(CASE WHEN healed THEN duration END) FROM outcomes").fetchone()
+    per_category = {
+        category: {"runs": n, "healed": h, "rate": _rate(h, n)}
+        for category, n, h in db.execute(
+            "SELECT category, count(*), sum(healed) FROM outcomes GROUP BY category ORDER BY count(*) DESC, category")
+    }
+    top_patterns = [
+        {"id": pid, "uses": uses, "healed": h, "source": source or "", "summary": summary or "(pruned)",
+         "fix": _fix(fix)}
+        for pid, uses, h, source, summary, fix in db.execute(
+            "SELECT o.pattern_id, count(*), sum(o.healed), p.source, p.summary, p.fix FROM outcomes o "
+            "LEFT JOIN patterns p ON p.id = o.pattern_id WHERE o.pattern_id IS NOT NULL "
+            "GROUP BY o.pattern_id ORDER BY count(*) DESC, o.pattern_id LIMIT ?", (top,))
+    ]
+    return {"runs": runs, "failures": runs - healed, "healed": healed, "auto_resolution_rate": _rate(healed, runs),
+            "mttr_seconds": round(mttr, 1) if mttr is not None else None, "per_category": per_category,
+            "top_patterns": top_patterns, "trend": _trend(db, now, weeks)}
+
+
+def _trend(db: sqlite3.Connection, now: float, weeks: int) -> list[dict[str, Any]]:
+    """The last `weeks` ISO weeks (UTC), oldest first, the empty ones included: a gap is news too."""
+    today = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()
+    monday = today - datetime.timedelta(days=today.weekday())
+    starts = [monday - datetime.timedelta(weeks=i) for i in range(max(1, weeks) - 1, -1, -1)]
+    first = datetime.datetime.combine(starts[0], datetime.time(), datetime.timezone.utc).timestamp()
+    counts = {s: [0, 0] for s in starts}
+    for t, h in db.execute("SELECT time, healed FROM outcomes WHERE time >= ?", (first,)):
+        day = datetime.datetime.fromtimestamp(t, datetime.timezone.utc).date()
+        week = day - datetime.timedelta(days=day.weekday())
+        if week in counts:
+            counts[week][0] += 1
+            counts[week][1] += h
+    out = []
+    for s in starts:
+        n, h = counts[s]
+        year, number, _ = s.isocalendar()
+        out.append({"week": f"{year}-W{number:02d}", "start": s.isoformat(), "runs": n, "healed": h,
+                    "rate": _rate(h, n)})
+    return out
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def _fix(text: str | None) -> dict | None:
+    if not text:
+        return None
+    import json
+
+    return json.loads(text)
