@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
             from heal.diagnose_cli import main as diagnose_main
 
             return diagnose_main(args[1:])
+        if args and args[0] == "patterns":
+            from heal.commands.patterns import main as patterns_main
+
+            return patterns_main(args[1:])
         if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
             from heal.runopts import UsageError
 

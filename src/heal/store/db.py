@@ -25,7 +25,7 @@ from heal.store.model import (Candidate, Failure, Pattern, PatternFix, content_h
 
 FILENAME = "patterns.sqlite3"
 BUSY_SECONDS = 10.0  # eight processes each committing a row wait milliseconds; a stuck writer gets this long
-DEFAULT_CUTOFF = 0.87  # learn.cutoff's default: README "What heal learns" has the pairs that chose it
+DEFAULT_CUTOFF = 0.88  # learn.cutoff's default: README "What heal learns" has the pairs that chose it
 
 MAX_TEXT = 4000  # characters of evidence or summary stored
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "

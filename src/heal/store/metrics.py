@@ -33,9 +33,7 @@ def compute(db: sqlite3.Connection, now: float, weeks: int, top: int) -> dict[st
 
 def _trend(db: sqlite3.Connection, now: float, weeks: int) -> list[dict[str, Any]]:
     """The last `weeks` ISO weeks (UTC), oldest first, the empty ones included: a gap is news too."""
-    today = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()
-    monday = today - datetime.timedelta(days=today.weekday())
-    starts = [monday - datetime.timedelta(weeks=i) for i in range(max(1, weeks) - 1, -1, -1)]
+    starts = _weeks(now, weeks)
     first = datetime.datetime.combine(starts[0], datetime.time(), datetime.timezone.utc).timestamp()
     counts = {s: [0, 0] for s in starts}
     for t, h in db.execute("SELECT time, healed FROM outcomes WHERE time >= ?", (first,)):
@@ -44,13 +42,25 @@ def _trend(db: sqlite3.Connection, now: float, weeks: int) -> list[dict[str, Any
         if week in counts:
             counts[week][0] += 1
             counts[week][1] += h
-    out = []
-    for s in starts:
-        n, h = counts[s]
-        year, number, _ = s.isocalendar()
-        out.append({"week": f"{year}-W{number:02d}", "start": s.isoformat(), "runs": n, "healed": h,
-                    "rate": _rate(h, n)})
-    return out
+    return [_week(s, *counts[s]) for s in starts]
+
+
+def _weeks(now: float, weeks: int) -> list[datetime.date]:
+    today = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()
+    monday = today - datetime.timedelta(days=today.weekday())
+    return [monday - datetime.timedelta(weeks=i) for i in range(max(1, weeks) - 1, -1, -1)]
+
+
+def _week(start: datetime.date, runs: int, healed: int) -> dict[str, Any]:
+    year, number, _ = start.isocalendar()
+    return {"week": f"{year}-W{number:02d}", "start": start.isoformat(), "runs": runs, "healed": healed,
+            "rate": _rate(healed, runs)}
+
+
+def empty(now: float, weeks: int = 8) -> dict[str, Any]:
+    """The metrics of a store that does not exist yet."""
+    return {"runs": 0, "failures": 0, "healed": 0, "auto_resolution_rate": 0.0, "mttr_seconds": None,
+            "per_category": {}, "top_patterns": [], "trend": [_week(s, 0, 0) for s in _weeks(now, weeks)]}
 
 
 def _rate(part: int, whole: int) -> float:
