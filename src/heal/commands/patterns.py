@@ -257,10 +257,12 @@ def metrics_text(m: dict[str, Any]) -> list[str]:
                          + (f"  ({fix})" if fix else ""))
     import datetime
 
-    lines += ["", "week (UTC)              runs  healed   rate"]
+    lines += ["", "week (UTC)              runs  healed   rate  (# healed, . not healed)"]
     peak = max((w["runs"] for w in m["trend"]), default=0) or 1
     for w in m["trend"]:
-        bar = "#" * round(20 * w["runs"] / peak)
+        size = round(20 * w["runs"] / peak)
+        healed = round(size * w["healed"] / w["runs"]) if w["runs"] else 0
+        bar = "#" * healed + "." * (size - healed)  # healed, then not healed
         rate = _pct(w["rate"]) if w["runs"] else "-"
         since = datetime.date.fromisoformat(w["start"]).strftime("%b %d")
         lines.append(f"  {w['week']} ({since}) {w['runs']:>5} {w['healed']:>7} {rate:>6}  {bar}".rstrip())
