@@ -321,7 +321,7 @@ def cmd_import(args: list[str]) -> int:
 
 def cmd_approve(args: list[str]) -> int:
     seen, positional = _parse(args, {"--all"}, set(), "approve")
-    if seen.get("--all") == bool(positional):
+    if bool(seen.get("--all")) == bool(positional):
         raise UsageError("heal patterns approve needs pattern ids or --all (not both)")
     ids = None if seen.get("--all") else [_pattern_id(a) for a in positional]
     from heal.store import BadPattern
