@@ -18,20 +18,24 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING
 
 from heal.store import schema
-from heal.store.model import (Candidate, Failure, Pattern, PatternFix, content_hash, wilson)
+from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
+
+if TYPE_CHECKING:  # typing costs 2.5 ms to import, on the failure path of every heal run
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 FILENAME = "patterns.sqlite3"
 BUSY_SECONDS = 10.0  # eight processes each committing a row wait milliseconds; a stuck writer gets this long
 DEFAULT_CUTOFF = 0.88  # learn.cutoff's default: README "What heal learns" has the pairs that chose it
-
+MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a caller shows
 MAX_TEXT = 4000  # characters of evidence or summary stored
+WAL_LIMIT = 4 * 1024 * 1024  # bytes the write-ahead log keeps after a checkpoint
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "
            "created, first_used, last_used, approved_hash")
-
-T = TypeVar("T")
 
 
 class StoreUnavailable(Exception):
@@ -106,6 +110,13 @@ class Store:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.execute("PRAGMA journal_mode = WAL")  # persistent: once per file
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")  # a big import's WAL shrinks back afterwards
+            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)  # Python >= 3.12
+            if no_checkpoint is not None:
+                # The last connection to close would checkpoint, fsync and delete the WAL, and the next heal
+                # run would create it again: ~20 ms of fsyncs per run on a plain ext4 disk, against 0.3 ms
+                # without. Checkpoints still happen, on commit, once the WAL passes 1000 pages.
+                db.setconfig(no_checkpoint, True)
             if version < schema.VERSION:
                 with self._write():
                     schema.migrate(db)  # re-reads the version inside the lock: another process may have done it
@@ -175,14 +186,14 @@ class Store:
         return found[:limit]
 
     def _similar(self, failure: Failure, cutoff: float, exclude: set[int]) -> list[Candidate]:
-        from rapidfuzz import process
-
-        from heal.store.match import SCORER, prepare
-
         ids, texts = self._gate(failure.scope, failure.category, failure.key)
         if not ids:
             return []
-        hits = process.extract(prepare(failure.fingerprint), texts, scorer=SCORER, processor=None,
+        from rapidfuzz import process
+
+        from heal.store.match import scorer
+
+        hits = process.extract(comparable(failure.fingerprint), texts, scorer=scorer(), processor=None,
                                score_cutoff=cutoff * 100, limit=MAX_FUZZY)
         similarity = {ids[i]: score / 100 for _, score, i in hits if ids[i] not in exclude}
         if not similarity:
@@ -200,14 +211,10 @@ class Store:
         cached = self._gates.get(gate)
         if cached is not None and cached[0] == version:
             return cached[1], cached[2]
-        from heal.store.match import prepare
-
-        ids: list[int] = []
-        texts: list[str] = []
-        for pid, text in self.db.execute(
-                "SELECT id, fingerprint FROM patterns WHERE scope = ? AND category = ? AND key = ?", gate):
-            ids.append(pid)
-            texts.append(prepare(text))
+        rows = self.db.execute("SELECT id, compare FROM patterns WHERE scope = ? AND category = ? AND key = ?",
+                               gate).fetchall()
+        ids = [r[0] for r in rows]
+        texts = [r[1] for r in rows]
         self._gates[gate] = (version, ids, texts)
         return ids, texts
 
@@ -253,14 +260,15 @@ class Store:
                 when: float | None) -> int:
         now = time.time() if when is None else when
         fix_text = _redact_fix(fix).canonical()
-        row = (failure.signature, _clip(_redact(failure.fingerprint)), failure.category, failure.tool,
+        fingerprint = _clip(_redact(failure.fingerprint))
+        row = (failure.signature, fingerprint, comparable(fingerprint), failure.category, failure.tool,
                failure.ecosystem, failure.scope, failure.key, _clip(_redact(failure.summary)), fix_text, source,
                successes, failures, now, now, now)
         with self._write() as db:
             db.execute(
-                "INSERT INTO patterns (signature, fingerprint, category, tool, ecosystem, scope, key, summary, fix, "
-                "source, successes, failures, created, first_used, last_used) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, key, "
+                "summary, fix, source, successes, failures, created, first_used, last_used) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (signature, fix) DO UPDATE SET successes = successes + excluded.successes, "
                 "failures = failures + excluded.failures, first_used = coalesce(first_used, excluded.first_used), "
                 "last_used = excluded.last_used, "
@@ -375,11 +383,11 @@ class Store:
                 fix_text = p.fix.canonical()
                 h = content_hash(p)
                 cur = db.execute(
-                    "INSERT OR IGNORE INTO patterns (signature, fingerprint, category, tool, ecosystem, scope, key, "
-                    "summary, fix, source, successes, failures, created, first_used, last_used, approved_hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, NULL, NULL, ?)",
-                    (p.signature, p.fingerprint, p.category, p.tool, p.ecosystem, p.scope, p.key, p.summary, fix_text,
-                     p.successes, p.failures, now, h if h in approved else ""))
+                    "INSERT OR IGNORE INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, "
+                    "key, summary, fix, source, successes, failures, created, first_used, last_used, approved_hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, NULL, NULL, ?)",
+                    (p.signature, p.fingerprint, comparable(p.fingerprint), p.category, p.tool, p.ecosystem, p.scope,
+                     p.key, p.summary, fix_text, p.successes, p.failures, now, h if h in approved else ""))
                 (added if cur.rowcount else known).append(p)
         return added, known
 
@@ -411,9 +419,6 @@ class Store:
                        first_used=first_used, last_used=last_used, approved_hash=approved_hash)
 
 
-MAX_FUZZY = 50  # fuzzy hits considered: the best few are all a caller shows
-
-
 def _candidate(p: Pattern, similarity: float, exact: bool) -> Candidate:
     return Candidate(id=p.id, source=p.source, fix=p.fix, similarity=similarity, confidence=wilson(p.successes,
                      p.failures), successes=p.successes, failures=p.failures, exact=exact, pattern=p)
@@ -430,9 +435,7 @@ def _redact_fix(fix: PatternFix) -> PatternFix:
 
 
 def _redacted(p: Pattern) -> Pattern:
-    from dataclasses import replace
-
-    return replace(p, fingerprint=_clip(_redact(p.fingerprint)), summary=_clip(_redact(p.summary)),
+    return p._replace(fingerprint=_clip(_redact(p.fingerprint)), summary=_clip(_redact(p.summary)),
                    fix=_redact_fix(p.fix))
 
 

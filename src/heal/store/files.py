@@ -13,7 +13,10 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from heal.store.model import FIX_KINDS, KEY_FACTS, SOURCES, Pattern, PatternFix, content_hash
 

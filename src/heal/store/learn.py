@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from heal.store.db import Store
 from heal.store.model import Failure, PatternFix

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 WEEK = 7 * 86400
 

@@ -1,14 +1,22 @@
 """The store's values: a failure as the store sees it, a pattern, what a pattern would do, a lookup's
-candidate; and the pure rules on them (confidence, content hash, approval). No sqlite here: the engine
-can ask `is_approved(pattern)` without opening anything."""
+candidate; and the pure rules on them (confidence, content hash, approval, the text fuzzy matching
+compares). No sqlite here: the engine can ask `is_approved(pattern)` without opening anything.
+
+The values are named tuples, not dataclasses: recording an outcome is on the failure path of every heal
+run, and generating four frozen dataclasses cost 4 ms of import there (a named tuple: 0.2 ms each).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
-from typing import Any
+import re
+from collections import namedtuple
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SOURCES = ("builtin", "learned", "taught", "observed", "imported")
 FIX_KINDS = ("playbook", "command", "advice")
@@ -33,15 +41,18 @@ def wilson(successes: int, failures: int, z: float = Z) -> float:
     return max(0.0, (centre - margin) / (1 + z2 / n))
 
 
-@dataclass(frozen=True)
-class PatternFix:
+class PatternFix(namedtuple("PatternFix", "kind playbook step commands", defaults=("", 0, ()))):
     """What to do again. Never a concrete install command: a playbook step is re-planned against the new
-    failure, so the curated import map and name validation run every time."""
+    failure, so the curated import map and name validation run every time.
 
-    kind: str  # playbook | command | advice
-    playbook: str = ""  # playbook: its id
-    step: int = 0  # playbook: the index of the step in it
-    commands: tuple[tuple[str, ...], ...] = ()  # command: one argv (then the failing command again); advice: argvs
+    kind: playbook | command | advice; playbook, step: the playbook's id and the index of the step in it;
+    commands: for a command, one argv (run, then the failing command again); for advice, the argvs shown."""
+
+    __slots__ = ()
+    kind: str
+    playbook: str
+    step: int
+    commands: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of_playbook(cls, playbook: str, step: int = 0) -> PatternFix:
@@ -99,18 +110,20 @@ def _show(argv: tuple[str, ...]) -> str:
     return shlex.join(argv)
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(namedtuple("Failure", "signature fingerprint category tool ecosystem key summary",
+                          defaults=("", "", "", ""))):
     """A failure as the store needs it: what identifies it exactly (signature) and what fuzzy matching
-    compares (the normalised evidence), within its scope (ecosystem, else tool), category and key facts."""
+    compares (the normalised evidence), within its scope (ecosystem, else tool), category and key facts
+    (normalised, "module=yaml")."""
 
+    __slots__ = ()
     signature: str
     fingerprint: str
     category: str
-    tool: str = ""
-    ecosystem: str = ""
-    key: str = ""  # the key facts, normalised: "module=yaml"
-    summary: str = ""
+    tool: str
+    ecosystem: str
+    key: str
+    summary: str
 
     @property
     def scope(self) -> str:
@@ -137,24 +150,28 @@ def key_of(facts: dict[str, Any] | Any) -> str:
     return "\x1f".join(f"{k}={normalise(str(v))}" for k, v in parts)
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(namedtuple("Pattern", "id signature fingerprint category fix source tool ecosystem key summary "
+                                    "successes failures created first_used last_used approved_hash",
+                          defaults=("", "", "", "", 0, 0, 0.0, None, None, ""))):
+    """A stored pattern: the failure it was recorded for, its fix, where it came from and how it went."""
+
+    __slots__ = ()
     id: int
     signature: str
     fingerprint: str
     category: str
     fix: PatternFix
     source: str
-    tool: str = ""
-    ecosystem: str = ""
-    key: str = ""
-    summary: str = ""
-    successes: int = 0
-    failures: int = 0
-    created: float = 0.0
-    first_used: float | None = None
-    last_used: float | None = None
-    approved_hash: str = field(default="", repr=False)
+    tool: str
+    ecosystem: str
+    key: str
+    summary: str
+    successes: int
+    failures: int
+    created: float
+    first_used: float | None
+    last_used: float | None
+    approved_hash: str
 
     @property
     def scope(self) -> str:
@@ -199,19 +216,20 @@ def refusal(pattern: Pattern) -> str:
             f"`heal patterns show {pattern.id}`, then `heal patterns approve {pattern.id}`")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A pattern a lookup found for a failure, and how well it fits: score = similarity x confidence."""
+class Candidate(namedtuple("Candidate", "id source fix similarity confidence successes failures exact pattern")):
+    """A pattern a lookup found for a failure, and how well it fits: score = similarity x confidence
+    (similarity 1.0 and exact for the failure's own signature)."""
 
+    __slots__ = ()
     id: int
     source: str
     fix: PatternFix
-    similarity: float  # 1.0 for the exact signature
+    similarity: float
     confidence: float
     successes: int
     failures: int
     exact: bool
-    pattern: Pattern = field(repr=False)
+    pattern: Pattern
 
     @property
     def score(self) -> float:
@@ -221,6 +239,16 @@ class Candidate:
     def label(self) -> str:
         """The fix source the report shows (contract in DESIGN.md)."""
         return f"learned:{self.id}"
+
+
+MAX_COMPARE = 1000  # characters fuzzy matching compares: enough for any error's key lines; bounds the cost
+_SPACE = re.compile(r"\s+")
+
+
+def comparable(fingerprint: str) -> str:
+    """The text fuzzy matching compares: lower case, runs of whitespace as one space, at most MAX_COMPARE
+    characters. Stored beside the evidence, so a lookup reads it without work per row."""
+    return _SPACE.sub(" ", fingerprint[: MAX_COMPARE * 2]).strip().lower()[:MAX_COMPARE]
 
 
 def _iso(t: float | None) -> str | None:

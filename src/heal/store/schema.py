@@ -46,8 +46,9 @@ def _v1(db: sqlite3.Connection) -> None:
 
 
 def _v2(db: sqlite3.Connection) -> None:
-    """Scope, key facts and a summary for matching and listing; approval of imported patterns by content
-    hash; the user's choices; indexes for the lookup's prefilter and for metrics."""
+    """Scope, key facts and a summary for matching and listing; the text fuzzy matching compares, prepared
+    once; approval of imported patterns by content hash; the user's choices; indexes for the lookup's
+    prefilter and for metrics."""
     _script(db, """
         ALTER TABLE patterns ADD COLUMN ecosystem TEXT NOT NULL DEFAULT '';
         ALTER TABLE patterns ADD COLUMN scope TEXT NOT NULL DEFAULT '';
@@ -55,6 +56,7 @@ def _v2(db: sqlite3.Connection) -> None:
         ALTER TABLE patterns ADD COLUMN summary TEXT NOT NULL DEFAULT '';
         ALTER TABLE patterns ADD COLUMN created REAL NOT NULL DEFAULT 0;
         ALTER TABLE patterns ADD COLUMN approved_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patterns ADD COLUMN compare TEXT NOT NULL DEFAULT '';
         CREATE TABLE approvals (hash TEXT PRIMARY KEY, time REAL NOT NULL);
         CREATE TABLE choices (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, time REAL NOT NULL,
                               PRIMARY KEY (kind, key));
@@ -67,8 +69,11 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("UPDATE patterns SET scope = tool, created = coalesce(first_used, last_used, ?)", (now,))
     # v1 wrote a playbook fix as {"playbook": id, "step": i} and a taught one as {"argv": [...]}; v2 names
     # the kind, so the fix text (part of the unique key) is rewritten in its canonical form.
-    for pid, fix in db.execute("SELECT id, fix FROM patterns").fetchall():
-        db.execute("UPDATE patterns SET fix = ? WHERE id = ?", (_v1_fix(fix), pid))
+    from heal.store.model import comparable
+
+    for pid, fix, fingerprint in db.execute("SELECT id, fix, fingerprint FROM patterns").fetchall():
+        db.execute("UPDATE patterns SET fix = ?, compare = ? WHERE id = ?",
+                   (_v1_fix(fix), comparable(fingerprint), pid))
 
 
 def _v1_fix(text: str) -> str:
