@@ -55,10 +55,12 @@ def test_wilson_is_a_lower_bound_that_grows_with_evidence():
     assert wilson(1, 0) < wilson(40, 4)
 
 
-def test_key_facts_are_the_ones_signatures_hash():
+def test_key_facts_and_categories_are_the_diagnosis_ones():
+    from heal.diagnose.model import CATEGORIES
     from heal.diagnose.signature import KEY_FACTS
 
     assert model.KEY_FACTS == KEY_FACTS
+    assert model.CATEGORIES == CATEGORIES
 
 
 def test_config_default_cutoff_is_the_stores():

@@ -54,13 +54,19 @@ def store_path() -> str:
 
 
 def _redact(text: str) -> str:
-    # The one redaction module is heal.redact once the secrets work lands; until then it lives in
-    # heal.diagnose.text. Imported here, on the write paths only: listing patterns needs no regexes.
+    return _redactor()(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _redactor() -> Callable[[str], str]:
+    # The one redaction module is heal.redact once the secrets work lands; until then `redact` lives in
+    # heal.diagnose.text. Resolved once (a failed import is not cached by Python, and an import of 100,000
+    # patterns redacts 300,000 texts), and only on the write paths: listing patterns needs no regexes.
     try:
         from heal.redact import redact  # type: ignore[import-not-found]
     except ImportError:
         from heal.diagnose.text import redact
-    return redact(text)
+    return redact
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -380,19 +386,30 @@ class Store:
         now = time.time()
         added: list[Pattern] = []
         known: list[Pattern] = []
+        rows = []
+        redacted = [_redacted(p) for p in patterns]  # before the write lock: other heal runs go on meanwhile
+        # a big import's index pages stay in memory instead of spilling into the WAL mid-transaction
+        self.db.execute("PRAGMA cache_size = -65536")
         with self._write() as db:
             approved = {h for (h,) in db.execute("SELECT hash FROM approvals")}
-            for p in patterns:
-                p = _redacted(p)
-                fix_text = p.fix.canonical()
-                h = content_hash(p)
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, "
-                    "key, summary, fix, source, successes, failures, created, first_used, last_used, approved_hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, NULL, NULL, ?)",
-                    (p.signature, p.fingerprint, comparable(p.fingerprint), p.category, p.tool, p.ecosystem, p.scope,
-                     p.key, p.summary, fix_text, p.successes, p.failures, now, h if h in approved else ""))
-                (added if cur.rowcount else known).append(p)
+            signatures = {p.signature for p in redacted}
+            present = {(sig, fix) for sig, fix in db.execute("SELECT signature, fix FROM patterns")
+                       if sig in signatures}
+            for p in redacted:
+                fix_text = _canonical(p.fix)
+                if (p.signature, fix_text) in present:
+                    known.append(p)
+                    continue
+                present.add((p.signature, fix_text))
+                h = content_hash(p) if approved else ""
+                rows.append((p.signature, p.fingerprint, comparable(p.fingerprint), p.category, p.tool, p.ecosystem,
+                             p.scope, p.key, p.summary, fix_text, p.successes, p.failures, now,
+                             h if h in approved else ""))
+                added.append(p)
+            db.executemany(
+                "INSERT INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, key, summary, "
+                "fix, source, successes, failures, created, first_used, last_used, approved_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, NULL, NULL, ?)", rows)
         return added, known
 
     @_guarded
@@ -428,6 +445,11 @@ def _candidate(p: Pattern, similarity: float, exact: bool) -> Candidate:
                      p.failures), successes=p.successes, failures=p.failures, exact=exact, pattern=p)
 
 
+@functools.lru_cache(maxsize=4096)
+def _canonical(fix: PatternFix) -> str:
+    return fix.canonical()  # imports repeat a few fixes (playbook steps) over and over
+
+
 def _clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
 
@@ -439,8 +461,15 @@ def _redact_fix(fix: PatternFix) -> PatternFix:
 
 
 def _redacted(p: Pattern) -> Pattern:
+    """The pattern with every text it keeps redacted. Most patterns hold no secret: one pass over all their
+    texts joined says so, and only a pattern in which it masked something has each text redacted on its own
+    (an import of 100,000 patterns spent most of its time in four passes per pattern)."""
+    texts = [p.fingerprint, p.summary, *(a for c in p.fix.commands for a in c)]
+    joined = "\n".join(texts)
+    if _redact(joined) == joined:
+        return p._replace(fingerprint=_clip(p.fingerprint), summary=_clip(p.summary))
     return p._replace(fingerprint=_clip(_redact(p.fingerprint)), summary=_clip(_redact(p.summary)),
-                   fix=_redact_fix(p.fix))
+                      fix=_redact_fix(p.fix))
 
 
 def _checked_argv(argv: Sequence[str], cwd: str | None) -> tuple[str, ...]:

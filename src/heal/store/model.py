@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 SOURCES = ("builtin", "learned", "taught", "observed", "imported")
+# heal.diagnose.model's categories, copied so reading and importing patterns never loads the diagnosis
+# (tests/test_store.py checks both lists agree)
+CATEGORIES = ("dependency", "syntax", "test", "build", "runtime", "network", "permission", "configuration",
+              "deployment", "unknown")
 FIX_KINDS = ("playbook", "command", "advice")
 # Facts that name *what* failed (the ones signature.py hashes): a pattern learned for module 'yaml' is no
 # pattern for module 'requests', however alike the two tracebacks read. Kept here rather than imported
