@@ -410,3 +410,20 @@ def test_the_store_file_is_wal_with_a_busy_timeout(store):
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == int(store_db.BUSY_SECONDS * 1000)
     assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
+
+
+def test_imported_patterns_are_redacted_in_every_text(store):
+    from heal.store.model import Pattern
+
+    f = failure("python-modulenotfound-yaml")
+    secret = Pattern(id=0, signature="s/1", fingerprint=f"fatal: https://ci:{GHP}@git.example/x.git", category="network",
+                     fix=PatternFix.of_command(["git", "clone", f"https://bot:{GHP}@git.example/x.git"]),
+                     source="imported", summary=f"token={GHP}")
+    plain = Pattern(id=0, signature=f.signature, fingerprint=f.fingerprint, category=f.category, fix=INSTALL,
+                    source="imported", summary=f.summary)
+    store.add_imported([secret, plain])
+    got = {p.signature: p for p in store.patterns()}
+    s = got["s/1"]
+    assert GHP not in s.fingerprint + s.summary + " ".join(s.fix.argv)
+    assert "***" in s.fingerprint and s.summary == "token=***" and s.fix.argv[2] == "https://bot:***@git.example/x.git"
+    assert got[f.signature].fingerprint == f.fingerprint and got[f.signature].summary == f.summary
