@@ -299,19 +299,11 @@ def cmd_import(args: list[str]) -> int:
     directory = positional[0]
     if not os.path.isdir(directory):
         raise UsageError(f"{directory} is not a directory")
-    from heal.store.files import FileError, playbook_steps, read_dir
-
-    steps = playbook_steps()
-    good = []
-    bad = 0
-    for item in read_dir(directory, steps):
-        if isinstance(item, FileError):
-            _err(str(item))  # one line naming the file and the field; nothing from that file is imported
-            bad += 1
-        else:
-            good.append(item)
     store = _store()
-    added, known = store.add_imported(good) if good else ([], [])
+    added, known, errors = store.import_dir(directory)
+    for error in errors:
+        _err(error)  # one line naming the file and the field; nothing from that file is imported
+    bad = len(errors)
     commands = sum(1 for p in added if p.fix.runs_command)
     _out(f"imported {len(added)} pattern{'' if len(added) == 1 else 's'} from {directory}"
          + (f" ({len(known)} already known)" if known else "")

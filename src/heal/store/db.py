@@ -381,13 +381,33 @@ class Store:
 
     @_guarded
     def add_imported(self, patterns: Iterable[Pattern]) -> tuple[list[Pattern], list[Pattern]]:
-        """Insert patterns read from files as `imported`, unapproved unless this exact content was approved
-        before. Returns (imported, already known: same signature and fix)."""
+        """Insert patterns from elsewhere as `imported`, redacted, unapproved unless this exact content was
+        approved before. Returns (imported, already known: same signature and fix)."""
+        return self._insert_imported([_redacted(p) for p in patterns])
+
+    @_guarded
+    def import_dir(self, directory: str) -> tuple[list[Pattern], list[Pattern], list[str]]:
+        """`heal patterns import DIR`: (imported, already known, one line per malformed file). Nothing from a
+        malformed file is imported; the others are, as add_imported() does."""
+        from heal.store.files import FileError, playbook_steps, read_dir
+
+        good: list[Pattern] = []
+        errors: list[str] = []
+        for item in read_dir(directory, playbook_steps()):  # read and redacted, before the write lock
+            if isinstance(item, FileError):
+                errors.append(str(item))
+            else:
+                good.append(item)
+        added, known = self._insert_imported(good)
+        return added, known, errors
+
+    def _insert_imported(self, redacted: list[Pattern]) -> tuple[list[Pattern], list[Pattern]]:
         now = time.time()
         added: list[Pattern] = []
         known: list[Pattern] = []
         rows = []
-        redacted = [_redacted(p) for p in patterns]  # before the write lock: other heal runs go on meanwhile
+        if not redacted:
+            return added, known
         # a big import's index pages stay in memory instead of spilling into the WAL mid-transaction
         self.db.execute("PRAGMA cache_size = -65536")
         with self._write() as db:

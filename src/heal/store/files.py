@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -91,20 +90,48 @@ def _fix_out(fix: PatternFix, home: str) -> dict[str, Any]:
 # --- import -------------------------------------------------------------------------------------------
 
 
-def read_dir(directory: str, playbooks: dict[str, int]) -> Iterator[Pattern | FileError]:
-    """Each *.json file of directory, in name order: a Pattern, or the FileError saying why not.
-    `playbooks` maps the known playbook ids to their number of steps."""
+PARALLEL_FILES = 2000  # from this many files on, reading and redacting run in one process per core
+
+
+def read_dir(directory: str, playbooks: dict[str, int]) -> list[Pattern | FileError]:
+    """Each *.json file of directory, in name order: its Pattern, redacted, or the FileError saying why not.
+    `playbooks` maps the known playbook ids to their number of steps.
+
+    Reading, checking and redacting a file is CPU work independent of the others: a big import spreads it
+    over forked workers (fork only: `python -m heal` re-runs itself in a spawned child). Anything wrong
+    with the workers and the files are read here, one by one."""
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(".json"))
     except OSError as exc:
-        yield FileError(f"{directory}: {exc.strerror or exc}")
-        return
-    for name in names:
-        path = os.path.join(directory, name)
+        return [FileError(f"{directory}: {exc.strerror or exc}")]
+    paths = [os.path.join(directory, n) for n in names]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) >= PARALLEL_FILES and workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            size = -(-len(paths) // (workers * 4))  # a few chunks per worker: a slow one does not hold the rest
+            chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+            try:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    return [item for part in pool.map(_read_all, chunks, [playbooks] * len(chunks)) for item in part]
+            except (OSError, BrokenProcessPool):
+                pass
+    return _read_all(paths, playbooks)
+
+
+def _read_all(paths: list[str], playbooks: dict[str, int]) -> list[Pattern | FileError]:
+    from heal.store.db import _redacted
+
+    out: list[Pattern | FileError] = []
+    for path in paths:
         try:
-            yield parse(path, playbooks)
+            out.append(_redacted(parse(path, playbooks)))
         except FileError as exc:
-            yield exc
+            out.append(exc)
+    return out
 
 
 def parse(path: str, playbooks: dict[str, int]) -> Pattern:
