@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from heal.store import schema
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
-if TYPE_CHECKING:  # typing costs 2.5 ms to import, on the failure path of every heal run
+if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     T = TypeVar("T")
@@ -393,7 +393,12 @@ class Store:
 
         good: list[Pattern] = []
         errors: list[str] = []
-        for item in read_dir(directory, playbook_steps()):  # read and redacted, before the write lock
+        # Read (and redact) with the database closed: big imports fork workers, and a forked child must
+        # never hold a live SQLite connection.
+        self.close()
+        items = read_dir(directory, playbook_steps())
+        self._open()
+        for item in items:
             if isinstance(item, FileError):
                 errors.append(str(item))
             else:

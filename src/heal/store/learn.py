@@ -37,7 +37,8 @@ def learn(store: Store, attempts: Sequence[Any], *, command: Sequence[str], star
           now: float | None = None) -> int | None:
     """Record the run: each applied fix's outcome for its failure, then one outcome row (time, duration, the
     first failure's category and signature, healed or not, the pattern that healed it, the command's hash).
-    Returns the id of the pattern that healed the run, if any. Raises StoreUnavailable only."""
+    `started` is when the command's first run ended failing, so the outcome's duration (until `now`) is the
+    time to heal it. Returns the id of the pattern that healed the run, if any. Raises StoreUnavailable only."""
     now = time.time() if now is None else now
     steps = _steps(books)
     healer: int | None = None
