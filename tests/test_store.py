@@ -427,24 +427,3 @@ def test_imported_patterns_are_redacted_in_every_text(store):
     assert GHP not in s.fingerprint + s.summary + " ".join(s.fix.argv)
     assert "***" in s.fingerprint and s.summary == "token=***" and s.fix.argv[2] == "https://bot:***@git.example/x.git"
     assert got[f.signature].fingerprint == f.fingerprint and got[f.signature].summary == f.summary
-
-
-def test_a_big_import_reads_in_workers_and_keeps_name_order(store, tmp_path):
-    from heal.store import files
-
-    d = tmp_path / "big"
-    d.mkdir()
-    n = files.PARALLEL_FILES + 100
-    for i in range(n):
-        obj = {"format": files.FORMAT, "signature": f"network/network.curl/{i:05d}", "fingerprint": f"curl: error {i}",
-               "category": "network", "tool": "curl", "summary": f"password={GHP}" if i % 500 == 7 else "HTTP 503",
-               "fix": {"kind": "playbook", "playbook": "network-retry", "step": 0}}
-        if i % 700 == 3:
-            obj["fix"]["step"] = 9  # malformed
-        (d / f"p{i:05d}.json").write_text(json.dumps(obj))
-    added, known, errors = store.import_dir(str(d))
-    bad = [i for i in range(n) if i % 700 == 3]
-    assert [e.split(": ", 1)[0] for e in errors] == [str(d / f"p{i:05d}.json") for i in bad]
-    assert len(added) == n - len(bad) and known == []
-    assert [p.signature for p in added] == [f"network/network.curl/{i:05d}" for i in range(n) if i not in bad]
-    assert all(GHP not in p.summary for p in store.patterns())

@@ -393,12 +393,7 @@ class Store:
 
         good: list[Pattern] = []
         errors: list[str] = []
-        # Read (and redact) with the database closed: big imports fork workers, and a forked child must
-        # never hold a live SQLite connection.
-        self.close()
-        items = read_dir(directory, playbook_steps())
-        self._open()
-        for item in items:
+        for item in read_dir(directory, playbook_steps()):  # read and redacted, before the write lock
             if isinstance(item, FileError):
                 errors.append(str(item))
             else:

@@ -90,54 +90,32 @@ def _fix_out(fix: PatternFix, home: str) -> dict[str, Any]:
 # --- import -------------------------------------------------------------------------------------------
 
 
-PARALLEL_FILES = 2000  # from this many files on, reading and redacting run in one process per core
-
-
 def read_dir(directory: str, playbooks: dict[str, int]) -> list[Pattern | FileError]:
     """Each *.json file of directory, in name order: its Pattern, redacted, or the FileError saying why not.
-    `playbooks` maps the known playbook ids to their number of steps.
+    `playbooks` maps the known playbook ids to their number of steps."""
+    from heal.store.db import _redacted
 
-    Reading, checking and redacting a file is CPU work independent of the others: a big import spreads it
-    over forked workers (fork only: `python -m heal` re-runs itself in a spawned child). Anything wrong
-    with the workers and the files are read here, one by one."""
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(".json"))
     except OSError as exc:
         return [FileError(f"{directory}: {exc.strerror or exc}")]
-    paths = [os.path.join(directory, n) for n in names]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) >= PARALLEL_FILES and workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            size = -(-len(paths) // (workers * 4))  # a few chunks per worker: a slow one does not hold the rest
-            chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-            try:
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    return [item for part in pool.map(_read_all, chunks, [playbooks] * len(chunks)) for item in part]
-            except (OSError, BrokenProcessPool):
-                pass
-    return _read_all(paths, playbooks)
-
-
-def _read_all(paths: list[str], playbooks: dict[str, int]) -> list[Pattern | FileError]:
-    from heal.store.db import _redacted
-
     out: list[Pattern | FileError] = []
-    for path in paths:
+    for name in names:
         try:
-            out.append(_redacted(parse(path, playbooks)))
+            out.append(_redacted(parse(os.path.join(directory, name), playbooks)))
         except FileError as exc:
             out.append(exc)
     return out
 
 
 def parse(path: str, playbooks: dict[str, int]) -> Pattern:
+    # os.open/os.read rather than open(): a file object costs more than reading a pattern's few hundred bytes
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            data = os.read(fd, MAX_FILE + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise FileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE:
