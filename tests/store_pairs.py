@@ -103,12 +103,14 @@ WORDING: dict[str, tuple[tuple[str, str], ...]] = {
     "npm-eresolve-peer-conflict": (("npm error", "npm ERR!"), ("npm warn", "npm WARN")),
     # rustc before 1.85
     "rust-e0433-undeclared-crate": (
-        ("cannot find module or crate `regex` in this scope", "failed to resolve: use of undeclared crate or module `regex`"),
+        ("cannot find module or crate `regex` in this scope",
+         "failed to resolve: use of undeclared crate or module `regex`"),
         ("use of unresolved module or unlinked crate `regex`", "use of undeclared crate or module `regex`"),
     ),
     # gcc before 9 printed no line-numbered source excerpt
     "c-gcc-missing-header-curl": (
-        ("    2 | #include <curl/curl.h>\n      |          ^~~~~~~~~~~~~\n", " #include <curl/curl.h>\n          ^~~~~~~~~~~~~\n"),
+        ("    2 | #include <curl/curl.h>\n      |          ^~~~~~~~~~~~~\n",
+         " #include <curl/curl.h>\n          ^~~~~~~~~~~~~\n"),
     ),
     # Python 3.10: no caret line, os.py instead of <frozen os>
     "python-keyerror-environ": (
@@ -186,7 +188,7 @@ REAL: dict[str, Case] = {
                             ["node", "index{n}.js"]),
     "node-reference-error": ("node", lambda n: {f"index{n}.js": f"{_pad(n)}const items = [1];\nconsole.log(itmes);\n"},
                              ["node", "index{n}.js"]),
-    "gcc-missing-header": ("gcc", lambda n: {f"m{n}.c": f"{_pad(n)}#include <zq_missing_{'lib'}.h>\nint main(void){{return 0;}}\n"},
+    "gcc-missing-header": ("gcc", lambda n: {f"m{n}.c": f"{_pad(n)}#include <zq_missing_lib.h>\nint main(void) {{}}\n"},
                            ["gcc", "-c", "m{n}.c", "-o", "m{n}.o"]),
     "gcc-undeclared": ("gcc", lambda n: {f"m{n}.c": f"{_pad(n)}int main(void){{ int total = 0; return totl; }}\n"},
                        ["gcc", "-c", "m{n}.c", "-o", "m{n}.o"]),

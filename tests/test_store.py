@@ -416,7 +416,8 @@ def test_imported_patterns_are_redacted_in_every_text(store):
     from heal.store.model import Pattern
 
     f = failure("python-modulenotfound-yaml")
-    secret = Pattern(id=0, signature="s/1", fingerprint=f"fatal: https://ci:{GHP}@git.example/x.git", category="network",
+    secret = Pattern(id=0, signature="s/1", fingerprint=f"fatal: https://ci:{GHP}@git.example/x.git",
+                     category="network",
                      fix=PatternFix.of_command(["git", "clone", f"https://bot:{GHP}@git.example/x.git"]),
                      source="imported", summary=f"token={GHP}")
     plain = Pattern(id=0, signature=f.signature, fingerprint=f.fingerprint, category=f.category, fix=INSTALL,

@@ -427,8 +427,8 @@ class Store:
                              h if h in approved else ""))
                 added.append(p)
             db.executemany(
-                "INSERT INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, key, summary, "
-                "fix, source, successes, failures, created, first_used, last_used, approved_hash) "
+                "INSERT INTO patterns (signature, fingerprint, compare, category, tool, ecosystem, scope, key, "
+                "summary, fix, source, successes, failures, created, first_used, last_used, approved_hash) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, NULL, NULL, ?)", rows)
         return added, known
 
