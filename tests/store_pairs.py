@@ -68,17 +68,19 @@ def elsewhere(text: str, seed: int) -> str:
     def word(n: int) -> str:
         return "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789_") for _ in range(n))
 
-    def hexes(m: re.Match[str]) -> str:
-        s = m.group(0)
+    def other_hex(s: str) -> str:
         alphabet = "0123456789abcdef" if s.lower() == s else "0123456789ABCDEF"
-        return "".join(rnd.choice(alphabet) if c not in "-" else c for c in s)
+        return "".join(c if c == "-" else rnd.choice(alphabet) for c in s)
+
+    def hexes(m: re.Match[str]) -> str:
+        return other_hex(m.group(0))
 
     text = re.sub(r"/tmp/heal-fx-[a-z0-9_]+", lambda m: f"/home/runner/work/app-{word(6)}/app", text)
     text = re.sub(r"/tmp/tmp[a-z0-9_]{6,}", lambda m: f"/var/folders/{word(2)}/{word(8)}/T/tmp{word(8)}", text)
     text = text.replace("/root/", "/home/alice/")
     text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", hexes, text)
     text = re.sub(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b", hexes, text)
-    text = re.sub(r"\b0x[0-9a-f]+\b", lambda m: "0x" + hexes(re.match(r".*", m.group(0)[2:])), text)  # type: ignore
+    text = re.sub(r"\b0x[0-9a-f]+\b", lambda m: "0x" + other_hex(m.group(0)[2:]), text)
     # positions: file:line:col, "line N", (File.java:N)
     text = re.sub(r"(\.[A-Za-z]{1,5}):(\d+)(?::(\d+))?",
                   lambda m: f"{m.group(1)}:{int(m.group(2)) + 17}" + (f":{int(m.group(3)) + 4}" if m.group(3) else ""),
