@@ -120,3 +120,67 @@ def test_flags_override_config(heal, project):
     r = heal("--timeout", "0", "--", "sh", "-c", "sleep 1.5; echo done")
     assert r.returncode == 0
     assert r.stdout == b"done\n"
+
+
+def _config_at(where: str, heal_env: dict, project: str, text: str) -> str:
+    """Write config text as heal.toml, [tool.heal] of pyproject.toml, or the user config; its path."""
+    if where == "heal.toml":
+        path = os.path.join(project, "heal.toml")
+        _write(path, text)
+    elif where == "pyproject":
+        path = os.path.join(project, "pyproject.toml")
+        _write(path, "[tool.heal]\n" + text.replace("[retry]", "[tool.heal.retry]"))
+    else:
+        path = os.path.join(heal_env["XDG_CONFIG_HOME"], "heal", "config.toml")
+        _write(path, text)
+    return path
+
+
+@pytest.mark.parametrize("where", ["heal.toml", "pyproject", "user"])
+@pytest.mark.parametrize(("text", "key", "shown"), [
+    ("timeout = inf\n", "timeout", "inf"),
+    ("timeout = nan\n", "timeout", "nan"),
+    ("timeout = -inf\n", "timeout", "-inf"),
+    ("idle_timeout = nan\n", "idle_timeout", "nan"),
+    ("idle_timeout = inf\n", "idle_timeout", "inf"),
+    ("[retry]\ncap = inf\n", "retry.cap", "inf"),
+])
+def test_a_non_finite_number_is_a_config_error_and_the_command_still_runs(heal, heal_env, project, where, text,
+                                                                         key, shown):
+    # F4: `timeout = inf` used to be accepted and then kill the command's output (exit 141).
+    path = _config_at(where, heal_env, project, text)
+    r = heal("config")
+    assert r.returncode == 2
+    assert r.stderr.decode() == f"heal: error: {path}: {'[tool.heal] ' if where == 'pyproject' else ''}'{key}' " \
+                                f"must be a finite number, not {shown}\n"
+    r = heal("--", "sh", "-c", "sleep 0.3; echo hi; exit 3")
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert r.stderr.decode().startswith("heal: config error: ") and r.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("where", ["heal.toml", "pyproject", "user"])
+def test_a_huge_finite_timeout_just_works(heal, heal_env, project, where):
+    # F4: poll() takes at most 2**31-1 ms; a longer deadline (1e300 s, 2200000 s) must simply be far away.
+    _config_at(where, heal_env, project, "timeout = 1e300\nidle_timeout = 2200000.0\nkill_grace = 1e300\n")
+    r = heal("--", "sh", "-c", "sleep 0.3; echo hi; exit 3")
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert b"error" not in r.stderr
+
+
+NESTED = "x = " + "[" * 100000 + "]" * 100000 + "\n"
+
+
+@pytest.mark.parametrize("where", ["heal.toml", "pyproject", "user"])
+def test_a_config_file_the_parser_chokes_on_is_one_line_and_the_command_runs(heal, heal_env, project, where):
+    # F5: tomllib raises RecursionError on deep nesting; it reached `heal -- CMD` as exit 70, command not run.
+    if where == "pyproject":
+        path = os.path.join(project, "pyproject.toml")
+        _write(path, "# heal\n" + NESTED)  # mentions heal, so it is parsed
+    else:
+        path = _config_at(where, heal_env, project, NESTED)
+    r = heal("--", "sh", "-c", "echo hi; exit 3")
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert r.stderr.decode() == f"heal: config error: {path}: invalid TOML: nested too deeply (using defaults)\n"
+    r = heal("config")
+    assert r.returncode == 2
+    assert r.stderr.decode() == f"heal: error: {path}: invalid TOML: nested too deeply\n"

@@ -90,7 +90,7 @@ def test_git_push_without_upstream_against_a_local_remote(heal, heal_env, tmp_pa
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["healed"] is True and report["original_exit_code"] == 128 and report["exit_code"] == 0
     (attempt,) = report["attempts"]
-    assert attempt["fix"]["argv"] == ["git", "push", "--set-upstream", "origin", "feature/login"]
+    assert attempt["fix"]["argv"] == ["git", "push", "--set-upstream", "--", "origin", "feature/login"]
     assert attempt["applied"] is True and attempt["diagnosis"]["category"] == "configuration"
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 import stat
+import subprocess
 
 import pytest
+
+from conftest import heal_argv
 
 
 @pytest.mark.parametrize(
@@ -88,3 +92,71 @@ def test_environment_and_cwd_pass_through(heal, heal_env, project):
     env = dict(heal_env, HEAL_TEST_VAR="v1")
     r = heal("--", "sh", "-c", 'echo "$HEAL_TEST_VAR $(pwd)"', env=env)
     assert r.stdout.decode().split() == ["v1", os.path.realpath(project)]
+
+
+def test_empty_command_name_is_127_like_the_shell(heal):
+    # F17: `heal -- ''` was an internal error (70) where sh says ": command not found" (127).
+    r = heal("--", "")
+    assert r.returncode == 127
+    assert r.stderr == b"heal: : command not found\n"
+
+
+def test_overlong_command_name_is_127_like_bash(heal):
+    # F17: a name no PATH directory can hold is not found (bash: 127), not "cannot execute" (126).
+    name = "a" * 300
+    r = heal("--", name)
+    assert r.returncode == 127
+    assert r.stderr.splitlines()[0] == f"heal: {name}: command not found".encode()
+
+
+def test_overlong_path_is_126_like_bash(heal):
+    r = heal("--", "./" + "a" * 300 + "/x")
+    assert r.returncode == 126
+    assert b"File name too long" in r.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize(("command", "status"), [
+    ("/bin/echo hi >&-", b"rc=1\n"),                   # stdout closed: echo's write fails (heal gave 0)
+    ("ls /nonexistent-heal-test 2>&-", b"rc=2\n"),     # stderr closed
+    ("cat <&-", b"rc=1\n"),                            # stdin closed
+    ("sh -c 'echo out; echo err >&2' >&- 2>&-", b"rc=2\n"),
+])
+def test_a_closed_std_fd_stays_closed_for_the_command(heal_env, project, command, status):
+    # F17: a standard fd closed when heal starts is closed for the command too, as with the shell.
+    heal = shlex.join(heal_argv())
+    via = subprocess.run(["sh", "-c", f"{heal} -- {command}; echo rc=$?"], cwd=project, env=heal_env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    plain = subprocess.run(["sh", "-c", f"{command}; echo rc=$?"], cwd=project, env=heal_env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert via.stdout == plain.stdout == status
+
+
+def test_deleted_working_directory_still_runs_the_command(heal_env, tmp_path):
+    # F5: heal exited 70 before running anything; sh runs the command (and says getcwd() failed).
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    heal = shlex.join(heal_argv())
+    r = subprocess.run(["sh", "-c", f"cd {gone} && rmdir {gone} && exec {heal} -- sh -c 'echo hi; exit 3'"],
+                       env=heal_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert b"Traceback" not in r.stderr
+
+
+def test_few_file_descriptors_still_run_the_command(heal_env, project):
+    # F5: under `ulimit -n 8` heal ran out of fds for its pipes and exited 70 without running anything.
+    heal = shlex.join(heal_argv())
+    r = subprocess.run(["sh", "-c", f"ulimit -n 8 && exec {heal} -- sh -c 'echo hi; exit 3'"], cwd=project,
+                       env=heal_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert b"Traceback" not in r.stderr and b"internal error" not in r.stderr
+
+
+@pytest.mark.parametrize("name", ["select.py", "tty.py"])
+def test_project_files_do_not_shadow_heals_own_imports(heal, heal_env, project, name):
+    # F5: with PYTHONPATH=. a project's select.py stood in for the stdlib module inside heal (exit 70).
+    with open(os.path.join(project, name), "w") as fh:
+        fh.write("raise ImportError('a project file, not the standard library')\n")
+    env = dict(heal_env, PYTHONPATH=".")
+    r = heal("--", "sh", "-c", 'echo "PYTHONPATH=$PYTHONPATH"; exit 3', env=env)
+    assert (r.returncode, r.stdout) == (3, b"PYTHONPATH=.\n")  # the command still gets PYTHONPATH as it was
+    assert b"project file" not in r.stderr

@@ -3,6 +3,7 @@ the window size follows, and the user's terminal is restored however it ends."""
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import pexpect
@@ -149,5 +150,67 @@ def test_ctrl_z_suspends_heal_and_fg_resumes_the_command(heal_env, project):
     sh.sendline("fg")
     sh.expect_exact("finished")
     sh.expect_exact("$ ")
+    sh.sendline("exit")
+    sh.expect(pexpect.EOF)
+
+
+def test_a_prompt_on_dev_tty_works_with_stdio_redirected(heal_env, project):
+    # F15: with none of fds 0-2 a terminal, heal put the child in a background group: its read of
+    # /dev/tty (a sudo, ssh or git credential prompt) stopped it with SIGTTIN, and heal waited forever.
+    heal = " ".join(heal_argv())
+    inner = 'printf "Password: " >/dev/tty; read x </dev/tty; echo got=$x >/dev/tty; exit 4'
+    child = pexpect.spawn("sh", ["-c", f"{heal} -- sh -c '{inner}' </dev/null >/dev/null 2>&1; echo rc=$?"],
+                          cwd=project, env=heal_env, timeout=20)
+    child.expect_exact("Password: ")
+    child.sendline("abc")
+    child.expect_exact("got=abc")
+    child.expect_exact("rc=4")
+    child.expect(pexpect.EOF)
+
+
+def _job_shell(heal_env, project) -> pexpect.spawn:
+    sh = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], cwd=project,
+                       env=dict(heal_env, PS1="$ ", TERM="dumb"), timeout=20)
+    sh.expect_exact("$ ")
+    return sh
+
+
+def test_a_background_job_reading_the_terminal_stops_with_heal_and_fg_continues_it(heal_env, project):
+    # F15: heal in the background: its command stops on SIGTTIN; heal stops too, so the shell shows the
+    # job stopped; `fg` gives the job the terminal and the command reads it.
+    heal = " ".join(heal_argv())
+    sh = _job_shell(heal_env, project)
+    sh.sendline(f"{heal} -- sh -c 'read x </dev/tty; echo got=$x >/dev/tty; exit 5' </dev/null >/dev/null 2>&1 &")
+    sh.expect_exact("$ ")
+    sh.sendline("wait $!; echo status=$?")  # bash's wait returns when the job stops: 128 + SIGTTIN
+    sh.expect(r"status=(\d+)")
+    assert int(sh.match.group(1)) == 128 + signal.SIGTTIN
+    sh.expect_exact("$ ")
+    sh.sendline("fg")
+    sh.expect_exact(" -- sh -c")  # bash echoes the job it continues
+    sh.sendline("xyz")
+    sh.expect_exact("got=xyz")
+    sh.expect_exact("$ ")
+    sh.sendline("echo rc=$?")
+    sh.expect_exact("rc=5")
+    sh.sendline("exit")
+    sh.expect(pexpect.EOF)
+
+
+def test_a_stopped_background_job_still_ends_on_sigterm(heal_env, project):
+    # F15: `kill %1` of the stopped job sends SIGTERM and SIGCONT to heal, which hands both on.
+    heal = " ".join(heal_argv())
+    code = ("import signal, sys; signal.signal(signal.SIGTERM, lambda *a: sys.exit(9)); "
+            "open('/dev/tty').readline(); sys.exit(1)")
+    sh = _job_shell(heal_env, project)
+    sh.sendline(f'{heal} -- {sys.executable} -c "{code}" </dev/null >/dev/null 2>&1 &')
+    sh.expect_exact("$ ")
+    sh.sendline("p=$!; wait $p; echo status=$?")
+    sh.expect(r"status=(\d+)")
+    assert int(sh.match.group(1)) == 128 + signal.SIGTTIN
+    sh.expect_exact("$ ")
+    # wait returns at once while bash still has the job as stopped: ask until it has ended
+    sh.sendline("kill -TERM %1; until wait $p; s=$?; [ $s -lt 147 ] || [ $s -gt 150 ]; do :; done; echo rc=$s")
+    sh.expect_exact("rc=9")
     sh.sendline("exit")
     sh.expect(pexpect.EOF)

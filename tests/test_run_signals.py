@@ -24,7 +24,9 @@ time.sleep(30)
 
 
 def _start(heal_env, project, *argv: str) -> subprocess.Popen:
-    return subprocess.Popen([*heal_argv(), *argv], cwd=project, env=heal_env,
+    # Its own session: no controlling terminal, as in CI. (From a terminal's foreground heal would share
+    # its job with the command, and leave signals like SIGINT to the terminal, which sends them to both.)
+    return subprocess.Popen([*heal_argv(), *argv], cwd=project, env=heal_env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -123,3 +125,64 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_huge_timeout_flag_runs_the_command(heal):
+    # F4: a deadline more than 2**31-1 ms away overflowed poll(): output lost, the child killed (141).
+    r = heal("--timeout", "3000000", "--idle-timeout", "1e300", "--", "sh", "-c", "sleep 0.5; echo hi; exit 3")
+    assert (r.returncode, r.stdout) == (3, b"hi\n")
+    assert b"error" not in r.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1"])
+def test_non_finite_timeout_flag_is_a_usage_error(heal, value):
+    r = heal("--timeout", value, "--", "true")
+    assert r.returncode == 2
+    assert r.stderr.startswith(b"heal: error: option '--timeout' must be a non-negative number of seconds")
+
+
+def test_a_command_stopping_itself_where_no_shell_does_job_control_goes_on(heal_env, project):
+    # F15: without job control (heal's process group orphaned, as in CI) the kernel drops a SIGTSTP, so
+    # `sh -c 'kill -TSTP $$'` goes on. heal's child is in its own group, where the stop does happen: heal
+    # (waiting with WUNTRACED now) stops with it, sees its own stop dropped, and continues the child.
+    # Before, heal waited forever on the stopped child.
+    argv = ["sh", "-c", "kill -TSTP $$; echo resumed; exit 3"]
+    plain = subprocess.run(argv, cwd=project, env=heal_env, start_new_session=True, stdout=subprocess.PIPE,
+                           timeout=30)
+    via = subprocess.run([*heal_argv(), "--", *argv], cwd=project, env=heal_env, start_new_session=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    assert (via.returncode, via.stdout) == (plain.returncode, plain.stdout) == (3, b"resumed\n")
+
+
+def test_a_stopped_child_is_still_ended_by_a_forwarded_sigterm(heal_env, project):
+    # The child stops itself with SIGSTOP (not a job stop: heal does not stop with it); SIGTERM sent to heal
+    # reaches it together with a SIGCONT, so its handler runs.
+    code = ("import os, signal, sys\n"
+            "signal.signal(signal.SIGTERM, lambda *a: sys.exit(9))\n"
+            "print('stopping', flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGSTOP)\n"
+            "sys.exit(1)\n")
+    import sys
+
+    proc = _start(heal_env, project, "--", sys.executable, "-c", code)
+    try:
+        assert proc.stdout.readline() == b"stopping\n"
+        _wait_stopped(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 9
+
+
+def _wait_stopped(heal_pid: int) -> None:
+    """Until heal's child is in state T (stopped)."""
+    for _ in range(2000):
+        with open(f"/proc/{heal_pid}/task/{heal_pid}/children") as fh:
+            kids = fh.read().split()
+        if kids:
+            with open(f"/proc/{kids[0]}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] == "T":
+                    return
+        time.sleep(0.01)
+    raise AssertionError("the child never stopped")

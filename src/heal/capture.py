@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 
 # Pieces below this are coalesced, so a byte-at-a-time stream doesn't become a million objects; a pty
@@ -55,6 +56,23 @@ class Capture:
         chunks = self._chunks
         while chunks and self._size - len(chunks[0]) >= self.tail_limit:
             self._size -= len(chunks.popleft())
+
+    def feed_file(self, fd: int, start: int, end: int, chunk: int = 1024 * 1024) -> None:
+        """Feed bytes [start, end) of a file as if they were streamed, reading only what would be kept:
+        a 10 GB log costs its head and tail."""
+        pos = start
+        head_end = min(end, start + max(0, self.head_limit - len(self._head)))
+        while pos < end:
+            if pos >= head_end and end - pos > self.tail_limit:
+                skip = end - self.tail_limit - pos  # the tail would let these go anyway
+                self.total += skip
+                pos += skip
+                continue
+            data = os.pread(fd, min(chunk, end - pos), pos)
+            if not data:
+                return  # the file got shorter meanwhile
+            self.feed(data)
+            pos += len(data)
 
     @property
     def head(self) -> bytes:

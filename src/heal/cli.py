@@ -90,6 +90,28 @@ def diagnose_cmd(
         _fail(str(exc))
 
 
+@app.command("repair")
+def repair_cmd(
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="Python (.py), JSON (.json) or TOML (.toml) files."),
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if any file is broken."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show what would be repaired, change nothing."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff of each repair."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file."),
+    python: str | None = typer.Option(None, "--python", metavar="PATH",
+                                      help="The interpreter the code is for (default: the project's .venv)."),
+) -> None:
+    """Repair syntax errors in place, through the change log (heal rollback --last undoes it)."""
+    # Normally heal.entry runs heal.commands.repair directly; this declaration gives `--help` and a fallback.
+    from heal.commands.repair import Options, run
+    from heal.runopts import UsageError
+
+    try:
+        code = run(Options(tuple(files), check, dry_run, diff, as_json, python), ["repair", *files])
+    except UsageError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
 log_app = typer.Typer(help="The change log: every change heal made, newest first.", invoke_without_command=True,
                       no_args_is_help=False, add_completion=False, rich_markup_mode=None)
 app.add_typer(log_app, name="log")

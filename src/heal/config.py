@@ -46,6 +46,7 @@ KEYS: tuple[Key, ...] = (
     Key("retry.base", float, 1.0, "first backoff, in seconds (then doubled each retry, with full jitter)", minimum=0),
     Key("retry.cap", float, 30.0, "longest backoff, in seconds", minimum=0),
     Key("retry.max_delay", float, 120.0, "stop retrying after this many seconds of waiting", minimum=0),
+    Key("retry.non_idempotent", bool, False, "retry requests that may not be repeated (curl -d, -X POST, uploads)"),
     Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
         minimum=0),
     Key("learn.enabled", bool, True, "record outcomes in the pattern store and offer what was learned"),
@@ -56,6 +57,7 @@ _BY_NAME = {k.name: k for k in KEYS}
 _TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}
 
 DEFAULT_SOURCE = "default"
+_INF = float("inf")
 
 
 class ConfigError(Exception):
@@ -90,19 +92,30 @@ def load(cwd: str | None = None) -> Config:
     values = {k.name: k.default for k in KEYS}
     sources = {k.name: DEFAULT_SOURCE for k in KEYS}
     files: list[str] = []
-    for path, table, label in _config_files(cwd or os.getcwd()):
-        for name, value in _validate(path, table, label).items():
-            values[name] = value
-            sources[name] = path
-        files.append(path)
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            cwd = None  # the working directory was deleted: no project to look in, the user config still applies
+    try:
+        for path, table, label in _config_files(cwd):
+            for name, value in _validate(path, table, label).items():
+                values[name] = value
+                sources[name] = path
+            files.append(path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # anything unforeseen is still one line, and the command still runs
+        raise ConfigError(f"cannot load the configuration: {type(exc).__name__}: {exc}") from None
     return Config(values, sources, tuple(files))
 
 
-def _config_files(cwd: str) -> Iterator[tuple[str, Mapping[str, object], str]]:
+def _config_files(cwd: str | None) -> Iterator[tuple[str, Mapping[str, object], str]]:
     user = paths.user_config_file()
     if os.path.isfile(user):
         yield user, _parse(user), ""
-    yield from _project_tables(cwd)
+    if cwd is not None:
+        yield from _project_tables(cwd)
 
 
 def _project_tables(cwd: str) -> list[tuple[str, Mapping[str, object], str]]:
@@ -151,6 +164,11 @@ def _parse(path: str) -> dict:
         raise ConfigError(f"{path}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except Exception as exc:
+        # Whatever else the parser trips on, a config file must never stop the command from running.
+        raise ConfigError(f"{path}: cannot read: {type(exc).__name__}: {exc}") from None
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
@@ -185,6 +203,8 @@ def _check(path: str, label: str, key: Key, value: object) -> object:
         raise ConfigError(f"{where} must be {_type_name(key.type)}, not {_type_name(type(value))}")
     if key.type is float:
         value = float(value)  # type: ignore[arg-type]
+        if not -_INF < value < _INF:  # TOML has inf and nan; no setting means either (nan fails every test)
+            raise ConfigError(f"{where} must be a finite number, not {value!r}")
     if key.choices and value not in key.choices:
         raise ConfigError(f"{where} must be one of {', '.join(key.choices)}, not {value!r}")
     if key.minimum is not None and value < key.minimum:  # type: ignore[operator]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from heal import config, terminal
-from heal.runner import Runner
+from heal.runner import Runner, rewind_output
 from heal.runopts import RunOptions
 
 
@@ -93,6 +93,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
     attempts: list = []
     tried: set = set()
     retries = 0
+    retry_approved = False  # a retry series is asked about once, not once per retry
+    plan_errors: list[str] = []
     healed = False
     change_id = None
     last_sig = None
@@ -106,14 +108,19 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 _say(f"still failing after {max_attempts} attempts")
                 _escalate(diagnosis, attempts)
                 break
-            _say(one_line(diagnosis, colour).removeprefix("heal: "))
+            _say(one_line(diagnosis, colour).removeprefix("heal: "), raw=True)  # its text is clean()ed output
             if last_sig == diagnosis.signature and attempts and attempts[-1].fix.action != "retry":
                 _say("the same failure again after the fix: stopping")
                 _escalate(diagnosis, attempts)
                 break
             ctx = PlanContext(diagnosis, command, cwd, root, result.text, result.exit_code, settings=cfg.values,
                               elapsed=time.monotonic() - start, retries=retries)
-            fixes = [f for f in plan_fixes(ctx, books) if _key(f) not in tried]
+            fixes = [f for f in plan_fixes(ctx, books, plan_errors) if _key(f) not in tried]
+            for error in dict.fromkeys(plan_errors):
+                if error not in errors:
+                    errors.append(error)
+                    _say(error)  # a playbook that failed to plan is skipped (said once); the others still apply
+            plan_errors.clear()
             if not fixes:
                 _escalate(diagnosis, attempts)
                 break
@@ -128,9 +135,12 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 _say(f"suggestion: {fix.description} heal does not guess: install the one you use")
                 break
             confirm = fix.ask or not opts.yes  # ask-fixes (a rebase) are confirmed even with --yes
+            if fix.action == "retry" and retry_approved:
+                confirm = False
             if confirm and not interactive:
                 _say(f"suggestion: {fix.description}" + (f": {' '.join(fix.argv)}" if fix.argv else "")
-                     + " (run with --yes to let heal do it)")
+                     + (" (it needs a yes on a terminal, even with --yes)" if opts.yes else
+                        " (run with --yes to let heal do it)"))
                 break
             if fix.choices:
                 fix = _choose(fix)  # an ambiguous name: only the user may pick (choosing is the confirmation)
@@ -140,9 +150,10 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             elif confirm:
                 if fix.argv:
                     _say(f"will run: {' '.join(fix.argv)}")  # the exact action, before the question
-                if not _ask(f"{fix.description}?"):
+                if not _ask(fix.question or f"{fix.description}?"):
                     _say("not applied")
                     break
+                retry_approved = fix.action == "retry"
             if time.monotonic() - start > budget:
                 _say(f"time budget of {budget:.0f}s spent: stopping")
                 break
@@ -156,9 +167,10 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             else:
                 if changeset is None and (fix.action in ("install", "chmod") or fix.then):
                     from heal.journal import open_journal
+                    from heal.redact import redact_argv
 
                     changeset = stack.enter_context(open_journal().changeset(
-                        cwd=cwd, root=root, command=command, diagnosis=diagnosis.summary))
+                        cwd=cwd, root=root, command=redact_argv(command), diagnosis=diagnosis.summary))
                     change_id = changeset.id
                 if fix.action == "install":
                     _say(f"{fix.description}: {' '.join(fix.argv or ())}")  # it can take a while: say what runs
@@ -172,6 +184,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 retries = 0
             _say(f"{'running again' if fix.action == 'retry' else 'done; running again'}: {' '.join(command)}")
             last_sig = diagnosis.signature
+            rewind_output(outcome)  # `gen > out` ends up holding the final run only (see the README)
             rerun = Runner(command, **settings).execute()
             result = result_of(rerun, command, cwd, bool(settings["pty"]))
             state.exit_code = result.exit_code
@@ -304,7 +317,13 @@ def _announce_timeout(result) -> None:
         _say("no output for too long (--idle-timeout); command killed (exit 124)")
 
 
-def _say(message: str) -> None:
+def _say(message: str, raw: bool = False) -> None:
+    # names and text from the output or the disk must not drive the terminal (the check is cheap; the
+    # import, of the diagnosis package, is paid only when there is something to strip)
+    if not raw and not message.replace("\n", "").replace("\t", "").isprintable():
+        from heal.diagnose.text import printable
+
+        message = printable(message)
     try:
         sys.stderr.write(f"heal: {message}\n")
         sys.stderr.flush()

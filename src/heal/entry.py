@@ -12,6 +12,8 @@ SUBCOMMANDS = frozenset(
 
 
 def main(argv: list[str] | None = None) -> int:
+    _hold_closed_std()
+    _shield_imports()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if args and args[0] in ("--version", "-V"):
@@ -25,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
             from heal.diagnose_cli import main as diagnose_main
 
             return diagnose_main(args[1:])
+        if args and args[0] == "repair" and not {"--help", "-h"} & set(args[1:]):
+            from heal.commands.repair import main as repair_main
+
+            return repair_main(args[1:])
         if args and args[0] == "patterns":
             from heal.commands.patterns import main as patterns_main
 
@@ -46,6 +52,53 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         _err(f"internal error: {type(exc).__name__}: {exc}")
         return 70  # EX_SOFTWARE: only reached when no command ran
+
+
+def _hold_closed_std() -> None:
+    """Keep a standard fd that was closed when heal started closed for the command (`heal -- echo hi >&-`
+    fails as it would without heal), and keep heal's own files out of its slot (a journal lock on fd 1
+    would receive the output). The slot holds /dev/null marked close-on-exec: nothing heal opens lands
+    there, the command finds it closed, and the runner reads a non-inheritable fd 0-2 as closed."""
+    import os
+
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            continue
+        except OSError:
+            pass
+        try:
+            held = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            return  # no fd to spare: nothing heal can do, and nothing it opens now either
+        if held != fd:
+            os.dup2(held, fd, inheritable=False)
+            os.close(held)
+
+
+def _shield_imports() -> None:
+    """heal's own imports must not pick up project files: with PYTHONPATH=. a project's select.py or
+    tty.py would stand in for the standard library's. The working directory and PYTHONPATH entries move
+    behind the standard library and site-packages (moved, not dropped: a dependency of heal may live
+    only there; heal itself is already imported). Only heal's sys.path changes: the command still gets
+    PYTHONPATH as it was."""
+    import os
+
+    try:
+        cwd: str | None = os.getcwd()
+    except OSError:  # deleted: relative entries resolve nowhere
+        cwd = None
+    risky = {"", "."}
+    if cwd:
+        risky.add(cwd)
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if entry:
+            risky.add(entry)
+            if cwd:
+                risky.add(os.path.normpath(os.path.join(cwd, entry)))
+    if risky.isdisjoint(sys.path):
+        return
+    sys.path[:] = [p for p in sys.path if p not in risky] + [p for p in sys.path if p in risky]
 
 
 def _run(args: list[str]) -> int:

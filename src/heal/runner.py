@@ -27,6 +27,7 @@ import errno
 import os
 import select
 import signal
+import stat
 import termios
 import time
 from collections.abc import Callable, Mapping
@@ -42,15 +43,28 @@ TIMEOUT_EXIT = 124  # what coreutils `timeout` exits with
 _CHUNK = 64 * 1024
 _PTY_READ = 4095  # what Linux's pty driver returns at most per read
 _GREEDY_LIMIT = 256 * 1024
+_MAX_POLL_MS = 2**31 - 1  # poll() takes a C int: a longer wait (--timeout 3000000) is waited in steps
+# After the command exits, what is already in its pipes is taken at once, up to this much (a background
+# job that writes nonstop must not keep heal from returning); the rest goes to the relay process.
+_DRAIN_LIMIT = 4 * 1024 * 1024
+# The stops of a shell job (Ctrl-Z, a read or write of the terminal from the background): heal stops
+# with the command, so the shell sees the job stopped, and continues it when it is continued itself.
+_JOB_STOPS = (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
+# A write that fails with one of these means the reader is gone (a closed pipe, a hung-up terminal): the
+# command gets SIGPIPE on its next write, as it would without heal. Any other failure (ENOSPC, EFBIG,
+# EDQUOT on a socket...) cannot be handed on: heal drops that stream and keeps the command running.
+_GONE = frozenset({errno.EPIPE, errno.ECONNRESET, errno.EIO, errno.EBADF, errno.ENXIO, errno.EINVAL})
 
 
 class Outcome:
     """What the runner observed; heal.run turns it into a RunResult when the pipeline needs one."""
 
-    __slots__ = ("exit_code", "signal", "timed_out", "hung", "capture", "duration", "exec_error", "stdout")
+    __slots__ = ("exit_code", "signal", "timed_out", "hung", "capture", "duration", "exec_error", "stdout",
+                 "out_mark")
 
     def __init__(self, exit_code: int, signal: int | None, timed_out: bool, hung: bool, capture: Capture,
-                 duration: float, exec_error: str | None, stdout: bytes | None) -> None:
+                 duration: float, exec_error: str | None, stdout: bytes | None,
+                 out_mark: tuple[int, int, int, int] | None = None) -> None:
         self.exit_code = exit_code
         self.signal = signal
         self.timed_out = timed_out
@@ -59,6 +73,9 @@ class Outcome:
         self.duration = duration
         self.exec_error = exec_error
         self.stdout = stdout
+        # heal's stdout was a file opened without O_APPEND (`gen > out`): (st_dev, st_ino, offset, size)
+        # when the run started, for rewind_output
+        self.out_mark = out_mark
 
 
 class Runner:
@@ -81,8 +98,8 @@ class Runner:
     ) -> None:
         self.argv = tuple(argv)
         self.pty = pty
-        self.timeout = timeout
-        self.idle_timeout = idle_timeout
+        self.timeout = timeout if timeout == timeout else None  # NaN: no limit rather than never checked
+        self.idle_timeout = idle_timeout if idle_timeout == idle_timeout else None
         self.kill_grace = kill_grace
         self.passthrough = passthrough
         self.cwd = cwd
@@ -102,6 +119,12 @@ class Runner:
         self.wake_r = self.wake_w = -1
         self.old_handlers: dict[int, object] = {}
         self.old_wakeup = -1
+        self.signals = False  # heal's handlers are installed (only possible in the main thread)
+        self.stopped: int | None = None  # the signal that stopped the child, while it is stopped
+        self.continued = False  # heal got SIGCONT: it was stopped and has been continued
+        self.tty_fd = -1  # heal's terminal, while heal has handed its foreground to the command's group
+        self.readback: list[tuple[int, int]] = []  # (fd, offset): files the command wrote to directly
+        self.out_mark: tuple[int, int, int, int] | None = None
 
     # --- set-up and tear-down -------------------------------------------------------------------
 
@@ -117,21 +140,26 @@ class Runner:
                     _write_all(2, msg)
                 self.capture.feed(msg)
                 return Outcome(exc.exit_code, None, False, False, self.capture, time.monotonic() - start,
-                               exc.message, b"" if self.stdout_buf is not None else None)
+                               exc.message, b"" if self.stdout_buf is not None else None, self.out_mark)
             try:
                 self._loop(channels, start)
             except Exception as exc:
-                # heal's own failure: stop relaying (our ends close below, so the child can't block on
-                # a full pipe), but still wait for the child and return its real status.
+                # heal's own failure: stop relaying here, but hand the pipes to the relay process so the
+                # command keeps its output (else our ends close below, so it can't block on a full pipe);
+                # still wait for the child and return its real status.
                 _write_all(2, f"heal: internal error while relaying output: {type(exc).__name__}: {exc}\n".encode())
+                self._hand_off([ch for ch in channels if ch.capture and not ch.closed])
             finally:
                 for ch in channels:
                     ch.close()
                 if self.status is None:
                     self._reap_blocking()
         finally:
+            self._take_back_terminal()
             self._restore_terminal()
             self._restore_signals()
+        for fd, offset in self.readback:
+            _read_back(fd, offset, self.capture)
         status = self.status if self.status is not None else 0
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         if self.timed_out or self.hung:
@@ -141,18 +169,24 @@ class Runner:
         else:
             code = os.waitstatus_to_exitcode(status)
         stdout = bytes(self.stdout_buf) if self.stdout_buf is not None else None
-        return Outcome(code, sig, self.timed_out, self.hung, self.capture, time.monotonic() - start, None, stdout)
+        return Outcome(code, sig, self.timed_out, self.hung, self.capture, time.monotonic() - start, None, stdout,
+                       self.out_mark)
 
     def _install_signals(self) -> None:
-        self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
-        os.set_blocking(self.wake_w, False)
+        try:
+            self.wake_r, self.wake_w = _pipe()
+        except OSError:  # out of file descriptors (ulimit -n): the loop polls instead of being woken
+            self.wake_r = self.wake_w = -1
+        else:
+            os.set_blocking(self.wake_r, False)
+            os.set_blocking(self.wake_w, False)
         try:
             self.old_wakeup = signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
         except ValueError:  # not the main thread: no signal handling, plain polling below
             self.old_wakeup = None  # type: ignore[assignment]
             return
-        wanted = [signal.SIGCHLD, signal.SIGWINCH]
+        self.signals = True
+        wanted = [signal.SIGCHLD, signal.SIGWINCH, signal.SIGCONT]
         if self.passthrough:
             wanted += FORWARDED_SIGNALS
         for sig in wanted:
@@ -181,9 +215,18 @@ class Runner:
             self._signal_child(sig)
         elif sig == signal.SIGWINCH and self.master >= 0:
             terminal.copy_winsize(1, self.master)
+        elif sig == signal.SIGCONT:
+            self.continued = True  # the loop continues a child that stopped with heal
         # SIGCHLD: the wakeup fd already woke the loop, which reaps.
 
     def _signal_child(self, sig: int) -> None:
+        self._send(sig)
+        if sig not in (signal.SIGCONT, signal.SIGKILL) and (self.stopped is not None or _stopped_now(self.pid)):
+            # A stopped child must run to act on it (what `kill %1` does). It may have stopped after the
+            # loop last looked: the stop is not reaped yet, so ask the kernel.
+            self._send(signal.SIGCONT)
+
+    def _send(self, sig: int) -> None:
         if self.status is not None or not self.pid:
             return
         if self.shared_group:
@@ -202,25 +245,15 @@ class Runner:
     def _start(self) -> list[_Channel]:
         if self.pty:
             return self._start_pty()
+        if self.passthrough:
+            return self._start_passthrough()
+        # heal's own command: stdin from /dev/null, both streams captured, nothing shown
         out_r, out_w = _pipe()
         err_r, err_w = _pipe()
         devnull = -1
         try:
-            stdin = None
-            if not self.passthrough:
-                devnull = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-                stdin = devnull
-            else:
-                self.shared_group = any(terminal.owns_foreground(fd) for fd in (0, 1, 2))
-            self.pid = spawn(
-                self.argv,
-                env=self.env,
-                cwd=self.cwd,
-                stdin=stdin,
-                stdout=out_w,
-                stderr=err_w,
-                new_group=not self.shared_group,
-            )
+            devnull = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+            self.pid = spawn(self.argv, env=self.env, cwd=self.cwd, stdin=devnull, stdout=out_w, stderr=err_w)
         except BaseException:
             for fd in (out_r, err_r):
                 os.close(fd)
@@ -229,12 +262,65 @@ class Runner:
             for fd in (out_w, err_w, devnull):
                 if fd >= 0:
                     os.close(fd)
-        self.pgid = os.getpgrp() if self.shared_group else self.pid
-        dst_out, dst_err = (1, 2) if self.passthrough else (None, None)
+        self.pgid = self.pid
         return [
-            _Channel(out_r, dst_out, close_on_dead_dst=True, extra=self.stdout_buf),
-            _Channel(err_r, dst_err, close_on_dead_dst=True),
+            _Channel(out_r, None, close_on_dead_dst=True, extra=self.stdout_buf),
+            _Channel(err_r, None, close_on_dead_dst=True),
         ]
+
+    def _start_passthrough(self) -> list[_Channel]:
+        """The user's command: stdin inherited; stdout and stderr relayed through pipes where heal can
+        relay without changing what the command sees, else handed over as they are (see _std_kind)."""
+        self.shared_group = _in_foreground()
+        (kind1, st1), (kind2, st2) = _std_kind(1), _std_kind(2)
+        if self.stdout_buf is not None and kind1 in ("file", "device"):
+            kind1 = "relay"  # the caller wants stdout itself
+        # `>log 2>&1`, `2>&1 | tee`: one destination, so one pipe for both (or the file itself), which
+        # keeps the order the command wrote in.
+        same = st1 is not None and st2 is not None and (st1.st_dev, st1.st_ino) == (st2.st_dev, st2.st_ino)
+        child: dict[int, int | None] = {1: None, 2: None}  # None: the child gets heal's own fd
+        channels: list[_Channel] = []
+        ends: list[int] = []
+        try:
+            for fd, kind, st in ((1, kind1, st1), (2, kind2, st2)):
+                if fd == 2 and same:
+                    child[2] = child[1]
+                    break
+                if kind in ("relay", "null"):
+                    pair = _pipe_or_none()
+                    if pair is None:
+                        continue  # out of fds (ulimit -n): the command writes there itself, uncaptured
+                    ends.append(pair[1])
+                    child[fd] = pair[1]
+                    channels.append(_Channel(pair[0], fd if kind == "relay" else None, close_on_dead_dst=True,
+                                             extra=self.stdout_buf if fd == 1 else None))
+                elif kind == "file" and st is not None:
+                    self._note_file(fd, st, shared=same)
+            self.pid = spawn(self.argv, env=self.env, cwd=self.cwd, stdout=child[1], stderr=child[2],
+                             new_group=not self.shared_group)
+        except BaseException:
+            for ch in channels:
+                ch.close()
+            raise
+        finally:
+            for fd in ends:
+                os.close(fd)
+        self.pgid = os.getpgrp() if self.shared_group else self.pid
+        return channels
+
+    def _note_file(self, fd: int, st: os.stat_result, shared: bool) -> None:
+        """The command writes to this file itself; remember where its output will start, to read it back
+        for diagnosis, and (for stdout alone, not appending) to rewind it before a rerun."""
+        import fcntl
+
+        try:
+            append = bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND)
+            offset = st.st_size if append else os.lseek(fd, 0, os.SEEK_CUR)
+        except OSError:
+            return
+        self.readback.append((fd, offset))
+        if fd == 1 and not append and not shared:
+            self.out_mark = (st.st_dev, st.st_ino, offset, st.st_size)
 
     def _start_pty(self) -> list[_Channel]:
         master, slave = os.openpty()
@@ -272,6 +358,42 @@ class Runner:
                 os.close(self.master)
             self.master = -1
 
+    def _give_terminal(self) -> None:
+        """heal was continued in its terminal's foreground (`fg`) while the command, in its own group,
+        waits to use the terminal: make the command's group the foreground, as a shell does for a job."""
+        if self.tty_fd >= 0:
+            fd = self.tty_fd
+        else:
+            fd = terminal.open_tty()
+            if fd is None:
+                return
+        try:
+            if terminal.foreground_of(fd) == os.getpgrp():
+                os.tcsetpgrp(fd, self.pgid)
+                self.tty_fd = fd
+                return
+        except OSError:
+            pass
+        if fd != self.tty_fd:
+            os.close(fd)
+
+    def _take_back_terminal(self) -> None:
+        if self.tty_fd < 0:
+            return
+        fd, self.tty_fd = self.tty_fd, -1
+        try:
+            if terminal.foreground_of(fd) == self.pgid:
+                # heal is a background group now: tcsetpgrp would stop it with SIGTTOU unless blocked
+                old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTTOU})
+                try:
+                    os.tcsetpgrp(fd, os.getpgrp())
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
     # --- the loop -------------------------------------------------------------------------------
 
     def _loop(self, channels: list[_Channel], start: float) -> None:
@@ -280,7 +402,8 @@ class Runner:
         for ch in channels:
             by_fd[ch.src] = ch
             poller.register(ch.src, select.POLLIN)
-        poller.register(self.wake_r, select.POLLIN)
+        if self.wake_r >= 0:
+            poller.register(self.wake_r, select.POLLIN)
         deadline = start + self.timeout if self.timeout else None
         last_output = start
         while True:
@@ -293,10 +416,11 @@ class Runner:
                 events = poller.poll(wait)
             except InterruptedError:  # pragma: no cover - PEP 475 retries, kept for safety
                 continue
-            woken = self.old_wakeup is None or not events  # no signal support, or a timer fired
+            woken = self.wake_r < 0 or not self.signals or not events  # polling, or a timer fired
             for fd, ev in events:
                 if fd == self.wake_r:
-                    _drain(self.wake_r)
+                    if signal.SIGCONT in _drain(self.wake_r):
+                        self.continued = True  # (the handler says so too, but maybe only later)
                     woken = True
                     continue
                 ch = by_fd.get(fd)
@@ -314,9 +438,12 @@ class Runner:
                 self._reap()
         # The child has exited: take what it left in the pipes, but don't wait for grandchildren that
         # still hold them open (a daemon it started, `cmd &`): a shell would not wait for those either.
-        for ch in list(by_fd.values()):
-            if ch.capture:  # never the pty's input side: what the user types next is not ours
-                ch.drain(self.capture)
+        # Pipes still held open go to the relay process, so those keep a place to write.
+        left = [ch for ch in by_fd.values()
+                if ch.capture  # never the pty's input side: what the user types next is not ours
+                and not ch.drain(self.capture)]
+        if left:
+            self._hand_off(left)
 
     def _next_wait(self, now: float, deadline: float | None, last_output: float) -> int | None:
         times = []
@@ -326,11 +453,14 @@ class Runner:
             times.append(last_output + self.idle_timeout)
         if self.kill_at is not None and self.kill_at != float("inf"):
             times.append(self.kill_at)
-        if self.old_wakeup is None:
+        if self.wake_r < 0 or not self.signals:
             times.append(now + 0.05)
         if not times:
             return None
-        return max(0, int((min(times) - now) * 1000) + 1)
+        ms = (min(times) - now) * 1000
+        if not ms < _MAX_POLL_MS:  # a deadline days away (or inf): wake up in time to look again
+            return _MAX_POLL_MS
+        return max(0, int(ms) + 1)
 
     def _check_timers(self, now: float, deadline: float | None, last_output: float) -> None:
         if self.status is not None or self.kill_at is not None and now < self.kill_at:
@@ -349,26 +479,87 @@ class Runner:
         self.kill_at = now + max(0.0, self.kill_grace)
 
     def _reap(self) -> None:
-        if self.status is not None:
-            return
-        try:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            self.status = 0
-            return
-        if pid:
-            self.status = status
-
-    def _reap_blocking(self) -> None:
+        # Continued since the last look: either heal stopped with the child (below) and the user
+        # continued the job, or the whole job was stopped and continued from the terminal.
+        continued, self.continued = self.continued, False
         while self.status is None:
             try:
-                _, status = os.waitpid(self.pid, 0)
+                pid, status = os.waitpid(self.pid, os.WNOHANG | os.WUNTRACED | os.WCONTINUED)
             except ChildProcessError:
                 self.status = 0
                 return
-            except InterruptedError:  # pragma: no cover
-                continue
-            self.status = status
+            if not pid:
+                break
+            if os.WIFSTOPPED(status):
+                self.stopped = os.WSTOPSIG(status)
+                if self.stopped in _JOB_STOPS and not continued and self.signals:
+                    continued = self._stop_with_child(self.stopped)
+            elif os.WIFCONTINUED(status):
+                self.stopped = None
+            else:
+                self.status = status
+        if continued and self.status is None and self.stopped in _JOB_STOPS:
+            if not self.shared_group and self.master < 0:
+                self._give_terminal()
+            self._signal_child(signal.SIGCONT)
+
+    def _stop_with_child(self, sig: int) -> bool:
+        """The child stopped as a shell job does (Ctrl-Z, or a read or write of the terminal from the
+        background). A job stops as a whole: heal stops too, with the same signal, so the shell sees the
+        job stopped and takes its terminal back. True once heal has been continued (the caller then
+        continues the child). False when the kernel dropped heal's stop: heal's process group is
+        orphaned, no shell does job control for it, and the child's stop would have been dropped too."""
+        if self.wake_r >= 0:
+            _drain(self.wake_r)  # older wake-ups: only a SIGCONT from now on counts
+        self.continued = False
+        with contextlib.suppress(OSError):
+            os.kill(os.getpid(), sig)
+        # Here heal has been stopped and continued, or never stopped. The wakeup fd shows a SIGCONT at
+        # once; the handler's flag covers the case without one (out of file descriptors).
+        woke = _drain(self.wake_r) if self.wake_r >= 0 else b""
+        if signal.SIGCONT in woke or self.continued:
+            return True
+        if sig == signal.SIGTSTP:
+            self._signal_child(signal.SIGCONT)  # as the kernel would have done for it without heal
+        else:
+            # It waits for the terminal, which only job control could give it: don't spin, say so.
+            _write_all(2, f"heal: the command (pid {self.pid}) is stopped by {signal.Signals(sig).name}: it wants "
+                          f"the terminal; `kill -CONT {self.pid}` continues it\n".encode())
+        return False
+
+    def _reap_blocking(self) -> None:
+        while True:
+            self._reap()
+            if self.status is not None:
+                return
+            # Woken by SIGCHLD or SIGCONT through the wakeup fd; without it, look every 50 ms.
+            timeout = None if self.wake_r >= 0 and self.signals else 0.05
+            with contextlib.suppress(OSError, ValueError):
+                select.select([self.wake_r] if self.wake_r >= 0 else [], [], [], timeout)
+            if self.wake_r >= 0 and signal.SIGCONT in _drain(self.wake_r):
+                self.continued = True
+
+    def _hand_off(self, channels: list[_Channel]) -> None:
+        """The command has exited, but something it started (`server &`) still holds its output pipes:
+        a small forked process relays them to heal's stdout and stderr until they close, so that job
+        neither dies of SIGPIPE nor blocks on a full pipe, and heal returns now, as a shell would."""
+        if self.master >= 0 or not self.passthrough:
+            return  # a pty is heal's own terminal, gone with heal as with script(1); heal's own commands
+        pairs = [(ch.src, ch.dst) for ch in channels if not ch.closed]
+        if not pairs:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            return  # the pipes close: the job gets SIGPIPE, as before
+        if pid == 0:
+            try:
+                if os.fork() == 0:  # the grandchild relays; orphaned at once, heal never has to reap it
+                    _relay(pairs)
+            finally:
+                os._exit(0)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
     def _filter_input(self, data: bytes) -> bytes:
         """Ctrl-Z typed at the user's terminal: suspend the command and heal together, as a shell's
@@ -463,8 +654,12 @@ class _Channel:
             cap.feed(data)
             if self.extra is not None:
                 self.extra += data
-        if self.dst is not None and not _write_all(self.dst, data):
-            return None if self._dead() else n
+        if self.dst is not None:
+            err = _write(self.dst, data)
+            if err in _GONE:
+                return None if self._dead() else n
+            if err:
+                self._failed(err)
         return n
 
     def _dead(self) -> bool:
@@ -474,19 +669,30 @@ class _Channel:
         # A pty keeps being read so the child never blocks on a full terminal.
         return self.close_on_dead_dst
 
-    def drain(self, cap: Capture) -> None:
+    def _failed(self, err: int) -> None:
+        """A write failed in a way heal cannot hand on to the command (a full disk behind a socket):
+        the command keeps running and its other stream keeps flowing; this one is dropped from here."""
+        if self.dst == 1:
+            _write(2, f"heal: cannot pass the command's output on: {os.strerror(err)} (dropping the rest)\n".encode())
+        self.dst = None
+
+    def drain(self, cap: Capture) -> bool:
+        """Take what is in the source now. True when it is finished (end of file, or nowhere to write);
+        False when a writer still holds it open (a background job of the command)."""
         if self.closed:
-            return
+            return True
         with contextlib.suppress(OSError):
             os.set_blocking(self.src, False)
-        while True:
-            try:
-                got = self.pump(cap)
-            except OSError:
-                break
+        moved = 0
+        while moved < _DRAIN_LIMIT:
+            got = self.pump(cap)
+            if got is None:
+                self.close()
+                return True
             if not got:
-                break
-        self.close()
+                return False
+            moved += got
+        return False
 
     def close(self) -> None:
         if not self.closed:
@@ -496,9 +702,162 @@ class _Channel:
                     os.close(self.src)
 
 
+def rewind_output(first: Outcome) -> None:
+    """Right before a rerun: when heal's stdout is a file it was given without O_APPEND (`heal -- gen >
+    out`), truncate it back to its size and offset from before the first run, so it ends up holding
+    only the final run's output, as it would had the command worked the first time. Pipes, terminals
+    and appended files keep both runs: what was sent cannot be taken back."""
+    mark = first.out_mark
+    if mark is None:
+        return
+    dev, ino, offset, size = mark
+    with contextlib.suppress(OSError):
+        st = os.fstat(1)
+        if (st.st_dev, st.st_ino) != (dev, ino) or not stat.S_ISREG(st.st_mode):
+            return
+        if st.st_size > size:
+            os.ftruncate(1, size)
+        os.lseek(1, offset, os.SEEK_SET)
+
+
+def _std_kind(fd: int) -> tuple[str, os.stat_result | None]:
+    """How the command gets heal's stdout or stderr:
+    - "relay": a pipe, socket or terminal: through a pipe of heal's, captured on the way (writes there
+      fail only when the reader is gone, which the command then sees as SIGPIPE);
+    - "null": /dev/null: through a pipe, captured, and not written anywhere;
+    - "file": a regular file: the fd itself, so the command sees its own write errors (a full disk, a
+      file size limit) and its own order; heal reads back what it wrote, for diagnosis;
+    - "device": any other device (/dev/full, a printer): the fd itself, not captured;
+    - "closed": closed when heal started (see heal.entry): it stays closed for the command."""
+    try:
+        if not os.get_inheritable(fd):
+            return "closed", None  # heal's placeholder for an fd closed at start
+        st = os.fstat(fd)
+    except OSError:
+        return "closed", None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return "file", st
+    if stat.S_ISCHR(mode):
+        if os.isatty(fd):
+            return "relay", st
+        try:
+            null = os.stat(os.devnull)
+        except OSError:
+            return "device", st
+        return ("null" if st.st_rdev == null.st_rdev else "device"), st
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return "relay", st
+    return "device", st
+
+
+def _in_foreground() -> bool:
+    """heal's process group is the foreground job of its controlling terminal: the command joins it, so it
+    can use the terminal (a password prompt on /dev/tty) even when heal's stdio is redirected."""
+    if any(terminal.owns_foreground(fd) for fd in (0, 1, 2)):
+        return True
+    fd = terminal.open_tty()
+    if fd is None:
+        return False
+    try:
+        return terminal.foreground_of(fd) == os.getpgrp()
+    finally:
+        os.close(fd)
+
+
+def _read_back(fd: int, offset: int, cap: Capture) -> None:
+    """Capture what the command wrote to a file heal handed it, from `offset` on, through a read-only open
+    of the same file (the head and tail only, as a stream is captured). A file heal may not read is
+    simply not captured."""
+    try:
+        rfd = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        end = os.fstat(rfd).st_size
+        cap.feed_file(rfd, min(offset, end), end)
+    except OSError:
+        pass
+    finally:
+        os.close(rfd)
+
+
+def _relay(pairs: list[tuple[int, int | None]]) -> None:
+    """The relay process (see Runner._hand_off): move bytes from each source to its destination until every
+    source is closed, then exit. Never returns."""
+    import gc
+
+    gc.disable()  # heal's objects stay untouched: no finalizer may act on an fd closed below
+    with contextlib.suppress(Exception):
+        signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_IGN)  # as a shell's background job has them
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGWINCH, signal.SIGCONT):
+        signal.signal(sig, signal.SIG_DFL)
+    sources: dict[int, int | None] = dict(pairs)
+    # Hold nothing else of heal's: not its stdin, not a journal lock, not a pipe its caller waits on.
+    keep = sorted(sources)
+    with contextlib.suppress(OSError):
+        os.close(0)
+    try:
+        top = os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        top = 65536
+    low = 3
+    for fd in keep:
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(low, top))
+    poller = select.poll()
+    for src in sources:
+        poller.register(src, select.POLLIN)
+    while sources:
+        for src, _ in poller.poll():
+            try:
+                data = os.read(src, _CHUNK)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            dst = sources.get(src)
+            if data:
+                if dst is None:
+                    continue
+                err = _write(dst, data)
+                if not err:
+                    continue
+                if err not in _GONE:
+                    sources[src] = None  # can't be handed on: drop it, keep the writer running
+                    continue
+            # end of file, or the reader is gone (the writer then gets SIGPIPE, as without heal)
+            poller.unregister(src)
+            os.close(src)
+            del sources[src]
+    os._exit(0)
+
+
+def _pipe_or_none() -> tuple[int, int] | None:
+    try:
+        return _pipe()
+    except OSError as exc:
+        if exc.errno in (errno.EMFILE, errno.ENFILE):
+            return None
+        raise
+
+
 def _pipe() -> tuple[int, int]:
     r, w = os.pipe()
-    return _above_std(r), _above_std(w)
+    try:
+        r = _above_std(r)
+    except OSError:
+        os.close(w)
+        raise
+    try:
+        w = _above_std(w)
+    except OSError:
+        os.close(r)
+        raise
+    return r, w
 
 
 def _above_std(fd: int) -> int:
@@ -513,26 +872,45 @@ def _above_std(fd: int) -> int:
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> bool:
-    """Write everything; False when the destination is gone (EPIPE, EIO, closed)."""
+    """Write everything; False when that failed."""
+    return not _write(fd, data)
+
+
+def _write(fd: int, data: bytes | memoryview) -> int:
+    """Write everything: 0, or the errno that stopped it (in _GONE when the destination is gone)."""
     view = memoryview(data)
     while view:
         try:
             n = os.write(fd, view)
         except BlockingIOError:
             # Our stdout was left non-blocking by whoever started us: wait until it drains.
-            select.select([], [fd], [])
+            try:
+                select.select([], [fd], [])
+            except (OSError, ValueError):
+                return errno.EBADF
             continue
-        except (BrokenPipeError, ConnectionResetError):
-            return False
         except OSError as exc:
-            if exc.errno in (errno.EIO, errno.EBADF, errno.ENXIO, errno.EINVAL):
-                return False
-            raise
+            return exc.errno or errno.EIO
         view = view[n:]
-    return True
+    return 0
 
 
-def _drain(fd: int) -> None:
+def _stopped_now(pid: int) -> bool:
+    """Whether pid is stopped right now (Linux's /proc; elsewhere only the reaped status tells)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rpartition(b")")[2].split()[0] in (b"T", b"t")
+    except (OSError, IndexError):
+        return False
+
+
+def _drain(fd: int) -> bytes:
+    """Empty the (non-blocking) wakeup pipe; the signal numbers that were in it."""
+    got = b""
     with contextlib.suppress(OSError):
-        while os.read(fd, 512):
-            pass
+        while True:
+            data = os.read(fd, 512)
+            if not data:
+                break
+            got += data
+    return got

@@ -46,6 +46,8 @@ def spawn(
     """
     if not argv:
         raise SpawnError(2, "heal: no command given")
+    if not argv[0]:
+        raise SpawnError(127, "heal: : command not found")  # what a shell says for ''
     actions: list[tuple] = []
     if ctty is not None:
         # setsid happens before the file actions, so opening the terminal makes it the controlling one.
@@ -103,6 +105,10 @@ def _spawn_error(name: str, exc: OSError, env: Mapping[str, str]) -> SpawnError:
             return SpawnError(126, f"heal: {name}: {interp}: bad interpreter: No such file or directory")
         if "/" in name:
             return SpawnError(127, f"heal: {name}: No such file or directory")
+        return SpawnError(127, f"heal: {name}: command not found")
+    if exc.errno == errno.ENAMETOOLONG and "/" not in name:
+        # A name searched in PATH that no directory can hold is simply not found (bash: 127); a path
+        # that long is "File name too long" (126), below.
         return SpawnError(127, f"heal: {name}: command not found")
     path = _resolve(name, env)
     if path is not None and os.path.isdir(path):

@@ -56,6 +56,14 @@ def owns_foreground(fd: int) -> bool:
         return False
 
 
+def open_tty() -> int | None:
+    """heal's controlling terminal (/dev/tty), whatever its stdio is; None when it has none."""
+    try:
+        return os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
 def foreground_of(fd: int) -> int | None:
     try:
         return os.tcgetpgrp(fd)

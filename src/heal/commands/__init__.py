@@ -1,2 +1,1 @@
-"""One module per subcommand, each `main(args: list[str]) -> int`: parse by hand, call the library,
-present. heal.entry routes to them without importing typer."""
+"""One module per subcommand: parse its arguments, call the library, present the result."""

@@ -15,7 +15,8 @@ from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits
-from heal.diagnose.text import clean, redact, shorten
+from heal.diagnose.text import clean, shorten
+from heal.redact import redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
 # A later match beats an earlier one of the same priority, but never one two priority points higher.

@@ -1,40 +1,36 @@
-"""Turn captured bytes into text the rules can read: decoded, no ANSI, no carriage-return
-progress lines, CRLF as LF, bounded line length. `redact` masks secrets in whatever diagnosis keeps
-(evidence, facts, summary), since that is what gets printed and persisted."""
+"""Turn captured bytes into text the rules can read: decoded, no escape sequences or control
+characters (7-bit and 8-bit: nothing a command printed can drive the terminal when heal repeats it),
+no carriage-return progress lines, CRLF as LF, bounded line length. Secrets are masked by heal.redact
+(re-exported here) in whatever diagnosis keeps (evidence, facts, summary)."""
 
 from __future__ import annotations
 
 import re
 
+from heal.redact import redact
+
+__all__ = ["MAX_LINE", "clean", "printable", "redact", "shorten"]
+
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
     r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS and friends
-    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x1b[ -/]*[0-~]"  # two-byte and nF escapes: ESC c (reset), ESC 7, ESC ( B ...
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC, DCS, SOS, PM, APC (to the EOL)
     r"|(?<![\w\]])\[(?:\d{1,3}(?:;\d{1,3})*)?[mK](?![\w\[])"  # escapes whose ESC was lost in a log copy
 )
 _BARE_ESCAPE = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")
-_DROP_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+# C0 controls but tab and newline, ESC left alone by _ANSI (a lone or unknown one), DEL, and the C1 controls
+# (U+0080-U+009F), which a terminal may read as 8-bit escapes (U+009B is CSI).
+_DROP_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+_ESCAPES = ("\x1b", "\x9b", "\x9d", "\x90", "\x98", "\x9e", "\x9f")
 MAX_LINE = 4000  # evidence lines longer than this keep their head and tail: enough for any error message
-
-_SECRETS = (
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), r"\1***@"),  # user:password@ in URLs
-    (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), "***"),
-    (re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b"), "***"),
-    (re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), "***"),
-    (re.compile(r"\b(sk|pk|rk)_(live|test)_[A-Za-z0-9]{16,}"), "***"),
-    (re.compile(r"\bnpm_[A-Za-z0-9]{30,}"), "***"),
-    (re.compile(r"\bpypi-[A-Za-z0-9_-]{40,}"), "***"),
-    (re.compile(r"(?i)(\bauthorization:\s*(?:bearer|basic|token)\s+)\S+"), r"\1***"),
-    (re.compile(r"(?i)\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\s*[=:]\s*)"
-                r"(?![\s'\"]*(?:\*|<|\$\{|\$\(|%\(|\{\{))['\"]?[^\s'\",;]{4,}"), r"\1***"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S), "***"),
-)
 
 
 def clean(data: bytes | str) -> str:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    if "\x1b" in text or ("m" in text and _BARE_ESCAPE.search(text)):
+    if any(e in text for e in _ESCAPES) or ("m" in text and _BARE_ESCAPE.search(text)):
         text = _ANSI.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -44,10 +40,15 @@ def clean(data: bytes | str) -> str:
     return text.translate(_DROP_CONTROL)  # C-speed; a regex sub costs several times more per megabyte
 
 
-def redact(text: str) -> str:
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
-    return text
+def printable(text: str) -> str:
+    """text safe to write to a terminal: escape sequences and control characters other than newline and
+    tab removed (what heal prints may hold file names, script names or output it did not write)."""
+    if any(e in text for e in _ESCAPES):
+        text = _ANSI.sub("", text)
+    return text.translate(_PRINTABLE)
+
+
+_PRINTABLE = {**_DROP_CONTROL, 0x0D: None}
 
 
 def shorten(line: str) -> str:

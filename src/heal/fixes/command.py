@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from heal.fixes.model import Fix, PlanContext
 
@@ -31,23 +32,94 @@ def _remote(ctx: PlanContext) -> str | None:
     return remotes[0] if len(remotes) == 1 else None
 
 
+# Programs that run the rest of their arguments as a command, and (for `git push` to be taken as what ran)
+# are kept in front of the corrected command. Shells are not among them: `sh -c '... git push'` is a script,
+# and replacing a script by one of its commands is not heal's to do.
+_WRAPPERS = {"env", "nice", "nohup", "time", "command", "exec", "stdbuf", "heal"}
+# git's own options before the subcommand that take a value; -C and the repository-selecting ones make the
+# remote and branch heal would look up those of another repository, so such a push is left alone.
+_GIT_VALUED = {"-c", "--config-env", "--exec-path", "--namespace", "--super-prefix"}
+_GIT_ELSEWHERE = ("-C", "--git-dir", "--work-tree")
+
+
+def git_subcommand(argv: tuple[str, ...]) -> tuple[int, str] | None:
+    """(index of the subcommand, subcommand) when argv really runs git itself -- directly or through the
+    wrappers heal peels (`env X=1 git push`) -- in the working directory's repository; else None.
+    `./release.sh push` is not git, and neither is `sh -c 'git push'`."""
+    from heal.diagnose.command import tool_of
+
+    if tool_of(argv) != "git":
+        return None
+    i = 0
+    while i < len(argv) and (os.path.basename(argv[i]) in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", argv[i])):
+        i += 1
+        while i < len(argv) and (argv[i].startswith("-") or re.match(r"^[A-Za-z_]\w*=", argv[i])):
+            i += 1
+    if i >= len(argv) or os.path.basename(argv[i]) != "git":
+        return None
+    i += 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i].startswith(_GIT_ELSEWHERE):
+            return None
+        i += 2 if argv[i] in _GIT_VALUED else 1
+    return (i, argv[i]) if i < len(argv) else None
+
+
+def _current_branch(ctx: PlanContext) -> str | None:
+    """The branch checked out, validated as a branch name by git itself; None for a detached HEAD or a
+    name that could be read as an option."""
+    branch = _git(ctx, "symbolic-ref", "--quiet", "--short", "HEAD")
+    if not branch or branch.startswith("-"):
+        return None
+    checked = _git(ctx, "check-ref-format", "--branch", branch)
+    return branch if checked == branch else None
+
+
 def _set_upstream(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    branch = ctx.diagnosis.facts.get("branch") or _git(ctx, "rev-parse", "--abbrev-ref", "HEAD")
-    if not branch or ctx.argv[:2] != ("git", "push") and "push" not in ctx.argv:
+    sub = git_subcommand(ctx.argv)
+    if sub is None or sub[1] != "push":
+        return None  # only git's own push: never a script that printed git's words
+    branch = _current_branch(ctx)
+    said = ctx.diagnosis.facts.get("branch")
+    # The output only confirms what heal reads from the repository: a "branch" in it that is not the one
+    # checked out (an option in disguise, say) is not pushed.
+    if branch is None or said is not None and str(said) != branch:
         return None
     remote = _remote(ctx)
-    if remote is None:
+    if remote is None or remote.startswith("-"):
         return None
-    extra = [a for a in ctx.argv[2:] if a.startswith("-") and a not in ("-u", "--set-upstream")]
-    if any(a in ("--force", "-f", "--no-verify", "--force-with-lease") for a in extra):
-        extra = [a for a in extra if a not in ("--force", "-f", "--no-verify", "--force-with-lease")]
-    argv = ("git", "push", *extra, "--set-upstream", remote, str(branch))
+    idx = sub[0]
+    extra = _push_options(ctx.argv[idx + 1:])
+    # `--` ends the options: whatever the remote and branch are called, git reads them as names
+    argv = (*ctx.argv[:idx + 1], *extra, "--set-upstream", "--", remote, branch)
     return Fix("run", f"push {branch} and make {remote}/{branch} its upstream", argv, risk="low", source=source,
                confidence=0.95, new_command=argv)
 
 
+def _push_options(args: tuple[str, ...]) -> list[str]:
+    """The user's own push options worth keeping in the corrected push (their values with them); never
+    --force, --no-verify, nor what names another remote or program."""
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            break
+        if a in ("-o", "--push-option") and i + 1 < len(args):
+            kept += [a, args[i + 1]]
+            i += 2
+            continue
+        if a.startswith("-") and a not in ("-u", "--set-upstream", "--force", "-f", "--no-verify",
+                                           "--force-with-lease") \
+                and not a.startswith(("--force-with-lease=", "--receive-pack", "--exec", "--repo")):
+            kept.append(a)
+        i += 1
+    return kept
+
+
 def _pull_rebase(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    if "push" not in ctx.argv or ctx.argv[0] != "git":
+    sub = git_subcommand(ctx.argv)
+    if sub is None or sub[1] != "push":
         return None
     from heal.journal import JournalError
     from heal.journal.gitref import dirty
@@ -82,8 +154,8 @@ def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     from rapidfuzz import fuzz, process
 
     best = process.extractOne(script, scripts, scorer=fuzz.ratio)
-    if best is None or best[1] < 60 or best[0] == script:
-        return None
+    if best is None or best[1] < 60 or best[0] == script or best[0].startswith("-"):
+        return None  # a script named like an option would be read as one
     rest = list(ctx.argv)
     idx = rest.index(script) if script in rest else None
     if idx is None:
@@ -112,3 +184,5 @@ _PLANNERS = {
     "closest-script": _closest_script,
     "npm-install-without-lock": _npm_install_without_lock,
 }
+
+KINDS = tuple(_PLANNERS)  # the step kinds playbooks may name (checked when a playbook loads)

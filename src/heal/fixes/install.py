@@ -103,7 +103,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
             return Fix("install", f"{module} is provided by {' or '.join(choices)}: which one?",
-                       (python, "-m", "pip", "install", "<choice>"), risk=risk, source=source, confidence=0.5,
+                       (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
                        manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        choices=choices)
     if dist is None:
@@ -143,12 +143,25 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if declared:
         argv = (python, "-m", "pip", "install", "-r", declared) if declared.endswith(".txt") else \
             (python, "-m", "pip", "install", "-e", ".")
-        return Fix("install", f"{dist} is declared in {os.path.basename(declared)} but not installed: sync it",
+        name = os.path.basename(declared)
+        risky = risky_requirement_lines(declared, ctx.root) if declared.endswith(".txt") else []
+        if risky:
+            # Syncing the file for one module installs everything in it, from wherever it says: another
+            # index, a git URL, a local path outside the project. Only a person who read the line says yes.
+            from heal.redact import redact
+
+            lines = "; ".join(redact(r) for r in risky[:3])
+            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
+            return Fix("install", f"{dist} is declared in {name} but not installed: syncing it would also use "
+                       f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
+                       packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
+                       question=f"sync {name} for {dist}, although it uses {lines}")
+        return Fix("install", f"{dist} is declared in {name} but not installed: sync it",
                    argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
                    cwd=ctx.root, verify=(module.split(".")[0],))
     return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-               (python, "-m", "pip", "install", "--disable-pip-version-check", dist), risk=risk, source=source,
-               confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
+               (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk,
+               source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
 
 
@@ -242,6 +255,63 @@ def _declared(root: str, dist: str) -> str | None:
     return None
 
 
+# pip options in a requirements file that are safe to follow without asking: they change how, not from
+# where, packages are installed
+_SAFE_REQ_OPTIONS = ("--hash", "--pre", "--prefer-binary", "--only-binary", "--no-binary", "--require-hashes",
+                     "--config-settings", "--global-option", "--no-deps")
+_VCS = re.compile(r"^(?:git|hg|svn|bzr)\+|://")
+
+
+def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
+    """`file:line: text` for each line of a requirements file (and the files it includes) that makes pip
+    install from somewhere other than the configured index by name: --index-url, --extra-index-url,
+    --find-links, --trusted-host, URLs and VCS links (`-e git+...`, `name @ https://...`), paths outside the
+    project, or an option heal does not know."""
+    out: list[str] = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(1 << 20)
+    except OSError:
+        return [f"{os.path.basename(path)}: cannot be read"]
+    root_real = os.path.realpath(root)
+    base = os.path.dirname(path)
+    shown = os.path.relpath(path, root) if path.startswith(root + os.sep) else path
+    logical = re.sub(r"\\\n", " ", text).split("\n")  # pip joins lines ending in a backslash
+    for n, raw in enumerate(logical, 1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if not line:
+            continue
+        words = line.split()
+        first = words[0]
+        where = f"{shown}:{n}: {line[:120]}"
+        include = re.match(r"^(-r|-c|--requirement|--constraint)(=?)(.*)$", first)
+        if include:
+            target = include.group(3) or (words[1] if len(words) > 1 else "")
+            inc = os.path.realpath(os.path.join(base, target))
+            if _VCS.search(target) or not inc.startswith(root_real + os.sep) or _depth >= 5:
+                out.append(where)
+            else:
+                out.extend(risky_requirement_lines(inc, root, _depth + 1))
+            continue
+        if first in ("-e", "--editable") or first.startswith("--editable="):
+            target = words[1] if len(words) > 1 and "=" not in first else first.partition("=")[2]
+            inc = os.path.realpath(os.path.join(base, target))
+            if _VCS.search(target) or not (inc == root_real or inc.startswith(root_real + os.sep)):
+                out.append(where)
+            continue
+        if first.startswith("-"):
+            if not first.split("=", 1)[0] in _SAFE_REQ_OPTIONS:
+                out.append(where)  # --index-url, -i, --extra-index-url, --find-links, -f, --trusted-host, ...
+            continue
+        if _VCS.search(line) or " @ " in f" {line} " or re.match(r"^[\w.-]+\s*@", line):
+            out.append(where)
+        elif first.startswith((".", "/", "~")) or first.endswith((".whl", ".tar.gz", ".zip")):
+            inc = os.path.realpath(os.path.join(base, os.path.expanduser(first)))
+            if not inc.startswith(root_real + os.sep):
+                out.append(where)
+    return out
+
+
 def _python_manager(root: str) -> str:
     for lock, manager in (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("pdm.lock", "pdm"), ("Pipfile", "pipenv")):
         if os.path.exists(os.path.join(root, lock)):
@@ -325,9 +395,22 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     root = _node_root(ctx.cwd, ctx.root)
     if root is None:
+        near = lookalike_of(package)
+        if near:
+            return _not_installing(package, f"it looks like {near}, a much more popular package", source)
         return Fix("suggest", f"no package.json here: npm install {package} in the project", ("npm", "install",
                    package), source=source, risk="low", confidence=0.5)
     declared = _node_declared(root, package)
+    if not declared:
+        # A name from output is installed only when the project declares it, or it is a popular package, or it
+        # exists on the registry and is not a near miss of a popular one (crossenv for cross-env).
+        near = lookalike_of(package)
+        if near:
+            return _not_installing(package, f"it is not in package.json and looks like {near}, a much more popular "
+                                   f"package (a typosquat?); if you meant {near}, install that", source)
+        if package not in npm_popular() and not _npm_exists(package, root, ctx.env):
+            return _not_installing(package, "it is not in package.json, not a popular package, and the registry "
+                                   "does not confirm it exists", source)
     dev = package.startswith("@types/")
     manager = _node_manager(root)
     if manager != "npm":
@@ -345,9 +428,66 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         argv = ("npm", "ci", "--no-audit", "--no-fund") if has_lock else ("npm", "install", "--no-audit", "--no-fund")
         return Fix("install", f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
                    argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
-    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), package)
+    # `--` ends npm's options: the name is validated already, and stays a name whatever it is
+    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), "--", package)
     return Fix("install", f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
                source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+
+
+def _not_installing(package: str, why: str, source: str) -> Fix:
+    return Fix("suggest", f"not installing {package}: {why}", None, source=source, risk="medium", confidence=0.4)
+
+
+@lru_cache(maxsize=1)
+def npm_popular_ranked() -> tuple[str, ...]:
+    """patterns/npm_popular.toml: the most downloaded npm packages, most first (provenance in the file)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    import heal.patterns
+
+    try:
+        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "npm_popular.toml"), "rb") as fh:
+            return tuple(str(n) for n in tomllib.load(fh).get("names", []))
+    except (OSError, ValueError):
+        return ()
+
+
+@lru_cache(maxsize=1)
+def npm_popular() -> frozenset[str]:
+    return frozenset(npm_popular_ranked())
+
+
+def lookalike_of(package: str) -> str | None:
+    """The popular package `package` is a near miss of (Damerau-Levenshtein distance 1 for names of up to 5
+    characters, 2 for longer ones; among equals the most downloaded), or None. A popular name is never its
+    own lookalike."""
+    if package in npm_popular():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    limit = 1 if len(package) <= 5 else 2
+    best = process.extractOne(package, npm_popular_ranked(), scorer=DamerauLevenshtein.distance,
+                              score_cutoff=limit)
+    return str(best[0]) if best else None
+
+
+def _npm_exists(package: str, cwd: str, env) -> bool:
+    """Whether the registry the project uses knows the package (`npm view`); False when it cannot be asked."""
+    npm = _which("npm", env)
+    if npm is None:
+        return False
+    from heal.run import RunSpec, run
+
+    # one try, ten seconds: offline, the answer is "not confirmed" (a suggestion), not a long wait
+    r = run(RunSpec((npm, "view", "--json", "--fetch-retries=0", "--fetch-timeout=10000", "--", package, "name"),
+                    cwd=cwd, env=env, passthrough=False, keep_stdout=True, timeout=15, head_bytes=0, tail_bytes=0))
+    try:
+        return r.exit_code == 0 and json.loads((r.stdout or b"").decode(errors="replace")) == package
+    except ValueError:
+        return False
 
 
 def _node_root(cwd: str, root: str) -> str | None:

@@ -33,6 +33,7 @@ class Fix:
     ask: bool = False  # confirm on a terminal even with --yes (rewrites history, e.g. pull --rebase)
     wait: float = 0.0  # retry: seconds to wait before the rerun (set by the retry policy)
     choices: tuple[str, ...] = ()  # install: candidate distributions the user must pick from (never guessed)
+    question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
 
     def to_json(self) -> dict:
         """The `fixes` entries of `heal diagnose --json` and the report (contract in DESIGN.md)."""

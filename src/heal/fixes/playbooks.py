@@ -17,14 +17,14 @@
     rerun = true                          # run the command again to prove the fix
 
 Loaded only when a command fails. A malformed playbook is a one-line PlaybookError naming the file
-and the field; the others still load.
+and the field; the others still load. Step options are checked here, by type, so that a playbook's
+mistake (`max_retries = "lots"`) is its own load error, not a failure while planning every fix.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from heal.diagnose.model import CATEGORIES
@@ -95,10 +95,13 @@ def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
     for d in directories:
         for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
             if name.endswith(".toml"):
+                path = os.path.join(d, name)
                 try:
-                    books.append(load(os.path.join(d, name)))
+                    books.append(load(path))
                 except PlaybookError as exc:
                     errors.append(str(exc))
+                except Exception as exc:  # noqa: BLE001 - RecursionError from deep nesting, and anything else
+                    errors.append(f"playbook {path}: cannot be loaded: {type(exc).__name__}: {exc}"[:300])
     return books, errors
 
 
@@ -112,6 +115,8 @@ def load(path: str) -> Playbook:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PlaybookError(f"playbook {path}: cannot be read: {exc}") from None
+    except RecursionError:
+        raise PlaybookError(f"playbook {path}: cannot be read: nested too deeply") from None
     where = f"playbook {path}"
 
     def field_of(key: str, kind: type, default: object = None, table: dict | None = None, required: bool = False):
@@ -122,8 +127,10 @@ def load(path: str) -> Playbook:
             return default
         value = src[key]
         if kind is list:
-            if not isinstance(value, list):
-                raise PlaybookError(f"{where}: field '{key}' must be a list")
+            of = int if key == "exit_codes" else str
+            if not isinstance(value, list) or not all(isinstance(v, of) and not isinstance(v, bool) for v in value):
+                what = "integers" if of is int else "strings"
+                raise PlaybookError(f"{where}: field '{key}' must be a list of {what}")
             return tuple(value)
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             raise PlaybookError(f"{where}: field '{key}' must be {kind.__name__}")
@@ -149,8 +156,7 @@ def load(path: str) -> Playbook:
     if not isinstance(steps, list) or not steps or not all(isinstance(s, dict) for s in steps):
         raise PlaybookError(f"{where}: field 'steps' must be a non-empty list of tables")
     for i, step in enumerate(steps):
-        if step.get("action") not in ACTIONS:
-            raise PlaybookError(f"{where}: field 'steps[{i}].action' must be one of {', '.join(ACTIONS)}")
+        _check_step(where, i, step)
     validate = data.get("validate", {})
     if not isinstance(validate, dict):
         raise PlaybookError(f"{where}: field 'validate' must be a table")
@@ -170,7 +176,43 @@ def load(path: str) -> Playbook:
     )
 
 
-def matching(books: list[Playbook], ctx: PlanContext) -> Iterator[Playbook]:
-    for book in books:
-        if book.matches(ctx):
-            yield book
+def _step_options() -> dict[str, dict[str, tuple[type, tuple[str, ...]]]]:
+    """action -> {option: (type, allowed values or ())}: what each action's planner reads."""
+    from heal.fixes.command import KINDS as RUN_KINDS
+    from heal.fixes.suggest import KINDS as SUGGEST_KINDS
+
+    return {
+        "install": {},
+        "chmod": {},
+        "retry": {"max_retries": (int, ()), "max_retries_setting": (str, ()), "why": (str, ())},
+        "run": {"kind": (str, RUN_KINDS)},
+        "suggest": {"kind": (str, SUGGEST_KINDS), "text": (str, ())},
+    }
+
+
+def _check_step(where: str, i: int, step: dict) -> None:
+    action = step.get("action")
+    if action not in ACTIONS:
+        raise PlaybookError(f"{where}: field 'steps[{i}].action' must be one of {', '.join(ACTIONS)}")
+    options = _step_options()[action]
+    for key, value in step.items():
+        if key == "action":
+            continue
+        if key not in options:
+            raise PlaybookError(f"{where}: unknown field 'steps[{i}].{key}' for action {action}")
+        kind, allowed = options[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            what = "an integer" if kind is int else "a string"
+            raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be {what}")
+        if allowed and value not in allowed:
+            raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be one of {', '.join(allowed)}")
+        if kind is int and value < 0:
+            raise PlaybookError(f"{where}: field 'steps[{i}].{key}' must be at least 0")
+    if "kind" in options and "kind" not in step:
+        raise PlaybookError(f"{where}: field 'steps[{i}].kind' is missing")
+    setting = step.get("max_retries_setting")
+    if setting is not None:
+        from heal.config import KEYS
+
+        if not any(k.name == setting and k.type is int for k in KEYS):
+            raise PlaybookError(f"{where}: field 'steps[{i}].max_retries_setting' must name an integer setting")

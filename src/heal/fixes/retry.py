@@ -1,14 +1,21 @@
 """retry: transient failures (refused or reset connections, DNS hiccups, timeouts, HTTP 5xx/429, a hang, a
-test that passes on a second run) are run again after an exponential backoff with full jitter.
+test that passes on a second run) are run again after an exponential backoff with jitter.
 
 The policy is made of values, tenacity-style: a stop condition and a wait, composed with | and called
 with the retry state; no flags threaded through the loop.
+
+What a retry cannot repair, or may make worse, is never retried: a request that is not idempotent (a
+POST, an upload: the first one may have taken effect; `retry.non_idempotent = true` allows it), a
+permanent HTTP status (501, most 4xx), or a server asking for a wait longer than heal may wait.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from heal.fixes.model import Fix, PlanContext
@@ -55,8 +62,9 @@ class stop_after_delay(Stop):  # noqa: N801
 
 @dataclass(frozen=True)
 class wait_exponential_jitter:  # noqa: N801
-    """Full jitter: a uniform wait in [0, min(cap, base * 2**attempt)] (the AWS architecture blog's
-    recommendation: it spreads retries of many clients best)."""
+    """A uniform wait in [high/2, high], high = min(cap, base * 2**attempt): jitter still spreads the
+    retries of many clients, and the floor keeps the backoff real (full jitter over [0, high] gave three
+    retries of a 503 that together waited 0.6 s, which no outage is over by)."""
 
     base: float = 1.0
     cap: float = 30.0
@@ -64,7 +72,7 @@ class wait_exponential_jitter:  # noqa: N801
 
     def __call__(self, state: RetryState) -> float:
         high = min(self.cap, self.base * (2 ** state.attempt))
-        return (self.rng or random).uniform(0, high)
+        return (self.rng or random).uniform(high / 2, high)
 
 
 @dataclass(frozen=True)
@@ -103,18 +111,164 @@ def policy_from(settings) -> Policy:
                   wait_exponential_jitter(float(settings.get("retry.base", 1.0)), float(settings.get("retry.cap", 30.0))))
 
 
+# --- what must not be retried -------------------------------------------------------------------------
+
+# Statuses a retry will not change: the server does not implement the request (501), does not speak the
+# version (505), loops (508), or needs a different request (4xx) -- except 408 Request Timeout, 425 Too
+# Early and 429 Too Many Requests, which say "later".
+_PERMANENT_5XX = frozenset({501, 505, 506, 508, 510, 511})
+_TRANSIENT_4XX = frozenset({408, 425, 429})
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HTTPIE = frozenset({"http", "https", "xh", "xhs", "httpie"})
+_WRAPPERS = frozenset({"env", "nice", "nohup", "time", "timeout", "command", "exec", "sudo", "stdbuf", "heal"})
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
+# curl's short options that take a value (the rest of the cluster, or the next argument)
+_CURL_VALUED = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+_VERBOSE_METHOD = re.compile(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", re.M)  # curl -v shows what it sent
+
+
+def permanent_status(status: object) -> bool:
+    """An HTTP status no retry will change."""
+    if not isinstance(status, int) or isinstance(status, bool):
+        return False
+    return status in _PERMANENT_5XX or 400 <= status < 500 and status not in _TRANSIENT_4XX
+
+
+def non_idempotent(argv: Sequence[str], output: str = "") -> str | None:
+    """Why the command sends a request that must not be repeated (curl -d, wget --post-data, http POST),
+    or None. Looks through wrappers and `sh -c` scripts; a `> POST` line of curl -v counts too."""
+    for words in _commands(list(argv)):
+        why = _unsafe_request(words)
+        if why:
+            return why
+    m = _VERBOSE_METHOD.search(output)
+    return f"it sent a {m.group(1)} request" if m else None
+
+
+def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
+    """The simple commands argv runs: itself with wrappers peeled, or each command of a `sh -c` script."""
+    while args and (os.path.basename(args[0]) in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", args[0])):
+        args = args[1:]
+        while args and (args[0].startswith("-") or re.match(r"^\d+(\.\d+)?[smhd]?$", args[0])
+                        or re.match(r"^[A-Za-z_]\w*=", args[0])):
+            args = args[1:]
+    if not args:
+        return []
+    if os.path.basename(args[0]) in _SHELLS and "-c" in args[1:] and depth < 3:
+        i = args.index("-c")
+        if i + 1 < len(args):
+            try:
+                words = shlex.split(args[i + 1], comments=True)
+            except ValueError:
+                words = args[i + 1].split()
+            commands: list[list[str]] = [[]]
+            for w in words:
+                if w in (";", "&&", "||", "|", "&") or w.endswith(";"):
+                    if w.endswith(";") and w != ";":
+                        commands[-1].append(w[:-1])
+                    commands.append([])
+                else:
+                    commands[-1].append(w)
+            return [c for cmd in commands if cmd for c in _commands(cmd, depth + 1)]
+    return [args]
+
+
+def _unsafe_request(words: list[str]) -> str | None:
+    tool = os.path.basename(words[0])
+    rest = words[1:]
+    if tool == "curl":
+        return _curl_unsafe(rest)
+    if tool == "wget":
+        for i, a in enumerate(rest):
+            if a.startswith(("--post-data", "--post-file", "--body-data", "--body-file")):
+                return f"wget {a.split('=')[0]} sends data"
+            method = a.split("=", 1)[1] if a.startswith("--method=") else (
+                rest[i + 1] if a == "--method" and i + 1 < len(rest) else "")
+            if method.upper() in _UNSAFE_METHODS:
+                return f"wget --method={method.upper()}"
+        return None
+    if tool in _HTTPIE:
+        positional = [a for a in rest if not a.startswith("-")]
+        if positional and positional[0].upper() in _UNSAFE_METHODS and positional[0].isupper():
+            return f"{tool} {positional[0]}"
+        if positional and positional[0].isupper() and positional[0] in ("GET", "HEAD", "OPTIONS"):
+            return None
+        # httpie sends a body (and so a POST) when given data items: field=value, field:=json, field@file
+        items = positional[1:]
+        if any(re.match(r"^[^:=@]+(?:=|:=|@)", item) and not re.match(r"^[^:=@]+==", item) for item in items):
+            return f"{tool} with data items sends a POST"
+        if any(a in ("--form", "-f", "--multipart", "--raw") or a.startswith("--raw=") for a in rest):
+            return f"{tool} sends a body"
+    return None
+
+
+def _curl_unsafe(rest: list[str]) -> str | None:
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        value = rest[i + 1] if i + 1 < len(rest) else ""
+        if a == "--":
+            break
+        if a.startswith("--"):
+            name, eq, inline = a.partition("=")
+            if name.startswith("--data") or name in ("--form", "--form-string", "--json", "--upload-file"):
+                return f"curl {name} sends data"
+            if name == "--request":
+                method = inline if eq else value
+                if method.upper() in _UNSAFE_METHODS:
+                    return f"curl --request {method.upper()}"
+        elif a.startswith("-") and len(a) > 1:
+            for j, c in enumerate(a[1:], 1):
+                if c in "dFT":
+                    return f"curl -{c} sends data"
+                if c == "X":
+                    method = a[j + 1:] or value
+                    if method.upper() in _UNSAFE_METHODS:
+                        return f"curl -X {method.upper()}"
+                    break
+                if c in _CURL_VALUED:
+                    break  # the rest of the cluster is this option's value
+        i += 1
+    return None
+
+
+# --- planning -----------------------------------------------------------------------------------------
+
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     limit = int(step.get("max_retries", 0)) or None
     if "max_retries_setting" in step:
         limit = int(ctx.settings.get(str(step["max_retries_setting"]), 0))
         if not limit:
             return None  # switched off
+    status = ctx.diagnosis.facts.get("status")
+    if permanent_status(status):
+        return Fix("suggest", f"not retrying: HTTP {status} is not a passing failure, the same request will get "
+                   "the same answer", None, source=source, risk="low", confidence=0.5)
+    unsafe = non_idempotent(ctx.argv, ctx.output)
+    if unsafe and not ctx.settings.get("retry.non_idempotent", False):
+        return Fix("suggest", f"not retrying: {unsafe}, and a request that is not idempotent may already have "
+                   "taken effect (retry.non_idempotent = true allows it)", None, source=source, risk="low",
+                   confidence=0.5)
     policy = policy_from(ctx.settings)
     if limit is not None:
         policy = Policy(policy.stop | stop_after_attempt(limit), policy.wait)
-    wait = policy.next_wait(RetryState(ctx.retries, ctx.elapsed), retry_after(ctx.output))
+    # what heal may still wait: the retry window and the run's whole budget, both counted from the failure
+    left = min(float(ctx.settings.get("retry.max_delay", 120.0)), float(ctx.settings.get("budget", 900.0)))
+    left -= ctx.elapsed
+    asked = retry_after(ctx.output)
+    if asked is not None and asked > left and not policy.stop(RetryState(ctx.retries, ctx.elapsed)):
+        return Fix("suggest", f"not retrying: the server asks to wait {asked:g}s, longer than heal may wait "
+                   f"({max(0.0, left):.0f}s left of retry.max_delay and budget); run it again later", None,
+                   source=source, risk="low", confidence=0.5)
+    wait = policy.next_wait(RetryState(ctx.retries, ctx.elapsed), asked)
     if wait is None:
         return None
+    wait = max(0.0, min(wait, left))
     why = step.get("why") or ctx.diagnosis.summary
+    most = min(int(ctx.settings.get("retry.attempts", 3)), limit or 1 << 30,
+               int(ctx.settings.get("max_attempts", 3)))
+    series = max(1, most - ctx.retries)
     return Fix("retry", f"run it again in {wait:.1f}s ({why}; retry {ctx.retries + 1})", None, risk="low",
-               source=source, confidence=0.6, wait=wait)
+               source=source, confidence=0.6, wait=wait,
+               question=f"{why}: run it again, up to {series} time{'s' if series > 1 else ''} "
+                        f"(first in {wait:.1f}s)")

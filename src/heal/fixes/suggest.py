@@ -84,3 +84,6 @@ def _size(path: str, limit: int = 20000) -> int:
             except OSError:
                 continue
     return total
+
+# the step kinds playbooks may name (checked when a playbook loads)
+KINDS = ("system-package", "disk-cleanup", "cargo-add", "go-get", "text")

@@ -110,7 +110,7 @@ class Journal:
             except FileExistsError:
                 continue
             meta = {"id": cid, "created": now.isoformat(timespec="seconds"), **meta}
-            from heal.diagnose.text import redact  # secrets in a command line are not persisted
+            from heal.redact import redact  # secrets in a command line are not persisted
 
             meta["command"] = [redact(str(a)) for a in meta.get("command", [])]
             meta["diagnosis"] = redact(str(meta.get("diagnosis", "")))

@@ -43,3 +43,13 @@ def tests_failed(ctx: Context, rule: str, tool: str, failed: re.Pattern[str], lo
 def is_library_path(path: str) -> bool:
     """Code the user did not write: stdlib, site-packages, node_modules, runtime internals."""
     return bool(_LIBRARY_PATH.search(path))
+
+def closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate a tool's own list offers that is nearest to what was typed (kubectl lists `set`
+    before `get` for `gett`); None when none is near."""
+    import difflib
+
+    if not word or not candidates:
+        return None
+    best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
+    return best[0] if best else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.diagnose.rules._base import closest
 
 ECOSYSTEM = "infra"
 _D = {"tool": "docker"}
@@ -23,6 +24,17 @@ def _tool(name: str):
 def _docker_unknown(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     if facts.get("command") in ("compose", "buildx", "scan", "scout", "init"):
         facts.update(category="dependency", summary=f"the docker {facts['command']} plugin is not installed")
+    return facts
+
+
+def _cobra_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """kubectl/helm (cobra) list their guesses under "Did you mean this?": keep them, and the nearest."""
+    facts["tool"] = facts.get("parent", "").split()[0] or ctx.tool
+    listed = facts.pop("listed", "") or ""
+    suggestions = [s.strip() for s in listed.split("\n") if s.strip()]
+    if suggestions:
+        facts["suggestions"] = suggestions
+        facts["suggestion"] = closest(str(facts.get("command", "")), suggestions) or suggestions[0]
     return facts
 
 
@@ -122,7 +134,7 @@ RULES = (
     Rule("yaml.parse", "syntax", "high",
          r"(?:yaml\.\w+\.\w+Error|mapping values are not allowed|did not find expected|found character that cannot "
          r"start|could not find expected ':'|found undefined alias)[^\n]*(?:\n.*){0,3}?\n\s*in \"(?P<file>[^\"]+)\", "
-         r"line (?P<line>\d+)", "YAML syntax error in {file}", ("yaml.", "mapping values", "did not find expected",
+         r"line (?P<line>\d+)(?:, column (?P<column>\d+))?", "YAML syntax error in {file}", ("yaml.", "mapping values", "did not find expected",
                                                                  "cannot start", "could not find expected",
                                                                  "undefined alias"),
          priority=83, refine=lambda ctx, m, f: {**f, "file": str(f["file"]).removeprefix("./"),
@@ -157,9 +169,9 @@ RULES = (
          refine=lambda ctx, m, f: {**f, **({"file": x.group(1)} if (x := re.search(r'error when \w+ "([^"]+)"',
                                                                                   f.get("message", ""))) else {})}),
     Rule("kubectl.unknown_command", "syntax", "medium",
-         r"^Error: unknown command \"(?P<command>[^\"]+)\" for \"(?P<parent>[\w -]+)\"",
-         "{parent} has no command '{command}'", ("unknown command",), priority=86,
-         refine=lambda ctx, m, f: {**f, "tool": f.get("parent", "").split()[0] or ctx.tool}),
+         r"^Error: unknown command \"(?P<command>[^\"]+)\" for \"(?P<parent>[\w -]+)\""
+         r"(?:\n+Did you mean this\?\n(?P<listed>(?:\t\S+\n?)+))?",
+         "{parent} has no command '{command}'", ("unknown command",), priority=86, refine=_cobra_suggestion),
     Rule("kubectl.unknown_flag", "configuration", "medium", r"^Error: unknown (?:shorthand )?flag: (?P<option>.+)$",
          "unknown option {option}", ("unknown flag", "unknown shorthand flag"), priority=84,
          refine=lambda ctx, m, f: {**f, **({"tool": ctx.tool} if ctx.tool else {})}),

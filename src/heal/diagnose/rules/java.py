@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Finding, Rule
-from heal.diagnose.rules._base import finding
+from heal.diagnose.rules._base import closest, finding
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "java"
@@ -124,6 +124,16 @@ _MAVEN_PLUGIN_CATEGORY = {
     "maven-checkstyle-plugin": {"category": "unknown"}, "apache-rat-plugin": {"category": "unknown"},
     "maven-deploy-plugin": {"category": "deployment"}, "maven-release-plugin": {"category": "deployment"},
 }
+def _phase_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """Maven lists its lifecycle phases after an unknown one: the nearest is the suggestion."""
+    listed = re.search(r"Available lifecycle phases are: ([\w, -]+)", ctx.text[m.start():m.start() + 3000])
+    if listed and facts.get("phase"):
+        best = closest(str(facts["phase"]), [p.strip() for p in listed.group(1).split(",") if p.strip()])
+        if best:
+            facts["suggestion"] = best
+    return facts
+
+
 RULES = (
     Rule("javac.error", "build", "high", r"^" + _LOC + r":(?P<line>\d+): error: (?P<msg>.*)$", "Java compile error",
          (": error:",), priority=80, first=True, refine=_javac),
@@ -133,7 +143,7 @@ RULES = (
     Rule("maven.unknown_phase", "build", "medium",
          r"^\[ERROR\] (?:Unknown lifecycle phase \"(?P<phase>[^\"]+)\"|No goals have been specified for this build).*$",
          "Maven: not a lifecycle phase or goal: {phase}", ("unknown lifecycle phase", "no goals have been specified"),
-         priority=86, facts={"tool": "mvn"}),
+         priority=86, facts={"tool": "mvn"}, refine=_phase_suggestion),
     Rule("maven.no_pom", "configuration", "high",
          r"^\[ERROR\] The goal you specified requires a project to execute but there is no POM in this directory.*$",
          "no pom.xml here: the wrong directory?", ("there is no pom in this directory",), priority=86,

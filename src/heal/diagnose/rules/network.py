@@ -67,6 +67,18 @@ _CURL = {
 }
 
 
+# Statuses no retry will change (heal.fixes.retry refuses them too): said so in the summary.
+_PERMANENT = {501: "the server does not implement this request", 505: "the server does not support the HTTP version",
+              506: "the server is misconfigured", 508: "the server detected a loop",
+              510: "the server needs an extension the request lacks", 511: "the network needs authentication"}
+
+
+def _status_summary(status: int) -> str:
+    why = _PERMANENT.get(status)
+    return f"HTTP {status} from the server: {why} (permanent: a retry gets the same answer)" if why else \
+        f"HTTP {status} from the server"
+
+
 def _curl(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     code = m.group("code")
     facts["tool"] = "curl"
@@ -74,7 +86,7 @@ def _curl(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         status = re.search(r"error: (\d{3})", m.group("message"))
         s = status.group(1) if status else ""
         if s.startswith("5") or s == "429":
-            facts.update(summary=f"HTTP {s} from the server", status=int(s))
+            facts.update(summary=_status_summary(int(s)), status=int(s))
             return _enrich(ctx, m, facts)
         if s in ("401", "403", "407"):
             facts.update(category="permission", summary=f"HTTP {s}: not authorised", status=int(s))
@@ -93,11 +105,29 @@ def _http_status(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     status = re.search(r"\b(5\d\d|429)\b", m.group(0))
     if status:
         facts["status"] = int(status.group(1))
+        if facts["status"] in _PERMANENT:
+            facts["summary"] = _status_summary(facts["status"])
     return _enrich(ctx, m, facts)
+
+
+def _wget(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    status = int(m.group("status"))
+    facts.update(tool="wget", status=status)
+    if status >= 500 or status == 429:
+        facts["summary"] = _status_summary(status)
+        return _enrich(ctx, m, facts)
+    if status in (401, 403, 407):
+        facts.update(category="permission", summary=f"HTTP {status}: not authorised")
+    else:
+        facts.update(category="runtime", summary=f"HTTP {status} from the server")
+    return facts
 
 
 _LINE = r"^.*?"
 RULES = (
+    Rule("network.wget_status", "network", "medium",
+         r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR (?P<status>[45]\d\d): (?P<reason>[^\n]*?)\.?$",
+         "HTTP {status} from the server ({reason})", ("error 5", "error 4"), priority=84, refine=_wget),
     Rule("network.curl", "network", "medium", r"^curl: \((?P<code>\d+)\) (?P<message>.*)$", "curl error {code}",
          ("curl: (",), priority=85, refine=_curl),
     Rule("network.refused", "network", "medium",

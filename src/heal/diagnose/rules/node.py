@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Finding, Rule
-from heal.diagnose.rules._base import finding, is_library_path
+from heal.diagnose.rules._base import closest, finding, is_library_path
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "node"
 GUARDS = ("node.js v", "node:internal", "    at ", "error", "rejection", "error ts", "test suites:", " failing",
-          "not ok ", "✖")
+          "not ok ", "✖", "not found", "not recognized")
 
 _EXC = re.compile(r"^(?P<exc>(?:[A-Z][\w$]*)?(?:Error|Exception|Rejection)[\w$]*)(?: \[(?P<code>[A-Z_0-9]+)\])?: "
                   r"(?P<msg>.*)$", re.M)
@@ -180,6 +180,14 @@ def _npm_code(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     elif code == "EJSONPARSE":
         p = re.search(r"(?:path|file) (?P<file>\S*package\.json)|Invalid (?P<file2>package\.json)", region)
         facts["file"] = (p.group("file") or p.group("file2")) if p else "package.json"
+        # npm gives a character offset (node >= 20 also a line and column); turning an offset into a line
+        # needs the file, which is the fix step's business
+        pos = re.search(r"at position (?P<position>\d+)", region)
+        if pos:
+            facts["position"] = pos.group("position")
+        lc = re.search(r"\(line (?P<line>\d+) column (?P<column>\d+)\)", region)
+        if lc:
+            facts.update(line=lc.group("line"), column=lc.group("column"))
     elif code in ("ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN"):
         facts.update({k: v for k, v in network_facts(region).items() if k != "error_code"})
         h = re.search(r"request to https?://(?P<host>[\w.-]+)", region)
@@ -309,6 +317,59 @@ def _node_test(ctx: Context) -> Finding | None:
                    facts, m.start(), m.end(), priority=87)
 
 
+# --- a program missing inside a package script ------------------------------------------------------
+
+# npm and pnpm echo each script before running it: "> pkg@1.0.0 lint" then "> eslint ."; yarn 1: "$ eslint ."
+_SCRIPT_HEADER = re.compile(r"^> (?:\S+@\S+ )?(?P<script>[\w:.@/-]+)(?: \S+)?\n> (?P<line>.+)$|^\$ (?P<line2>.+)$", re.M)
+_SCRIPT_NOT_FOUND = re.compile(r"^(?:sh: \d+: |/bin/sh: (?:line )?\d+: |bash: (?:line \d+: )?)?(?P<command>[^\s:'\"`/]+): "
+                               r"(?:not found|command not found)\s*$|^'(?P<command2>[^']+)' is not recognized as an "
+                               r"internal or external command", re.M)
+
+
+def _script_command(ctx: Context) -> Finding | None:
+    """`sh: 1: eslint: not found` under `npm test`: the program of a package script is not installed
+    (node_modules/.bin is empty before `npm install`), not a system tool to find on PATH."""
+    if ctx.tool not in ("npm", "yarn", "pnpm", "bun") or not (ctx.has("not found") or ctx.has("not recognized")):
+        return None
+    missing = None
+    for missing in _SCRIPT_NOT_FOUND.finditer(ctx.text):
+        pass
+    if missing is None:
+        return None
+    command = missing.group("command") or missing.group("command2")
+    header = None
+    for header in _SCRIPT_HEADER.finditer(ctx.text, 0, missing.start()):
+        pass
+    facts: dict = {"tool": ctx.tool, "command": command, "in_script": True}
+    if header is not None:
+        if header.group("script"):
+            facts["script"] = header.group("script")
+        facts["script_command"] = (header.group("line") or header.group("line2") or "").strip()
+    if "script" not in facts:
+        script = _script_name(ctx)
+        if script:
+            facts["script"] = script
+    where = f"the {facts['script']} script" if facts.get("script") else "a package script"
+    return finding(ctx, "node.script_command_not_found", "dependency", "high",
+                   f"{command}, which {where} runs, is not installed (node_modules/.bin)", facts, missing.start(),
+                   missing.end(), priority=82, evidence=tuple(x for x in (
+                       header.group(0).strip() if header is not None else "", missing.group(0).strip()) if x))
+
+
+def _npm_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """npm's "Did you mean this?" lines: a package script (`npm run lint # run the "lint" package
+    script`) is the suggestion; an npm command it offers instead (`npm set`) is only suggested_command."""
+    region = ctx.text[m.end():m.end() + 1500]
+    offered = re.findall(r"^(?:npm (?:ERR!|error))?\s+npm (run )?([\w:.-]+)(?: #.*)?$", region, re.M)
+    scripts = [name for run, name in offered if run]
+    if scripts:
+        facts["suggestions"] = scripts
+        facts["suggestion"] = closest(str(facts.get("script", "")), scripts) or scripts[0]
+    elif offered:
+        facts["suggested_command"] = f"npm {offered[0][1]}"
+    return facts
+
+
 def _yarn_pnpm_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     if ctx.tool in ("yarn", "pnpm"):
         facts["tool"] = ctx.tool
@@ -320,7 +381,7 @@ RULES = (
          priority=80, facts={"tool": "npm"}, refine=_npm_code),
     Rule("npm.missing_script", "syntax", "medium",
          r"^npm (?:ERR!|error) [Mm]issing script: \"?(?P<script>[^\"\s]+)\"?", "npm has no script named '{script}'",
-         ("missing script",), priority=86, facts={"tool": "npm"}),
+         ("missing script",), priority=86, facts={"tool": "npm"}, refine=_npm_suggestion),
     Rule("npx.missing_package", "dependency", "high",
          r"npx canceled due to missing packages and no YES option: \[\"(?P<package>(?:@[^/\"@]+/)?[^\"@]+)",
          "npx would have to download {package}, which is not installed", ("npx canceled",), priority=86,
@@ -354,4 +415,4 @@ RULES = (
     Rule("pnpm.error", "unknown", "medium", r"(?P<error_code>ERR_PNPM_[A-Z_]+)\b.*$", "pnpm failed: {error_code}",
          ("err_pnpm_",), priority=40, facts={"tool": "pnpm"}),
 )
-FUNCTIONS = (_uncaught, _tsc, _jest, _mocha, _node_test)
+FUNCTIONS = (_uncaught, _tsc, _jest, _mocha, _node_test, _script_command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.diagnose.rules._base import closest
 
 ECOSYSTEM = ""
 
@@ -23,6 +24,19 @@ def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
         facts["category"] = "syntax"
     facts["summary"] = f"compile error: {msg}" if msg else "compile error"
     return {k: v for k, v in facts.items() if v is not None}
+
+
+def _did_you_mean(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """The suggestions a tool prints under its unknown-command error (composer, symfony-style CLIs:
+    "Did you mean this?" / "Did you mean one of these?" then indented names)."""
+    region = ctx.text[m.end():m.end() + 800]
+    listed = re.search(r"Did you mean (?:this|one of these)\?\s*\n(?P<names>(?:[ \t]+[\w:.-]+[ \t]*\n?)+)", region)
+    if listed:
+        names = [n.strip() for n in listed.group("names").split("\n") if n.strip()]
+        if names:
+            facts["suggestions"] = names
+            facts["suggestion"] = closest(str(facts.get("command", "")), names) or names[0]
+    return facts
 
 
 RULES = (
@@ -155,13 +169,13 @@ RULES = (
          r"No such command[:\s]+[\"'`]?(?P<command5>[\w-]+)|is not a valid command|^where <command> is one of:).*$",
          "unknown subcommand (a typo?)", ("is not defined", "unknown command", "is not a", "no such command",
                                           "is not a valid command", "where <command> is one of"), priority=64,
-         refine=lambda ctx, m, f: {k: v for k, v in {**f, "command": f.get("command") or f.get("command2")
-                                                      or f.get("command3") or f.get("command4")
-                                                      or f.get("command5")}.items()
-                                   if k not in ("command2", "command3", "command4", "command5") and v}),
+         refine=lambda ctx, m, f: _did_you_mean(ctx, m, {k: v for k, v in {
+             **f, "command": f.get("command") or f.get("command2") or f.get("command3") or f.get("command4")
+             or f.get("command5")}.items() if k not in ("command2", "command3", "command4", "command5") and v})),
     Rule("deps.not_installed_hint", "dependency", "high",
          r"^.*(?:nix-env -iA \S+|The program '(?P<command>[^']+)' is currently not installed|Command '(?P<command2>"
-         r"[^']+)' not found, (?:but|did you mean)|No available formula with the name|is not installed\. Try|"
+         r"[^']+)' not found, (?:but|did you mean)|No available formula with the name \"?(?P<package>[^\"\s.]+)\"?"
+         r"(?:\.? Did you mean (?P<suggestion>[\w@+-]+(?:\.\w[\w@+-]*)*)\??)?|is not installed\. Try|"
          r"can be installed with:?).*$", "a program or package is not installed",
          ("nix-env -ia", "is currently not installed", "not found, but", "not found, did you mean",
           "no available formula", "is not installed. try", "can be installed with"), priority=66,
@@ -177,6 +191,18 @@ RULES = (
          r"^.*(?:Migrations are pending|You have \d+ unapplied migration|pending migrations?).*$",
          "database migrations are pending: run them first", ("migrations are pending", "unapplied migration",
                                                              "pending migration"), priority=70),
+    Rule("vagrant.machine_state", "runtime", "medium",
+         r"^.*(?:VM must be (?P<state>running|created) (?:to|before) [^.\n]*|The VM is not (?P<state2>created|running)|"
+         r"[Tt]he (?:virtual machine|VM) is (?P<state3>not created|not running|powered off|saved))[^\n]*"
+         r"(?:\n[^\n]*)?",
+         "the Vagrant machine is not {state}: run vagrant up first", ("vm must be", "the vm is not",
+                                                                       "virtual machine is", "the vm is"),
+         priority=75, facts={"tool": "vagrant"},
+         refine=lambda ctx, m, f: {k: v for k, v in {
+             **f, "state": (f.get("state") or f.get("state2") or f.get("state3") or "").replace("not ", "").replace(
+                 "powered off", "running").replace("saved", "running"),
+             "run_first": "vagrant up" if "vagrant up" in m.group(0) or ctx.tool == "vagrant" else None}.items()
+             if k not in ("state2", "state3") and v}),
     Rule("runtime.not_running", "runtime", "medium",
          r"^.*\b(?:VM|machine|server|service|daemon|container|emulator|simulator) (?:must be|is not) running\b.*$",
          "a required VM or service is not running", ("must be running", "is not running"), priority=45),

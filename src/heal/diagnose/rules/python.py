@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, is_library_path
 from heal.diagnose.rules.network import network_facts
 
 ECOSYSTEM = "python"
-GUARDS = ("traceback (most recent call last)", "syntaxerror", "indentationerror", "taberror", 'file "',
+GUARDS = ("while loading conftest", "fixture '", "recursive dependency involving fixture",
+          "traceback (most recent call last)", "syntaxerror", "indentationerror", "taberror", 'file "',
           "test session starts", "short test summary info", "= failures =", "= errors =", "=====", ": error:",
           "error collecting", "failed", "error", "\ne ", "failed (", "did not run successfully",
           "failed building wheel", "failed to build")
@@ -59,6 +61,12 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
         facts = {"module": module, "symbol": symbol}
         if "partially initialized" in msg or "circular import" in msg:
             return "runtime", "high", f"circular import: '{symbol}' from '{module}'", facts
+        if path and is_library_path(path) and module.split(".")[0] in sys.stdlib_module_names \
+                and "site-packages" not in path and "dist-packages" not in path:
+            # the standard library of this Python lacks it (collections.Mapping went in 3.10): the code was
+            # written for another Python version; no package to install
+            return ("runtime", "high", f"'{symbol}' is not in the standard library's {module} on this Python "
+                    "(removed or renamed): the code needs updating", {**facts, "stdlib": True})
         if path and is_library_path(path):
             package = module.split(".")[0]
             return ("dependency", "high",
@@ -84,8 +92,13 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
             return "runtime", "critical", "disk full: no space left on device", {}
         if "Too many open files" in msg or "Errno 24" in msg:
             return "runtime", "high", "too many open files (file descriptor limit reached)", {}
-        if "Address already in use" in msg or "Errno 98" in msg:
-            return "network", "medium", "address already in use: another process holds the port", {}
+        if "Address already in use" in msg or "address already in use" in msg or "Errno 98" in msg:
+            port = re.search(r"\('([^']*)', (\d+)\)|:(\d{2,5})\b", msg)
+            extra = {"port": port.group(2) or port.group(3)} if port else {}
+            if port and port.group(1):
+                extra["host"] = port.group(1)
+            where = f" (port {extra['port']})" if extra else ""
+            return "network", "medium", f"address already in use{where}: another process holds the port", extra
         if name == "PermissionError" or "Errno 13" in msg or "Permission denied" in msg:
             return "permission", "high", f"permission denied: {msg}", {}
         if name == "FileNotFoundError":
@@ -167,6 +180,12 @@ def _traceback(ctx: Context) -> Finding | None:
         return None
     m, at = exc_line
     exc, msg = m.group("exc"), (m.group("msg") or "").strip()
+    data = _data_file_error(ctx, exc.rsplit(".", 1)[-1], msg, frames, at)
+    if data is not None:
+        return data
+    root = _root_cause(ctx, head, exc, msg, at)
+    if root is not None:
+        return root
     category, severity, summary, extra = classify(exc, msg, frames, ctx)
     if category == "runtime" and frames and os.path.basename(frames[-1].group("file")) == "setup.py":
         category, summary = "build", f"the package's setup.py failed: {summary}"  # a build script's crash
@@ -181,6 +200,89 @@ def _traceback(ctx: Context) -> Finding | None:
     evidence = tuple(x for x in ([frame.group(0).strip()] if frame is not None else []) + [m.group(0).strip()])
     return finding(ctx, f"python.{facts['exception']}", category, severity, summary, facts, at, priority=80,
                    evidence=evidence)
+
+
+# --- tracebacks whose real subject is elsewhere -------------------------------------------------------
+
+_DATA_ERRORS = {"JSONDecodeError": "JSON", "TOMLDecodeError": "TOML", "ScannerError": "YAML", "ParserError": "YAML",
+                "ComposerError": "YAML", "ConstructorError": "YAML"}
+_DATA_POS = re.compile(r"line (?P<line>\d+),? column (?P<column>\d+)")
+_YAML_AT = re.compile(r'^\s+in "(?P<file>[^"<>]+)", line (?P<line>\d+), column (?P<column>\d+)', re.M)
+# a data file named in the line that read it: json.load(open("x.json")), tomllib.loads(Path("x.toml").read_text())
+_OPENED = re.compile(r"""(?:open|Path|read_text|read_bytes)\(\s*[rbf]?['"](?P<file>[^'"]+\.(?:json|toml|ya?ml|"""
+                     r"""lock|cfg|ini|geojson|ipynb))['"]""")
+_DATA_LOAD = re.compile(r"\b(?:json|simplejson|ujson|tomllib|tomli|toml|yaml)\.(?:safe_)?load\(")
+
+
+def _source_line(ctx: Context, frame: re.Match[str]) -> str:
+    end = ctx.text.find("\n", frame.end() + 1)
+    return ctx.text[frame.end() + 1:end if end >= 0 else len(ctx.text)].strip()
+
+
+def _data_file_error(ctx: Context, name: str, msg: str, frames: list[re.Match[str]], at: int) -> Finding | None:
+    """A JSON/TOML/YAML parse error is the data file's syntax error, not a bug of the .py that read it:
+    point at the file when the traceback names it (the code's own open(...) or YAML's `in "x.yml"`),
+    else at the line that loaded it, with the position inside the data as data_line/data_column."""
+    fmt = _DATA_ERRORS.get(name)
+    if fmt is None:
+        return None
+    frame = _blame_frame(frames)
+    exc_end = ctx.text.find("\n", at)
+    facts: dict = {"exception": name, "format": fmt}
+    evidence = [ctx.text[at:exc_end if exc_end >= 0 else len(ctx.text)].strip()]
+    if fmt == "YAML":
+        where = None
+        for where in _YAML_AT.finditer(ctx.text, at, at + 800):  # "in 'x.yml', line 4, column 13": the last is
+            pass  # the problem, an earlier one its context
+        if where is None:
+            return None
+        facts.update(file=where.group("file"), line=where.group("line"), column=where.group("column"))
+        evidence.append(where.group(0).strip())
+    else:
+        pos = _DATA_POS.search(msg)
+        source = _source_line(ctx, frame) if frame is not None else ""
+        named = _OPENED.search(source)
+        if pos is not None and named is not None:
+            facts.update(file=named.group("file"), line=pos.group("line"), column=pos.group("column"))
+        elif frame is not None and _DATA_LOAD.search(source):
+            facts.update(file=frame.group("file"), line=frame.group("line"))
+            if pos is not None:
+                facts.update(data_line=int(pos.group("line")), data_column=int(pos.group("column")))
+        else:
+            return None  # json.loads of some text (an HTTP body ...): not a file the user can fix
+        if frame is not None:
+            facts["reader"] = f"{frame.group('file')}:{frame.group('line')}"
+            evidence.insert(0, frame.group(0).strip())
+    where_txt = f"{facts['file']}:{facts['line']}" if "data_line" not in facts else \
+        f"the data read at {facts['file']}:{facts['line']} (line {facts['data_line']}, column {facts['data_column']})"
+    return finding(ctx, f"python.{name}", "syntax", "high", f"invalid {fmt} in {where_txt}: {msg}", facts, at,
+                   priority=84, evidence=tuple(evidence))
+
+
+_MISSING_MODULE = re.compile(r"^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError): No module named '(?P<module>[\w.]+)'",
+                             re.M)
+
+
+def _root_cause(ctx: Context, head: re.Match[str] | None, exc: str, msg: str, at: int) -> Finding | None:
+    """In a chain, a wrapper that names a module an earlier exception could not import (pytest's
+    `Failed to import filter module 'trio'`, `Error importing plugin "xdist"`) is that missing module."""
+    if head is None or exc.rsplit(".", 1)[-1] == "ModuleNotFoundError":
+        return None
+    earlier = None
+    for earlier in _MISSING_MODULE.finditer(ctx.text, max(0, head.start() - 200_000), head.start()):
+        pass
+    if earlier is None:
+        return None
+    module = earlier.group("module")
+    between = ctx.text[earlier.end():head.start()]
+    if "direct cause of the following" not in between and "During handling of the above" not in between:
+        return None
+    if not re.search(r"['\"]" + re.escape(module.split(".")[0]) + r"[.'\"]", msg):
+        return None
+    facts = {"exception": "ModuleNotFoundError", "module": module, "wrapped_by": exc.rsplit(".", 1)[-1]}
+    return finding(ctx, "python.ModuleNotFoundError", "dependency", "high",
+                   f"Python module '{module}' is not installed ({exc.rsplit('.', 1)[-1]}: {msg})", facts, at,
+                   priority=80, evidence=(earlier.group(0).strip(), f"{exc}: {msg}"[:300]))
 
 
 def _inside_traceback(text: str, head: re.Match[str], bare: re.Match[str]) -> bool:
@@ -212,14 +314,132 @@ def _looks_like_pytest(ctx: Context, text: str) -> bool:
     return ctx.has("=====") and _PYTEST_MARK.search(text, max(0, len(text) - 4000)) is not None
 
 
+# Options and fixtures that come from a plugin, not from pytest: the missing piece is a distribution.
+PYTEST_PLUGIN_OPTIONS = {
+    "--asyncio-mode": "pytest-asyncio", "--cov": "pytest-cov", "--cov-report": "pytest-cov",
+    "--cov-config": "pytest-cov", "--cov-branch": "pytest-cov", "--cov-fail-under": "pytest-cov",
+    "--cov-append": "pytest-cov", "--no-cov": "pytest-cov", "-n": "pytest-xdist", "--numprocesses": "pytest-xdist",
+    "--dist": "pytest-xdist", "--maxprocesses": "pytest-xdist", "--boxed": "pytest-forked",
+    "--forked": "pytest-forked", "--timeout": "pytest-timeout", "--timeout-method": "pytest-timeout",
+    "--benchmark-skip": "pytest-benchmark", "--benchmark-only": "pytest-benchmark",
+    "--benchmark-disable": "pytest-benchmark", "--reruns": "pytest-rerunfailures",
+    "--reruns-delay": "pytest-rerunfailures", "--html": "pytest-html", "--self-contained-html": "pytest-html",
+    "--mypy": "pytest-mypy", "--flake8": "pytest-flake8", "--randomly-seed": "pytest-randomly",
+    "--randomly-dont-reorganize": "pytest-randomly", "--ds": "pytest-django", "--reuse-db": "pytest-django",
+    "--create-db": "pytest-django", "--nomigrations": "pytest-django", "--count": "pytest-repeat",
+    "--instafail": "pytest-instafail", "--testmon": "pytest-testmon", "--nbval": "nbval",
+    "--nbval-lax": "nbval", "--hypothesis-show-statistics": "hypothesis", "--hypothesis-profile": "hypothesis",
+    "--snapshot-update": "syrupy", "--record-mode": "pytest-recording", "--block-network": "pytest-recording",
+    "--mpl": "pytest-mpl", "--doctest-plus": "pytest-doctestplus", "--remote-data": "pytest-remotedata",
+    "--env": "pytest-env", "--sugar": "pytest-sugar", "--splits": "pytest-split", "--group": "pytest-split",
+}
+PYTEST_PLUGIN_FIXTURES = {
+    "httpbin": "pytest-httpbin", "httpbin_secure": "pytest-httpbin", "httpbin_both": "pytest-httpbin",
+    "mocker": "pytest-mock", "class_mocker": "pytest-mock", "module_mocker": "pytest-mock",
+    "session_mocker": "pytest-mock", "benchmark": "pytest-benchmark", "event_loop": "pytest-asyncio",
+    "aiohttp_client": "pytest-aiohttp", "aiohttp_server": "pytest-aiohttp", "requests_mock": "requests-mock",
+    "httpx_mock": "pytest-httpx", "respx_mock": "respx", "freezer": "pytest-freezer", "datadir": "pytest-datadir",
+    "shared_datadir": "pytest-datadir", "snapshot": "syrupy", "xprocess": "pytest-xprocess", "qtbot": "pytest-qt",
+    "faker": "Faker", "vcr": "pytest-recording", "vcr_config": "pytest-recording", "django_user_model": "pytest-django",
+    "admin_client": "pytest-django", "rf": "pytest-django", "django_assert_num_queries": "pytest-django",
+    "live_server": "pytest-django", "celery_app": "celery", "celery_worker": "celery", "anyio_backend": "anyio",
+    "capture_logs": "structlog", "time_machine": "time-machine", "fs": "pyfakefs", "subtests": "pytest-subtests",
+    "unused_tcp_port": "pytest-asyncio", "lazy_fixture": "pytest-lazy-fixture", "docker_services": "pytest-docker",
+    "postgresql": "pytest-postgresql", "redisdb": "pytest-redis", "mock_env": "pytest-env",
+}
+_CONFTEST = re.compile(r"^ImportError while loading conftest '(?P<conftest>[^']+)'\.$", re.M)
+_FIXTURE_MISSING = re.compile(r"^E\s+(?:fixture '(?P<fixture>\w+)' not found|recursive dependency involving "
+                              r"fixture '(?P<fixture2>\w+)' detected)\s*$", re.M)
+
+
+def _plugin_option(ctx: Context, usage: re.Match[str]) -> Finding | None:
+    """`unrecognized arguments: --asyncio-mode=strict`: an option of a plugin that is not installed."""
+    msg = usage.group("msg")
+    if "unrecognized arguments" not in msg:
+        return None
+    options = [o.split("=")[0] for o in msg.split(":", 1)[1].split() if o.startswith("-")]
+    option = next((o for o in options if o in PYTEST_PLUGIN_OPTIONS), None)
+    if option is None:
+        option = next((o for o in options if any(o.startswith(k + "-") for k in ("--cov", "--benchmark"))), None)
+        plugin = PYTEST_PLUGIN_OPTIONS.get(option.rsplit("-", 1)[0], "") if option else ""
+        if not plugin:
+            return None
+    else:
+        plugin = PYTEST_PLUGIN_OPTIONS[option]
+    inifile = re.search(r"^\s+inifile: (?P<ini>\S+)$", ctx.text[usage.end():usage.end() + 400], re.M)
+    facts: dict = {"tool": "pytest", "option": option, "plugin": plugin, "options": options}
+    if inifile and inifile.group("ini") != "None" and option not in ctx.argv and \
+            not any(a.startswith(option + "=") for a in ctx.argv):
+        facts["config"] = inifile.group("ini")  # the option comes from addopts there, not the command line
+    return finding(ctx, "pytest.plugin_option", "dependency", "high",
+                   f"pytest option {option} needs the plugin {plugin}, which is not installed", facts,
+                   usage.start(), usage.end(), priority=86)
+
+
+def _plugin_fixture(ctx: Context) -> Finding | None:
+    """`fixture 'httpbin' not found`: a fixture a known plugin provides, so the plugin is missing."""
+    for m in _FIXTURE_MISSING.finditer(ctx.text):
+        name = m.group("fixture") or m.group("fixture2")
+        plugin = PYTEST_PLUGIN_FIXTURES.get(name)
+        if plugin:
+            tests = list(dict.fromkeys(x.group("id") for x in _FAILED.finditer(ctx.text)))
+            facts = {"tool": "pytest", "fixture": name, "plugin": plugin, **({"tests": tests} if tests else {})}
+            return finding(ctx, "pytest.plugin_fixture", "dependency", "high",
+                           f"pytest fixture '{name}' comes from the plugin {plugin}, which is not installed", facts,
+                           m.start(), m.end(), priority=88)
+    return None
+
+
+def _conftest(ctx: Context) -> Finding | None:
+    """`ImportError while loading conftest`: pytest stopped before any test; the E lines below say why
+    (a syntax error or a missing module in the package the conftest imports): that is the failure."""
+    head = _CONFTEST.search(ctx.text)
+    if head is None:
+        return None
+    stop = ctx.text.find("\n\n", head.end())
+    body = ctx.text[head.end():stop if stop >= 0 else len(ctx.text)]
+    e = None
+    for e in _E_EXC.finditer(body):
+        pass
+    if e is None:
+        return None
+    exc, msg = e.group("exc"), (e.group("msg") or "").strip()
+    name = exc.rsplit(".", 1)[-1]
+    category, severity, summary, extra = classify(exc, msg, [], ctx)
+    facts: dict = {"tool": "pytest", "exception": name, "conftest": head.group("conftest"), **extra}
+    where = _E_FILE.search(body) if name in SYNTAX else None
+    if where:
+        facts["file"], facts["line"] = where.group("file"), where.group("line")
+    else:
+        src = None
+        for src in _SRC_LINE.finditer(body):
+            pass
+        if src is not None and not is_library_path(src.group("file")):
+            facts["file"], facts["line"] = src.group("file"), src.group("line")
+    return finding(ctx, f"pytest.conftest.{name}", category, severity, f"pytest cannot load conftest.py: {summary}",
+                   facts, head.start(), priority=88, evidence=(head.group(0), e.group(0).strip()))
+
+
 def _pytest(ctx: Context) -> Finding | None:
     text = ctx.text
     usage = _PYTEST_USAGE.search(text) if ctx.has(": error:") else None
     if usage and (ctx.tool in ("pytest", "py.test") or "usage: pytest" in text or "pytest: error" in text):
+        plugin = _plugin_option(ctx, usage)
+        if plugin is not None:
+            return plugin
         return finding(ctx, "pytest.usage", "configuration", "medium", f"pytest usage error: {usage.group('msg')}",
                        {"tool": "pytest"}, usage.start(), usage.end(), priority=85)
-    if ctx.tool not in ("pytest", "py.test") and not _looks_like_pytest(ctx, text):
+    if ctx.tool not in ("pytest", "py.test") and not _looks_like_pytest(ctx, text) and \
+            not ctx.has("while loading conftest"):
         return None
+    if ctx.has("while loading conftest"):
+        found = _conftest(ctx)
+        if found is not None:
+            return found
+    if ctx.has("fixture '") or ctx.has("recursive dependency involving fixture"):
+        found = _plugin_fixture(ctx)
+        if found is not None:
+            return found
     collect = list(_COLLECT.finditer(text)) if ctx.has("error collecting") else []
     if collect:
         block = collect[0]
@@ -367,7 +587,40 @@ def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
+def _python_m(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    # `python -m pytest` without pytest: the interpreter prints one line, no traceback; the tool is the module
+    module = facts.get("module") or facts.pop("module2", "")
+    facts.pop("module2", None)
+    facts["module"] = module
+    if ctx.tool and ctx.tool != "python":
+        facts["tool"] = ctx.tool
+    return facts
+
+
+def _config_file(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    facts["file"] = facts.get("file") or facts.pop("file2", "")
+    facts["line"] = facts.get("line") or facts.pop("line2", "")
+    facts["message"] = facts.get("message") or facts.pop("message2", "")
+    facts.pop("file2", None), facts.pop("line2", None), facts.pop("message2", None)
+    if ctx.tool in ("pytest", "py.test"):
+        facts["tool"] = ctx.tool
+    kind = "TOML" if str(facts["file"]).endswith(".toml") else "INI"
+    facts["summary"] = f"{os.path.basename(str(facts['file']))} line {facts['line']} is not valid {kind}: " \
+                       f"{facts['message']}"
+    return facts
+
+
 RULES = (
+    Rule("python.m_module_not_found", "dependency", "high",
+         r"^(?P<python>\S*(?:python|pypy)[\d.]*(?:\.exe)?): (?:No module named (?P<module>[\w.]+)|Error while finding "
+         r"module specification for '[\w.]+' \(ModuleNotFoundError: No module named '(?P<module2>[\w.]+)'\))\s*$",
+         "Python module '{module}' is not installed in {python} (python -m {module})", ("no module named",),
+         priority=82, refine=_python_m),
+    # pytest (and tools alike) reading a broken pyproject.toml / ini file before anything runs
+    Rule("python.config_file_syntax", "syntax", "high",
+         r"^ERROR: (?P<file>\S+\.toml): (?P<message>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)\s*$"
+         r"|^ERROR: (?P<file2>\S+\.(?:ini|cfg)):(?P<line2>\d+): (?P<message2>.+)$",
+         "configuration file syntax error", (".toml: ", ".ini:", ".cfg:"), priority=86, refine=_config_file),
     # the exception line alone, when the traceback above it was cut off (a truncated log, a long line)
     Rule("python.module_not_found_line", "dependency", "high",
          r"(?:^|\s)(?:ModuleNotFoundError|ImportError): No module named '?(?P<module>[\w.]+)'?",

@@ -27,6 +27,49 @@ KNOWN_TOOLS = {
     "gradlew", "ansible", "vagrant", "packer", "minikube", "kind", "k9s", "skaffold", "tilt", "helmfile", "kustomize",
 }
 
+# Builtins and keywords of sh/bash: no file on PATH has these names (`true`, `echo`, `test` do exist as files).
+SHELL_BUILTINS = {"cd", "export", "source", ".", "alias", "unalias", "set", "unset", "ulimit", "umask", "eval",
+                  "exec", "pushd", "popd", "dirs", "shopt", "declare", "typeset", "local", "readonly", "read", "type",
+                  "hash", "history", "jobs", "fg", "bg", "wait", "trap", "exit", "return", "builtin", "command",
+                  "let", "shift", "getopts", "enable", "disown", "suspend", "logout", "if", "then", "for", "while",
+                  "until", "case", "function", "select", "time", "[[", "{", "!"}
+_PYTHON_CONSOLE_SCRIPTS = {"pytest": "pytest", "py.test": "pytest", "pip": "pip", "pip3": "pip", "black": "black",
+                           "mypy": "mypy", "flake8": "flake8", "ruff": "ruff", "isort": "isort", "pylint": "pylint",
+                           "tox": "tox", "nox": "nox", "coverage": "coverage", "sphinx-build": "sphinx",
+                           "mkdocs": "mkdocs", "uvicorn": "uvicorn", "gunicorn": "gunicorn", "celery": "celery",
+                           "alembic": "alembic", "flask": "flask", "django-admin": "django", "pre-commit": "pre_commit",
+                           "ipython": "IPython", "jupyter": "jupyter", "twine": "twine", "pyright": "pyright",
+                           "bandit": "bandit", "behave": "behave", "nosetests": "nose", "hypothesis": "hypothesis"}
+
+
+def _heal_spawn_missing(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    """heal's own `heal: .venv/bin/pytest: No such file or directory`: a console script the environment
+    does not have (the tool is not installed there), or a path that does not exist."""
+    path = str(facts.get("path", ""))
+    facts["command"] = os.path.basename(path)
+    env = re.match(r"^(?P<env>.*?)/?(?:bin|Scripts)/[^/]+$", path)
+    if env is not None:
+        facts["environment"] = env.group("env") or "."
+        module = _PYTHON_CONSOLE_SCRIPTS.get(facts["command"])
+        if module:
+            facts["module"] = module
+        facts["summary"] = f"{facts['command']} is not installed in {facts['environment']} ({path} does not exist)"
+        return facts
+    facts.update(category="configuration", summary=f"{path} does not exist")
+    return facts
+
+
+def _heal_shell_line(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    command = str(facts.get("command", ""))
+    if not re.search(r"&&|\|\||[|;<>`]|\$\(|\s", command):
+        return None
+    facts["shell_syntax"] = True
+    facts["tool"] = "heal"  # heal itself said it: no program of that name was run
+    facts["summary"] = (f"'{command}' is a shell command line, and heal runs a command without a shell: "
+                        f"use heal -- sh -c '{command}'")
+    return facts
+
+
 _NOT_FOUND = re.compile(
     r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<command>[^\s:'\"`]+): "
     r"(?:command not found|not found)\s*$"
@@ -54,6 +97,12 @@ def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     script = re.match(r"(?P<file>[\w./-]+\.(?:sh|bash|zsh)): line (?P<line>\d+)", m.group(0))
     if script:
         facts.update(file=script.group("file"), line=script.group("line"))
+    if shell == "heal" and command in SHELL_BUILTINS:
+        # heal runs argv itself, without a shell: a builtin is no program anywhere on PATH
+        facts.update(category="configuration", shell_builtin=True,
+                     summary=f"'{command}' is a shell builtin and heal runs commands without a shell: "
+                             f"use heal -- sh -c '{command} ...'")
+        return facts
     if shell == "sudo" or prefix.startswith("sudo"):
         facts["summary"] = f"sudo cannot find {command}: sudo's secure PATH does not include it"
         facts["category"] = "configuration"
@@ -136,6 +185,14 @@ def _shell_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 
 RULES = (
+    Rule("shell.heal_spawn_missing", "dependency", "high",
+         r"^heal: (?P<path>[^\s:]*/[^\s:]+): No such file or directory\s*$",
+         "{path} does not exist", ("no such file or directory",), priority=80,
+         refine=_heal_spawn_missing),
+    Rule("shell.heal_shell_line", "configuration", "medium",
+         r"^heal: (?P<command>[^\n:]+): command not found\s*$",
+         "a shell command line given as one word", ("command not found",), priority=80,
+         refine=_heal_shell_line),
     Rule("shell.command_not_found", "dependency", "high", _NOT_FOUND.pattern,
          "command '{command}' not found: it is not installed or not on PATH",
          ("not found", "unknown command", "no such file or directory"), priority=72, refine=_not_found),
