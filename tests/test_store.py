@@ -195,6 +195,12 @@ def test_teach_keeps_a_command_relative_and_without_secrets(store, tmp_path):
         assert GHP.encode() not in fh.read()
 
 
+def test_a_taught_command_is_redacted_as_a_command_line(store):
+    f = failure("python-modulenotfound-yaml")
+    p = store.teach(f.signature, f.fingerprint, f.category, f.tool, ["mysql", "--password", "hunter2-plain", "app"])
+    assert p.fix.argv == ("mysql", "--password", "***", "app")  # the secret is in the element after the option
+
+
 @pytest.mark.parametrize("argv", [[], "make clean", ["--force"], ["make", "a\x00b"], [""]])
 def test_teach_refuses_what_is_not_a_command(store, argv):
     with pytest.raises(BadPattern):

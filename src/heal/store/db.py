@@ -54,19 +54,16 @@ def store_path() -> str:
 
 
 def _redact(text: str) -> str:
-    return _redactor()(text)
+    # heal.redact, the one redaction module, imported on the write paths only: listing needs no regexes
+    from heal.redact import redact
+
+    return redact(text)
 
 
-@functools.lru_cache(maxsize=None)
-def _redactor() -> Callable[[str], str]:
-    # The one redaction module is heal.redact once the secrets work lands; until then `redact` lives in
-    # heal.diagnose.text. Resolved once (a failed import is not cached by Python, and an import of 100,000
-    # patterns redacts 300,000 texts), and only on the write paths: listing patterns needs no regexes.
-    try:
-        from heal.redact import redact  # type: ignore[import-not-found]
-    except ImportError:
-        from heal.diagnose.text import redact
-    return redact
+def _redact_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
+    from heal.redact import redact_argv  # knows `--password X` has its secret in the next element
+
+    return tuple(redact_argv(argv))
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
@@ -477,17 +474,16 @@ def _clip(text: str) -> str:
 def _redact_fix(fix: PatternFix) -> PatternFix:
     if not fix.commands:
         return fix
-    return PatternFix(fix.kind, fix.playbook, fix.step, tuple(tuple(_redact(a) for a in c) for c in fix.commands))
+    return PatternFix(fix.kind, fix.playbook, fix.step, tuple(_redact_argv(c) for c in fix.commands))
 
 
 def _redacted(p: Pattern) -> Pattern:
-    """The pattern with every text it keeps redacted. Most patterns hold no secret: one pass over all their
-    texts joined says so, and only a pattern in which it masked something has each text redacted on its own
-    (an import of 100,000 patterns spent most of its time in four passes per pattern)."""
-    texts = [p.fingerprint, p.summary, *(a for c in p.fix.commands for a in c)]
-    joined = "\n".join(texts)
+    """The pattern with every text it keeps redacted. Most patterns hold no secret: one pass over their
+    evidence and summary joined says so, and only then are the two redacted on their own (an import of
+    100,000 patterns spent most of its time in redaction). Commands are always redacted as command lines."""
+    joined = f"{p.fingerprint}\n{p.summary}"
     if _redact(joined) == joined:
-        return p._replace(fingerprint=_clip(p.fingerprint), summary=_clip(p.summary))
+        return p._replace(fingerprint=_clip(p.fingerprint), summary=_clip(p.summary), fix=_redact_fix(p.fix))
     return p._replace(fingerprint=_clip(_redact(p.fingerprint)), summary=_clip(_redact(p.summary)),
                       fix=_redact_fix(p.fix))
 

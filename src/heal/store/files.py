@@ -79,11 +79,11 @@ def _unpath(text: str) -> str:
 
 
 def _fix_out(fix: PatternFix, home: str) -> dict[str, Any]:
-    from heal.store.db import _redact
+    from heal.store.db import _redact_argv
 
     if not fix.commands:
         return fix.to_json()
-    commands = tuple(tuple(_redact(_unhome(a, home)) for a in c) for c in fix.commands)
+    commands = tuple(_redact_argv(tuple(_unhome(a, home) for a in c)) for c in fix.commands)
     return PatternFix(fix.kind, fix.playbook, fix.step, commands).to_json()
 
 
