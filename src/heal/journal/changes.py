@@ -18,18 +18,17 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from heal.fsutil import write_atomic
 from heal.errors import JournalError
+from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
 from heal.journal import changeset
 from heal.journal.blobs import sha256
+from heal.managers import MANAGERS
+from heal.managers import MANIFESTS as _MANIFESTS
 from heal.project import check_editable
 
-# The manifests and lockfiles an install may rewrite: backed up byte-exact before every install.
-MANIFESTS = ("pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements-test.txt", "uv.lock",
-             "poetry.lock", "Pipfile", "Pipfile.lock", "pdm.lock", "package.json", "package-lock.json",
-             "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "Cargo.toml", "Cargo.lock", "go.mod",
-             "go.sum")
+# The manifests and lockfiles an install may rewrite, of every manager: backed up byte-exact before every install.
+MANIFESTS = _MANIFESTS
 
 
 def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
@@ -130,7 +129,7 @@ class PackageChange:
     remove: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "pdm", "go", "cargo"):
+        if self.manager not in MANAGERS:
             raise JournalError(f"unsupported package manager {self.manager}")
         if self.remove and self.manager != "npm":
             raise JournalError(f"removing packages by hand is for npm, not {self.manager}")
@@ -288,80 +287,11 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     return environment(manager, cwd, python)["packages"]
 
 
-_PY_LIST = """import importlib.metadata as m, json, re, sys
-norm = lambda n: re.sub(r'[-_.]+', '-', n).lower()
-pkgs, reqs = {}, {}
-for d in m.distributions():
-    name = d.metadata['Name']
-    if not name:
-        continue
-    pkgs[norm(name)] = d.version
-    deps = set()
-    for r in d.requires or ():
-        if 'extra ==' in r.replace('extra==', 'extra =='):
-            continue  # an optional dependency
-        mm = re.match(r'\\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)
-        if mm:
-            deps.add(norm(mm.group(1)))
-    reqs[norm(name)] = sorted(deps)
-print(json.dumps({'prefix': sys.prefix, 'packages': pkgs, 'requires': reqs}))
-"""
-
-
 def environment(manager: str, cwd: str, python: str) -> dict:
     """{"packages": {name: version}, "requires": {name: [dependency names]}, "where": the environment's path}
-    of the target environment now."""
-    if manager in ("npm", "yarn", "pnpm", "bun"):
-        where = os.path.join(cwd, "node_modules")
-        packages, requires = _node_modules(where)
-        return {"packages": packages, "requires": requires, "where": os.path.realpath(where)}
-    if manager in ("go", "cargo"):
-        # go get / cargo add change only go.mod+go.sum / Cargo.toml+Cargo.lock (backed up); what they download
-        # goes into a shared, read-only cache, like pip's
-        return {"packages": {}, "requires": {}, "where": ""}
-    if manager in ("uv", "poetry", "pipenv", "pdm") and not os.path.exists(python):
-        # uv creates the project's .venv on first use: nothing was installed before
-        return {"packages": {}, "requires": {}, "where": os.path.realpath(os.path.dirname(os.path.dirname(python)))}
-    from heal.run import RunSpec, run
-
-    result = run(RunSpec((python, "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
-                         tail_bytes=0))
-    try:
-        obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None
-    except ValueError:
-        obj = None
-    if not isinstance(obj, dict):
-        raise JournalError(f"cannot list the packages installed for {python}")
-    return {"packages": obj["packages"], "requires": obj["requires"], "where": os.path.realpath(obj["prefix"])}
-
-
-def _node_modules(directory: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    found: dict[str, str] = {}
-    requires: dict[str, list[str]] = {}
-    if not os.path.isdir(directory):
-        return found, requires
-    for name in os.listdir(directory):
-        if name.startswith("."):
-            continue
-        path = os.path.join(directory, name)
-        try:
-            packages = [os.path.join(path, sub) for sub in os.listdir(path)] if name.startswith("@") else [path]
-        except OSError:
-            continue
-        for pkg in packages:
-            try:
-                with open(os.path.join(pkg, "package.json")) as fh:
-                    meta = json.load(fh)
-                key = meta.get("name") or os.path.relpath(pkg, directory)
-                found[key] = str(meta.get("version", ""))
-                deps: set[str] = set()
-                for section in ("dependencies", "peerDependencies"):
-                    if isinstance(meta.get(section), dict):
-                        deps.update(meta[section])
-                requires[key] = sorted(deps)
-            except (OSError, ValueError, AttributeError, TypeError, RecursionError):
-                continue
-    return found, requires
+    of the target environment now, as its manager reads it."""
+    env = MANAGERS[manager].environment(cwd, python)
+    return {"packages": env.packages, "requires": env.requires, "where": env.where}
 
 
 # --- a branch moved by git ---------------------------------------------------------------------------------
