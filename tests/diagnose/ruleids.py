@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from collections.abc import Iterable
+from functools import lru_cache
 
 from heal.diagnose.rules import MODULES, PATTERN_RULES
 
@@ -29,9 +29,10 @@ def _id_of(node: ast.expr, where: str) -> str:
                          f"({ast.unparse(node)}): make it one, so the rule-id snapshot can see it")
 
 
-def function_rule_ids(modules: Iterable = MODULES) -> list[str]:
+@lru_cache(maxsize=None)
+def function_rule_ids() -> tuple[str, ...]:
     ids: list[str] = []
-    for module in modules:
+    for module in MODULES:
         path = inspect.getsourcefile(module)
         assert path is not None
         tree = ast.parse(open(path, encoding="utf-8").read(), path)
@@ -47,7 +48,7 @@ def function_rule_ids(modules: Iterable = MODULES) -> list[str]:
                 next((k.value for k in node.keywords if k.arg == "rule"), None)
             assert arg is not None, f"{path}:{node.lineno}: {name}() without a rule id"
             ids.append(_id_of(arg, f"{path}:{node.lineno}"))
-    return ids
+    return tuple(ids)
 
 
 def all_rule_ids() -> list[str]:
