@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
             from heal.commands.repair import main as repair_main
 
             return repair_main(args[1:])
+        if args and args[0] == "patterns":
+            from heal.commands.patterns import main as patterns_main
+
+            return patterns_main(args[1:])
         if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
             from heal.runopts import UsageError
 
