@@ -4,7 +4,8 @@ the command that printed it and its exit status, and what diagnosis must make of
 Every output is real: quoted verbatim from shared/benchmarks (ci_logs.jsonl / thefuck_cases.jsonl, by case
 index), from a captured fixture (fixtures/outputs/<id>.json, loaded by `fixture()`), from an issue thread or a
 tool's own test data (cited by URL or path), or captured by running the tool on this project's machine (the tool
-and version are named). A row whose output is an excerpt of a longer log says so in its source.
+and version are named). A row whose output is an excerpt of a longer log says so in its source. Public host
+names in outputs are replaced by `registry.example`, as fixtures/ do (loopback, .invalid and example hosts stay).
 
 - `Match`: the rule must win, with its category and the key facts.
 - `NoMatch`: another error from the same tool, or near-miss wording: the rule must not win, and `winner` must.
