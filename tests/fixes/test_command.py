@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from planning import context, fixture
+from .planning import context, fixture
 from heal.fixes import command
 
 GIT = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]

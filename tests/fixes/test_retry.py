@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from heal.fixes import retry
-from planning import context, fixture
+from .planning import context, fixture
 
 SETTINGS = {"retry.attempts": 3, "retry.base": 1.0, "retry.cap": 30.0, "retry.max_delay": 120.0, "budget": 900.0,
             "max_attempts": 3}
