@@ -12,7 +12,7 @@ PLAIN = Fix("chmod", "make run.sh executable")
 ASKED = Fix("run", "rebase onto the remote", ask=True)  # rewrites history: asked even with --yes
 CHOICE = Fix("install", "cv2 is provided by a or b: which one?", choices=("a", "b"))
 SUGGESTION = Fix("suggest", "install it yourself")
-RETRY = Fix("retry", "run it again in 1.0s", wait=1.0)
+RETRY = Fix("retry", "run it again in 1.0s", wait=1.0, repeat=True)
 
 
 @pytest.mark.parametrize("fix, yes, dry_run, interactive, approved, expected", [

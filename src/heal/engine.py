@@ -82,7 +82,7 @@ def decide(fix, *, yes: bool, dry_run: bool, interactive: bool, approved: bool =
     """What to do with a candidate fix; a pure function of the fix and the run's mode (tested as a table).
 
     approved: the user already said yes to this series (a retry is asked about once, not per retry)."""
-    if fix.action == "suggest":
+    if fix.advice:
         return SUGGEST
     if dry_run:
         return DRY_RUN
@@ -147,7 +147,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
             ui.diagnosis(diagnosis)
             last = run.attempts[-1] if run.attempts else None
-            repeated = run.last_signature == diagnosis.signature and last is not None and last.fix.action != "retry"
+            repeated = run.last_signature == diagnosis.signature and last is not None and not last.fix.repeat
             why = stop.reason(State(len([a for a in run.attempts if a.applied]), time.monotonic() - start, repeated))
             if why or not cwd:
                 if why:
@@ -163,8 +163,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             t0 = time.monotonic()
             if fix.new_command:
                 run.command = fix.new_command
-            run.retries = run.retries + 1 if fix.action == "retry" else 0
-            ui.rerun(run.command, fix.action == "retry")
+            run.retries = run.retries + 1 if fix.repeat else 0
+            ui.rerun(run.command, fix.repeat)
             run.last_signature = diagnosis.signature
             rewind_output(outcome)  # `gen > out` ends up holding the final run only (see the README)
             run.result = result_of(Runner(run.command, **settings).execute(), run.command, cwd,
@@ -199,7 +199,7 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
         if fix.key() in run.tried:
             continue
         decision = decide(fix, yes=opts.yes, dry_run=opts.dry_run, interactive=ui.interactive,
-                          approved=run.approved and fix.action == "retry")
+                          approved=run.approved and fix.repeat)
         if decision in (SUGGEST, NEEDS_YES, NEEDS_TERMINAL, CHOICES):
             ui.suggest(fix, "" if decision == SUGGEST else decision)
             return None
@@ -214,11 +214,11 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
         elif decision == ASK:
             if not ui.confirm(fix):
                 return None
-            run.approved = fix.action == "retry"
+            run.approved = fix.repeat
         if time.monotonic() - start > budget:
             ui.stopped(f"time budget of {budget:.0f}s spent")
             return None
-        if fix.action != "retry":
+        if not fix.repeat:
             run.tried.add(fix.key())  # never the same fix twice; retries are bounded by their policy instead
         t0 = time.monotonic()
         if fix.wait and not ui.wait(fix.wait):

@@ -198,8 +198,9 @@ class Terminal:
     # doing
     def applying(self, fix: Any) -> None:
         """A change that runs a command (an install can take a while): say what runs."""
-        if fix.argv and fix.action != "chmod":
-            self._step(f"{fix.description}: {command_line(fix.argv)}")
+        argv = getattr(fix.change, "argv", None)
+        if argv:
+            self._step(f"{fix.description}: {command_line(argv)}")
 
     def apply_failed(self, fix: Any, note: str) -> None:
         self.say(f"{fix.description}: {note}")
@@ -232,6 +233,7 @@ class Terminal:
             return False
 
     def rerun(self, command: Sequence[str], retry: bool) -> None:
+        """retry: nothing was changed, the same command simply runs again."""
         self._step(f"{'running again' if retry else 'done; running again'}: {command_line(command)}")
 
     # the end

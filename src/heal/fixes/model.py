@@ -32,6 +32,12 @@ class Fix:
     wait: float = 0.0  # seconds to wait before the rerun (a retry)
     choices: tuple[str, ...] = ()  # candidates only the user may pick from (never guessed); see the action's choose()
     question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
+    repeat: bool = False  # the same fix may be applied again (a retry series, bounded by its own policy)
+
+    @property
+    def advice(self) -> bool:
+        """Only said, never applied: what heal will not do itself."""
+        return self.action == "suggest"
 
     @property
     def path(self) -> str | None:

@@ -205,6 +205,6 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
                int(ctx.settings.get("max_attempts", 3)))
     series = max(1, most - ctx.retries)
     return Fix("retry", f"run it again in {wait:.1f}s ({why}; retry {ctx.retries + 1})", None, risk="low",
-               source=source, confidence=0.6, wait=wait,
+               source=source, confidence=0.6, wait=wait, repeat=True,
                question=f"{why}: run it again, up to {series} time{'s' if series > 1 else ''} "
                         f"(first in {wait:.1f}s)")

@@ -9,10 +9,9 @@ import json
 import os
 
 from heal.managers import bun, cargo, go, npm, pdm, pip, pipenv, pnpm, poetry, uv, yarn
-from heal.managers.base import Environment, Run, Undo, tool, which
+from heal.managers.base import Environment, Manager, Run, Undo, tool, which
 
-MANAGERS = {"pip": pip, "uv": uv, "poetry": poetry, "pipenv": pipenv, "pdm": pdm, "npm": npm, "yarn": yarn,
-            "pnpm": pnpm, "bun": bun, "go": go, "cargo": cargo}
+MANAGERS = {m.NAME: Manager(m) for m in (pip, uv, poetry, pipenv, pdm, npm, yarn, pnpm, bun, go, cargo)}
 
 # Every file an install may rewrite, of any manager: backed up before every install, whichever it is (a
 # project may have more than one ecosystem).

@@ -1,6 +1,6 @@
 """What every package manager module provides (pre-commit's `languages/` shape), and the helpers they share.
 
-A manager module has:
+Every manager offers (through `Manager`, which reads its module):
     NAME, ECOSYSTEM          its name in MANAGERS; python | node | go | rust
     LOCKFILES                files whose presence in a project says it manages it (checked in registry order)
     MANIFESTS                the files an install may rewrite: backed up byte-exact before every install
@@ -10,13 +10,14 @@ A manager module has:
     environment(cwd, python) -> Environment             what the target environment has installed now
     undo_remove(tool, undo) -> [Run]                    rollback, before the manifests are put back
     undo_sync(tool, undo) -> [Run]                      rollback, after they are
+A module is mostly data (see Manager); it defines a function only where its ecosystem's default does not fit.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 
@@ -137,13 +138,79 @@ def has_any(root: str, names: tuple[str, ...]) -> bool:
     return any(os.path.exists(os.path.join(root, n)) for n in names)
 
 
-def reinstall_if_replaced(argv: tuple[str, ...], lockfiles: tuple[str, ...]):
-    """A node manager's undo_sync: with the lockfile put back, an install restores the versions it pins (what
-    the install replaced); nothing to do when nothing was replaced or there is no lockfile."""
+class Manager:
+    """A manager module seen through the protocol: what it declares as data (the argv pieces below), the
+    functions it defines itself where its ecosystem's default does not fit.
 
-    def undo_sync(tool_: str, undo: Undo) -> list[Run]:
-        if undo.replaced and has_any(undo.cwd, lockfiles) and os.path.exists(os.path.join(undo.cwd, "package.json")):
-            return [Run((tool_, *argv))]
-        return []
+    Data a module may give:
+        ADD, DEV          argv after the tool for adding packages, and the flag that makes them dev ones
+        SYNC              argv after the tool for installing what the project declares
+        ASK_PYTHON        argv after the tool that prints its environment's interpreter (Python managers)
+        REMOVE            argv after the tool that removes packages (node managers' undo, before the manifests)
+        RESYNC            argv tails run after the manifests are put back (an exact sync: uv, pdm)
+    """
 
-    return undo_sync
+    def __init__(self, module) -> None:
+        self.module = module
+        self.NAME: str = module.NAME
+        self.ECOSYSTEM: str = module.ECOSYSTEM
+        self.LOCKFILES: tuple[str, ...] = module.LOCKFILES
+        self.MANIFESTS: tuple[str, ...] = module.MANIFESTS
+
+    def _own(self, name: str):
+        return getattr(self.module, name, None)
+
+    def add(self, tool_: str, packages: Sequence[str], *, python: str = "", dev: bool = False) -> tuple[str, ...]:
+        own = self._own("add")
+        if own:
+            return own(tool_, packages, python=python, dev=dev)
+        return (tool_, *self.module.ADD, *(self.module.DEV if dev else ()), *packages)
+
+    def sync(self, tool_: str, *, python: str = "", root: str = "", **kw: str) -> tuple[str, ...]:
+        own = self._own("sync")
+        if own:
+            return own(tool_, python=python, root=root, **kw)
+        return (tool_, *self.module.SYNC)
+
+    def python(self, tool_: str, root: str, env: Mapping[str, str]) -> str | None:
+        """The interpreter of the environment the manager keeps for the project; None when it keeps none (or
+        has none for the project yet)."""
+        own = self._own("python")
+        if own:
+            return own(tool_, root, env)
+        if self.ECOSYSTEM != "python" or not hasattr(self.module, "ASK_PYTHON"):
+            return None
+        from heal.run import RunSpec, run
+
+        r = run(RunSpec((tool_, *self.module.ASK_PYTHON), cwd=root, env=env, passthrough=False, keep_stdout=True,
+                        timeout=60, head_bytes=0, tail_bytes=0))
+        found = (r.stdout or b"").decode(errors="replace").strip()
+        if r.exit_code != 0 or not os.path.isabs(found) or not os.path.exists(found):
+            return None
+        return found
+
+    def environment(self, cwd: str, python: str) -> Environment:
+        if self.ECOSYSTEM == "node":
+            return node_environment(cwd, python)
+        if self.ECOSYSTEM == "python":
+            return managed_python_environment(cwd, python) if self.NAME != "pip" else python_environment(cwd, python)
+        return no_environment(cwd, python)
+
+    def undo_remove(self, tool_: str, undo: Undo) -> list[Run]:
+        own = self._own("undo_remove")
+        if own:
+            return own(tool_, undo)
+        remove = getattr(self.module, "REMOVE", None)
+        return [Run((tool_, *remove, *undo.added))] if remove and undo.added else []
+
+    def undo_sync(self, tool_: str, undo: Undo) -> list[Run]:
+        own = self._own("undo_sync")
+        if own:
+            return own(tool_, undo)
+        if self.ECOSYSTEM == "node":
+            # with the lockfile back, an install restores the versions it pins (what the install replaced)
+            if undo.replaced and has_any(undo.cwd, self.LOCKFILES) and \
+                    os.path.exists(os.path.join(undo.cwd, "package.json")):
+                return [Run((tool_, *self.module.SYNC))]
+            return []
+        return [Run((tool_, *tail)) for tail in getattr(self.module, "RESYNC", ())]

@@ -3,15 +3,16 @@ that needs it; rollback removes what the install added and restores package.json
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from heal.managers.base import Environment, Run, Undo, has_any, node_environment, reinstall_if_replaced
+from heal.managers.base import Run, Undo, has_any
 
 NAME = "npm"
 ECOSYSTEM = "node"
 LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json")
 _QUIET = ("--no-audit", "--no-fund")
+SYNC = ("install", *_QUIET)  # what the rollback reinstalls with, once the lockfile is back
 
 
 def add(tool: str, packages: Sequence[str], *, python: str = "", dev: bool = False) -> tuple[str, ...]:
@@ -24,14 +25,6 @@ def sync(tool: str, *, python: str = "", root: str = "") -> tuple[str, ...]:
     return (tool, "ci" if has_any(root, LOCKFILES) else "install", *_QUIET)
 
 
-def python(tool: str, root: str, env: Mapping[str, str]) -> str | None:
-    return None
-
-
-def environment(cwd: str, python_: str) -> Environment:
-    return node_environment(cwd, python_)
-
-
 def undo_remove(tool: str, undo: Undo) -> list[Run]:
     if not undo.added:
         return []
@@ -41,9 +34,3 @@ def undo_remove(tool: str, undo: Undo) -> list[Run]:
         return [Run((tool, "uninstall", *undo.added), remove=tuple(undo.added))]
     # before the manifests go back: npm's own remove knows its tree
     return [Run((tool, "uninstall", "--no-save", *_QUIET, *undo.added))]
-
-
-undo_sync = reinstall_if_replaced(("install", *_QUIET), LOCKFILES)
-
-__all__ = ["NAME", "ECOSYSTEM", "LOCKFILES", "MANIFESTS", "add", "sync", "python", "environment", "undo_remove",
-           "undo_sync"]

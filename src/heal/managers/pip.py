@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from heal.managers.base import Environment, Run, Undo, python_environment
+from heal.managers.base import Run, Undo
 
 NAME = "pip"
 ECOSYSTEM = "python"
@@ -22,18 +22,6 @@ def sync(tool: str, *, python: str = "python", root: str = "", requirements: str
     if requirements:
         return (python, "-m", "pip", "install", "-r", requirements)
     return (python, "-m", "pip", "install", "-e", ".")
-
-
-def python(tool: str, root: str, env: Mapping[str, str]) -> str | None:
-    return None  # pip has no environment of its own: the command's interpreter is the one
-
-
-def environment(cwd: str, python_: str) -> Environment:
-    return python_environment(cwd, python_)
-
-
-def undo_remove(tool: str, undo: Undo) -> list[Run]:
-    return []
 
 
 def undo_sync(tool: str, undo: Undo) -> list[Run]:

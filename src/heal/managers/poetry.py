@@ -4,35 +4,14 @@ outside it); rollback restores pyproject.toml and poetry.lock, then `poetry sync
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 
-from heal.managers._pyproject_manager import ask_python
-from heal.managers.base import Environment, Run, Undo, managed_python_environment
+from heal.managers.base import Run, Undo
 
 NAME = "poetry"
 ECOSYSTEM = "python"
 LOCKFILES = ("poetry.lock",)
 MANIFESTS = ("pyproject.toml", "poetry.lock")
-
-
-def add(tool: str, packages: Sequence[str], *, python: str = "", dev: bool = False) -> tuple[str, ...]:
-    return (tool, "add", *(("--group", "dev") if dev else ()), *packages)
-
-
-def sync(tool: str, *, python: str = "", root: str = "") -> tuple[str, ...]:
-    return (tool, "install")
-
-
-def python(tool: str, root: str, env: Mapping[str, str]) -> str | None:
-    return ask_python(tool, root, env, ("env", "info", "--executable"))
-
-
-def environment(cwd: str, python_: str) -> Environment:
-    return managed_python_environment(cwd, python_)
-
-
-def undo_remove(tool: str, undo: Undo) -> list[Run]:
-    return []
+ADD, DEV, SYNC, ASK_PYTHON = ("add",), ("--group", "dev"), ("install",), ("env", "info", "--executable")
 
 
 def undo_sync(tool: str, undo: Undo) -> list[Run]:
