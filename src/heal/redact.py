@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from heal.lazyre import lazy
+
 MASK = "***"
 
 # Words that, as a component of a key name, make its value a secret: DB_PASSWORD, GITHUB_TOKEN,
@@ -32,45 +34,45 @@ _PLACEHOLDER = r"(?:\$\{|\$\(|\$[A-Za-z_]|%\(|\{\{|<[^>\s]*>|\*\*\*|\*+(?![^\s\"
 
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # private keys, PEM or PGP, whole block; a block cut off before its END line is masked to the end
-    (re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-                r"|.*\Z)", re.S), MASK),
+    (lazy(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+          r"|.*\Z)", re.S), MASK),
     # user:password@ in URLs (any scheme)
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), rf"\1{MASK}@"),
+    (lazy(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), rf"\1{MASK}@"),
     # HTTP headers that carry credentials: the whole value
-    (re.compile(r"(?im)(\b(?:proxy-)?authorization:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
-    (re.compile(r"(?im)(\b(?:set-)?cookie:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
-    (re.compile(r"(?im)(\bx-[a-z0-9-]*(?:api-?key|token|auth|secret)[a-z0-9-]*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    (lazy(r"(?im)(\b(?:proxy-)?authorization:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    (lazy(r"(?im)(\b(?:set-)?cookie:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    (lazy(r"(?im)(\bx-[a-z0-9-]*(?:api-?key|token|auth|secret)[a-z0-9-]*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
     # a credential after its scheme: a word with a digit, or a long one (not "Basic authentication failed")
-    (re.compile(r"\b(Bearer|Basic)(\s+)(?:(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}|[A-Za-z0-9._~+/=-]{20,})"),
+    (lazy(r"\b(Bearer|Basic)(\s+)(?:(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}|[A-Za-z0-9._~+/=-]{20,})"),
      rf"\1\2{MASK}"),
     # tokens recognisable by their shape, wherever they are
-    (re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), MASK),
-    (re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt|imt|soat|ffct|agent|oas)-[A-Za-z0-9_-]{20,}"), MASK),
-    (re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), MASK),
-    (re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"), MASK),
-    (re.compile(r"\bhooks\.slack\.com/services/[A-Za-z0-9/_-]+"), f"hooks.slack.com/services/{MASK}"),
-    (re.compile(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{16,}"), MASK),
-    (re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}"), MASK),
-    (re.compile(r"\bnpm_[A-Za-z0-9]{30,}"), MASK),
-    (re.compile(r"\bpypi-[A-Za-z0-9_-]{40,}"), MASK),
-    (re.compile(r"\bhf_[A-Za-z0-9]{30,}"), MASK),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), MASK),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), MASK),
+    (lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), MASK),
+    (lazy(r"\bgl(?:pat|dt|rt|ptt|cbt|imt|soat|ffct|agent|oas)-[A-Za-z0-9_-]{20,}"), MASK),
+    (lazy(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), MASK),
+    (lazy(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"), MASK),
+    (lazy(r"\bhooks\.slack\.com/services/[A-Za-z0-9/_-]+"), f"hooks.slack.com/services/{MASK}"),
+    (lazy(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{16,}"), MASK),
+    (lazy(r"\bsk-(?:proj-|svcacct-|admin-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}"), MASK),
+    (lazy(r"\bnpm_[A-Za-z0-9]{30,}"), MASK),
+    (lazy(r"\bpypi-[A-Za-z0-9_-]{40,}"), MASK),
+    (lazy(r"\bhf_[A-Za-z0-9]{30,}"), MASK),
+    (lazy(r"\bAIza[0-9A-Za-z_-]{35}"), MASK),
+    (lazy(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), MASK),
     # curl -u user:password, --user=user:password (numeric uid:gid, as docker -u 1000:1000, is no secret)
-    (re.compile(r"(?<!\S)((?:-u|--user)(?:[ \t]+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
+    (lazy(r"(?<!\S)((?:-u|--user)(?:[ \t]+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
      rf"\1{MASK}"),
     # --password X, --password=X, --token X ... (an option whose value is a secret)
-    (re.compile(r"(?<!\S)(--?(?i:password|passwd|pass|token|secret|api-?key|auth-token|access-token|client-secret)"
-                r"(?:[ \t]+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}"),
+    (lazy(r"(?<!\S)(--?(?i:password|passwd|pass|token|secret|api-?key|auth-token|access-token|client-secret)"
+          r"(?:[ \t]+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}"),
     # KEY=value, KEY: value, "key": "value", 'key': 'value' (JSON, YAML, env, query strings)
-    (re.compile(r"(?P<k>[\"']?" + _KEY + r"[\"']?[ \t]*[:=][ \t]*)(?!" + _PLACEHOLDER + r")"
-                r"(?:(?P<q>[\"'])(?!" + _PLACEHOLDER + r")[^\"'\r\n]{3,}?(?P=q)|[^\s\"',;&<>]{3,})"),
+    (lazy(r"(?P<k>[\"']?" + _KEY + r"[\"']?[ \t]*[:=][ \t]*)(?!" + _PLACEHOLDER + r")"
+          r"(?:(?P<q>[\"'])(?!" + _PLACEHOLDER + r")[^\"'\r\n]{3,}?(?P=q)|[^\s\"',;&<>]{3,})"),
      lambda m: m.group("k") + (m.group("q") + MASK + m.group("q") if m.group("q") else MASK)),
 )
 
 # mysql -pSECRET (the password glued to -p): only for the MySQL family, where -p means password
-_MYSQL = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb|mariadb-dump)\b[^\n]*")
-_GLUED_P = re.compile(r"(?<!\S)(-p|--password=)(?!" + _PLACEHOLDER + r")(?!\s)[^\s\"']+")
+_MYSQL = lazy(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb|mariadb-dump)\b[^\n]*")
+_GLUED_P = lazy(r"(?<!\S)(-p|--password=)(?!" + _PLACEHOLDER + r")(?!\s)[^\s\"']+")
 
 # argv options whose next element is a secret; -p only for the MySQL family (elsewhere it is a port)
 _SECRET_OPTIONS = frozenset({

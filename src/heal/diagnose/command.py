@@ -7,6 +7,8 @@ import re
 import shlex
 from collections.abc import Sequence
 
+from heal.lazyre import lazy
+
 # Programs that run another program given as their arguments, with how many leading options to skip.
 # (`timeout` is not one: when it fires, it is the program that failed.)
 _WRAPPERS = {"sudo", "doas", "env", "time", "nice", "nohup", "exec", "command", "builtin", "stdbuf", "ionice",
@@ -17,14 +19,14 @@ _RUNNERS = {  # manager -> subcommands that run a program
     "pnpm": {"exec", "dlx"}, "npm": {"exec"}, "docker": set(), "tox": set(), "nox": set(),
 }
 _SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "fish"}
-_PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
+_PYTHON = lazy(r"^(python|pypy)(\d+(\.\d+)?)?$")
 # `python -m X` modules that are tools in their own right; anything else (http.server, compileall) is python.
 _PYTHON_TOOLS = {"pytest", "pip", "unittest", "mypy", "black", "ruff", "flake8", "pylint", "isort", "tox", "nox",
                  "build", "twine", "pipx", "poetry", "uv", "coverage", "sphinx", "mkdocs", "uvicorn", "gunicorn",
                  "celery", "django", "flask", "pdm", "hatch", "pre_commit", "nose", "nose2", "behave", "alembic"}
 _BUILTINS = {"cd", "export", "set", "ulimit", "source", ".", "unset", "umask", "trap", "shopt", "alias", "true", ":",
              "echo", "printf", "sleep", "wait"}
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def tool_of(argv: Sequence[str]) -> str:

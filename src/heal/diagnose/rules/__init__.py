@@ -9,9 +9,7 @@ match nearer the end of the output wins.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from heal.diagnose.model import Context, Finding, FunctionRule, Rule
+from heal.diagnose.model import Context, Finding, FunctionRule, Rule, replace
 from heal.diagnose.rules import (c, generic, git, go, infra, java, network, node, other, process, python, rust, shell,
                                  testing)
 
