@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Sequence
 
 from heal.lazyre import lazy
@@ -75,6 +74,8 @@ def tool_of(argv: Sequence[str]) -> str:
 def _last_simple_command(script: str) -> list[str]:
     """The words of the last command of a shell script that does work: in `ulimit -n 20; python3 x.py`
     it is python3 that can fail."""
+    import shlex  # only for `sh -c SCRIPT`
+
     try:
         words = shlex.split(script, comments=True)
     except ValueError:

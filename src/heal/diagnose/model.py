@@ -59,10 +59,13 @@ class _Record:
 
 def replace(obj: _R, **changes: Any) -> _R:
     """A copy of obj with some fields changed (what dataclasses.replace did for these classes)."""
-    unknown = set(changes).difference(obj.__slots__)
-    if unknown:
-        raise TypeError(f"{type(obj).__name__} has no field {', '.join(sorted(unknown))}")
-    return type(obj)(**{name: changes.get(name, getattr(obj, name)) for name in obj.__slots__})
+    cls = type(obj)
+    new = cls.__new__(cls)
+    for name in cls.__slots__:  # slot by slot: at import, every rule is copied with its ecosystem added
+        _set(new, name, changes.pop(name) if name in changes else getattr(obj, name))
+    if changes:
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(changes))}")
+    return new
 
 
 class Context(_Record):

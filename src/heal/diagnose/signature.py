@@ -7,12 +7,17 @@ needs kept), then hashed together with the rule and the facts that name what fai
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
 
 from heal.lazyre import lazy
+
+try:
+    # what hashlib.blake2b is, without importing hashlib, whose OpenSSL set-up costs ~3 ms of every failure
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
 
 # Facts that identify *what* failed: two failures differing in these are different failures.
 KEY_FACTS = ("module", "package", "command", "error_code", "exception", "header", "symbol", "env_var", "script",
@@ -63,5 +68,5 @@ def _path(m: re.Match[str]) -> str:
 
 def signature(rule: str, category: str, facts: Mapping[str, object], fingerprint: str) -> str:
     key = "\x00".join([rule, category, fingerprint] + [f"{k}={facts[k]}" for k in KEY_FACTS if k in facts])
-    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    digest = blake2b(key.encode(), digest_size=8).hexdigest()
     return f"{category}/{rule or 'none'}/{digest}"

@@ -4,7 +4,6 @@ commands whose non-zero exit is an answer rather than a failure."""
 from __future__ import annotations
 
 import re
-import signal as _signal
 
 from heal.diagnose.model import Context, Finding, Rule
 from heal.lazyre import lazy
@@ -49,8 +48,10 @@ def _signal_name(ctx: Context) -> str | None:
         number = ctx.exit_code - 128
     if number is None:
         return None
+    import signal  # only for a run that died of one: `heal diagnose` of a log never needs the module
+
     try:
-        return _signal.Signals(number).name
+        return signal.Signals(number).name
     except ValueError:
         return None
 
