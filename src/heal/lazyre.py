@@ -93,17 +93,21 @@ def _found(m: re.Match[str], groups: int) -> object:
 
 def line_finditer(regex: re.Pattern[str], string: str, pos: int = 0, endpos: int = sys.maxsize
                   ) -> Iterator[re.Match[str]]:
-    """regex.finditer(string, pos, endpos), faster when every match of regex starts at a line start.
+    """regex.finditer(string, pos, endpos): the same matches, found faster when the pattern says where
+    they can start.
 
     Why the matches are the same: finditer tries each position from pos in turn and, after a match, goes
-    on from its end. A pattern that can only match at a line start fails everywhere else, so only line
-    starts need trying, in order, from pos and from the end of each match; the real match is taken there
-    with regex.match (same text, flags and endpos). Which line starts to try:
+    on from its end. Positions where no match can start need no trying; at the others the real match is
+    taken with regex.match (same text, flags and endpos), in order, from pos and from the end of each
+    match. Which positions are tried depends on the pattern (see _make_plan):
 
-    - When no match can hold a newline and every match holds one of a few literal strings (`^.*(?:A|B).*$`
-      rules), the lines holding one of them: the match lies in its first line, so that line holds it.
-    - Otherwise the line starts where a newline followed by the pattern matches (the finder), plus pos
-      itself when a line starts there. The finder starts with a literal, which the engine scans for in C.
+    - `lines`: every match starts at a line start, holds no newline and holds one of a few strings
+      (`^.*(?:A|B).*$` rules): the starts of the lines holding one of them.
+    - `newlines`: every match starts at a line start: pos itself when a line starts there, then the line
+      starts where a newline followed by the pattern matches (a finder that starts with a literal, which
+      the engine scans for in C, where it tries `^` at every character of the text).
+    - `starts`: every match starts with one of a few strings after a zero-width test such as `\\b`, which
+      keeps the engine from scanning for them: their occurrences.
 
     A pattern that can match the empty string is left to finditer (after an empty match finditer retries
     the same position for a longer one), as is anything the analysis does not recognise."""
@@ -115,31 +119,41 @@ def line_finditer(regex: re.Pattern[str], string: str, pos: int = 0, endpos: int
     pos = max(pos, 0)
     if pos > endpos:
         return
-    literals, finder = plan
+    kind, finder, strings = plan
     match = regex.match
-    if literals is not None:
-        search, find, rfind = literals.search, string.find, string.rfind
+    if kind == "starts":
+        hits = _Occurrences(strings, string, endpos)
         at = pos
-        while True:
-            hit = search(string, at, endpos)
-            if hit is None:
-                return
-            start = rfind("\n", 0, hit.start()) + 1
+        while (p := hits.next(at)) >= 0:
+            m = match(string, p, endpos)
+            if m is None:
+                at = p + 1
+            else:
+                yield m
+                at = m.end()
+        return
+    if kind == "lines":
+        hits = _Occurrences(strings, string, endpos)
+        find, rfind = string.find, string.rfind
+        at = pos
+        while (p := hits.next(at)) >= 0:
+            start = rfind("\n", 0, p) + 1
             if start >= pos:  # a line that starts before pos is not finditer's to try
                 m = match(string, start, endpos)
                 if m is not None:
                     yield m
-            nl = find("\n", hit.start(), endpos)
+            nl = find("\n", p, endpos)
             if nl < 0:
                 return
             at = nl + 1
+        return
     at = pos
     if pos == 0 or string[pos - 1] == "\n":
         m = match(string, pos, endpos)
         if m is not None:
             yield m
             at = m.end() - 1  # a line that starts where the match ends is tried next
-    search = finder.search
+    search = finder.search  # type: ignore[union-attr]
     while True:
         nl = search(string, at, endpos)
         if nl is None:
@@ -152,13 +166,48 @@ def line_finditer(regex: re.Pattern[str], string: str, pos: int = 0, endpos: int
         at = m.end() - 1
 
 
-_Plan = tuple["re.Pattern[str] | None", "re.Pattern[str]"]
+class _Occurrences:
+    """The next position at or after `at` where one of some strings occurs (whole) before endpos.
+    A few strings: str.find per string, each string's next occurrence remembered (an alternation of
+    literals with different first characters costs the regex engine ~10x a single literal's search).
+    More: the alternation all the same."""
+
+    __slots__ = ("strings", "string", "endpos", "next_at", "regex")
+
+    def __init__(self, strings: tuple[str, ...] | re.Pattern[str], string: str, endpos: int) -> None:
+        self.regex = strings if isinstance(strings, re.Pattern) else None
+        self.strings = () if self.regex is not None else strings
+        self.string = string
+        self.endpos = endpos
+        self.next_at = [-2] * len(self.strings)  # -2: not looked for yet; -1: no more
+
+    def next(self, at: int) -> int:
+        if self.regex is not None:
+            m = self.regex.search(self.string, at, self.endpos)
+            return -1 if m is None else m.start()
+        best = -1
+        find, endpos, next_at = self.string.find, self.endpos, self.next_at
+        for i, s in enumerate(self.strings):
+            p = next_at[i]
+            if p == -1:
+                continue
+            if p < at:
+                p = next_at[i] = find(s, at, endpos)
+                if p < 0:
+                    continue
+            if best < 0 or p < best:
+                best = p
+        return best
+
+
+# kind, the finder (for "newlines"), the strings or a regex of them (for "lines" and "starts")
+_Plan = tuple[str, "re.Pattern[str] | None", "tuple[str, ...] | re.Pattern[str]"]
 _PLANS: dict[tuple[str, int], _Plan | None] = {}
+MAX_FIND = 8  # more strings than this and the scan would cost more than the engine's own
 
 
 def _plan(regex: re.Pattern[str]) -> _Plan | None:
-    """How line_finditer scans for regex: (a regex of the literals every match holds, or None; the
-    finder `\\n(?:pattern)`), or None when a match may start elsewhere than at a line start or be empty."""
+    """How line_finditer scans for regex, or None: as finditer does."""
     key = (regex.pattern, regex.flags)
     if key not in _PLANS:
         _PLANS[key] = _make_plan(regex)
@@ -175,23 +224,63 @@ def _make_plan(regex: re.Pattern[str]) -> _Plan | None:
             import sre_parse as sre  # type: ignore[no-redef]
         tree = sre.parse(regex.pattern, regex.flags)
         flags = tree.state.flags
-        if not flags & re.MULTILINE or tree.getwidth()[0] == 0 or not _anchored(tree.data, sre):
+        if tree.getwidth()[0] == 0:
             return None
-        literals = None
+        caseless = bool(flags & re.IGNORECASE)
+        if not flags & re.MULTILINE or not _anchored(tree.data, sre):
+            # not line-anchored: worth a plan only when a zero-width test leads (`\\b`, a lookbehind),
+            # which keeps the engine from scanning for the strings that follow
+            if caseless or not tree.data or str(tree.data[0][0]) not in ("AT", "ASSERT", "ASSERT_NOT"):
+                return None
+            starts = _prefix(tree.data, sre)
+            return ("starts", None, _findable(starts, prefixes=True)) if starts else None
         # A finder rejects a line after a character or two when the pattern's start is that selective
         # (`^FAILED`); a pattern that starts with `.*` costs a scan of each line, worth avoiding when some
         # strings must be in the line: then only the lines that hold one are tried.
-        if not flags & re.IGNORECASE and not _selective(tree.data, sre) and \
+        if not caseless and not _selective(tree.data, sre) and \
                 not _newline(tree.data, sre, bool(flags & re.DOTALL)):
             required = _required(tree.data, sre)
             if required:
-                literals = re.compile("|".join(re.escape(r) for r in sorted(required, key=len, reverse=True)))
+                return "lines", None, _findable(required)
         # global inline flags must stay at the front of the pattern
         lead = re.match(r"\(\?[aiLmsux]+\)", regex.pattern)
         head = lead.group(0) if lead else ""
-        return literals, re.compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags)
+        return "newlines", re.compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
     except Exception:  # an unknown tree shape or a newer parser: scan as the pattern says
         return None
+
+
+def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re.Pattern[str]:
+    """What to look for to find `strings` (each holding, or with prefixes=True starting with, one of
+    them): their longest common substring (prefix) when it has 3 characters or more, else the strings
+    themselves if there are few enough, else a regex of them."""
+    shortest = min(strings, key=len)
+    for size in range(len(shortest), 2, -1):
+        for i in range(1 if prefixes else len(shortest) - size + 1):
+            part = shortest[i:i + size]
+            if all((s.startswith(part) if prefixes else part in s) for s in strings):
+                return (part,)
+    if len(strings) <= MAX_FIND:
+        return tuple(sorted(strings))
+    return re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)))
+
+
+def _prefix(items: list, sre: object) -> set[str] | None:
+    """The strings every match of the sequence starts with (after zero-width items), or None."""
+    run: set[str] = {""}
+    for op, av in items:
+        if str(op) in ("AT", "ASSERT", "ASSERT_NOT"):
+            if run != {""}:
+                break  # a test inside the run: what follows may still be known, but keep it simple
+            continue
+        exact = _exact([(op, av)], sre)
+        if exact is None:
+            break
+        combined = {a + b for a in run for b in exact}
+        if len(combined) > MAX_STRINGS:
+            break
+        run = combined
+    return run if min(map(len, run)) >= MIN_LITERAL else None  # a "" in it: a match may start anyhow
 
 
 def _anchored(items: list, sre: object) -> bool:

@@ -42,46 +42,51 @@ def needle_hits(low: str) -> dict[str, list[int]]:
     """Start offsets of every rule needle in `low`, found in one pass.
 
     Aho-Corasick (ahocorasick-rs, Rust) instead of one substring search per needle: with ~500 needles
-    the searches alone cost ~160 ms per MB of output; one automaton pass costs 5-9. ASCII text (most
-    output) is searched as bytes, whose offsets are then its characters' offsets: ~20% faster than a str,
-    which the library has to map back from UTF-8."""
+    the searches alone cost ~160 ms per MB of output; one automaton pass costs ~5. It searches bytes, one
+    per character: the text's non-ASCII characters become `?`, which no needle holds, so every offset is
+    the character's and the ASCII needles' matches are the text's. (A str haystack costs twice as much
+    once it holds one non-ASCII character: the library then maps UTF-8 offsets back.) The few
+    non-ASCII needles are looked for in the text itself."""
     global _scanned
     _scanned += len(low)
-    dfa = _scanned >= DFA_AFTER
-    if low.isascii():
-        matches = _automaton(True, dfa).find_matches_as_indexes(low.encode("ascii"), overlapping=True)
-    else:
-        matches = _automaton(False, dfa).find_matches_as_indexes(low, overlapping=True)
+    data = low.encode("ascii", "replace")
+    matches = _automaton(_scanned >= DFA_AFTER).find_matches_as_indexes(data, overlapping=True)
     # a list per needle, filled by index, rather than a dict lookup per match: a megabyte of CI log has
     # ~20,000 matches, and this loop is the pass's main cost after the search itself
     starts: list[list[int]] = [[] for _ in _NEEDLE_LIST]
     append = [s.append for s in starts]
     for index, start, _ in matches:
         append[index](start)
+    if not low.isascii():
+        for index in _NON_ASCII:
+            needle, found = _NEEDLE_LIST[index], starts[index]
+            at = low.find(needle)
+            while at >= 0:
+                found.append(at)
+                at = low.find(needle, at + 1)
     return {needle: found for needle, found in zip(_NEEDLE_LIST, starts) if found}
 
 
 _NEEDLE_LIST: list[str] = sorted(NEEDLES)
+_NON_ASCII = [i for i, needle in enumerate(_NEEDLE_LIST) if not needle.isascii()]
 # A DFA searches ~1.5x faster than the default automaton (a contiguous NFA) but takes ~4 ms more to build,
 # which pays back after about a megabyte: so the DFA is built once this process has searched that much.
 DFA_AFTER = 1 << 20
 _scanned = 0
-_AUTOMATA: dict[tuple[bool, bool], object] = {}
+_AUTOMATA: dict[bool, object] = {}
 
 
-def _automaton(as_bytes: bool, dfa: bool):
-    automaton = _AUTOMATA.get((as_bytes, dfa))
+def _automaton(dfa: bool):
+    automaton = _AUTOMATA.get(dfa)
     if automaton is None:
         import ahocorasick_rs as ac
 
         options = {"matchkind": ac.MatchKind.Standard}
         if dfa:
             options["implementation"] = ac.Implementation.DFA
-        if as_bytes:
-            automaton = ac.BytesAhoCorasick([n.encode() for n in _NEEDLE_LIST], **options)
-        else:
-            automaton = ac.AhoCorasick(_NEEDLE_LIST, **options)
-        _AUTOMATA[as_bytes, dfa] = automaton
+        # non-ASCII needles stay in the list (their indexes must be the list's) but cannot match ASCII bytes
+        automaton = ac.BytesAhoCorasick([n.encode() for n in _NEEDLE_LIST], **options)
+        _AUTOMATA[dfa] = automaton
     return automaton
 
 
