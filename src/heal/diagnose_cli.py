@@ -58,12 +58,14 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.diagnose import diagnose
     from heal.present import detailed, use_colour
 
-    import shlex
+    argv: list[str] = []
+    if command:
+        import shlex  # only for --command
 
-    try:
-        argv = shlex.split(command) if command else []
-    except ValueError as exc:
-        raise UsageError(f"--command: {exc}") from None
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise UsageError(f"--command: {exc}") from None
     if source == "-":
         if sys.stdin.isatty():
             raise UsageError("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
