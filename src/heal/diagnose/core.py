@@ -134,9 +134,14 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re
     else:
         positions = positions[-MAX_WINDOWS:]
     windows: list[list[int]] = []
+    size = len(text)
     for pos in positions:
+        end = min(size, pos + WINDOW_AFTER)
+        if windows and pos - WINDOW_BEFORE < windows[-1][1]:
+            # its window starts at or before pos - WINDOW_BEFORE, so it overlaps the last: no rfind needed
+            windows[-1][1] = max(windows[-1][1], end)
+            continue
         start = text.rfind("\n", 0, max(0, pos - WINDOW_BEFORE)) + 1
-        end = min(len(text), pos + WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
