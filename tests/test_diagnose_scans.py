@@ -112,20 +112,29 @@ def test_clean_gives_the_one_pass_alternation_result():
 
 
 def test_needle_pass_finds_every_occurrence_of_every_needle():
-    from heal.diagnose.rules import _NEEDLE_LIST, needle_hits
+    from heal.diagnose.rules import _NEEDLE_LIST, needle_hits, needle_hits_folded
+    from heal.diagnose.text import clean_folded
 
     rng = random.Random(3)
+    odd = ["✖", "é", "À", "ß", "\x85", "\x9b", "─", "İ", "\u212a", "ERROR", "Error:", "FAILED", "=====", "?", " "]
     texts = OUTPUTS + ["✖ x ✖✖ é error ===== ==========", "ünïcödé error: failed\n" * 50]
-    texts += ["\n".join(rng.choice(OUTPUTS) for _ in range(4)) + " \u2028✖ İ" for _ in range(20)]
-    for text in texts:
-        low = text.lower()
-        want: dict[str, list[int]] = {}
-        for needle in _NEEDLE_LIST:
-            at = low.find(needle)
-            while at >= 0:
-                want.setdefault(needle, []).append(at)
-                at = low.find(needle, at + 1)
-        assert needle_hits(low) == want
+    texts += ["\n".join(rng.choice(OUTPUTS) for _ in range(4)) + "".join(rng.choice(odd) for _ in range(9))
+              for _ in range(40)]
+    folded_seen = 0
+    for raw in texts:
+        for text, folded in ((raw, None), clean_folded(raw)):
+            low = text.lower()
+            want: dict[str, list[int]] = {}
+            for needle in _NEEDLE_LIST:
+                at = low.find(needle)
+                while at >= 0:
+                    want.setdefault(needle, []).append(at)
+                    at = low.find(needle, at + 1)
+            assert needle_hits(low) == want
+            if folded is not None:
+                folded_seen += 1
+                assert needle_hits_folded(folded, text) == want
+    assert folded_seen > len(OUTPUTS)
 
 
 def test_redact_guards_only_skip_patterns_that_cannot_match():

@@ -14,8 +14,8 @@ from functools import lru_cache
 from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
-from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits
-from heal.diagnose.text import clean, shorten
+from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
+from heal.diagnose.text import clean_folded, shorten
 from heal.lazyre import LARGE, line_finditer
 from heal.redact import redact
 
@@ -35,11 +35,10 @@ def diagnose(
     hung: bool = False,
     cwd: str | None = None,
 ) -> Diagnosis:
-    text = clean(output)
-    low = text.lower()
+    text, folded = clean_folded(output)
     ctx = Context(
         text=text,
-        hits=needle_hits(low),
+        hits=needle_hits(text.lower()) if folded is None else needle_hits_folded(folded, text),
         argv=tuple(argv),
         tool=tool_of(argv),
         exit_code=exit_code,

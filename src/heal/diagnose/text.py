@@ -5,12 +5,13 @@ no carriage-return progress lines, CRLF as LF, bounded line length. Secrets are 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from heal.lazyre import lazy
 from heal.redact import redact
 
-__all__ = ["MAX_LINE", "clean", "printable", "redact", "shorten"]
+__all__ = ["MAX_LINE", "clean", "clean_folded", "printable", "redact", "shorten"]
 
 # 7-bit and 8-bit escape sequences, each anchored on its introducer (ESC, CSI, OSC ...): a regex that starts
 # with a literal character is scanned for it in C, so output without escapes costs next to nothing
@@ -38,29 +39,73 @@ _BARE_ESCAPE = lazy(r"\[\d{1,3}(?:;\d{1,3})*m")
 # C0 controls but tab and newline, ESC left alone by _ANSI (a lone or unknown one), DEL, and the C1 controls
 # (U+0080-U+009F), which a terminal may read as 8-bit escapes (U+009B is CSI).
 _DROP_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
-_CONTROL = lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # the same characters, for non-ASCII text
 _ESCAPES = ("\x1b", "\x9b", "\x9d", "\x90", "\x98", "\x9e", "\x9f")
+_ESCAPE_BYTES = tuple(e.encode("latin-1") for e in _ESCAPES)
 MAX_LINE = 4000  # evidence lines longer than this keep their head and tail: enough for any error message
 
 
 def clean(data: bytes | str) -> str:
+    return clean_folded(data, fold=False)[0]
+
+
+def clean_folded(data: bytes | str, fold: bool = True) -> tuple[str, bytes | None]:
+    """clean(data), and the same text folded for the needle pass (with fold): one byte per character,
+    ASCII letters in lower case, other Latin-1 characters as they are, the rest as `?`. None instead of
+    the bytes when the text holds İ or K (the Kelvin sign), the two characters whose lower case is ASCII:
+    then only text.lower() gives the needles' matches."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    if any(e in text for e in _ESCAPES):
+    if text.isascii():
+        text = _strip(text, "\x1b" in text)[0]  # ESC is the only escape character ASCII holds
+        text = text.translate(_DROP_CONTROL)  # C-speed on ASCII; a regex sub costs several times more
+        return text, (text.encode("ascii").lower() if fold else None)
+    # One character beyond Latin-1 (a box-drawing line, a ✓) makes every character of a str 2 or 4 bytes,
+    # and every scan of it slower: str.translate 75x, a regex or lower() 3-5x. The escapes, carriage
+    # returns and control characters are all Latin-1, so they are looked for in the text as Latin-1
+    # bytes, one per character, where `?` stands for the others.
+    narrow = text.encode("latin-1", "replace")
+    text, changed = _strip(text, any(e in narrow for e in _ESCAPE_BYTES))
+    if changed:
+        narrow = text.encode("latin-1", "replace")
+    controls = _control_bytes()
+    if controls.search(narrow):
+        pieces, at = [], 0
+        for m in controls.finditer(narrow):
+            pieces.append(text[at:m.start()])
+            at = m.end()
+        pieces.append(text[at:])
+        text = "".join(pieces)
+        narrow = controls.sub(b"", narrow)
+    if not fold or "\u0130" in text or "\u212a" in text:
+        return text, None
+    return text, narrow.lower()
+
+
+def _strip(text: str, escapes: bool) -> tuple[str, bool]:
+    """text without its escape sequences (escapes: whether it holds an escape character) and progress
+    lines, and whether anything changed."""
+    changed = False
+    if escapes:
         stripped, n = _CSI.subn("", text)
         if n != text.count("\x1b") or any(e in text for e in _ESCAPES[1:]):
             stripped = _ESC_ANSI.sub("", text)
         text = _ANSI.sub("", text) if _LOST_ESC_CORE.search(stripped) else stripped
+        changed = True
     elif "m" in text and _BARE_ESCAPE.search(text):
         text = _ANSI.sub("", text)
+        changed = True
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             # a progress bar redraws its line with \r: what stayed on screen is the last segment
             text = "\n".join(line.rsplit("\r", 1)[-1] if "\r" in line else line for line in text.split("\n"))
-    if text.isascii():
-        return text.translate(_DROP_CONTROL)  # C-speed on ASCII; a regex sub costs several times more
-    # one non-ASCII character sends translate down a per-character path 75x slower than the regex
-    return _CONTROL.sub("", text)
+        changed = True
+    return text, changed
+
+
+@functools.cache
+def _control_bytes() -> re.Pattern[bytes]:
+    # _DROP_CONTROL's characters, as the Latin-1 bytes they are (runs of them: fewer pieces to join)
+    return re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 
 
 def printable(text: str) -> str:
