@@ -109,6 +109,17 @@ def test_clean_gives_the_one_pass_alternation_result():
             want = s
         if "\r" not in want:
             assert text_module.clean(s) == want.translate(text_module._DROP_CONTROL), repr(s)
+    # long texts with a few control characters take the cut-at-NUL route, dense ones the regex
+    plain = [t for t in OUTPUTS if not any(e in t for e in text_module._ESCAPES) and "\r" not in t
+             and not re.search(r"\[\d{1,3}(?:;\d{1,3})*m", t)]
+    for _ in range(200):
+        base = "\n".join(rng.choice(plain) for _ in range(3)) + rng.choice(["─", "é", "✓", ""])
+        chars = list(base)
+        for _ in range(rng.choice([1, 5, len(chars) // 10])):
+            chars.insert(rng.randint(0, len(chars)), rng.choice(["\x00", "\x07", "\x7f", "\x85", "\x9c", "\x0b"]))
+        s = "".join(chars)
+        assert text_module.clean(s) == s.translate(text_module._DROP_CONTROL)
+        assert text_module.clean(s.encode("utf-8", "surrogatepass")) == text_module.clean(s)
 
 
 def test_needle_pass_finds_every_occurrence_of_every_needle():
