@@ -202,52 +202,85 @@ class _Occurrences:
 
 # kind, the finder (for "newlines"), the strings or a regex of them (for "lines" and "starts")
 _Plan = tuple[str, "re.Pattern[str] | None", "tuple[str, ...] | re.Pattern[str]"]
-_PLANS: dict[tuple[str, int], _Plan | None] = {}
 MAX_FIND = 8  # more strings than this and the scan would cost more than the engine's own
 
 
 def _plan(regex: re.Pattern[str]) -> _Plan | None:
     """How line_finditer scans for regex, or None: as finditer does."""
+    return _analysis(regex)[0]
+
+
+def needed(regex: re.Pattern[str]) -> tuple[str, ...] | re.Pattern[str] | None:
+    """Strings one of which every match of regex holds, as a tuple (a few, for str.find) or a regex of
+    them: a text without any of them holds no match. None when unknown, when the scan plan already looks
+    for them, or when a regex of many strings would cost more than the pattern's own cheap scan."""
+    return _analysis(regex)[1]
+
+
+_ANALYSES: dict[tuple[str, int], tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]] = {}
+
+
+def _analysis(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]:
     key = (regex.pattern, regex.flags)
-    if key not in _PLANS:
-        _PLANS[key] = _make_plan(regex)
-    return _PLANS[key]
+    found = _ANALYSES.get(key)
+    if found is None:
+        found = _ANALYSES[key] = _analyse(regex)
+    return found
 
 
-def _make_plan(regex: re.Pattern[str]) -> _Plan | None:
+def _analyse(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]:
     if not isinstance(regex.pattern, str):
-        return None
+        return None, None
     try:
         try:
             from re import _parser as sre  # type: ignore[attr-defined]
         except ImportError:  # Python 3.10
             import sre_parse as sre  # type: ignore[no-redef]
         tree = sre.parse(regex.pattern, regex.flags)
-        flags = tree.state.flags
-        if tree.getwidth()[0] == 0:
-            return None
-        caseless = bool(flags & re.IGNORECASE)
-        if not flags & re.MULTILINE or not _anchored(tree.data, sre):
-            # not line-anchored: worth a plan only when a zero-width test leads (`\\b`, a lookbehind),
-            # which keeps the engine from scanning for the strings that follow
-            if caseless or not tree.data or str(tree.data[0][0]) not in ("AT", "ASSERT", "ASSERT_NOT"):
-                return None
-            starts = _prefix(tree.data, sre)
-            return ("starts", None, _findable(starts, prefixes=True)) if starts else None
-        # A finder rejects a line after a character or two when the pattern's start is that selective
-        # (`^FAILED`); a pattern that starts with `.*` costs a scan of each line, worth avoiding when some
-        # strings must be in the line: then only the lines that hold one are tried.
-        if not caseless and not _selective(tree.data, sre) and \
-                not _newline(tree.data, sre, bool(flags & re.DOTALL)):
+    except Exception:  # a newer parser: scan as the pattern says
+        return None, None
+    try:
+        plan = _make_plan(regex, tree, sre)
+    except Exception:  # an unknown tree shape
+        plan = None
+    strings: tuple[str, ...] | re.Pattern[str] | None = None
+    try:
+        if not tree.state.flags & re.IGNORECASE and (plan is None or plan[0] == "newlines"):
             required = _required(tree.data, sre)
             if required:
-                return "lines", None, _findable(required)
-        # global inline flags must stay at the front of the pattern
-        lead = re.match(r"\(\?[aiLmsux]+\)", regex.pattern)
-        head = lead.group(0) if lead else ""
-        return "newlines", re.compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
-    except Exception:  # an unknown tree shape or a newer parser: scan as the pattern says
+                strings = _findable(required)
+                cheap_scan = plan is None or _selective(tree.data, sre)
+                if isinstance(strings, re.Pattern) and cheap_scan:
+                    strings = None
+    except Exception:
+        strings = None
+    return plan, strings
+
+
+def _make_plan(regex: re.Pattern[str], tree: object, sre: object) -> _Plan | None:
+    flags = tree.state.flags  # type: ignore[attr-defined]
+    if tree.getwidth()[0] == 0:  # type: ignore[attr-defined]
         return None
+    items = tree.data  # type: ignore[attr-defined]
+    caseless = bool(flags & re.IGNORECASE)
+    if not flags & re.MULTILINE or not _anchored(items, sre):
+        # not line-anchored: worth a plan only when a zero-width test leads (`\\b`, a lookbehind),
+        # which keeps the engine from scanning for the strings that follow
+        if caseless or not items or str(items[0][0]) not in ("AT", "ASSERT", "ASSERT_NOT"):
+            return None
+        starts = _prefix(items, sre)
+        return ("starts", None, _findable(starts, prefixes=True)) if starts else None
+    # A finder rejects a line after a character or two when the pattern's start is that selective
+    # (`^FAILED`); a pattern that starts with `.*` costs a scan of each line, worth avoiding when some
+    # strings must be in the line: then only the lines that hold one are tried.
+    if not caseless and not _selective(items, sre) and not _newline(items, sre, bool(flags & re.DOTALL)):
+        required = _required(items, sre)
+        if required:
+            return "lines", None, _findable(required)
+    # global inline flags must stay at the front of the pattern
+    lead = re.match(r"\(\?[aiLmsux]+\)", regex.pattern)
+    head = lead.group(0) if lead else ""
+    return "newlines", re.compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
 
 
 def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re.Pattern[str]:

@@ -16,7 +16,7 @@ from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
 from heal.diagnose.text import clean_folded, shorten
-from heal.lazyre import LARGE, line_finditer
+from heal.lazyre import LARGE, line_finditer, needed
 from heal.redact import redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
@@ -145,8 +145,13 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
-    # over many windows, a line-anchored pattern is worth its line finder (see heal.lazyre)
-    finditer = line_finditer if sum(end - start for start, end in windows) >= LARGE else _finditer
+    # over many windows, a line-anchored pattern is worth its line finder (see heal.lazyre), and a
+    # window that holds none of the strings every match holds is skipped
+    big = sum(end - start for start, end in windows) >= LARGE
+    finditer = line_finditer if big else _finditer
+    strings = needed(regex) if big else None
+    if strings is not None:
+        windows = [w for w in windows if _holds(strings, text, w[0], w[1])]
     if rule.first:
         for start, end in windows:
             m = next(finditer(regex, text, start, end), None)
@@ -158,6 +163,12 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re
     # window first, each window's matches last first, is the matches' text order reversed.
     for start, end in reversed(windows):
         yield from reversed(list(finditer(regex, text, start, end)))
+
+
+def _holds(strings: tuple[str, ...] | re.Pattern[str], text: str, start: int, end: int) -> bool:
+    if isinstance(strings, tuple):
+        return any(text.find(s, start, end) >= 0 for s in strings)
+    return strings.search(text, start, end) is not None
 
 
 def _finditer(regex: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
