@@ -16,7 +16,7 @@ import pytest
 
 from heal.diagnose import text as text_module
 from heal.diagnose.rules import MODULES, PATTERN_RULES
-from heal.lazyre import LARGE, LazyPattern, _plan, lazy, line_finditer
+from heal.lazyre import LARGE, LazyPattern, _plan, lazy, line_finditer, needed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUTPUTS = [json.load(open(p, encoding="utf-8"))["output"]
@@ -80,6 +80,24 @@ def test_planned_scans_find_what_finditer_finds(key):
         pos = rng.choice([0, 0, rng.randint(0, len(text))])
         endpos = rng.choice([sys.maxsize, len(text), rng.randint(pos, len(text) + 3)])
         assert _spans(line_finditer(regex, text, pos, endpos)) == _spans(regex.finditer(text, pos, endpos))
+
+
+def test_every_match_holds_one_of_the_needed_strings():
+    # core skips the windows that hold none of them, so a match without one would be lost
+    checked = 0
+    corpus = "\n".join(OUTPUTS)
+    for key in PATTERNS:
+        regex = re.compile(*key)
+        strings = needed(regex)
+        if strings is None:
+            continue
+        for m in regex.finditer(corpus):
+            checked += 1
+            if isinstance(strings, tuple):
+                assert any(s in m.group(0) for s in strings), (key[0], m.group(0))
+            else:
+                assert strings.search(m.group(0)), (key[0], m.group(0))
+    assert checked > 100
 
 
 def test_long_texts_take_the_plans_through_the_pattern_methods():
