@@ -22,6 +22,8 @@ Benchmarks:
               sequence every ~15 bytes), ending in the Python failure            target <= 30 ms/MB
   cli         `heal diagnose --json --command CMD FILE` (a real Python failure) as a whole process vs
               `python -c pass` (same interpreter), interleaved; absolute ms shown  target ratio <= 3.0
+  cli-noplan  the same on an output heal cannot place, so that no fixes are planned: what the process,
+              heal's entry and diagnosis cost without planning (information)
   thefuck     (--with-thefuck) thefuck 3.32's Python API as a whole process on the same command and
               output (`get_corrected_commands(Command(script, output))`, TF_SHELL=bash, a temporary
               XDG_CONFIG_HOME), interleaved with the cli run      target thefuck ms / heal ms >= 6.0
@@ -300,15 +302,21 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally, th
         category = "(no JSON)"
     if category != EXPECTED:
         tally.mismatch = True
+    # The same command on an output heal cannot place: diagnosis runs, planning fixes is skipped. What is
+    # left is the process, heal's entry and diagnosis: the floor this side of planning.
+    unplaced = failure.with_name("diagnose-unplaced.log")
+    unplaced.write_text("compiling...\nsomething odd happened\n")
+    argv_unplaced = [heal, "diagnose", "--json", "--exit-code", "3", str(unplaced)]
     sides = [
         lambda: run.pipeline([argv]),
         lambda: run.pipeline([[sys.executable, "-c", "pass"]]),
         lambda: run.pipeline([[sys.executable, "-S", "-c", "pass"]]),
+        lambda: run.pipeline([argv_unplaced]),
     ]
     if thefuck is not None:
         sides.append(lambda: run.pipeline([thefuck]))
     samples = interleave(runs, *sides)
-    a, b, c = samples[:3]
+    a, b, c, d = samples[:4]
     h, p, bare = median_ms(a), median_ms(b), median_ms(c)
     ratio = h / p
     status = tally.add("cli", ratio <= 3.0)
@@ -316,11 +324,14 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally, th
     print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  {'':12}  target {'ratio <= 3.0':<14} "
           f"{status:<4}  {pair_range(a, b)} {verdict}", flush=True)
     own_cost_line(h, p, bare, f"; {failure.stat().st_size} byte input")
+    u = median_ms(d)
+    print(f"{'cli-noplan':<13} heal {u:8.1f} ms  base {p:7.1f} ms  ratio {u / p:6.2f}  (information: an output heal "
+          f"cannot place, so no fixes are planned; planning costs the rest: {h - u:+.1f} ms)", flush=True)
     if thefuck is not None:
-        t = median_ms(samples[3])
+        t = median_ms(samples[4])
         speedup = t / h
         status = tally.add("thefuck", speedup >= 6.0)
-        pairs = [x / y for x, y in zip(samples[3], a)]
+        pairs = [x / y for x, y in zip(samples[4], a)]
         print(f"{'thefuck':<13} thefuck {t:8.1f} ms  heal {h:8.1f} ms  thefuck/heal {speedup:5.2f}  "
               f"target {'>= 6.0':<14} {status:<4}  (pairs {min(pairs):.2f}-{max(pairs):.2f}) "
               f"thefuck 3.32 through its API, same command and output", flush=True)
