@@ -1,5 +1,4 @@
-"""Regular expressions compiled on first use, and scanned line by line when they can only match at a
-line start.
+"""Regular expressions compiled on first use, and scanned only where a match can start.
 
 Diagnosis holds a few hundred patterns, and a failure needs only the few whose rules' needles occur in
 its output: compiling them all when the modules load cost more than the diagnosis itself (~30 ms of a
@@ -10,7 +9,9 @@ Most of these patterns are multi-line and anchored (`^FAILED ...`). Python's reg
 ahead to line starts: it tries `^` at every character, ~9 ms per MB of output per pattern whatever the
 rest of it. Over long texts, search/finditer/findall of such a pattern therefore look for a newline
 followed by the pattern (a literal first character, which the engine scans for in C: ~0.5 ms per MB),
-then take the real match at the line start found. The matches are exactly finditer's: see line_finditer.
+then take the real match at the line start found; patterns that start with `.*` are tried only on the
+lines that hold a string every match needs. The matches are exactly finditer's: see line_finditer.
+`needed(regex)` gives such strings to callers that can skip whole stretches of text without them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ MIN_LITERAL = 2  # shorter required strings pick almost every line: no use as a 
 # use these are the compiled pattern's own bound methods, stored on the instance, so calls cost exactly
 # what calls on a re.Pattern cost
 _DIRECT = ("match", "fullmatch", "sub", "subn", "split", "scanner", "flags", "groups", "groupindex")
-_SCANS = ("search", "finditer", "findall")  # these take the line finder over long texts
 
 
 class LazyPattern:
