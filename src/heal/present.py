@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import TextIO
 
 from heal.diagnose.model import Diagnosis
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the failure path
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _RESET = "\x1b[0m"
 _SEVERITY = {"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
