@@ -3,9 +3,11 @@ positionals, one-line UsageErrors. (typer would cost most of a subcommand's time
 
 from __future__ import annotations
 
-from typing import Any
-
 from heal.errors import UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `heal diagnose` is on the failure path
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse(args: list[str], command: str, *, flags: dict[str, str] | None = None,

@@ -7,8 +7,6 @@ in while parsing) would cost several times the diagnosis. heal.cli declares the 
 
 from __future__ import annotations
 
-import json
-import shlex
 import sys
 
 from heal.runopts import UsageError
@@ -38,10 +36,14 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.diagnose import diagnose
     from heal.ui import detailed, use_colour
 
-    try:
-        argv = shlex.split(command) if command else []
-    except ValueError as exc:
-        raise UsageError(f"--command: {exc}") from None
+    argv: list[str] = []
+    if command:
+        import shlex  # only for --command
+
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise UsageError(f"--command: {exc}") from None
     if source == "-":
         if sys.stdin.isatty():
             raise UsageError("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
@@ -56,6 +58,8 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     d = diagnose(output, argv=argv, exit_code=exit_code)
     fixes = _fixes(d, argv, output, exit_code)
     if as_json:
+        import json  # only here: the text output needs no json module
+
         sys.stdout.write(json.dumps(d.to_json([f.to_json() for f in fixes]), ensure_ascii=False) + "\n")
     else:
         text = detailed(d, use_colour(sys.stdout))
