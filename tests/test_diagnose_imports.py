@@ -53,7 +53,7 @@ def test_diagnosing_a_small_failure_imports_nothing_heavy(heal_env, tmp_path):
         "import sys\n"
         "base = set(sys.modules)\n"
         "from heal.diagnose import diagnose\n"
-        "from heal.present import detailed, one_line\n"
+        "from heal.ui import detailed, one_line\n"
         f"d = diagnose(open({str(log)!r}, 'rb').read(), argv=['python3', 'app.py'], exit_code=1)\n"
         "assert d.category == 'dependency', d\n"
         "detailed(d, True); one_line(d, False)\n"
@@ -102,7 +102,7 @@ def test_import_heal_diagnose_compiles_no_regex_and_loads_only_diagnosis(heal_en
     calls, modules = json.loads(_python(code, heal_env))
     assert calls == [], f"{len(calls)} regexes compiled at import (use heal.lazyre.lazy): {calls[:5]}"
     strays = [m for m in modules if not any(m == a or m.startswith(a + ".") for a in ALLOWED_AT_IMPORT)
-              or m.startswith("heal.diagnose_cli")]
+              or m.startswith("heal.commands")]
     assert not strays, strays
     assert len(modules) <= MAX_HEAL_MODULES, modules
 

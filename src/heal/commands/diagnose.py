@@ -15,48 +15,26 @@ USAGE = "heal diagnose [--command CMD] [--exit-code N] [--json] [FILE|-]"
 
 
 def main(args: list[str]) -> int:
-    source, command, exit_code, as_json = "-", "", None, False
-    positional: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in ("--command", "-c", "--exit-code", "-e"):
-            if eq:
-                value = inline
-            elif i + 1 < len(args):
-                i += 1
-                value = args[i]
-            else:
-                raise UsageError(f"option '{name}' needs a value")
-            if name in ("--command", "-c"):
-                command = value
-            else:
-                try:
-                    exit_code = int(value)
-                except ValueError:
-                    raise UsageError(f"option '{name}' needs a whole number, not '{value}'") from None
-        elif name == "--json":
-            as_json = True
-        elif arg == "--":
-            positional.extend(args[i + 1:])
-            break
-        elif arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option '{arg}' ({USAGE})")
-        else:
-            positional.append(arg)
-        i += 1
+    from heal.commands._args import parse
+
+    seen, positional = parse(args, "diagnose", flags={"--json": "json"},
+                             options={"--command": "command", "-c": "command", "--exit-code": "exit_code",
+                                      "-e": "exit_code"})
+    exit_code = None
+    if "exit_code" in seen:
+        try:
+            exit_code = int(seen["exit_code"])
+        except ValueError:
+            raise UsageError(f"option '--exit-code' needs a whole number, not '{seen['exit_code']}'") from None
     if len(positional) > 1:
         raise UsageError(f"one input at most ({USAGE})")
-    if positional:
-        source = positional[0]
-    return run(source, command, exit_code, as_json)
+    return run(positional[0] if positional else "-", seen.get("command", ""), exit_code, bool(seen.get("json")))
 
 
 def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.capture import read_bounded
     from heal.diagnose import diagnose
-    from heal.present import detailed, use_colour
+    from heal.ui import detailed, use_colour
 
     argv: list[str] = []
     if command:
