@@ -55,6 +55,8 @@ def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, 
         if not dry_run:
             settle(journal, p)
         out(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")
+        for warning in p.warnings:
+            sys.stderr.write(f"heal: warning: {warning}\n")  # a command it ran, which no rollback undoes
         return 0
     out(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}){elsewhere}:")
     for step in p.steps:
