@@ -527,20 +527,29 @@ def not_as_root(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 # --- port-in-use -------------------------------------------------------------------------------------------
 
 def port_in_use(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    facts = ctx.diagnosis.facts
-    port = facts.get("port")
-    said = str(facts.get("error_code", "")) == "EADDRINUSE" or re.search(
-        r"address already in use|EADDRINUSE|port is already (?:allocated|in use)", ctx.output, re.I)
-    if not said or not isinstance(port, int) or not 0 < port < 65536:
-        return None
-    holder = port_holder(port)
-    if holder is None:
-        what = (f"port {port} is already in use, by a process heal cannot see (another user's): "
-                f"`ss -ltnp 'sport = :{port}'` as root names it; stop it, or use another port")
-    else:
-        pid, command = holder
-        what = f"port {port} is already in use by pid {pid} ({command}): stop it, or use another port"
-    return Fix("suggest", what, None, risk="low", source=source, confidence=0.7)
+    port = ctx.diagnosis.facts.get("port")
+    ports = [port] if isinstance(port, int) else _ports_in(ctx.argv)
+    for port in ports:
+        if not 0 < port < 65536:
+            continue
+        holder = port_holder(port)
+        if holder is not None:
+            pid, command = holder
+            what = f"port {port} is already in use by pid {pid} ({command}): stop it, or use another port"
+            return Fix("suggest", what, None, risk="low", source=source, confidence=0.8)
+    return None  # no live holder heal can see: it may be going away (the retry is next)
+
+
+def _ports_in(argv: Sequence[str]) -> list[int]:
+    """Ports the command names (`http.server 8000`, `--port 3000`, `-p=5000`, `0.0.0.0:8080`), when the output
+    does not say which: a guess that port_holder then checks against what really listens."""
+    ports = []
+    for k, a in enumerate(argv):
+        m = re.fullmatch(r"(?:--port=|-p=?|PORT=|[\w.-]*:)?(\d{2,5})", a)
+        if m and (m.group(0) != m.group(1) or k > 0 and argv[k - 1] in ("--port", "-p", "--listen") or
+                  int(m.group(1)) >= 1024):
+            ports.append(int(m.group(1)))
+    return ports[:3]
 
 
 def port_holder(port: int) -> tuple[int, str] | None:
