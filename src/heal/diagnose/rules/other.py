@@ -64,8 +64,8 @@ def _migrations(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     """The command the framework says applies the pending migrations (Rails, Django): run it first. Only
     these shapes are taken from the output; the planner checks them again."""
     region = ctx.text[m.start():m.end() + 600]
-    said = re.search(r"(?<![\w/.-])((?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|"
-                     r"python3? manage\.py migrate)(?![\w-])", region)
+    said = re.search(r"^[ \t'\"`]*((?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|"
+                     r"python3? manage\.py migrate)[ \t'\"`.]*$", region, re.M)  # the whole line: nothing after it
     if said:
         facts["run_first"] = said.group(1)
     return facts

@@ -235,6 +235,6 @@ RULES = (
          refine=_shell_tool),
     Rule("shell.no_such_file", "runtime", "medium",
          r"^(?P<tool>mkdir|touch|cp|mv|cat|ls|rm|ln|cd|chmod|chown|tar|source|\.): (?:cannot (?:create directory|touch|"
-         r"stat|access|open|remove|move)\s)?[‘'\"]?(?P<path>[^’'\"]+?)[’'\"]?: No such file or directory\s*$",
+         r"create regular file|create symbolic link|stat|access|open|remove|move)\s)?[‘'\"]?(?P<path>[^’'\"]+?)[’'\"]?: No such file or directory\s*$",
          "{tool}: {path}: no such file or directory", ("no such file or directory",), priority=55),
 )
