@@ -31,9 +31,10 @@ import shutil
 from collections.abc import Sequence
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy
 
 # One word a tool or a project may name: a subcommand, target, phase, task, script, package.
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 # What a corrected command may never hold, whatever the user typed or a tool suggested.
 _PRIVILEGE = frozenset({"sudo", "doas", "su", "pkexec", "run0", "runas"})
 _DESTROY = frozenset({"rm", "rmdir", "rmi", "unlink", "shred", "kill", "killall", "pkill", "skill", "xkill", "dd",
@@ -49,7 +50,7 @@ _SYSTEM = frozenset({"brew", "apt", "apt-get", "dnf", "yum", "pacman", "zypper",
                      "winget", "scoop", "nix-env", "flatpak", "emerge", "pkg"})
 # Programs that run the rest of their arguments as the command (kept in front of a correction).
 _WRAPPERS = frozenset({"env", "nice", "nohup", "time", "command", "exec", "stdbuf", "ionice", "heal"})
-_ASSIGN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "|&", "&", ">", ">>", "<", "<<", "2>", "2>>", "2>&1", "&>", ">&"})
 
 
@@ -340,7 +341,7 @@ def _gradle_tasks(cwd: str) -> list[str]:
 
 # GNU make's rule lines: targets, then ':' or '::' (not ':=' nor '::='); special targets (.PHONY) and
 # patterns (%.o) are not something to type.
-_RULE = re.compile(r"^([A-Za-z0-9_][^:=#\s]*(?:[ \t]+[A-Za-z0-9_][^:=#\s]*)*)[ \t]*::?(?!=)", re.M)
+_RULE = lazy(r"^([A-Za-z0-9_][^:=#\s]*(?:[ \t]+[A-Za-z0-9_][^:=#\s]*)*)[ \t]*::?(?!=)", re.M)
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 
 
@@ -420,7 +421,7 @@ def mkdir_parents(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 # --- run-first ---------------------------------------------------------------------------------------------
 
 # The commands a failure may ask to run first, by shape; the program must be the command's own tool.
-_MIGRATE = re.compile(r"(?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|python3? manage\.py migrate")
+_MIGRATE = lazy(r"(?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|python3? manage\.py migrate")
 
 
 def run_first(ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -631,7 +632,7 @@ def _printable(text: str) -> str:
 
 # --- tool-hint ---------------------------------------------------------------------------------------------
 
-_INSTALL_HINT = re.compile(r"(?:^|\s)(?:sudo\s+)?(?P<line>nix-env -iA (?:nixos|nixpkgs)\.[A-Za-z0-9_.+-]+|"
+_INSTALL_HINT = lazy(r"(?:^|\s)(?:sudo\s+)?(?P<line>nix-env -iA (?:nixos|nixpkgs)\.[A-Za-z0-9_.+-]+|"
                            r"(?:apt|apt-get|snap|dnf|yum|pacman -S|brew|pkg) install [A-Za-z0-9][A-Za-z0-9.+_-]*)\s*$",
                            re.M)
 
