@@ -178,8 +178,17 @@ def test_npm_commands_run_here(tmp_path, ran, argv, scripts, expected):
     ctx = ran(argv, cwd=str(tmp_path))
     assert ctx.exit_code != 0
     fix = plan("did-you-mean", ctx)
-    assert fix.argv == expected
-    assert fix.action == ("suggest" if "publish" in expected else "run") or fix.action == "run"
+    assert fix.action == "run" and fix.argv == expected
+    assert fix.ask is ("publish" in expected)  # a publish cannot be taken back: always confirmed
+
+
+def test_the_project_s_script_beats_the_tool_s_guess(tmp_path):
+    # captured here: npm 11.19.1, `npm tset` (npm suggests its own `set`)
+    out = ('Unknown command: "tset"\n\n\nDid you mean this?\n  npm set # Set a value in the npm configuration\n'
+           'To see a list of supported npm commands, run:\n  npm help\n')
+    assert plan("did-you-mean", context(out, ["npm", "tset"], 1, str(tmp_path))).argv == ("npm", "set")
+    _package_json(tmp_path, {"test": "jest", "lint": "eslint ."})
+    assert plan("did-you-mean", context(out, ["npm", "tset"], 1, str(tmp_path))).argv == ("npm", "test")
 
 
 def test_yarn_and_pnpm_scripts_and_commands(tmp_path):

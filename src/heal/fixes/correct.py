@@ -236,6 +236,12 @@ def did_you_mean(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return _replaced(ctx, j, ["run", typed], f"{typed} is a package.json script: npm runs it with npm run",
                          source, 0.9)
     suggestion = str(facts.get("suggestion") or "")
+    script = closest(typed, scripts) if scripts and tool in ("npm", "yarn", "pnpm", "bun") else None
+    if script is not None and (not suggestion or script[1] <= _distance(typed, suggestion)):
+        # the project's own script beats the tool's guess among its commands (`npm tset`: test, not set)
+        words = [script[0]] if tool != "npm" or script[0] in _NPM_DIRECT else ["run", script[0]]
+        return _replaced(ctx, j, words, f"{program} has no command '{typed}'; the closest package.json script "
+                         f"is '{script[0]}'", source, 0.8 if script[1] == 1 else 0.6, ask=script[1] > 1)
     if suggestion:
         words = suggestion.split()
         if not _valid_suggestion(words, tool, scripts):
@@ -249,6 +255,15 @@ def did_you_mean(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     best, dist = found
     what = f"{program} has no {_noun(facts)} '{typed}'; the closest {whose} lists is '{best}'"
     return _replaced(ctx, j, [best], what, source, 0.8 if dist == 1 else 0.6, ask=dist > 1)
+
+
+_NPM_DIRECT = frozenset({"test", "start", "stop", "restart"})  # scripts npm runs without `run`
+
+
+def _distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return int(DamerauLevenshtein.distance(a, b))
 
 
 def _tool_name(argv: Sequence[str], i: int) -> str:
@@ -283,9 +298,15 @@ def _valid_suggestion(words: list[str], tool: str, scripts: list[str]) -> bool:
     return words[0] in _table("commands").get(tool, ()) and all(w in scripts for w in words[1:])
 
 
+# What cannot be taken back once it ran (a package published, a release uploaded): a correction to it is
+# always confirmed on a terminal, even with --yes, and only suggested without one.
+_IRREVERSIBLE = frozenset({"publish", "unpublish", "deploy", "release", "upload", "yank", "deprecate", "promote"})
+
+
 def _replaced(ctx: PlanContext, j: int, words: list[str], what: str, source: str, confidence: float,
               ask: bool = False) -> Fix | None:
     argv = (*ctx.argv[:j], *words, *ctx.argv[j + 1:])
+    ask = ask or any(w in _IRREVERSIBLE for w in words)
     return _corrected(argv, f"{what}: {_line(argv)}", source, confidence, ask=ask)
 
 
