@@ -131,12 +131,10 @@ def _typo_of(command: str) -> str | None:
     if command in KNOWN_TOOLS or len(command) < 2:
         return None
     candidates = KNOWN_TOOLS | path_names()
-    best = None
-    for cand in candidates:
-        if abs(len(cand) - len(command)) <= 1 and cand != command and _one_edit(command, cand):
-            if best is None or (cand in KNOWN_TOOLS and best not in KNOWN_TOOLS):
-                best = cand
-    return best
+    # the same preference as the correction heal plans (heal.fixes.correct.closest): the same first letter,
+    # then a common tool, then the name's order
+    near = [c for c in candidates if abs(len(c) - len(command)) <= 1 and c != command and _one_edit(command, c)]
+    return min(near, key=lambda c: (c[:1] != command[:1], c not in KNOWN_TOOLS, c), default=None)
 
 
 def _one_edit(a: str, b: str) -> bool:
