@@ -49,6 +49,11 @@ KEYS: tuple[Key, ...] = (
     Key("retry.non_idempotent", bool, False, "retry requests that may not be repeated (curl -d, -X POST, uploads)"),
     Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
         minimum=0),
+    Key("hooks.repair", str, "check", "heal's git pre-commit hook, for a broken staged file: check (show the repair, "
+        "stop the commit) or apply (also repair the working-tree copy, journaled; the commit still stops)",
+        choices=("check", "apply")),
+    Key("hooks.claude_code_apply", bool, False, "`heal hook claude-code` applies low-risk fixes itself (journaled) "
+        "instead of only describing them"),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 _TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}

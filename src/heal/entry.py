@@ -31,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
             from heal.commands.repair import main as repair_main
 
             return repair_main(args[1:])
+        if args and args[0] == "hook":  # a hook's arguments are git's or none: never help flags of heal's
+            from heal.commands.hook import main as hook_main
+
+            return hook_main(args[1:])
+        if args and args[0] == "hooks" and not {"--help", "-h"} & set(args[1:]):
+            from heal.commands.hooks import main as hooks_main
+
+            return hooks_main(args[1:])
         if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
             from heal.runopts import UsageError
 

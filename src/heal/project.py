@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 # Directories that are never the user's own files: environments, dependencies, build output, VCS data.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", ".env", "__pycache__",
@@ -32,9 +33,15 @@ def is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def check_editable(path: str, root: str) -> str:
-    """The absolute real path of a file heal may change, or SafetyError."""
+def check_editable(path: str, root: str, allow: Iterable[str] = ()) -> str:
+    """The absolute real path of a file heal may change, or SafetyError.
+
+    `allow` names files (or directories, admitting themselves and the files directly in them) that an
+    integration must write although they lie outside the project or inside .git: a git hook, Claude Code's
+    settings. Only those paths are admitted, compared as real paths; everything else is checked as usual."""
     real = os.path.realpath(path)
+    if allow and _allowed(real, allow):
+        return real
     root = os.path.realpath(root)
     if real != root and not real.startswith(root + os.sep):
         raise SafetyError(f"{path} is outside the project ({root})")
@@ -47,6 +54,14 @@ def check_editable(path: str, root: str) -> str:
             raise SafetyError(f"{path} is inside the virtualenv {probe}")
         probe = os.path.dirname(probe)
     return real
+
+
+def _allowed(real: str, allow: Iterable[str]) -> bool:
+    for entry in allow:
+        named = os.path.realpath(entry)
+        if real == named or (os.path.dirname(real) == named and os.path.isdir(named)):
+            return True
+    return False
 
 
 def project_files(root: str) -> list[str]:

@@ -39,27 +39,33 @@ def file_state(cs: store.ChangeSet, path: str, *, backup: bool) -> dict:
 
 
 class FileChange:
-    """Write (create or replace), delete, or chmod one file inside the project."""
+    """Write (create or replace), delete, or chmod one file inside the project, or one of the files `allow`
+    names (see heal.project.check_editable): an integration's git hook or settings file. The allow-list is
+    recorded with the intent, so that rollback may write the same file back and nothing else."""
 
     def __init__(self, path: str, *, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 reason: str = "") -> None:
+                 reason: str = "", allow: tuple[str, ...] = ()) -> None:
         self.path = path
         self.data = data
         self.mode = mode
         self.delete = delete
         self.reason = reason
+        self.allow = tuple(allow)
 
     def prepare(self, cs: store.ChangeSet) -> dict:
-        path = check_editable(self.path, cs.root)
+        path = check_editable(self.path, cs.root, allow=self.allow)
         before = file_state(cs, path, backup=True)
+        rel = _shown(path, cs.root)
         if self.delete:
-            op, describe = "delete", f"deleted {os.path.relpath(path, cs.root)}"
+            op, describe = "delete", f"deleted {rel}"
         elif self.data is not None:
             op = "write"
-            describe = f"{'edited' if before['exists'] else 'created'} {os.path.relpath(path, cs.root)}"
+            describe = f"{'edited' if before['exists'] else 'created'} {rel}"
         else:
-            op, describe = "chmod", f"chmod {self.mode:o} {os.path.relpath(path, cs.root)}"
+            op, describe = "chmod", f"chmod {self.mode:o} {rel}"
         intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe}
+        if self.allow:
+            intent["allow"] = [os.path.realpath(a) for a in self.allow]
         if self.data is not None:
             intent["new_blob"] = cs.journal.blobs.put(self.data)
         if self.mode is not None:
@@ -79,6 +85,12 @@ class FileChange:
         else:
             os.chmod(path, intent["new_mode"])
         return file_state(cs, path, backup=False)
+
+
+def _shown(path: str, root: str) -> str:
+    """Relative to the project when inside it; an allowed file elsewhere keeps its absolute path."""
+    rel = os.path.relpath(path, root)
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 class PackageChange:

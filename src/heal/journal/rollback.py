@@ -215,10 +215,11 @@ def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool =
             if step.action == "restore":
                 before = _before_of(p, step)
                 data = journal.blobs.get(before["blob"])
-                cs.apply(FileChange(step.path, data=data, mode=before["mode"], reason=f"rollback of {cid}"))
+                cs.apply(FileChange(step.path, data=data, mode=before["mode"], reason=f"rollback of {cid}",
+                                    allow=_allow_of(p, step)))
                 _remove_stale_tmp(step.path)
             elif step.action == "delete":
-                cs.apply(FileChange(step.path, delete=True, reason=f"rollback of {cid}"))
+                cs.apply(FileChange(step.path, delete=True, reason=f"rollback of {cid}", allow=_allow_of(p, step)))
                 _remove_stale_tmp(step.path)
             elif step.action == "packages":
                 _undo_packages(journal, cs, step, cid)
@@ -265,6 +266,15 @@ def _before_of(p: Plan, step: Step) -> dict:
         if record.seq == step.seq and record.op == "intent":
             return record.change["before"]
     raise JournalError(f"change {step.seq} has no intent record")
+
+
+def _allow_of(p: Plan, step: Step) -> tuple[str, ...]:
+    """The files outside the project the change was allowed to write (an integration's hook or settings):
+    its undo may write exactly those again."""
+    for record in p.target.actions:
+        if record.seq == step.seq and record.op == "intent":
+            return tuple(str(a) for a in record.change.get("allow") or ())
+    return ()
 
 
 def _remove_stale_tmp(path: str) -> None:
