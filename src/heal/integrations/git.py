@@ -358,8 +358,8 @@ def _advise(top: str, rel: str, staged_data: bytes, *, repairable: bool, apply: 
         _say(f"{rel}: heal cannot repair it: fix it by hand, then `git add {rel}`")
         return
     if not apply:
-        _say(f"{rel}: `heal repair {rel} && git add {rel}` repairs and stages it "
-             "([tool.heal.hooks] repair = \"apply\" lets this hook repair the working tree)")
+        _say(f"{rel}: `heal repair {rel} && git add {rel}` repairs and stages it (with hooks.repair = \"apply\" "
+             "in heal's config, this hook repairs the working-tree copy itself)")
         return
     from heal.commands.repair import Options
     from heal.commands.repair import run as repair
