@@ -338,3 +338,16 @@ def test_the_hook_imports_neither_typer_nor_libcst(heal_env, repo, genv):
     imported = {line.split("|")[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line}
     assert "heal.commands.repair" in imported  # the check did run
     assert not {m for m in imported if m.split(".")[0] in ("typer", "libcst", "click")}
+
+
+def test_no_hooks_directory_is_created_through_the_log_and_rolled_back(heal, project, genv, tmp_path):
+    empty = tmp_path / "empty-template"
+    empty.mkdir()
+    git(project, "init", "-q", f"--template={empty}", env=genv)
+    assert not os.path.exists(_hooks(project))
+    r = heal("hooks", "install", "git", env=genv)
+    assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(_hooks(project))) == ["pre-commit", "pre-push"]
+    r = heal("rollback", "--last", "--yes", env=genv)
+    assert r.returncode == 0, r.stderr
+    assert not os.path.exists(_hooks(project))

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from conftest import heal_argv
 from test_journal import tree
 
 SCRIPT = (
@@ -55,7 +56,7 @@ def test_killed_rollback_is_completed_by_the_next_one(heal, heal_env, files):
     before = tree(files)
     assert subprocess.run([sys.executable, "-c", SCRIPT, files], env=heal_env).returncode == 0
     env = dict(heal_env, HEAL_TEST_CRASH_AT="5")  # in the middle of the rollback's own second change
-    r = subprocess.run(["heal", "rollback", "--last", "--yes"], env=env, cwd=files, capture_output=True)
+    r = subprocess.run([*heal_argv(), "rollback", "--last", "--yes"], env=env, cwd=files, capture_output=True)
     assert r.returncode == -signal.SIGKILL
     r = heal("rollback", "--last", "--yes")
     assert r.returncode == 0, r.stderr

@@ -122,31 +122,46 @@ def log_cmd(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     count: int = typer.Option(20, "-n", "--count", min=1, help="How many change sets to show."),
+    every: bool = typer.Option(False, "--all", help="Every project's change sets, not only this project's."),
 ) -> None:
-    """Recent change sets: id, when, command, what was done, status (applied, rolled back, incomplete)."""
+    """Recent change sets of this project: id, when, command, what was done, status (applied, rolled back,
+    incomplete); --all for every project's."""
     if ctx.invoked_subcommand is not None:
         return
+    from heal.journal import JournalError
+    from heal.project import project_root
+
     journal = _journal()
-    infos = [journal.info(i) for i in reversed(journal.ids())][:count]
+    root = None if every else project_root()
+    try:
+        ids = journal.ids()
+        # the newest first, and only as many as shown are read in full
+        mine = [i for i in reversed(ids) if root is None or journal.root_of(i) in (root, "")]
+        infos = [journal.info(i) for i in mine[:count]]
+        size = journal.blobs.size()
+    except JournalError as exc:
+        _fail(str(exc), code=exc.exit_code)
     if as_json:
         out = [{"id": i.id, "created": i.created, "command": list(i.command), "cwd": i.cwd, "root": i.root,
                 "kind": i.kind, "undoes": i.undoes, "status": i.status, "diagnosis": i.diagnosis,
                 "changes": i.describe(), **({"problem": i.problem} if i.problem else {})} for i in infos]
-        sys.stdout.write(json.dumps({"change_sets": out, "store_bytes": journal.blobs.size()}, indent=1) + "\n")
+        sys.stdout.write(json.dumps({"project": root, "change_sets": out, "store_bytes": size}, indent=1) + "\n")
         return
     if not infos:
-        typer.echo("heal: the change log is empty")
+        typer.echo("heal: the change log is empty" if not ids else
+                   f"heal: no change sets for {root} (heal log --all lists every project's)")
     for i in infos:
         command = " ".join(i.command) or "-"
         typer.echo(f"{i.id}  {i.created}  [{i.status}]  {command}")
+        typer.echo(f"    project: {i.root or '?'}")
         if i.diagnosis:
             typer.echo(f"    {i.diagnosis}")
         for line in i.describe():
             typer.echo(f"    - {line}")
         if i.problem:
             typer.echo(f"    ! {i.problem}")
-    typer.echo(f"store: {len(journal.ids())} change sets, {_size(journal.blobs.size())} of backups "
-               f"in {journal.state_dir}")
+    scope = "" if root is None else f" ({len(mine)} for this project)"
+    typer.echo(f"store: {len(ids)} change sets{scope}, {_size(size)} of backups in {journal.state_dir}")
 
 
 @log_app.command("prune")
@@ -160,50 +175,80 @@ def log_prune(older_than: str = typer.Option("", "--older-than", metavar="AGE",
             days = float(config.load()["log.retention_days"])  # type: ignore[arg-type]
         except config.ConfigError as exc:
             _fail(str(exc))
-    sets, blobs = _journal().prune(days)
+    from heal.journal import JournalError
+
+    try:
+        sets, blobs = _journal().prune(days)
+    except JournalError as exc:
+        _fail(str(exc), code=exc.exit_code)
     typer.echo(f"heal: pruned {sets} change sets older than {days:g} days and {blobs} unreferenced backups")
 
 
 @app.command("rollback")
 def rollback_cmd(
     ident: str = typer.Argument(None, metavar="[ID]", help="The change set to undo (a unique prefix will do)."),
-    last: bool = typer.Option(False, "--last", help="Undo the most recent heal run."),
+    last: bool = typer.Option(False, "--last", help="Undo this project's most recent heal run."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Show what would be undone, change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."),
-    force: bool = typer.Option(False, "--force", help="Overwrite files that changed after heal touched them."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files (and packages) that changed after heal "
+                                                      "touched them."),
 ) -> None:
     """Undo a heal run, byte-exact: files, modes, created files, installed packages, manifests."""
     from heal.journal import JournalError
-    from heal.journal.rollback import plan, rollback
+    from heal.journal.lock import project_lock
+    from heal.journal.rollback import locked
+    from heal.project import SafetyError, project_root
 
     journal = _journal()
+    if ident is None and not last:
+        _fail("which change set? give an ID or --last (see heal log)")
     try:
-        if ident is None and not last:
-            _fail("which change set? give an ID or --last (see heal log)")
-        cid = journal.resolve(ident, last=last)
-        p = plan(journal, cid)
-        if p.target.status == "rolled back":
-            by = journal.status_detail(cid).get("by", "")
-            typer.echo(f"heal: nothing to do: {cid} was already rolled back" + (f" (by {by})" if by else ""))
-            return
-        if not p.work:
-            typer.echo(f"heal: nothing to do: everything {cid} changed is already as before")
-            return
-        typer.echo(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}):")
-        for step in p.work:
-            typer.echo(f"  - {step.describe}" + (f"  [{step.conflict}]" if step.conflict else ""))
-        if dry_run:
-            return
-        if p.fatal:
-            _fail(f"cannot roll back exactly: {'; '.join(s.conflict for s in p.fatal)}", code=1)
-        if p.conflicts and not force:
-            _fail(f"refusing: {'; '.join(s.conflict for s in p.conflicts)} (use --force to overwrite)", code=1)
-        if not yes and not _confirm("Roll back these changes?"):
-            _fail("not rolled back (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else
-                  "not rolled back", code=1)
-        outcome = rollback(journal, cid, force=force)
+        root = project_root()
+        if last:
+            # resolved under this project's lock: concurrent `--last`s undo one change set, once
+            with project_lock(root, ["heal", "rollback", "--last"]):
+                cid = journal.resolve(None, last=True, root=root)
+                with locked(journal, cid):
+                    _rollback_locked(journal, cid, root, dry_run=dry_run, yes=yes, force=force)
+        else:
+            cid = journal.resolve(ident)
+            with locked(journal, cid):
+                _rollback_locked(journal, cid, root, dry_run=dry_run, yes=yes, force=force)
     except JournalError as exc:
-        _fail(str(exc), code=1 if "refusing" in str(exc) else 2)
+        _fail(str(exc), code=exc.exit_code)
+    except (SafetyError, OSError) as exc:
+        _fail(str(exc), code=1)
+
+
+def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, force: bool) -> None:
+    """Plan, show, ask and roll back, all under the project's lock: what is shown is what is done."""
+    from heal.journal.rollback import check, plan, rollback, settle
+
+    p = plan(journal, cid)
+    elsewhere = f" in another project, {p.target.root}" if p.target.root and p.target.root != root else ""
+    if p.target.status == "rolled back":
+        by = journal.status_detail(cid).get("by", "")
+        typer.echo(f"heal: nothing to do: {cid}{elsewhere} was already rolled back" + (f" (by {by})" if by else ""))
+        return
+    if not p.work and not p.conflicts:
+        if not dry_run:
+            settle(journal, p)
+        typer.echo(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")
+        return
+    typer.echo(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}){elsewhere}:")
+    for step in p.steps:
+        if step.action == "nothing" and not step.conflict:
+            continue
+        typer.echo(f"  - {step.describe}" + (f"  [{step.conflict}]" if step.conflict else ""))
+    for warning in p.warnings:
+        typer.echo(f"heal: warning: {warning}", err=True)
+    if dry_run:
+        return
+    check(p, force=force)
+    if not yes and not _confirm("Roll back these changes?"):
+        _fail("not rolled back (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else
+              "not rolled back", code=1)
+    outcome = rollback(journal, p, force=force)
     typer.echo(f"heal: rolled back {cid} ({len(outcome.done)} changes); undo this with: heal rollback "
                f"{outcome.rollback_id}")
 
@@ -219,7 +264,14 @@ def checkpoint_create(name: str = typer.Option("", "--name", help="A name to fin
     from heal.journal import checkpoint
     from heal.project import project_root
 
-    cp = checkpoint.create(_journal(), project_root(), name)
+    from heal.journal import JournalError
+
+    try:
+        cp = checkpoint.create(_journal(), project_root(), name)
+    except JournalError as exc:
+        _fail(str(exc), code=exc.exit_code)
+    except OSError as exc:
+        _fail(f"cannot create a checkpoint: {exc.strerror or exc}", code=1)
     typer.echo(f"heal: checkpoint {cp['id']}{' (' + name + ')' if name else ''}: {len(cp['files'])} files of "
                f"{cp['root']}")
 
@@ -264,24 +316,30 @@ def checkpoint_restore(
 ) -> None:
     """Put the project's files back as they were at a checkpoint (journaled: heal rollback undoes it)."""
     from heal.journal import JournalError, checkpoint
+    from heal.journal.lock import project_lock
+    from heal.project import SafetyError
 
     journal = _journal()
     try:
         cp = checkpoint.load(journal, ident)
-        changes = checkpoint.diff(journal, cp)
-        if not changes:
-            typer.echo(f"heal: nothing to do: the project matches checkpoint {cp['id']}")
-            return
-        for action, rel in changes:
-            typer.echo(f"  {action:8} {rel}")
-        if dry_run:
-            return
-        if not yes and not _confirm(f"Apply these {len(changes)} changes?"):
-            _fail("not restored (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else "not restored",
-                  code=1)
-        cid = checkpoint.restore(journal, cp, changes)
+        # compared, shown and restored under the project's lock: no heal run changes it in between
+        with project_lock(cp["root"], ["heal", "checkpoint", "restore", cp["id"]]):
+            changes = checkpoint.diff(journal, cp)
+            if not changes:
+                typer.echo(f"heal: nothing to do: the project matches checkpoint {cp['id']}")
+                return
+            for action, rel in changes:
+                typer.echo(f"  {action:8} {rel}")
+            if dry_run:
+                return
+            if not yes and not _confirm(f"Apply these {len(changes)} changes?"):
+                _fail("not restored (no terminal to ask on: add --yes)" if not sys.stdin.isatty() else
+                      "not restored", code=1)
+            cid = checkpoint.restore(journal, cp, changes)
     except JournalError as exc:
-        _fail(str(exc))
+        _fail(str(exc), code=exc.exit_code)
+    except (SafetyError, OSError) as exc:
+        _fail(str(exc), code=1)
     typer.echo(f"heal: restored checkpoint {cp['id']} ({len(changes)} changes, change set {cid})")
 
 

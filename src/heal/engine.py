@@ -166,11 +166,17 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 retries += 1
             else:
                 if changeset is None and (fix.action in ("install", "chmod") or fix.then):
-                    from heal.journal import open_journal
+                    from heal.journal import JournalError, open_journal
                     from heal.redact import redact_argv
 
-                    changeset = stack.enter_context(open_journal().changeset(
-                        cwd=cwd, root=root, command=redact_argv(command), diagnosis=diagnosis.summary))
+                    try:
+                        changeset = stack.enter_context(open_journal().changeset(
+                            cwd=cwd, root=root, command=redact_argv(command), diagnosis=diagnosis.summary))
+                    except JournalError as exc:
+                        # a heal up the process tree holds the project (waiting would deadlock), or the
+                        # wait for another one's lock ran out: the command has run, unfixed
+                        _say(f"not fixing: {exc}")
+                        break
                     change_id = changeset.id
                 if fix.action == "install":
                     _say(f"{fix.description}: {' '.join(fix.argv or ())}")  # it can take a while: say what runs

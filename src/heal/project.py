@@ -40,6 +40,15 @@ def check_editable(path: str, root: str, allow: Iterable[str] = ()) -> str:
     integration must write although they lie outside the project or inside .git: a git hook, Claude Code's
     settings. Only those paths are admitted, compared as real paths; everything else is checked as usual."""
     real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except OSError:
+        st = None
+    if st is not None and not os.path.isdir(real) and st.st_nlink > 1:
+        # a hard link: the same inode may be a file outside the project, which a chmod or an in-place change
+        # would change too
+        raise SafetyError(f"{path} has {st.st_nlink} hard links: heal does not change a file shared with "
+                          f"another path")
     if allow and _allowed(real, allow):
         return real
     root = os.path.realpath(root)
@@ -75,8 +84,10 @@ def project_files(root: str) -> list[str]:
                              passthrough=False, keep_stdout=True, tail_bytes=0, head_bytes=0))
         if result.exit_code == 0 and result.stdout is not None:
             names = [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+            env_dirs = _environment_dirs(root, names)
             return sorted(n for n in set(names) if os.path.isfile(os.path.join(root, n))
-                          and not os.path.islink(os.path.join(root, n)))
+                          and not os.path.islink(os.path.join(root, n))
+                          and not any(n.startswith(d + "/") for d in env_dirs))
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not is_virtualenv(os.path.join(dirpath, d))]
@@ -84,4 +95,24 @@ def project_files(root: str) -> list[str]:
             full = os.path.join(dirpath, name)
             if os.path.isfile(full) and not os.path.islink(full):
                 found.append(os.path.relpath(full, root))
+    return sorted(found)
+
+
+def _environment_dirs(root: str, names: list[str]) -> list[str]:
+    """Directories among the paths' parents that are environments or dependencies (a virtualenv, node_modules):
+    never the project's own files, even when .gitignore does not say so (true of most sdists)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    for name in names:
+        parts = name.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d in found:
+                break
+            if d in seen:
+                continue
+            seen.add(d)
+            if parts[i - 1] in ("node_modules", "site-packages", ".git") or is_virtualenv(os.path.join(root, d)):
+                found.add(d)
+                break
     return sorted(found)

@@ -3,8 +3,8 @@ heal's internal commands') way to run something. The work itself is done by heal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 
 from heal.runner import TIMEOUT_EXIT, Outcome, Runner
 
@@ -26,6 +26,7 @@ class RunSpec:
     cwd: str | None = None
     env: Mapping[str, str] | None = None
     keep_stdout: bool = False  # also keep the whole stdout (for heal's own commands, whose output it parses)
+    on_spawn: Callable[[int], None] | None = None  # called with the child's pid once it runs
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def run(spec: RunSpec) -> RunResult:
     """Run spec.argv to completion and return its RunResult. Never raises for the child's failures."""
     import os
 
-    fields = asdict(spec)
-    fields.pop("argv")
-    outcome = Runner(spec.argv, **fields).execute()
+    # not asdict(): it would deep-copy on_spawn's bound object
+    kwargs = {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "argv"}
+    outcome = Runner(spec.argv, **kwargs).execute()
     return result_of(outcome, spec.argv, spec.cwd or os.getcwd(), spec.pty)

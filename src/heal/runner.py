@@ -95,6 +95,7 @@ class Runner:
         cwd: str | None = None,
         env: Mapping[str, str] | None = None,
         keep_stdout: bool = False,
+        on_spawn: Callable[[int], None] | None = None,
     ) -> None:
         self.argv = tuple(argv)
         self.pty = pty
@@ -106,6 +107,7 @@ class Runner:
         self.env = env
         self.capture = Capture(head_bytes, tail_bytes)
         self.stdout_buf: bytearray | None = bytearray() if keep_stdout else None
+        self.on_spawn = on_spawn  # told the child's pid as soon as it runs (the journal records installers)
         self.pid = 0
         self.pgid = 0
         self.status: int | None = None
@@ -142,6 +144,8 @@ class Runner:
                 return Outcome(exc.exit_code, None, False, False, self.capture, time.monotonic() - start,
                                exc.message, b"" if self.stdout_buf is not None else None, self.out_mark)
             try:
+                if self.on_spawn is not None:
+                    self.on_spawn(self.pid)
                 self._loop(channels, start)
             except Exception as exc:
                 # heal's own failure: stop relaying here, but hand the pipes to the relay process so the

@@ -144,7 +144,9 @@ def install(cwd: str, options: Options) -> list[str]:
                                       allow=(path,)))
             lines.append(f"{name}: installed")
     if changes:
-        os.makedirs(r.hooks_dir, exist_ok=True)  # `git init --template=` leaves none
+        if not os.path.isdir(r.hooks_dir):  # `git init --template=` leaves none; rollback removes it again
+            changes.insert(0, FileChange(r.hooks_dir, mkdir=True, reason="create the hooks directory",
+                                         allow=(r.hooks_dir,)))
         lines.append(f"in {r.hooks_dir}; undo: heal rollback {_apply(changes, cwd, r, 'install')}")
     return lines
 

@@ -3,10 +3,11 @@
 from heal.journal.blobs import BlobError, BlobStore
 from heal.journal.changes import FileChange, PackageChange
 from heal.journal.gitref import GitRefChange
-from heal.journal.store import ChangeSet, ChangeSetInfo, Journal, JournalError
+from heal.journal.errors import JournalError, Refused
+from heal.journal.store import ChangeSet, ChangeSetInfo, Journal
 
 __all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "GitRefChange", "Journal", "JournalError",
-           "PackageChange", "open_journal"]
+           "PackageChange", "Refused", "open_journal"]
 
 
 def open_journal() -> Journal:

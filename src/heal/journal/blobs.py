@@ -24,9 +24,11 @@ class BlobStore:
         return os.path.join(self.directory, digest[:2], digest)
 
     def put(self, data: bytes) -> str:
+        """Store data; its digest. An existing blob is reused only once verified: a corrupt or truncated one
+        is rewritten, else every later backup of the same bytes would be lost with it."""
         digest = sha256(data)
         path = self.path(digest)
-        if not os.path.exists(path):
+        if self.check(digest) is not None:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             write_atomic(path, data, mode=0o444)
         return digest

@@ -7,10 +7,15 @@ state after it. Undoing is heal.journal.rollback's job, from these records alone
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
+import shutil
+import signal
 import stat
 import sys
+from collections.abc import Iterator
 
 from heal.fsutil import write_atomic
 from heal.journal import store
@@ -39,21 +44,35 @@ def file_state(cs: store.ChangeSet, path: str, *, backup: bool) -> dict:
 
 
 class FileChange:
-    """Write (create or replace), delete, or chmod one file inside the project, or one of the files `allow`
-    names (see heal.project.check_editable): an integration's git hook or settings file. The allow-list is
-    recorded with the intent, so that rollback may write the same file back and nothing else."""
+    """Write (create or replace), delete, or chmod one file inside the project; or create a directory. Or one of
+    the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
+    allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
 
     def __init__(self, path: str, *, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 reason: str = "", allow: tuple[str, ...] = ()) -> None:
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = ()) -> None:
         self.path = path
         self.data = data
         self.mode = mode
         self.delete = delete
+        self.mkdir = mkdir
+        self.rmdir = rmdir
         self.reason = reason
         self.allow = tuple(allow)
 
     def prepare(self, cs: store.ChangeSet) -> dict:
         path = check_editable(self.path, cs.root, allow=self.allow)
+        rel = _shown(path, cs.root)
+        allowed = {"allow": [os.path.realpath(a) for a in self.allow]} if self.allow else {}
+        if self.mkdir or self.rmdir:
+            # a directory heal creates (restoring a checkpoint) is removed again when it is empty, and one it
+            # removes (rolling that back) is created again
+            op = "mkdir" if self.mkdir else "rmdir"
+            if self.rmdir and (not os.path.isdir(path) or os.listdir(path)):
+                raise store.JournalError(f"{path} is not an empty directory")
+            return {"kind": "file", "op": op, "path": path,
+                    "describe": f"{'created' if self.mkdir else 'removed'} directory {rel}/",
+                    "before": {"exists": os.path.isdir(path), "blob": None, "mode": None},
+                    **({"reason": self.reason} if self.reason else {}), **allowed}
         before = file_state(cs, path, backup=True)
         rel = _shown(path, cs.root)
         if self.delete:
@@ -63,9 +82,7 @@ class FileChange:
             describe = f"{'edited' if before['exists'] else 'created'} {rel}"
         else:
             op, describe = "chmod", f"chmod {self.mode:o} {rel}"
-        intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe}
-        if self.allow:
-            intent["allow"] = [os.path.realpath(a) for a in self.allow]
+        intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe, **allowed}
         if self.data is not None:
             intent["new_blob"] = cs.journal.blobs.put(self.data)
         if self.mode is not None:
@@ -76,6 +93,13 @@ class FileChange:
 
     def perform(self, cs: store.ChangeSet, intent: dict) -> dict:
         path = intent["path"]
+        if intent["op"] == "mkdir":
+            os.makedirs(path, exist_ok=True)
+            return {"exists": True, "blob": None, "mode": None}
+        if intent["op"] == "rmdir":
+            with contextlib.suppress(FileNotFoundError):
+                os.rmdir(path)
+            return {"exists": False, "blob": None, "mode": None}
         if intent["op"] == "delete":
             if os.path.lexists(path):
                 os.unlink(path)
@@ -83,6 +107,7 @@ class FileChange:
             mode = intent.get("new_mode", intent["before"]["mode"])
             write_atomic(path, self.data or b"", mode=mode if mode is not None else 0o644)
         else:
+            # in place: the inode, its owner, links, ACLs and xattrs stay what they were
             os.chmod(path, intent["new_mode"])
         return file_state(cs, path, backup=False)
 
@@ -97,11 +122,13 @@ class PackageChange:
     """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
     yarn, pnpm or bun; go; cargo).
 
-    Backs up every manifest and lockfile of the project and lists what the environment has installed,
-    so that rollback can remove exactly what was added and put back what was replaced."""
+    Records the environment's packages before (in the intent) and after (in the done record), backs up every
+    manifest and lockfile of the project and the files an install rewrites in it (`*.egg-info` of
+    `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
+    replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
 
     def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
-                 packages: list[str] | None = None, reason: str = "") -> None:
+                 packages: list[str] | None = None, reason: str = "", remove: list[str] | None = None) -> None:
         if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "pdm", "go", "cargo"):
             raise store.JournalError(f"unsupported package manager {manager}")
         self.manager = manager
@@ -110,66 +137,229 @@ class PackageChange:
         self.python = python or sys.executable
         self.packages = packages or []
         self.reason = reason
+        # node packages to take out of node_modules by hand instead of running argv (see rollback)
+        self.remove = list(remove or [])
+        if self.remove and manager != "npm":
+            raise store.JournalError(f"removing packages by hand is for npm, not {manager}")
 
     def prepare(self, cs: store.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
         manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
+        env = environment(self.manager, cwd, self.python)
+        describe = f"npm: remove {', '.join(self.remove)} from node_modules" if self.remove else \
+            f"{self.manager}: {' '.join(self.argv)}"
         return {"kind": "packages", "manager": self.manager, "argv": self.argv, "cwd": cwd, "python": self.python,
-                "packages": self.packages, "manifests": manifests, "installed": installed(self.manager, cwd,
-                                                                                          self.python),
-                "describe": f"{self.manager}: {' '.join(self.argv)}", "reason": self.reason}
+                "packages": self.packages, "manifests": manifests, "installed": env["packages"], "env": env["where"],
+                "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
+                **({"remove": self.remove} if self.remove else {})}
 
     def perform(self, cs: store.ChangeSet, intent: dict) -> dict:
         from heal.run import RunSpec, run
 
-        result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600))
+        spawned: list[int] = []
+
+        def on_spawn(pid: int) -> None:
+            spawned.append(pid)
+            cs.spawned(pid)
+
+        if self.remove:
+            _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), self.remove)
+            exit_code, tail = 0, []
+        else:
+            with _stopped_with_heal(spawned):
+                result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
+                                     on_spawn=on_spawn))
+            exit_code, tail = result.exit_code, result.text.strip().splitlines()[-3:]
         store.crash_point()
-        after = {"exit_code": result.exit_code,
+        after = {"exit_code": exit_code,
                  "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
                                for name in MANIFESTS},
-                 "installed": installed(self.manager, intent["cwd"], intent["python"])}
-        if result.exit_code != 0:
-            tail = result.text.strip().splitlines()[-3:]
-            raise store.JournalError(f"{' '.join(self.argv)} exited {result.exit_code}: {' / '.join(tail)}")
+                 "installed": installed(self.manager, intent["cwd"], intent["python"]),
+                 "generated": generated_files(cs, intent["cwd"], backup=False)}
+        if exit_code != 0:
+            # what a failed install changed is recorded all the same: rollback undoes that part too
+            raise InstallFailed(f"{' '.join(self.argv)} exited {exit_code}: {' / '.join(tail)}", after)
         return after
+
+
+class InstallFailed(store.JournalError):
+    """The installer failed; `after` is the state it left, which the journal records with the failure."""
+
+    def __init__(self, message: str, after: dict) -> None:
+        super().__init__(message)
+        self.after = after
+
+
+def _remove_node_packages(node_modules: str, names: list[str]) -> None:
+    """Take packages out of node_modules as npm would, leaving every other package where it is: their
+    directories, the .bin links into them, and their entries in npm's hidden lockfile."""
+    dirs = [os.path.join(node_modules, *name.split("/")) for name in names]
+    bin_dir = os.path.join(node_modules, ".bin")
+    if os.path.isdir(bin_dir):
+        for link in os.listdir(bin_dir):
+            target = os.path.realpath(os.path.join(bin_dir, link))
+            if any(target == d or target.startswith(os.path.realpath(d) + os.sep) for d in dirs):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(bin_dir, link))
+    for d in dirs:
+        if os.path.isdir(d) and not os.path.islink(d):
+            shutil.rmtree(d)
+        elif os.path.lexists(d):
+            os.unlink(d)
+    hidden = os.path.join(node_modules, ".package-lock.json")
+    try:
+        with open(hidden, "rb") as fh:
+            lock = json.loads(fh.read())
+        packages = lock["packages"]
+        gone = tuple(f"node_modules/{name}" for name in names)
+        for key in [k for k in packages if k in gone or k.startswith(tuple(g + "/" for g in gone))]:
+            del packages[key]
+        write_atomic(hidden, (json.dumps(lock, indent=2) + "\n").encode())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        with contextlib.suppress(OSError):
+            os.unlink(hidden)  # npm reads the tree itself when its cache of it is missing
+
+
+@contextlib.contextmanager
+def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
+    """The installer runs in its own process group, so Ctrl-C (and TERM, HUP) reach heal alone. heal then stops
+    relaying: the runner closes the installer's pipes and waits for it, and the installer ends at its next line
+    of output, which pip and npm never write in the middle of changing the environment (killing pip while it
+    copies a wheel leaves files no uninstall knows about). A second signal while heal waits passes SIGINT on,
+    for an installer that has nothing more to say (a stalled download)."""
+    signals: list[int] = []
+
+    def handler(sig: int, frame: object) -> None:
+        signals.append(sig)
+        if len(signals) == 1:
+            with contextlib.suppress(Exception):
+                sys.stderr.write("heal: stopping; the installer ends at its next step (again to interrupt it)\n")
+        else:
+            for pid in spawned:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGINT)
+        if sig == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + sig)
+
+    old: dict[int, object] = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            current = signal.getsignal(sig)
+            if current == signal.SIG_IGN:
+                continue  # heal was started ignoring it (nohup): so is the installer
+            old[sig] = current
+            signal.signal(sig, handler)
+    except ValueError:
+        pass  # not the main thread: signals cannot be handled here
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            with contextlib.suppress(Exception):
+                signal.signal(sig, previous)  # type: ignore[arg-type]
+
+
+# The project files an install may write besides the manifests: setuptools' metadata of `pip install -e .`
+# (an sdist ships it, so it may be the user's own tracked file).
+GENERATED = ("*.egg-info", os.path.join("src", "*.egg-info"))
+
+
+def generated_files(cs: store.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
+    """path -> state of every file in the directories an install generates in the project (and each such
+    directory itself, as {"dir": True})."""
+    out: dict[str, dict] = {}
+    for pattern in GENERATED:
+        for d in sorted(glob.glob(os.path.join(glob.escape(cwd), pattern))):
+            if not os.path.isdir(d) or os.path.islink(d):
+                continue
+            out[d] = {"dir": True, "exists": True, "blob": None, "mode": None}
+            for dirpath, dirnames, filenames in os.walk(d):
+                for name in dirnames:
+                    out[os.path.join(dirpath, name)] = {"dir": True, "exists": True, "blob": None, "mode": None}
+                for name in filenames:
+                    path = os.path.join(dirpath, name)
+                    with contextlib.suppress(store.JournalError, OSError):
+                        out[path] = file_state(cs, path, backup=backup)
+    return out
 
 
 def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
+    return environment(manager, cwd, python)["packages"]
+
+
+_PY_LIST = """import importlib.metadata as m, json, re, sys
+norm = lambda n: re.sub(r'[-_.]+', '-', n).lower()
+pkgs, reqs = {}, {}
+for d in m.distributions():
+    name = d.metadata['Name']
+    if not name:
+        continue
+    pkgs[norm(name)] = d.version
+    deps = set()
+    for r in d.requires or ():
+        if 'extra ==' in r.replace('extra==', 'extra =='):
+            continue  # an optional dependency
+        mm = re.match(r'\\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)
+        if mm:
+            deps.add(norm(mm.group(1)))
+    reqs[norm(name)] = sorted(deps)
+print(json.dumps({'prefix': sys.prefix, 'packages': pkgs, 'requires': reqs}))
+"""
+
+
+def environment(manager: str, cwd: str, python: str) -> dict:
+    """{"packages": {name: version}, "requires": {name: [dependency names]}, "where": the environment's path}
+    of the target environment now."""
     if manager in ("npm", "yarn", "pnpm", "bun"):
-        return _node_modules(os.path.join(cwd, "node_modules"))
+        where = os.path.join(cwd, "node_modules")
+        packages, requires = _node_modules(where)
+        return {"packages": packages, "requires": requires, "where": os.path.realpath(where)}
     if manager in ("go", "cargo"):
         # go get / cargo add change only go.mod+go.sum / Cargo.toml+Cargo.lock (backed up); what they download
         # goes into a shared, read-only cache, like pip's
-        return {}
+        return {"packages": {}, "requires": {}, "where": ""}
     if manager in ("uv", "poetry", "pipenv", "pdm") and not os.path.exists(python):
-        return {}  # uv creates the project's .venv on first use: nothing was installed before
+        # uv creates the project's .venv on first use: nothing was installed before
+        return {"packages": {}, "requires": {}, "where": os.path.realpath(os.path.dirname(os.path.dirname(python)))}
     from heal.run import RunSpec, run
 
-    code = ("import importlib.metadata as m, json, re\n"
-            "print(json.dumps({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower(): d.version "
-            "for d in m.distributions() if d.metadata['Name']}))")
-    result = run(RunSpec((python, "-c", code), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
+    result = run(RunSpec((python, "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
                          tail_bytes=0))
-    if result.exit_code != 0 or not result.stdout:
+    try:
+        obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None
+    except ValueError:
+        obj = None
+    if not isinstance(obj, dict):
         raise store.JournalError(f"cannot list the packages installed for {python}")
-    return json.loads(result.stdout)
+    return {"packages": obj["packages"], "requires": obj["requires"], "where": os.path.realpath(obj["prefix"])}
 
 
-def _node_modules(directory: str) -> dict[str, str]:
+def _node_modules(directory: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     found: dict[str, str] = {}
+    requires: dict[str, list[str]] = {}
     if not os.path.isdir(directory):
-        return found
+        return found, requires
     for name in os.listdir(directory):
         if name.startswith("."):
             continue
         path = os.path.join(directory, name)
-        packages = [os.path.join(path, sub) for sub in os.listdir(path)] if name.startswith("@") else [path]
+        try:
+            packages = [os.path.join(path, sub) for sub in os.listdir(path)] if name.startswith("@") else [path]
+        except OSError:
+            continue
         for pkg in packages:
             try:
                 with open(os.path.join(pkg, "package.json")) as fh:
                     meta = json.load(fh)
-                found[meta.get("name") or os.path.relpath(pkg, directory)] = str(meta.get("version", ""))
-            except (OSError, ValueError):
+                key = meta.get("name") or os.path.relpath(pkg, directory)
+                found[key] = str(meta.get("version", ""))
+                deps: set[str] = set()
+                for section in ("dependencies", "peerDependencies"):
+                    if isinstance(meta.get(section), dict):
+                        deps.update(meta[section])
+                requires[key] = sorted(deps)
+            except (OSError, ValueError, AttributeError, TypeError, RecursionError):
                 continue
-    return found
+    return found, requires

@@ -21,20 +21,25 @@ def _dir(journal: Journal) -> str:
 def create(journal: Journal, root: str, name: str = "") -> dict:
     root = os.path.realpath(root)
     files = {}
-    for rel in project_files(root):
-        path = os.path.join(root, rel)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-        except OSError:
-            continue  # vanished or unreadable while we looked: not part of the snapshot
-        files[rel] = {"blob": journal.blobs.put(data), "mode": mode}
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cid = now.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
-    obj = {"id": cid, "name": name, "created": now.isoformat(timespec="seconds"), "root": root, "files": files}
-    os.makedirs(_dir(journal), exist_ok=True)
-    write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj, indent=1) + "\n").encode())
+    # the blobs are not referenced by anything until the checkpoint file is written: garbage collection
+    # (heal log prune) must wait for that
+    with journal.gc_guard(shared=True):
+        for rel in project_files(root):
+            path = os.path.join(root, rel)
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except OSError:
+                continue  # vanished or unreadable while we looked: not part of the snapshot
+            files[rel] = {"blob": journal.blobs.put(data), "mode": mode}
+        now = datetime.datetime.now(datetime.timezone.utc)
+        # sortable to the microsecond, like change set ids: `checkpoint list` is oldest first
+        cid = now.strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
+        obj = {"id": cid, "name": name, "created": now.isoformat(timespec="microseconds"), "root": root,
+               "files": files}
+        os.makedirs(_dir(journal), exist_ok=True)
+        write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj, indent=1) + "\n").encode())
     return obj
 
 
@@ -45,10 +50,20 @@ def all_checkpoints(journal: Journal) -> list[dict]:
         if name.endswith(".json"):
             try:
                 with open(os.path.join(d, name)) as fh:
-                    out.append(json.load(fh))
-            except (OSError, ValueError):
+                    obj = json.load(fh)
+                if not _valid(obj):
+                    raise ValueError("wrong shape")
+                out.append(obj)
+            except (OSError, ValueError, RecursionError):
                 out.append({"id": name[:-5], "damaged": True, "files": {}})
-    return out
+    return sorted(out, key=lambda c: c["id"])
+
+
+def _valid(obj: object) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("id"), str) and isinstance(obj.get("root"), str) \
+        and isinstance(obj.get("files"), dict) and all(
+            isinstance(e, dict) and isinstance(e.get("blob"), str) and isinstance(e.get("mode"), int)
+            for e in obj["files"].values())
 
 
 def load(journal: Journal, ident: str) -> dict:
@@ -72,16 +87,23 @@ def diff(journal: Journal, cp: dict) -> list[tuple[str, str]]:
     root = cp["root"]
     changes = []
     current = set(project_files(root))
+    from heal.journal.blobs import sha256
+
     for rel, entry in sorted(cp["files"].items()):
         path = os.path.join(root, rel)
-        if not os.path.exists(path):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
             changes.append(("recreate", rel))
             continue
-        from heal.journal.blobs import sha256
-
+        except OSError as exc:  # a parent is a file now, say
+            raise JournalError(f"{rel}: {exc.strerror}: the checkpoint cannot be restored as it is") from None
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise JournalError(f"{rel} is {kind} now, where the checkpoint has a file: move it away first")
         with open(path, "rb") as fh:
             same = sha256(fh.read()) == entry["blob"]
-        if not same or stat.S_IMODE(os.stat(path).st_mode) != entry["mode"]:
+        if not same or stat.S_IMODE(st.st_mode) != entry["mode"]:
             changes.append(("restore", rel))
     for rel in sorted(current - set(cp["files"])):
         changes.append(("delete", rel))  # a file of the project that did not exist at the checkpoint
@@ -102,7 +124,21 @@ def restore(journal: Journal, cp: dict, changes: list[tuple[str, str]]) -> str:
                 cs.apply(FileChange(path, delete=True, reason=f"checkpoint {cp['id']}"))
             else:
                 entry = cp["files"][rel]
-                os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                # directories it creates are journaled too, so that rolling the restore back removes them
+                missing = []
+                d = os.path.dirname(path)
+                while d != root and not os.path.isdir(d):
+                    missing.append(d)
+                    d = os.path.dirname(d)
+                for d in reversed(missing):
+                    cs.apply(FileChange(d, mkdir=True, reason=f"checkpoint {cp['id']}"))
                 cs.apply(FileChange(path, data=journal.blobs.get(entry["blob"]), mode=entry["mode"],
                                     reason=f"checkpoint {cp['id']}"))
+        for action, rel in changes:
+            if action == "delete":
+                # a directory left empty by deleting what did not exist at the checkpoint goes too
+                d = os.path.dirname(os.path.join(root, rel))
+                while d != root and os.path.isdir(d) and not os.listdir(d) and d.startswith(root + os.sep):
+                    cs.apply(FileChange(d, rmdir=True, reason=f"checkpoint {cp['id']}"))
+                    d = os.path.dirname(d)
         return cs.id

@@ -3,29 +3,45 @@
 A file is put back only when it is exactly as heal left it (or as it was before, when a crash came
 between the intent and the change): anything else means someone edited it since, and rollback refuses
 and names it unless forced. A blob that is missing or corrupt is never written.
+
+An environment is undone by the difference this change set made to it (the packages recorded before and
+after heal's own install): what it added is removed, what it replaced is put back, and nothing else is
+touched. Whatever the environment gained or lost since is a conflict named package by package, unless a
+later change set in the journal accounts for it; so is a package installed since that depends on one the
+rollback would remove.
+
+Callers plan and roll back while holding the project's lock (`locked()`), so that what was planned and
+shown is what is done; `rollback()` executes a plan, it never plans again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import json
 import os
+import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from heal.journal.changes import MANIFESTS, FileChange, PackageChange, installed
-from heal.journal.gitref import GitRefChange, dirty, head
-from heal.journal.store import ChangeSetInfo, Journal, JournalError, Record
+from heal.journal import lock as locks
+from heal.journal.changes import MANIFESTS, FileChange, PackageChange, environment
+from heal.journal.errors import JournalError, Refused
+from heal.journal.gitref import GitRefChange, dirty, git, head
+from heal.journal.store import ChangeSetInfo, Journal, Record
 
 
 @dataclass(frozen=True)
 class Step:
     seq: int
     describe: str
-    action: str  # restore | delete | packages | git | nothing
+    action: str  # restore | delete | chmod | mkdir | rmdir | packages | git | nothing
     path: str = ""
     conflict: str = ""
     detail: dict = field(default_factory=dict)
     fatal: bool = False  # the conflict cannot be forced: a backup heal cannot vouch for, or someone's own work
+    warning: str = ""  # said before the step runs, but no reason to refuse (a rebase already pushed)
 
 
 @dataclass(frozen=True)
@@ -45,12 +61,39 @@ class Plan:
     def work(self) -> list[Step]:
         return [s for s in self.steps if s.action != "nothing"]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [s.warning for s in self.steps if s.warning]
+
+
+@contextlib.contextmanager
+def locked(journal: Journal, cid: str, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the lock of the project the change set touched, after any installer it started has ended."""
+    info = journal.info(cid)
+    root = info.root or info.cwd
+    if not root:
+        raise JournalError(f"change set {cid} is damaged: {info.problem or 'it names no project'}")
+    with locks.project_lock(root, ["heal", "rollback", cid], wait=wait):
+        wait_for_installers(journal.info(cid), wait)
+        yield
+
+
+def wait_for_installers(info: ChangeSetInfo, wait: float | None = None) -> None:
+    """A heal killed during an install leaves the installer running: wait for it (bounded, saying so), else
+    the rollback would find nothing to undo and the installer would finish the install afterwards."""
+    for record in info.actions:
+        if record.op == "spawned":
+            locks.wait_for_process({**record.process, "command": [f"installer of change {record.seq} of {info.id}"]},
+                                   "an installer heal started", wait)
+
 
 def plan(journal: Journal, cid: str) -> Plan:
     info = journal.info(cid)
-    if info.status == "damaged" and not info.actions:
+    if info.status == "damaged":
         raise JournalError(f"change set {cid} is damaged: {info.problem}")
+    ends = {r.seq: r for r in info.actions if r.op in ("done", "failed")}
     done = {r.seq: r for r in info.actions if r.op == "done"}
+    history = _History(journal, info)
     steps = []
     # Changes are undone newest first; a file changed twice is checked, for the older change, against
     # the state undoing the newer one will leave, not against the disk.
@@ -63,7 +106,7 @@ def plan(journal: Journal, cid: str) -> Plan:
             if step.action != "nothing" or step.describe.endswith("already as before"):
                 virtual[record.change["path"]] = record.change["before"]
         elif kind == "packages":
-            steps.append(_plan_packages(journal, record, done.get(record.seq)))
+            steps.append(_plan_packages(journal, record, ends.get(record.seq), history))
         elif kind == "git-ref":
             steps.append(_plan_git(record, done.get(record.seq)))
         else:
@@ -72,7 +115,10 @@ def plan(journal: Journal, cid: str) -> Plan:
     return Plan(info, tuple(steps))
 
 
-def _same(a: dict, b: dict) -> bool:
+# --- files ------------------------------------------------------------------------------------------
+
+def _same(a: dict | None, b: dict | None) -> bool:
+    a, b = a or {}, b or {}
     if not a.get("exists") and not b.get("exists"):
         return True
     return a.get("exists") == b.get("exists") and a.get("blob") == b.get("blob") and a.get("mode") == b.get("mode")
@@ -82,22 +128,43 @@ def _plan_file(journal: Journal, record: Record, done: Record | None, virtual: d
     c = record.change
     path, before = c["path"], c["before"]
     rel = c.get("describe", path)
+    if c["op"] in ("mkdir", "rmdir"):
+        return _plan_dir(record)
     try:
         now = virtual if virtual is not None else _state(path)
     except OSError as exc:
-        return Step(record.seq, rel, "nothing", path, conflict=f"{path}: {exc.strerror}")
+        return Step(record.seq, rel, "nothing", path, conflict=f"{path}: {exc.strerror or exc}", fatal=True)
     if _same(now, before):
         return Step(record.seq, f"{rel}: already as before", "nothing", path)
+    if virtual is None and now.get("exists") and now.get("links", 1) > 1:
+        # a hard link made since: writing or chmod-ing through it would change the other path too
+        return Step(record.seq, rel, "nothing", path, fatal=True,
+                    conflict=f"{path} has {now['links']} hard links now: heal does not change a shared file")
     expected = done.after if done is not None else _expected_after(c)
-    if not _same(now, expected):
-        return Step(record.seq, rel, "restore" if before["exists"] else "delete", path,
-                    conflict=f"{path} changed after heal touched it")
-    if before["exists"]:
-        problem = journal.blobs.check(before["blob"])
-        if problem:
-            return Step(record.seq, rel, "restore", path, conflict=f"{path}: backup {problem}", fatal=True)
-        return Step(record.seq, f"restore {path}", "restore", path)
-    return Step(record.seq, f"remove {path} (heal created it)", "delete", path)
+    conflict = "" if _same(now, expected) else f"{path} changed after heal touched it"
+    if not before["exists"]:
+        return Step(record.seq, f"remove {path} (heal created it)", "delete", path, conflict=conflict)
+    if now.get("exists") and now.get("blob") == before["blob"]:
+        # only the mode differs: undo a chmod with a chmod, keeping the inode, its owner, links and xattrs
+        return Step(record.seq, f"chmod {before['mode']:o} {path}", "chmod", path, conflict=conflict,
+                    detail={"mode": before["mode"]})
+    problem = journal.blobs.check(before["blob"])
+    if problem:
+        return Step(record.seq, rel, "restore", path, conflict=f"{path}: backup {problem}", fatal=True)
+    return Step(record.seq, f"restore {path}", "restore", path, conflict=conflict,
+                detail={"blob": before["blob"], "mode": before["mode"]})
+
+
+def _plan_dir(record: Record) -> Step:
+    c = record.change
+    path = c["path"]
+    if c["op"] == "mkdir":
+        if c["before"].get("exists") or not os.path.isdir(path) or os.path.islink(path):
+            return Step(record.seq, f"{path}/: already as before", "nothing", path)
+        return Step(record.seq, f"remove directory {path}/ (heal created it) when empty", "rmdir", path)
+    if os.path.isdir(path):
+        return Step(record.seq, f"{path}/: already as before", "nothing", path)
+    return Step(record.seq, f"recreate directory {path}/", "mkdir", path)
 
 
 def _expected_after(change: dict) -> dict:
@@ -106,63 +173,391 @@ def _expected_after(change: dict) -> dict:
         return {"exists": False}
     if change["op"] == "write":
         mode = change.get("new_mode", before.get("mode"))
-        return {"exists": True, "blob": change["new_blob"], "mode": mode if mode is not None else 0o644}
+        return {"exists": True, "blob": change.get("new_blob"), "mode": mode if mode is not None else 0o644}
     return {**before, "mode": change.get("new_mode")}
 
 
 def _state(path: str) -> dict:
     import stat as st_
 
+    from heal.journal.blobs import sha256
+
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return {"exists": False, "blob": None, "mode": None}
+    if st_.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "is a directory now", path)
+    if not st_.S_ISREG(st.st_mode):
+        raise OSError(22, "is not a regular file now", path)
     with open(path, "rb") as fh:
-        from heal.journal.blobs import sha256
+        state = {"exists": True, "blob": sha256(fh.read()), "mode": st_.S_IMODE(st.st_mode)}
+    if st.st_nlink > 1:
+        state["links"] = st.st_nlink
+    return state
 
-        return {"exists": True, "blob": sha256(fh.read()), "mode": st_.S_IMODE(st.st_mode)}
+
+# --- what later change sets did to the same files and environments -----------------------------------
+
+class _History:
+    """The journal's later records, read once: who changed an environment or a file after this change set."""
+
+    def __init__(self, journal: Journal, target: ChangeSetInfo) -> None:
+        self.journal = journal
+        self.target = target
+        self._infos: list[ChangeSetInfo] | None = None
+
+    def infos(self) -> list[ChangeSetInfo]:
+        if self._infos is None:
+            self._infos = []
+            for cid in self.journal.ids():
+                info = self.target if cid == self.target.id else self.journal.info(cid)
+                if info.status != "damaged":
+                    self._infos.append(info)
+        return self._infos
+
+    def later(self, seq: int) -> Iterator[tuple[ChangeSetInfo, Record, dict | None]]:
+        """(change set, intent, after or None) of every change made after change `seq` of the target."""
+        for info in self.infos():
+            if info.id < self.target.id:
+                continue
+            ends = {r.seq: r.after for r in info.actions if r.op in ("done", "failed") and r.after}
+            for r in info.actions:
+                if r.op == "intent" and (info.id != self.target.id or r.seq > seq):
+                    yield info, r, ends.get(r.seq)
+
+    def path_states(self, path: str) -> Iterator[tuple[ChangeSetInfo, dict, dict | None]]:
+        """(change set, before, after) of every recorded change of one file, oldest first."""
+        for info in self.infos():
+            ends = {r.seq: r.after for r in info.actions if r.op in ("done", "failed") and r.after}
+            for r in info.actions:
+                if r.op != "intent":
+                    continue
+                c = r.change
+                if c.get("kind") == "file" and c.get("path") == path and c.get("op") not in ("mkdir", "rmdir"):
+                    yield info, c["before"], ends.get(r.seq)
+                elif c.get("kind") == "packages" and isinstance(c.get("cwd"), str) \
+                        and os.path.dirname(path) == c["cwd"] and os.path.basename(path) in c.get("manifests", {}):
+                    after = ends.get(r.seq)
+                    name = os.path.basename(path)
+                    yield info, c["manifests"][name], (after or {}).get("manifests", {}).get(name)
 
 
-def _plan_packages(journal: Journal, record: Record, done: Record | None) -> Step:
+def _env_key(change: dict) -> str:
+    if isinstance(change.get("env"), str) and change["env"]:
+        return change["env"]
+    if change.get("manager") in ("npm", "yarn", "pnpm", "bun"):
+        return os.path.realpath(os.path.join(change.get("cwd", ""), "node_modules"))
+    return os.path.realpath(os.path.dirname(os.path.dirname(change.get("python", ""))))
+
+
+# --- packages -----------------------------------------------------------------------------------------
+
+JSON_MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json")
+
+
+def _plan_packages(journal: Journal, record: Record, end: Record | None, history: _History) -> Step:
     c = record.change
-    cwd = c["cwd"]
-    conflicts = []
-    fatal = False
-    manifests = {}
-    for name in MANIFESTS:
-        before = c["manifests"].get(name, {"exists": False})
-        path = os.path.join(cwd, name)
-        now = _state(path)
-        if _same(now, before):
+    cwd, manager, python = c["cwd"], c["manager"], c["python"]
+    describe = c.get("describe", "")
+    after_rec = end.after if end is not None and isinstance(end.after, dict) else {}
+    if manager not in ("npm", "yarn", "pnpm", "bun", "go", "cargo") and not os.path.exists(python):
+        if not c["installed"] and not after_rec.get("installed"):
+            return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
+        # deleted since: there is nothing to uninstall from, and nothing heal could vouch for, forced or not
+        return Step(record.seq, describe, "nothing", cwd, fatal=True,
+                    conflict=f"the environment of {python} no longer exists")
+    try:
+        env = environment(manager, cwd, python)
+    except JournalError as exc:
+        return Step(record.seq, describe, "nothing", cwd, conflict=str(exc), fatal=True)
+    now = env["packages"]
+    before = c["installed"]
+    recorded_after = after_rec.get("installed")
+    # no after state: heal was killed before the install ended (its installer has ended since: see locked())
+    after = recorded_after if isinstance(recorded_after, dict) else now
+    added = {n: v for n, v in after.items() if n not in before}
+    ours = set(added) | {n for n, v in before.items() if after.get(n) != v}
+    replaced = {n: v for n, v in before.items() if after.get(n) != v and now.get(n) != v}
+    conflicts: list[str] = []
+
+    # What the environment should hold now if only heal changed it since: later journaled changes to it.
+    expected = dict(after)
+    by: dict[str, str] = {}
+    key = _env_key(c)
+    for info, later, later_after in history.later(record.seq):
+        lc = later.change
+        if lc.get("kind") != "packages" or _env_key(lc) != key or not isinstance(lc.get("installed"), dict):
             continue
-        after = (done.after.get("manifests", {}).get(name) if done is not None else None)
-        if after is not None and not _same(now, after):
-            conflicts.append(f"{path} changed after heal touched it")
-        if before.get("exists"):
-            problem = journal.blobs.check(before["blob"])
+        la = (later_after or {}).get("installed")
+        if not isinstance(la, dict):
+            continue
+        for n in set(lc["installed"]) | set(la):
+            if lc["installed"].get(n) != la.get(n):
+                if n in la:
+                    expected[n] = la[n]
+                else:
+                    expected.pop(n, None)
+                by[n] = info.id
+    for n in sorted(ours):
+        if now.get(n) != after.get(n) and now.get(n) != before.get(n):
+            state = "was removed" if n not in now else f"is {now[n]} now"
+            who = f" by heal change set {by[n]}" if n in by else ""
+            conflicts.append(f"{n} {state}, changed{who} since this change set left it at "
+                             f"{after.get(n, 'not installed')}")
+    drift = []
+    for n in sorted((set(expected) | set(now)) - ours):
+        if expected.get(n) != now.get(n):
+            drift.append(n)
+            if n not in expected:
+                conflicts.append(f"{n} {now[n]} was installed since")
+            elif n not in now:
+                conflicts.append(f"{n} was removed since")
+            else:
+                conflicts.append(f"{n} changed from {expected[n]} to {now[n]} since")
+    remove = sorted(n for n in added if n in now)
+    for pkg, deps in sorted(env["requires"].items()):
+        if pkg in ours or pkg not in now or (pkg in before and before[pkg] == now[pkg]):
+            continue
+        needs = sorted(set(deps) & set(remove))
+        if needs:
+            conflicts.append(f"{pkg} {now[pkg]}, installed since, requires {', '.join(needs)}, which this rollback "
+                             f"would remove")
+
+    manifests: dict[str, dict] = {}
+    fatal = False
+    for name in MANIFESTS:
+        path = os.path.join(cwd, name)
+        m_before = c["manifests"].get(name, {"exists": False})
+        m_after = (after_rec.get("manifests") or {}).get(name)
+        try:
+            m_now = _state(path)
+        except OSError as exc:
+            conflicts.append(f"{path}: {exc.strerror or exc}")
+            fatal = True
+            continue
+        if _same(m_now, m_before):
+            continue
+        if m_after is None or _same(m_now, m_after):
+            undo = {"restore": m_before}
+        else:
+            undo, why = _merge_manifest(journal, history, path, m_before, m_after, m_now, sorted(added))
+            if why:
+                conflicts.append(why)
+        if "restore" in undo and undo["restore"].get("exists"):
+            problem = journal.blobs.check(undo["restore"]["blob"])
             if problem:
                 conflicts.append(f"{path}: backup {problem}")
                 fatal = True
-        manifests[name] = before
-    try:
-        now_installed = installed(c["manager"], cwd, c["python"])
-    except JournalError as exc:
-        return Step(record.seq, c.get("describe", ""), "packages", cwd, conflict=str(exc))
-    before_installed = c["installed"]
-    added = sorted(set(now_installed) - set(before_installed))
-    replaced = {n: v for n, v in before_installed.items() if now_installed.get(n) != v}
-    if not manifests and not added and not replaced:
-        return Step(record.seq, f"{c.get('describe', '')}: environment already as before", "nothing", cwd)
-    parts = [f"remove {', '.join(added)}"] if added else []
+        manifests[name] = undo
+
+    generated, gen_conflicts = _plan_generated(journal, c, after_rec)
+    conflicts.extend(gen_conflicts)
+    if not manifests and not remove and not replaced and not generated:
+        # nothing of this change is left: whatever else changed since is no reason to refuse
+        return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
+    parts = [f"remove {_names(remove)}"] if remove else []
     if replaced:
-        parts.append(f"put back {', '.join(f'{n} {v}' for n, v in replaced.items())}")
+        parts.append(f"put back {_names([f'{n} {v}' for n, v in sorted(replaced.items())])}")
     if manifests:
         parts.append(f"restore {', '.join(manifests)}")
-    describe = f"undo {c.get('describe', '')}: {'; '.join(parts)}"
-    return Step(record.seq, describe, "packages", cwd, conflict="; ".join(conflicts), fatal=fatal,
-                detail={"added": added, "replaced": replaced, "manifests": manifests, "manager": c["manager"],
-                        "python": c["python"]})
+    if generated:
+        parts.append(f"restore {len(generated)} generated project file(s)")
+    return Step(record.seq, f"undo {describe}: {'; '.join(parts)}", "packages", cwd,
+                conflict="; ".join(conflicts), fatal=fatal,
+                detail={"added": remove, "replaced": replaced, "manifests": manifests, "manager": manager,
+                        "python": python, "drift": drift, "generated": generated})
 
+
+def _names(names: list[str], shown: int = 12) -> str:
+    # an npm tree can be hundreds of packages: a line a person can read
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
+def _plan_generated(journal: Journal, c: dict, after_rec: dict) -> tuple[dict, list[str]]:
+    """What to put back of the project files the install generated (an `*.egg-info`): path -> undo."""
+    before = c.get("generated") or {}
+    after = after_rec.get("generated") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return {}, []
+    plan_: dict[str, dict] = {}
+    conflicts = []
+    for path in sorted(set(before) | set(after)):
+        b, a = before.get(path) or {"exists": False}, after.get(path) or {"exists": False}
+        if b.get("dir") or a.get("dir"):
+            if not b.get("exists") and os.path.isdir(path):
+                plan_[path] = {"rmdir": True}
+            continue
+        try:
+            now = _state(path)
+        except OSError:
+            conflicts.append(f"{path} is not a regular file now")
+            continue
+        if _same(now, b):
+            continue
+        if not _same(now, a):
+            conflicts.append(f"{path} changed after heal touched it")
+        if b.get("exists"):
+            if journal.blobs.check(b["blob"]):
+                conflicts.append(f"{path}: its backup is missing or corrupt")
+                continue
+            plan_[path] = {"restore": b}
+        else:
+            plan_[path] = {"delete": True}
+    return plan_, conflicts
+
+
+def _merge_manifest(journal: Journal, history: _History, path: str, before: dict, after: dict,
+                    now: dict, added: list[str]) -> tuple[dict, str]:
+    """How to take this change out of a manifest that changed since: (undo, conflict or "").
+
+    First, a later rollback of the change set this one built on explains the file exactly: then the state
+    before that change set is the answer, byte for byte. Else a JSON manifest gets only this change's keys
+    taken out. Else the file is restored whole, which is a conflict: it would drop the later edit."""
+    states = list(history.path_states(path))
+    # this change went s1 -> s2; a later rollback of Y (s0 -> s1) took s2 to `now`: undoing this is s0
+    for info, l_before, l_after in states:
+        if info.kind != "rollback" or not info.undoes or not _same(l_before, after) or not _same(l_after, now):
+            continue
+        for y_info, y_before, y_after in states:
+            if y_info.id == info.undoes and _same(y_after, before):
+                return {"restore": y_before}, ""
+    explained = _explained(states, history.target.id, after, now)
+    name = os.path.basename(path)
+    merged = None
+    if name in JSON_MANIFESTS and after.get("exists") and now.get("exists"):
+        try:
+            if before.get("exists"):
+                b, a, n = (json.loads(journal.blobs.get(s["blob"])) if s is not now else _load(path)
+                           for s in (before, after, now))
+                merged = _revert(n, b, a)
+            elif name != "package.json":
+                # a lockfile this change created and a later one extended: take this change's packages out
+                merged = _lock_without(_load(path), added)
+        except (ValueError, RecursionError, _Overlap, JournalError, OSError, TypeError, AttributeError):
+            merged = None
+        if merged is not None:
+            data = _known_bytes(journal, states, merged) or _dump_like(merged, path)
+            why = "" if explained else f"{path} changed after heal touched it (only this change's entries " \
+                                       f"would be taken out)"
+            return {"write": data, "mode": now.get("mode")}, why
+    return {"restore": before}, f"{path} changed after heal touched it"
+
+
+def _explained(states: list, target: str, after: dict, now: dict) -> bool:
+    """Whether the journal's later records of the file take it from `after` to `now`."""
+    current = after
+    for info, l_before, l_after in states:
+        if info.id <= target:
+            continue
+        if _same(l_before, current) and l_after is not None:
+            current = l_after
+    return _same(current, now)
+
+
+def _load(path: str):
+    with open(path, "rb") as fh:
+        return json.loads(fh.read())
+
+
+class _Overlap(Exception):
+    pass
+
+
+_MISSING = object()
+
+
+def _revert(now, before, after):
+    """`now` with the edit before -> after taken out; _Overlap where something else changed the same key."""
+    if before == after:
+        return now
+    if isinstance(before, dict) and isinstance(after, dict) and isinstance(now, dict):
+        out = dict(now)
+        for k in list(after) + [k for k in before if k not in after]:
+            bv, av, nv = before.get(k, _MISSING), after.get(k, _MISSING), now.get(k, _MISSING)
+            if bv == av:
+                continue
+            if nv == av:
+                if bv is _MISSING:
+                    out.pop(k, None)
+                else:
+                    out[k] = bv
+            elif isinstance(av, dict) and isinstance(nv, dict) and (bv is _MISSING or isinstance(bv, dict)):
+                sub = _revert(nv, {} if bv is _MISSING else bv, av)
+                if bv is _MISSING and sub == {}:
+                    out.pop(k, None)  # a section this change created, empty again
+                else:
+                    out[k] = sub
+            elif nv == bv:
+                continue
+            else:
+                raise _Overlap(k)
+        return out
+    if now == after:
+        return before
+    raise _Overlap("")
+
+
+def _lock_without(lock: dict, names: list[str]) -> dict:
+    """An npm lockfile (v1 to v3) without the given top-level packages: their entries, whatever is nested under
+    them, and the root's dependency on them."""
+    out = dict(lock)
+    packages = out.get("packages")
+    if isinstance(packages, dict):
+        gone = tuple(f"node_modules/{n}" for n in names)
+        out["packages"] = {k: v for k, v in packages.items()
+                           if not (k in gone or k.startswith(tuple(g + "/" for g in gone)))}
+        root = out["packages"].get("")
+        if isinstance(root, dict):
+            root = dict(root)
+            for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+                if isinstance(root.get(section), dict):
+                    root[section] = {k: v for k, v in root[section].items() if k not in names}
+                    if not root[section]:
+                        del root[section]
+            out["packages"][""] = root
+    if isinstance(out.get("dependencies"), dict):  # lockfile v1
+        out["dependencies"] = {k: v for k, v in out["dependencies"].items() if k not in names}
+    return out
+
+
+def _without_empty(obj):
+    if isinstance(obj, dict):
+        return {k: _without_empty(v) for k, v in obj.items() if v != {}}
+    return obj
+
+
+def _known_bytes(journal: Journal, states: list, merged) -> bytes | None:
+    """A recorded version of the file with this content (an empty section aside), byte for byte."""
+    want = _without_empty(merged)
+    for _info, b, a in reversed(states):
+        for s in (b, a):
+            if s and s.get("exists"):
+                try:
+                    data = journal.blobs.get(s["blob"])
+                    if _without_empty(json.loads(data)) == want:
+                        return data
+                except (JournalError, ValueError, RecursionError, Exception):
+                    continue
+    return None
+
+
+def _dump_like(obj, path: str) -> bytes:
+    """JSON the way npm writes it, with the indent the file has now."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    m = re.search(r"\n([ \t]+)\S", text)
+    indent = m.group(1) if m else "  "
+    out = json.dumps(obj, indent=indent, ensure_ascii=False)
+    return (out + ("\n" if text.endswith("\n") or not text else "")).encode()
+
+
+# --- git ------------------------------------------------------------------------------------------------
 
 def _plan_git(record: Record, done: Record | None) -> Step:
     c = record.change
@@ -181,11 +576,27 @@ def _plan_git(record: Record, done: Record | None) -> Step:
     if now_branch != branch:
         conflict = f"git: {now_branch} is checked out, not {branch}"
     elif now != after:
-        conflict = f"git: {branch} moved since heal changed it ({after[:12]} -> {now[:12]})"
+        conflict = f"git: {branch} moved since heal changed it ({str(after)[:12]} -> {now[:12]})"
     elif changed:
         conflict = f"git: uncommitted changes in {', '.join(changed[:3])}"
-    return Step(record.seq, describe, "git", cwd, conflict=conflict, detail={"before": before}, fatal=True)
+    return Step(record.seq, describe, "git", cwd, conflict=conflict, detail={"before": before}, fatal=True,
+                warning=_pushed(cwd, now))
 
+
+def _pushed(cwd: str, commit: str) -> str:
+    """A warning when the commit to reset away from is already on the upstream branch: the reset undoes the
+    rebase here, not the push."""
+    code, upstream = git(cwd, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    if code != 0 or not upstream:
+        return ""
+    code, _ = git(cwd, "merge-base", "--is-ancestor", commit, "@{upstream}")
+    if code != 0:
+        return ""
+    return (f"the rebased commits ({commit[:12]}) are already pushed to {upstream}: this resets your local branch "
+            f"only, it cannot undo the push (afterwards the branch is behind {upstream})")
+
+
+# --- doing it -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Outcome:
@@ -194,48 +605,126 @@ class Outcome:
     done: tuple[str, ...]
 
 
-def rollback(journal: Journal, cid: str, *, force: bool = False, dry_run: bool = False) -> Outcome:
-    p = plan(journal, cid)
-    if p.target.status == "rolled back":
-        return Outcome(p, None, ())
+def check(p: Plan, *, force: bool = False) -> None:
+    """Refused when the plan cannot be done exactly (never, even forced) or has conflicts (unless forced)."""
     broken = [s.conflict for s in p.fatal]
     if broken:
         # --force overwrites a user's later edit; it never writes bytes heal cannot vouch for
-        raise JournalError(f"cannot roll back {cid} exactly: {'; '.join(broken)}")
+        raise Refused(f"cannot roll back {p.target.id} exactly: {'; '.join(broken)}")
     if p.conflicts and not force:
         names = "; ".join(s.conflict for s in p.conflicts)
-        raise JournalError(f"refusing to roll back {cid}: {names} (use --force to overwrite)")
-    if dry_run or not p.work:
+        raise Refused(f"refusing to roll back {p.target.id}: {names} (use --force to overwrite)")
+
+
+def rollback(journal: Journal, p: Plan, *, force: bool = False, dry_run: bool = False) -> Outcome:
+    """Execute a plan (made by plan() under the project lock, which the caller still holds)."""
+    cid = p.target.id
+    if p.target.status == "rolled back":
         return Outcome(p, None, ())
+    check(p, force=force)
+    if dry_run:
+        return Outcome(p, None, ())
+    if not p.work:
+        settle(journal, p)
+        return Outcome(p, None, ())
+    # first: a temporary file a killed write left in a directory the rollback empties would keep it
+    remove_stale_tmp(p)
     info = p.target
     done: list[str] = []
+    why = f"rollback of {cid}"
     with journal.changeset(cwd=info.cwd or info.root, root=info.root, command=["heal", "rollback", cid],
                            diagnosis=f"rollback of {cid}", kind="rollback", undoes=cid) as cs:
         for step in p.work:
             if step.action == "restore":
-                before = _before_of(p, step)
-                data = journal.blobs.get(before["blob"])
-                cs.apply(FileChange(step.path, data=data, mode=before["mode"], reason=f"rollback of {cid}",
-                                    allow=_allow_of(p, step)))
-                _remove_stale_tmp(step.path)
+                allow = _allow_of(p, step)
+                _parents(cs, step.path, why, allow)
+                data = journal.blobs.get(step.detail["blob"])
+                cs.apply(FileChange(step.path, data=data, mode=step.detail["mode"], reason=why, allow=allow))
+            elif step.action == "chmod":
+                cs.apply(FileChange(step.path, mode=step.detail["mode"], reason=why, allow=_allow_of(p, step)))
             elif step.action == "delete":
-                cs.apply(FileChange(step.path, delete=True, reason=f"rollback of {cid}", allow=_allow_of(p, step)))
-                _remove_stale_tmp(step.path)
+                cs.apply(FileChange(step.path, delete=True, reason=why, allow=_allow_of(p, step)))
+            elif step.action == "rmdir":
+                if os.path.isdir(step.path) and not os.listdir(step.path):
+                    cs.apply(FileChange(step.path, rmdir=True, reason=why, allow=_allow_of(p, step)))
+            elif step.action == "mkdir":
+                _parents(cs, os.path.join(step.path, "x"), why, _allow_of(p, step))
             elif step.action == "packages":
                 _undo_packages(journal, cs, step, cid)
             elif step.action == "git":
                 cs.apply(GitRefChange(["git", "reset", "--keep", step.detail["before"]], cwd=step.path,
-                                      reason=f"rollback of {cid}"))
+                                      reason=why))
             done.append(step.describe)
     journal.mark_rolled_back(cid, cs.id)
-    for other in journal.ids():
-        o = journal.info(other)
-        if o.kind == "rollback" and o.undoes == cid and o.status == "incomplete":
-            journal.set_status(other, "superseded", by=cs.id)  # an interrupted earlier attempt
+    _supersede(journal, cid, cs.id)
     if info.kind == "rollback" and info.undoes:
         # undoing a rollback re-applies what it had undone
-        _clear_status(journal, info.undoes)
+        journal.clear_status(info.undoes)
+    remove_stale_tmp(p)
     return Outcome(p, cs.id, tuple(done))
+
+
+def settle(journal: Journal, p: Plan) -> None:
+    """Nothing left to undo: record that, so that `--last` moves on. An earlier rollback that was killed after
+    its last change did the work; otherwise the changes were undone by hand."""
+    if p.conflicts or p.target.status in ("rolled back", "empty", "damaged"):
+        remove_stale_tmp(p)
+        return
+    cid = p.target.id
+    by = ""
+    for other in (i for i in journal.ids() if i > cid):
+        o = journal.info(other)
+        if o.kind == "rollback" and o.undoes == cid and o.status == "incomplete":
+            by = other
+    journal.mark_rolled_back(cid, by)
+    if by:
+        journal.set_status(by, "applied", by=by)  # its work is all done: it was only killed before saying so
+        _supersede(journal, cid, by)
+    remove_stale_tmp(p)
+
+
+def _supersede(journal: Journal, cid: str, by: str) -> None:
+    for other in journal.ids():
+        if other <= cid or other == by:
+            continue
+        o = journal.info(other)
+        if o.kind == "rollback" and o.undoes == cid and o.status == "incomplete":
+            journal.set_status(other, "superseded", by=by)  # an interrupted earlier attempt
+
+
+def _parents(cs, path: str, why: str, allow: tuple[str, ...] = ()) -> None:
+    """Directories a restored file needs, created through the journal (so that they are removed again)."""
+    missing = []
+    d = os.path.dirname(path)
+    while d and not os.path.isdir(d) and d != os.path.dirname(d):
+        missing.append(d)
+        d = os.path.dirname(d)
+    for d in reversed(missing):
+        cs.apply(FileChange(d, mkdir=True, reason=why, allow=allow))
+
+
+def remove_stale_tmp(p: Plan) -> None:
+    """A crash inside an atomic write leaves `.<name>.<pid>.tmp` beside the target; remove those of every file
+    the change set touched, whether or not this rollback had to write it (the write may have been cut off
+    before it changed anything)."""
+    paths = set()
+    for r in p.target.actions:
+        c = r.change
+        if r.op != "intent":
+            continue
+        if c.get("kind") == "file" and isinstance(c.get("path"), str):
+            paths.add(c["path"])
+        elif c.get("kind") == "packages" and isinstance(c.get("cwd"), str):
+            paths.update(os.path.join(c["cwd"], name) for name in MANIFESTS)
+            paths.update(p for p in (c.get("generated") or {}) if isinstance(p, str))
+    for path in paths:
+        pattern = os.path.join(glob.escape(os.path.dirname(path)), f".{glob.escape(os.path.basename(path))}.*.tmp")
+        for tmp in glob.glob(pattern):
+            pid = tmp[:-4].rsplit(".", 1)[-1]
+            if pid.isdigit() and locks.start_time(int(pid)) is not None and int(pid) != os.getpid():
+                continue  # a live process is writing it right now
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 _NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund"], "yarn": ["yarn", "remove"],
@@ -250,8 +739,6 @@ def _tool(name: str) -> str:
 
 
 def _poetry_sync() -> list[str]:
-    import re
-
     from heal.run import RunSpec, run
 
     poetry = _tool("poetry")
@@ -259,13 +746,6 @@ def _poetry_sync() -> list[str]:
                     tail_bytes=0))
     m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
     return [poetry, "sync"] if m and int(m.group(1)) >= 2 else [poetry, "install", "--sync"]
-
-
-def _before_of(p: Plan, step: Step) -> dict:
-    for record in p.target.actions:
-        if record.seq == step.seq and record.op == "intent":
-            return record.change["before"]
-    raise JournalError(f"change {step.seq} has no intent record")
 
 
 def _allow_of(p: Plan, step: Step) -> tuple[str, ...]:
@@ -277,29 +757,28 @@ def _allow_of(p: Plan, step: Step) -> tuple[str, ...]:
     return ()
 
 
-def _remove_stale_tmp(path: str) -> None:
-    # a crash inside an atomic write leaves its temporary file beside the target
-    for tmp in glob.glob(os.path.join(os.path.dirname(path), f".{glob.escape(os.path.basename(path))}.*.tmp")):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
 def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     d = step.detail
     manager, cwd, python, why = d["manager"], step.path, d["python"], f"rollback of {cid}"
 
-    def run(argv: list[str]) -> None:
-        cs.apply(PackageChange(manager, argv, cwd=cwd, python=python, reason=why))
+    def run(argv: list[str], remove: list[str] | None = None) -> None:
+        cs.apply(PackageChange(manager, argv, cwd=cwd, python=python, reason=why, remove=remove))
 
     if manager in _NODE_REMOVE and d["added"]:
-        # before the manifests go back: the manager's own remove knows its tree (npm prune and yarn install
-        # keep what their lockfiles' caches still list)
-        run([*_NODE_REMOVE[manager], *d["added"]])
-    for name, before in d["manifests"].items():
+        if manager == "npm" and d.get("drift"):
+            # npm's own uninstall prunes every package package.json does not list, a user's `npm install
+            # --no-save` ones too: take out just this change's packages
+            run(["npm", "uninstall", *d["added"]], remove=d["added"])
+        else:
+            # before the manifests go back: the manager's own remove knows its tree (npm prune and yarn install
+            # keep what their lockfiles' caches still list)
+            run([*_NODE_REMOVE[manager], *d["added"]])
+    for name, undo in d["manifests"].items():
         path = os.path.join(cwd, name)
-        if before.get("exists"):
+        if "write" in undo:
+            cs.apply(FileChange(path, data=undo["write"], mode=undo.get("mode") or 0o644, reason=why))
+        elif undo["restore"].get("exists"):
+            before = undo["restore"]
             cs.apply(FileChange(path, data=journal.blobs.get(before["blob"]), mode=before["mode"], reason=why))
         elif os.path.lexists(path):
             cs.apply(FileChange(path, delete=True, reason=why))
@@ -315,21 +794,29 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
         if d["replaced"]:
             run([_tool("pipenv"), "sync"])
     elif manager == "pip":
+        # quiet: a pip that has nothing to say cannot die of a closed pipe (a killed heal) between moving the
+        # old files aside and deleting them, which would leave its `~name` stash in site-packages
         if d["added"]:
-            run([python, "-m", "pip", "uninstall", "-y", *d["added"]])
+            run([python, "-m", "pip", "uninstall", "-q", "-y", *d["added"]])
         if d["replaced"]:
-            run([python, "-m", "pip", "install", "--no-deps", *(f"{n}=={v}" for n, v in d["replaced"].items())])
+            run([python, "-m", "pip", "install", "-q", "--no-deps",
+                 *(f"{n}=={v}" for n, v in d["replaced"].items())])
     elif os.path.exists(os.path.join(cwd, "package.json")):
         # with a restored lockfile, install puts back the versions it pins (what the install replaced)
         if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in _NODE_LOCKS.get(manager, ())):
             run(["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"])
+    # the project files the install generated (an *.egg-info), newest structure last
+    generated = d.get("generated") or {}
+    for path, undo in sorted(generated.items()):
+        if "restore" in undo:
+            _parents(cs, path, why)
+            b = undo["restore"]
+            cs.apply(FileChange(path, data=journal.blobs.get(b["blob"]), mode=b["mode"], reason=why))
+        elif "delete" in undo and os.path.lexists(path):
+            cs.apply(FileChange(path, delete=True, reason=why))
+    for path, undo in sorted(generated.items(), reverse=True):
+        if "rmdir" in undo and os.path.isdir(path) and not os.listdir(path):
+            cs.apply(FileChange(path, rmdir=True, reason=why))
 
 
-def _clear_status(journal: Journal, cid: str) -> None:
-    try:
-        os.unlink(os.path.join(journal.dir, cid, "status.json"))
-    except OSError:
-        pass
-
-
-__all__ = ["Outcome", "Plan", "Step", "plan", "rollback"]
+__all__ = ["Outcome", "Plan", "Step", "check", "locked", "plan", "rollback", "settle"]

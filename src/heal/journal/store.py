@@ -2,16 +2,20 @@
 
 Layout under the state directory (HEAL_HOME):
 
-    journal/<id>/meta.json      who, when, where, what command, which diagnosis
+    journal/<id>/meta.json      who, when, where (cwd, project root), what command, which diagnosis
     journal/<id>/actions.jsonl  {"seq": n, "op": "intent", "change": {...}}   written and fsynced first
+                                {"seq": n, "op": "spawned", "process": {"pid", "start"}}  an installer started
                                 {"seq": n, "op": "done", "after": {...}}      after the change is made
                                 {"seq": n, "op": "failed", "error": "..."}    the change raised
                                 {"seq": 0, "op": "end"}                       the run closed the set
     journal/<id>/status.json    {"status": "rolled back", "by": <id>, "at": ...} once undone
     blobs/                      content-addressed backups (heal.journal.blobs)
-    locks/                      one lock file per project: one heal run changes a project at a time
+    locks/gc.lock               held shared while blobs are added, exclusively while unreferenced ones go
 
-Every change of a file or an environment goes through ChangeSet.apply(); nothing else writes.
+The project lock lives with the project (heal.journal.lock), so that heal runs with different state
+directories exclude each other too. Every change of a file or an environment goes through
+ChangeSet.apply(); nothing else writes. Anything read back is checked for its shape: a change set whose
+files are damaged is reported as such and never stops the others from being listed or rolled back.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
-import hashlib
 import json
 import os
 import secrets
@@ -29,20 +32,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from heal.fsutil import write_atomic
+from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
-
-
-class JournalError(Exception):
-    """A one-line, user-facing journal problem (unknown id, damaged entry...)."""
-
+from heal.journal.errors import JournalError  # noqa: F401 -- store.JournalError, as before
 
 @dataclass(frozen=True)
 class Record:
     seq: int
-    op: str  # intent | done | failed
+    op: str  # intent | spawned | done | failed | end
     change: dict = field(default_factory=dict)
     after: dict = field(default_factory=dict)
     error: str = ""
+    process: dict = field(default_factory=dict)  # spawned: {"pid": int, "start": int | None}
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,17 @@ class Journal:
                   kind: str = "run", undoes: str | None = None) -> Iterator[ChangeSet]:
         """Open a new change set; the project is locked against other heal runs until it closes."""
         os.makedirs(self.dir, exist_ok=True)
-        with self.project_lock(root), self._gc_guard(shared=True):
-            cs = self._create(cwd=cwd, root=root, command=list(command), diagnosis=diagnosis, kind=kind,
-                              undoes=undoes)
+        meta = _redacted({"cwd": cwd, "root": os.path.realpath(root), "command": list(command),
+                          "diagnosis": diagnosis, "kind": kind, "undoes": undoes})
+        with self.project_lock(root, meta["command"]) as lock, self.gc_guard(shared=True):
+            cs = self._create(meta)
+            cs.lock = lock
             try:
                 yield cs
             finally:
                 cs.close()
 
-    def _create(self, **meta) -> ChangeSet:
+    def _create(self, meta: dict) -> ChangeSet:
         for _ in range(100):
             now = datetime.datetime.now(datetime.timezone.utc)
             # sortable to the microsecond: change sets are created under the project lock, so the sort
@@ -110,50 +113,78 @@ class Journal:
             except FileExistsError:
                 continue
             meta = {"id": cid, "created": now.isoformat(timespec="seconds"), **meta}
-            from heal.redact import redact  # secrets in a command line are not persisted
-
-            meta["command"] = [redact(str(a)) for a in meta.get("command", [])]
-            meta["diagnosis"] = redact(str(meta.get("diagnosis", "")))
             write_atomic(os.path.join(path, "meta.json"), (json.dumps(meta, indent=1) + "\n").encode())
             return ChangeSet(self, cid, path, meta)
         raise JournalError("cannot create a change set id")
 
     def ids(self) -> list[str]:
+        if os.path.lexists(self.state_dir) and not os.path.isdir(self.state_dir):
+            raise JournalError(f"heal's state directory {self.state_dir} is not a directory (see HEAL_HOME)")
         if not os.path.isdir(self.dir):
             return []
-        return sorted(n for n in os.listdir(self.dir) if os.path.isfile(os.path.join(self.dir, n, "meta.json")))
+        try:
+            names = os.listdir(self.dir)
+        except OSError as exc:
+            raise JournalError(f"cannot read {self.dir}: {exc.strerror}") from None
+        return sorted(n for n in names if os.path.isfile(os.path.join(self.dir, n, "meta.json")))
 
-    def resolve(self, ident: str | None, *, last: bool = False) -> str:
+    def resolve(self, ident: str | None, *, last: bool = False, root: str | None = None) -> str:
+        """The change set an id (or unique prefix) names; with `last`, the newest run of the project at root
+        (every project's when root is None) that is not rolled back yet, else the newest one of all."""
         ids = self.ids()
         if last or ident is None:
-            if not ids:
-                raise JournalError("the change log is empty")
-            runs = [i for i in ids if self.info(i).kind != "rollback"]
-            for cid in reversed(runs):
-                if self.info(cid).status not in ("rolled back", "empty"):
-                    return cid
-            if not runs:
-                raise JournalError("the change log has nothing to roll back")
-            return runs[-1]  # everything is undone already: say so about the latest
+            real = os.path.realpath(root) if root else None
+            latest = None
+            # newest first, reading in full only this project's change sets
+            for cid in reversed(ids):
+                if real is not None and self.root_of(cid) != real:
+                    continue
+                info = self.info(cid)
+                if info.kind == "rollback":
+                    continue
+                latest = latest or info.id
+                if info.status not in ("rolled back", "empty", "damaged"):
+                    return info.id
+            if latest is None:
+                where = f" for {real}" if real else ""
+                raise JournalError(f"the change log has nothing{where} to roll back" if ids else
+                                   "the change log is empty")
+            return latest  # everything is undone already: say so about the latest
         matches = [i for i in ids if i == ident or i.startswith(ident)]
         if len(matches) != 1:
             raise JournalError(f"no change set {ident!r}" if not matches else f"{ident!r} is ambiguous")
         return matches[0]
 
+    def root_of(self, cid: str) -> str:
+        """The project a change set belongs to, from its meta.json alone ("" when that is unreadable)."""
+        try:
+            with open(os.path.join(self.dir, cid, "meta.json"), "rb") as fh:
+                meta = json.loads(fh.read())
+        except (OSError, ValueError, RecursionError):
+            return ""
+        root = meta.get("root") if isinstance(meta, dict) else None
+        return root if isinstance(root, str) else ""
+
     def info(self, cid: str) -> ChangeSetInfo:
+        """The change set as recorded; anything of the wrong shape makes it `damaged`, never raises."""
         path = os.path.join(self.dir, cid)
         try:
-            with open(os.path.join(path, "meta.json")) as fh:
-                meta = json.load(fh)
-        except (OSError, ValueError) as exc:
-            return ChangeSetInfo(cid, "", "", "", (), "", "run", None, "damaged", (), f"meta.json unreadable: {exc}")
+            with open(os.path.join(path, "meta.json"), "rb") as fh:
+                meta = json.loads(fh.read())
+            meta = _checked_meta(meta)
+        except (OSError, ValueError, RecursionError, TypeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else str(exc)[:100] or type(exc).__name__
+            return ChangeSetInfo(cid, "", "", "", (), "", "run", None, "damaged", (), f"meta.json unreadable: {why}")
         records, problem = _read_records(os.path.join(path, "actions.jsonl"))
-        status = _status(path, records)
-        if problem and status != "rolled back":
-            status = "damaged" if not records else status
-        return ChangeSetInfo(cid, meta.get("created", ""), meta.get("cwd", ""), meta.get("root", ""),
-                             tuple(meta.get("command", ())), meta.get("diagnosis", ""), meta.get("kind", "run"),
-                             meta.get("undoes"), status, tuple(records), problem)
+        status, status_problem = _status(path, records)
+        problem = problem or status_problem
+        shape = _check_shapes(records)
+        if shape:
+            problem, status = shape, "damaged"
+        elif problem and status != "rolled back" and not records:
+            status = "damaged"
+        return ChangeSetInfo(cid, meta["created"], meta["cwd"], meta["root"], tuple(meta["command"]),
+                             meta["diagnosis"], meta["kind"], meta["undoes"], status, tuple(records), problem)
 
     def mark_rolled_back(self, cid: str, by: str) -> None:
         self.set_status(cid, "rolled back", by=by)
@@ -162,36 +193,40 @@ class Journal:
         record = {"status": status, "by": by, "at": _now()}
         write_atomic(os.path.join(self.dir, cid, "status.json"), (json.dumps(record) + "\n").encode())
 
+    def clear_status(self, cid: str) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(self.dir, cid, "status.json"))
+
     def status_detail(self, cid: str) -> dict:
         try:
             with open(os.path.join(self.dir, cid, "status.json")) as fh:
-                return json.load(fh)
-        except (OSError, ValueError):
+                obj = json.load(fh)
+        except (OSError, ValueError, RecursionError):
             return {}
+        return obj if isinstance(obj, dict) else {}
 
     # --- locks ----------------------------------------------------------------------------------
 
+    def project_lock(self, root: str, command: list[str] | tuple[str, ...] = ()):
+        """The project's lock (heal.journal.lock), shared by every state directory; re-entrant in a process."""
+        return locks.project_lock(root, command)
+
     @contextlib.contextmanager
-    def project_lock(self, root: str) -> Iterator[None]:
+    def gc_guard(self, shared: bool) -> Iterator[None]:
+        """Held shared by whatever adds blobs (change sets, checkpoints) until the records naming them are
+        written; garbage collection takes it exclusively, so it never removes a blob about to be referenced."""
         os.makedirs(self.locks, exist_ok=True)
-        name = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]
-        with open(os.path.join(self.locks, name + ".lock"), "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        path = os.path.join(self.locks, "gc.lock")
+        with open(path, "a") as fh:
+            what = ("heal log prune, which is removing unreferenced backups" if shared else
+                    "heal runs and checkpoints that are storing backups in this state directory")
+            locks.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX, path, what)
             try:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    @contextlib.contextmanager
-    def _gc_guard(self, shared: bool) -> Iterator[None]:
-        # Change sets hold it shared while they add blobs; garbage collection takes it exclusively.
-        os.makedirs(self.locks, exist_ok=True)
-        with open(os.path.join(self.locks, "gc.lock"), "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    _gc_guard = gc_guard
 
     # --- pruning ----------------------------------------------------------------------------------
 
@@ -201,14 +236,14 @@ class Journal:
 
         cutoff = time.time() - older_than_days * 86400
         removed = 0
-        with self._gc_guard(shared=False):
+        with self.gc_guard(shared=False):
             for cid in self.ids():
                 info = self.info(cid)
                 try:
                     created = datetime.datetime.fromisoformat(info.created).timestamp()
                 except ValueError:
                     continue
-                if created < cutoff and info.status != "incomplete":
+                if created < cutoff and info.status not in ("incomplete", "damaged"):
                     shutil.rmtree(os.path.join(self.dir, cid), ignore_errors=True)
                     removed += 1
             used = self.referenced_blobs()
@@ -222,7 +257,11 @@ class Journal:
     def referenced_blobs(self) -> set[str]:
         used: set[str] = set()
         for cid in self.ids():
-            for record in self.info(cid).actions:
+            info = self.info(cid)
+            if info.status == "damaged" and not info.actions:
+                # unreadable: keep every blob, rather than lose one it may name
+                return set(self.blobs.all())
+            for record in info.actions:
                 _collect_blobs(record.change, used)
                 _collect_blobs(record.after, used)
         cp_dir = os.path.join(self.state_dir, "checkpoints")
@@ -231,9 +270,42 @@ class Journal:
                 try:
                     with open(os.path.join(cp_dir, name)) as fh:
                         _collect_blobs(json.load(fh), used)
-                except (OSError, ValueError):
-                    continue
+                except (OSError, ValueError, RecursionError):
+                    if name.endswith(".json"):
+                        return set(self.blobs.all())
         return used
+
+
+def _redacted(meta: dict) -> dict:
+    from heal.redact import redact  # secrets in a command line are not persisted
+
+    meta["command"] = [redact(str(a)) for a in meta.get("command", [])]
+    meta["diagnosis"] = redact(str(meta.get("diagnosis", "")))
+    return meta
+
+
+_META_TYPES = {"created": str, "cwd": str, "root": str, "diagnosis": str, "kind": str}
+
+
+def _checked_meta(meta: object) -> dict:
+    """meta.json's fields with their types checked (TypeError names the first wrong one)."""
+    if not isinstance(meta, dict):
+        raise TypeError(f"expected an object, found {type(meta).__name__}")
+    out: dict = {}
+    for key, typ in _META_TYPES.items():
+        value = meta.get(key, "run" if key == "kind" else "")
+        if not isinstance(value, typ):
+            raise TypeError(f"{key!r} is a {type(value).__name__}")
+        out[key] = value
+    command = meta.get("command", [])
+    if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+        raise TypeError("'command' is not a list of strings")
+    out["command"] = command
+    undoes = meta.get("undoes")
+    if undoes is not None and not isinstance(undoes, str):
+        raise TypeError("'undoes' is not a string")
+    out["undoes"] = undoes
+    return out
 
 
 class ChangeSet:
@@ -246,6 +318,8 @@ class ChangeSet:
         self.meta = meta
         self.root = meta["root"]
         self.seq = 0
+        self.lock: locks.ProjectLock | None = None
+        self._installer: dict | None = None  # the installer of the change being applied
         self._fh = open(os.path.join(path, "actions.jsonl"), "ab")
 
     def apply(self, change):  # change: heal.journal.changes.Change
@@ -258,13 +332,30 @@ class ChangeSet:
         try:
             after = change.perform(self, intent)
         except BaseException as exc:
+            failed = {"seq": seq, "op": "failed", "error": f"{type(exc).__name__}: {exc}"}
+            if isinstance(getattr(exc, "after", None), dict):
+                failed["after"] = exc.after  # type: ignore[attr-defined]  # what a failed install left
             with contextlib.suppress(Exception):
-                self._append({"seq": seq, "op": "failed", "error": f"{type(exc).__name__}: {exc}"})
+                self._append(failed)
             raise
+        finally:
+            if self._installer is not None and self.lock is not None and not locks.alive(self._installer):
+                self.lock.installer(None)  # it has ended (the runner reaps what it started)
+            self._installer = None
         crash_point()
         self._append({"seq": seq, "op": "done", "after": after})
         crash_point()
         return after
+
+    def spawned(self, pid: int) -> None:
+        """An installer of the current change started: its pid (and start time, which survives pid reuse) is
+        recorded at once, so that a rollback after heal is killed waits for it instead of racing it."""
+        proc = {"pid": pid, "start": locks.start_time(pid)}
+        with contextlib.suppress(Exception):
+            self._append({"seq": self.seq, "op": "spawned", "process": proc})
+        self._installer = proc
+        if self.lock is not None:
+            self.lock.installer({**proc, "command": [f"installer of heal change set {self.id}"]})
 
     def _append(self, record: dict) -> None:
         self._fh.write((json.dumps(record, sort_keys=True) + "\n").encode())
@@ -277,6 +368,9 @@ class ChangeSet:
             self._append({"seq": 0, "op": "end"})
         with contextlib.suppress(Exception):
             self._fh.close()
+
+
+_OPS = ("intent", "spawned", "done", "failed", "end")
 
 
 def _read_records(path: str) -> tuple[list[Record], str]:
@@ -293,31 +387,79 @@ def _read_records(path: str) -> tuple[list[Record], str]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-            records.append(Record(int(obj["seq"]), str(obj["op"]), obj.get("change") or {}, obj.get("after") or {},
-                                  obj.get("error", "")))
-        except (ValueError, KeyError, TypeError):
+            records.append(_record(json.loads(line)))
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             # a torn last line is what a crash mid-append leaves; anything else is damage
             problem = f"actions.jsonl line {n} is damaged"
     return records, problem
 
 
-def _status(path: str, records: list[Record]) -> str:
+def _record(obj: object) -> Record:
+    if not isinstance(obj, dict):
+        raise TypeError("not an object")
+    seq, op = obj["seq"], obj["op"]
+    if type(seq) is not int or op not in _OPS:  # noqa: E721 -- a float seq (1e999) or a bool is damage
+        raise TypeError("bad seq or op")
+    change, after, process = obj.get("change") or {}, obj.get("after") or {}, obj.get("process") or {}
+    if not isinstance(change, dict) or not isinstance(after, dict) or not isinstance(process, dict):
+        raise TypeError("change, after and process must be objects")
+    error = obj.get("error", "")
+    return Record(seq, op, change, after, error if isinstance(error, str) else str(error)[:200], process)
+
+
+def _status(path: str, records: list[Record]) -> tuple[str, str]:
     try:
-        with open(os.path.join(path, "status.json")) as fh:
-            return str(json.load(fh).get("status", "applied"))
-    except (OSError, ValueError):
-        pass
+        with open(os.path.join(path, "status.json"), "rb") as fh:
+            obj = json.loads(fh.read())
+    except FileNotFoundError:
+        obj = None
+    except (OSError, ValueError, RecursionError):
+        return "damaged", "status.json is unreadable"
+    if obj is not None:
+        if not isinstance(obj, dict) or not isinstance(obj.get("status", "applied"), str):
+            return "damaged", "status.json is not a status object"
+        return obj.get("status", "applied"), ""
     intents = {r.seq for r in records if r.op == "intent"}
     done = {r.seq for r in records if r.op == "done"}
     failed = {r.seq for r in records if r.op == "failed"}
     if not intents:
-        return "empty"
+        return "empty", ""
     if intents - done - failed or not any(r.op == "end" for r in records):
-        return "incomplete"
+        return "incomplete", ""
     if failed:
-        return "failed"
-    return "applied"
+        return "failed", ""
+    return "applied", ""
+
+
+def _is_state(obj: object) -> bool:
+    """A recorded file state: {"exists": bool, "blob": sha256 | None, "mode": int | None}."""
+    return isinstance(obj, dict) and isinstance(obj.get("exists", False), bool) and (
+        not obj.get("exists") or (isinstance(obj.get("blob"), str) and isinstance(obj.get("mode"), int)))
+
+
+def _check_shapes(records: list[Record]) -> str:
+    """What is wrong with the recorded changes, so that a rollback never trips over a missing field."""
+    for r in records:
+        c = r.change
+        if r.op != "intent":
+            continue
+        kind = c.get("kind")
+        if kind == "file":
+            dir_op = c.get("op") in ("mkdir", "rmdir")
+            ok = isinstance(c.get("path"), str) and c.get("op") in ("write", "delete", "chmod", "mkdir", "rmdir") \
+                and (isinstance(c.get("before"), dict) and isinstance(c["before"].get("exists"), bool) if dir_op
+                     else _is_state(c.get("before")))
+        elif kind == "packages":
+            ok = isinstance(c.get("cwd"), str) and isinstance(c.get("manager"), str) \
+                and isinstance(c.get("python"), str) and isinstance(c.get("installed"), dict) \
+                and isinstance(c.get("manifests"), dict) and all(_is_state(v) for v in c["manifests"].values())
+        elif kind == "git-ref":
+            ok = all(isinstance(c.get(k), str) for k in ("cwd", "branch", "before"))
+        else:
+            ok = True  # an unknown kind is refused by name when rolling back
+        if not ok:
+            return f"change {r.seq} ({kind}) is damaged: a field is missing or of the wrong type"
+    return ""
 
 
 def _collect_blobs(obj, out: set[str]) -> None:
