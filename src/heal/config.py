@@ -49,6 +49,9 @@ KEYS: tuple[Key, ...] = (
     Key("retry.non_idempotent", bool, False, "retry requests that may not be repeated (curl -d, -X POST, uploads)"),
     Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
         minimum=0),
+    Key("learn.enabled", bool, True, "record outcomes in the pattern store and offer what was learned"),
+    Key("learn.cutoff", float, 0.88, "how alike (0-1) a failure's evidence must read to reuse a pattern learned "
+        "for another", minimum=0),
     Key("hooks.repair", str, "check", "heal's git pre-commit hook, for a broken staged file: check (show the repair, "
         "stop the commit) or apply (also repair the working-tree copy, journaled; the commit still stops)",
         choices=("check", "apply")),

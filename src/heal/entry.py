@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
             from heal.commands.repair import main as repair_main
 
             return repair_main(args[1:])
+        if args and args[0] == "patterns":
+            from heal.commands.patterns import main as patterns_main
+
+            return patterns_main(args[1:])
         if args and args[0] == "hook":  # a hook's arguments are git's or none: never help flags of heal's
             from heal.commands.hook import main as hook_main
 

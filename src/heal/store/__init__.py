@@ -1,0 +1,32 @@
+"""The pattern store: what heal learned (its own fixes' outcomes), was taught (`heal learn`), observed
+(an agent's commands between a failure and its success) or imported (a team's exported patterns), and
+every heal run's outcome. SQLite in the state directory; fuzzy lookup with rapidfuzz.
+
+    from heal.store import Failure, Store, StoreUnavailable
+    try:
+        with Store(cutoff=cfg["learn.cutoff"]) as store:
+            for c in store.lookup(Failure.of(diagnosis)):   # exact signature first, then similar evidence
+                ...                                          # c.fix is what to re-plan; its source "learned:<id>"
+    except StoreUnavailable as exc:
+        warn(str(exc))                                       # one line; heal goes on without learning
+
+Nothing here is imported by the success path of `heal -- CMD`; sqlite3 loads with heal.store.db,
+rapidfuzz only when a lookup compares evidence.
+
+- model.py    values (Failure, Pattern, PatternFix, Candidate) and pure rules: wilson(), content_hash(),
+              is_approved(), refusal()
+- schema.py   the schema and its migrations (PRAGMA user_version)
+- db.py       Store: connection, lookup, learning, outcomes, prune, approve
+- match.py    how evidence is compared (scorer, preparation)
+- metrics.py  `heal patterns metrics`
+- files.py    export/import files
+- learn.py    learn(store, attempts, ...): the engine's seam
+"""
+
+from heal.store.db import BadPattern, Store, StoreUnavailable, store_path
+from heal.store.learn import learn
+from heal.store.model import (Candidate, Failure, Pattern, PatternFix, content_hash, is_approved, refusal,
+                              wilson)
+
+__all__ = ["BadPattern", "Candidate", "Failure", "Pattern", "PatternFix", "Store", "StoreUnavailable",
+           "content_hash", "is_approved", "learn", "refusal", "store_path", "wilson"]
