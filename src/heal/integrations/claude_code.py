@@ -368,8 +368,9 @@ def _failure(obj: dict) -> bytes:
             lines.append("failing: " + ", ".join(map(str, tests[:8])) + (" ..." if len(tests) > 8 else ""))
         lines.append("a genuine test failure: heal does not change code or tests")
         return _answer(lines)
-    fixes = _plan(d, argv, cwd, output, exit_code)
-    applied = _maybe_apply(fixes, d, argv, cwd)
+    settings = _settings(cwd)
+    fixes = _plan(d, argv, cwd, output, exit_code, settings)
+    applied = _maybe_apply(fixes, d, argv, cwd) if settings.get("hooks.claude_code_apply") is True else ""
     if applied:
         lines.append(applied)
     for fix in fixes[:2]:
@@ -385,9 +386,9 @@ def _failure(obj: dict) -> bytes:
 
 
 def _what(d) -> str:
-    from heal.present import location
-
-    where = location(d)
+    # heal.present's location(), without its import (typing) on a path that counts milliseconds
+    file, line, column = d.facts.get("file"), d.facts.get("line"), d.facts.get("column")
+    where = f"{file}" + (f":{line}" if line else "") + (f":{column}" if line and column else "") if file else ""
     return f"heal: {d.category}: {d.summary}" + (f" [{where}]" if where else "")
 
 
@@ -425,15 +426,19 @@ def argv_of(command: str) -> list[str]:
     return words
 
 
-def _plan(d, argv: list[str], cwd: str, output: str, exit_code: int | None) -> list:
+def _settings(cwd: str):
     from heal import config
+
+    try:
+        return config.load(cwd).values
+    except config.ConfigError:
+        return config.defaults().values  # a typo in a config file: advice with the defaults, nothing applied
+
+
+def _plan(d, argv: list[str], cwd: str, output: str, exit_code: int | None, settings) -> list:
     from heal.fixes import PlanContext, plan_fixes
     from heal.project import project_root
 
-    try:
-        settings = config.load(cwd).values
-    except config.ConfigError:
-        settings = config.defaults().values
     ctx = PlanContext(d, tuple(argv), cwd, project_root(cwd), output, exit_code if exit_code is not None else 1,
                       settings=settings)
     try:
@@ -449,13 +454,6 @@ def _maybe_apply(fixes: list, d, argv: list[str], cwd: str) -> str:
         return ""
     fix = fixes[0]
     if fix.risk != "low" or fix.action not in ("chmod", "install") or fix.choices or fix.ask:
-        return ""
-    from heal import config
-
-    try:
-        if config.load(cwd)["hooks.claude_code_apply"] is not True:
-            return ""
-    except config.ConfigError:
         return ""
     from heal.engine import _apply
     from heal.journal import JournalError, open_journal
