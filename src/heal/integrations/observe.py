@@ -60,9 +60,11 @@ def simple_commands(command: str) -> list[list[str]]:
             out.append([])
             skip = False
         elif skip:
-            skip = False  # the target of a redirection
-        elif w and all(c in "<>&" for c in w) or w in ("2>", "1>", "2>&1"):
-            skip = w not in ("2>&1", ">&")
+            skip = False  # the target of a redirection: a file, or the fd of `2>&1`
+        elif w and all(c in "<>&" for c in w):
+            if out[-1] and out[-1][-1].isdigit():
+                out[-1].pop()  # the fd before it: `2>` comes out of shlex as 2 and >
+            skip = True
         else:
             out[-1].append(w)
     return [_unwrapped(c) for c in out if c]
@@ -75,6 +77,8 @@ def _unwrapped(words: list[str]) -> list[str]:
         words = words[1:]  # VAR=value before the command
     while words and words[0] in ("sudo", "env", "time", "nice", "nohup", "command", "exec"):
         words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[1:]  # the wrapper's own options (sudo -E)
     return words
 
 
