@@ -8,10 +8,12 @@ Run it with the interpreter heal is installed into (not through a pyenv shim):
     --runs N    runs per measurement (default 30)
     --heal P    the heal executable (default: the `heal` script next to this interpreter)
 
-Benchmarks (each against `python -c pass` with the same interpreter, all four interleaved in one loop):
+Benchmarks (each against `python -c pass` with the same interpreter, all interleaved in one loop):
   failure     a PostToolUseFailure payload for a real failure: `.venv/bin/python app.py` in a project with a
               virtualenv, ModuleNotFoundError. heal diagnoses it, plans the fix, looks it up in the pattern store
               (which holds an observed pattern for it) and records the start of a sequence   target ratio <= 3.0
+  test-fail   a PostToolUseFailure payload for a real failing pytest run: diagnosed and named, no planning
+              (heal does not fix genuine test failures)                                 target ratio <= 3.0
   success     a PostToolUse payload (`ls`) for a session with nothing pending             target ratio <= 2.0
   pending     a PostToolUse payload for a session with a failure pending (information: it reads and rewrites
               the session file, without the diagnosis)
@@ -76,7 +78,7 @@ def answer(heal: str, stdin_path: Path) -> dict:
     return json.loads(out.stdout or b"{}")
 
 
-def prepare(work: Path, heal: str) -> tuple[Path, Path, Path]:
+def prepare(work: Path, heal: str) -> tuple[Path, Path, Path, Path]:
     project = work / "project"
     project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True)
@@ -104,7 +106,13 @@ def prepare(work: Path, heal: str) -> tuple[Path, Path, Path]:
                               tool_response={"stdout": "", "stderr": "", "interrupted": False, "isImage": False}))
     for step in (failure, fix, again):
         answer(heal, step)
-    return failure, success, pending
+    (project / "test_math.py").write_text("def test_add():\n    assert 1 + 1 == 3\n\n\ndef test_ok():\n    pass\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_math.py"],
+                         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    tests = work / "test-failure.json"
+    tests.write_bytes(payload("PostToolUseFailure", str(project), "python -m pytest -q test_math.py", SESSION,
+                              error=f"Exit code {run.returncode}\n{run.stdout.decode()}", is_interrupt=False))
+    return failure, tests, success, pending
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,17 +133,22 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["HEAL_HOME"] = str(work / "heal-home")
         os.environ["XDG_CONFIG_HOME"] = str(work / "xdg-config")
         try:
-            failure, success, pending = prepare(work, heal)
+            failure, tests, success, pending = prepare(work, heal)
             context = answer(heal, failure).get("hookSpecificOutput", {}).get("additionalContext", "")
             if "jwt" not in context or "resolved before by" not in context:
                 tally.mismatch = True
                 print(f"bench_hooks: unexpected answer: {context!r}", flush=True)
+            named = answer(heal, tests).get("hookSpecificOutput", {}).get("additionalContext", "")
+            if "test_add" not in named:
+                tally.mismatch = True
+                print(f"bench_hooks: unexpected answer: {named!r}", flush=True)
             hook = [heal, "hook", "claude-code"]
             base = [sys.executable, "-c", "pass"]
             bare = [sys.executable, "-S", "-c", "pass"]
-            f, s, p, b, n = interleave(
+            f, t, s, p, b, n = interleave(
                 runs,
                 lambda: timed(hook, failure, log),
+                lambda: timed(hook, tests, log),
                 lambda: timed(hook, success, log),
                 lambda: timed(hook, pending, log),
                 lambda: timed(base, success, log),
@@ -143,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         except (RunFailed, subprocess.CalledProcessError) as exc:
             error_line("hooks", exc)
-            tally.failed("failure")
-            tally.failed("success")
+            for name in ("failure", "test-fail", "success"):
+                tally.failed(name)
             summary("bench_hooks", t0, tally, "answer")
             return 0
         py, bare_ms = median_ms(b), median_ms(n)
-        for name, samples, target in (("failure", f, 3.0), ("success", s, 2.0), ("pending", p, None)):
+        for name, samples, target in (("failure", f, 3.0), ("test-fail", t, 3.0), ("success", s, 2.0),
+                                      ("pending", p, None)):
             ms = median_ms(samples)
             ratio = ms / py
             status = tally.add(name, ratio <= target) if target else "info"
