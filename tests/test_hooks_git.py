@@ -351,3 +351,9 @@ def test_no_hooks_directory_is_created_through_the_log_and_rolled_back(heal, pro
     r = heal("rollback", "--last", "--yes", env=genv)
     assert r.returncode == 0, r.stderr
     assert not os.path.exists(_hooks(project))
+
+
+def test_help_without_typer(heal, genv):
+    for args in (["hooks", "--help"], ["hook", "-h"]):
+        r = heal(*args, env=genv)
+        assert r.returncode == 0 and r.stdout.startswith(b"usage: heal hook") and r.stderr == b""

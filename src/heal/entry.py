@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             from heal.commands.hook import main as hook_main
 
             return hook_main(args[1:])
-        if args and args[0] == "hooks" and not {"--help", "-h"} & set(args[1:]):
+        if args and args[0] == "hooks":
             from heal.commands.hooks import main as hooks_main
 
             return hooks_main(args[1:])

@@ -14,6 +14,9 @@ USAGE = "heal hook claude-code < payload.json | heal hook git NAME SCRIPT [ARGS.
 
 
 def main(args: list[str]) -> int:
+    if args[:1] in (["-h"], ["--help"]):
+        sys.stdout.write(f"usage: {USAGE}\n\nWhat heal's installed hooks run: `heal hooks install` sets them up.\n")
+        return 0
     if args[:1] == ["claude-code"]:
         return _claude_code()
     if args[:1] == ["git"] and len(args) >= 3:

@@ -14,8 +14,22 @@ USAGE = ("heal hooks install|uninstall|status git|pre-commit|claude-code "
 ACTIONS = ("install", "uninstall", "status")
 
 
+HELP = f"""usage: {USAGE}
+
+Install heal where commands run without a person, through the change log (`heal rollback` undoes it):
+  git          pre-commit and pre-push hooks (or --hook NAME...); an existing hook is kept and run first
+  pre-commit   the heal-repair hook in .pre-commit-config.yaml (a local hook running `heal repair`)
+  claude-code  PostToolUseFailure and PostToolUse hooks in .claude/settings.json (--scope user: the user's)
+uninstall puts back what was there; status says what is installed.
+"""
+
+
 def main(args: list[str]) -> int:
     from heal.integrations import INTEGRATIONS, IntegrationError, Options, load
+
+    if "-h" in args or "--help" in args:
+        sys.stdout.write(HELP)
+        return 0
 
     positional: list[str] = []
     hooks: list[str] = []
