@@ -131,6 +131,10 @@ def _sessions_dir() -> str:
 
 
 def _session_file(session: str) -> str:
+    # Claude Code's session ids are UUIDs: a file name as they are (hashlib's import would be a third of the
+    # success path); anything else is hashed
+    if 0 < len(session) <= 64 and session.isascii() and session.replace("-", "").isalnum():
+        return os.path.join(_sessions_dir(), session + ".json")
     import hashlib
 
     return os.path.join(_sessions_dir(), hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:32] + ".json")
