@@ -1,5 +1,5 @@
 """Every captured real tool output (fixtures/outputs/*.json, made by fixtures/capture/) is diagnosed
-into its expected category with its key facts."""
+by its expected rule into its expected category with its key facts."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ def check(case: dict) -> list[str]:
     d = diagnose(case["output"], argv=case["argv"], exit_code=case["exit_code"])
     problems = []
     want = case["expect"]
+    if d.rule != want["rule"]:
+        # rule ids are hashed into signatures: a different winner changes what heal learned about this output
+        problems.append(f"rule {d.rule!r} won, not {want['rule']!r} ({d.summary})")
     if d.category != want["category"]:
         problems.append(f"category {d.category!r} != {want['category']!r} ({d.rule}: {d.summary})")
     for key, value in want["facts"].items():
@@ -47,8 +50,9 @@ def test_there_are_enough_fixtures():
     assert len(cases) >= 120
     assert {c["expect"]["category"] for c in cases} >= {"dependency", "syntax", "test", "build", "runtime", "network",
                                                        "permission", "configuration", "deployment", "unknown"}
-    for c in cases:  # provenance is kept beside each output
+    for c in cases:  # provenance is kept beside each output, and the rule that must win
         assert c["command"] and c["tool_version"] and c["captured"]
+        assert c["expect"].get("rule"), f"{c['id']}: expect.rule is missing"
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[os.path.basename(p)[:-5] for p in FIXTURES])

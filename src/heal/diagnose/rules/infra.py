@@ -188,7 +188,7 @@ RULES = (
          r"^Error: (?P<op>INSTALLATION|UPGRADE|ROLLBACK|UNINSTALLATION) FAILED: (?P<message>.*)$",
          "helm {op} failed: {message}", ("installation failed", "upgrade failed", "rollback failed",
                                         "uninstallation failed"), priority=86, facts={"tool": "helm"}),
-    Rule("helm.unreachable", "network", "medium", r"^Error: Kubernetes cluster unreachable: (?P<message>.*)$",
+    Rule("helm.unreachable", "network", "medium", r"^Error: [Kk]ubernetes cluster unreachable: (?P<message>.*)$",
          "the cluster is unreachable: {message}", ("cluster unreachable",), priority=86, facts={"tool": "helm"}),
     # terraform
     Rule("terraform.error", "configuration", "high", r"^[│ ]*Error: (?P<title>.+)$", "terraform failed",
