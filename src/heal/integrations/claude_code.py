@@ -138,43 +138,49 @@ def add_entries(text: str | None, data: dict, command: str) -> str:
 def remove_entries(text: str) -> str:
     """The settings text without heal's handlers: a group left without handlers goes, then an event left
     without groups, then a hooks object left empty. Undoes add_entries byte for byte."""
-    from heal.integrations import jsonedit
-
-    def next_edit(text: str) -> str | None:
-        root = jsonedit.parse(text)
-        hooks = root.member("hooks")
-        if hooks is None or hooks.kind != "object":
-            return None
-        for event in EVENTS:
-            groups = hooks.member(event)
-            if groups is None or groups.kind != "array":
-                continue
-            data = json.loads(text[groups.start:groups.end])
-            for gi, (_, _, gnode) in enumerate(groups.items):
-                group = data[gi]
-                handlers = group.get("hooks") if isinstance(group, dict) else None
-                if not isinstance(handlers, list) or not any(is_ours(h) for h in handlers):
-                    continue
-                if all(is_ours(h) for h in handlers):
-                    text = jsonedit.remove(text, groups, gi)
-                    if len(groups.items) == 1:  # the event held only heal's group
-                        index = next(i for i, (k, _, _) in enumerate(hooks.items) if k == event)
-                        text = jsonedit.remove(text, jsonedit.parse(text).member("hooks"), index)  # type: ignore[arg-type]
-                        if len(hooks.items) == 1:
-                            root = jsonedit.parse(text)
-                            index = next(i for i, (k, _, _) in enumerate(root.items) if k == "hooks")
-                            text = jsonedit.remove(text, root, index)
-                    return text
-                hnode = gnode.member("hooks")
-                index = next(i for i, h in enumerate(handlers) if is_ours(h))
-                return jsonedit.remove(text, hnode, index)  # type: ignore[arg-type]
-        return None
-
     while True:
-        edited = next_edit(text)
+        edited = _next_removal(text)
         if edited is None:
             return text
         text = edited
+
+
+def _next_removal(text: str) -> str | None:
+    from heal.integrations import jsonedit
+
+    hooks = jsonedit.parse(text).member("hooks")
+    if hooks is None or hooks.kind != "object":
+        return None
+    for event in EVENTS:
+        groups = hooks.member(event)
+        if groups is None or groups.kind != "array":
+            continue
+        for index, (_, _, group) in enumerate(groups.items):
+            handlers = group.member("hooks") if group.kind == "object" else None
+            if handlers is None or handlers.kind != "array":
+                continue
+            ours = [i for i, (_, _, h) in enumerate(handlers.items) if is_ours(json.loads(text[h.start:h.end]))]
+            if not ours:
+                continue
+            if len(ours) < len(handlers.items):
+                return jsonedit.remove(text, handlers, ours[0])  # another tool's handler shares the group
+            text = jsonedit.remove(text, groups, index)
+            if len(groups.items) == 1:  # the event held only heal's group
+                text = _remove_key(text, ("hooks",), event)
+                if len(hooks.items) == 1:
+                    text = _remove_key(text, (), "hooks")
+            return text
+    return None
+
+
+def _remove_key(text: str, path: tuple[str, ...], key: str) -> str:
+    from heal.integrations import jsonedit
+
+    node = jsonedit.parse(text)
+    for name in path:
+        node = node.member(name)  # type: ignore[assignment]
+    index = next(i for i, (k, _, _) in enumerate(node.items) if k == key)
+    return jsonedit.remove(text, node, index)
 
 
 def install(cwd: str, options) -> list[str]:

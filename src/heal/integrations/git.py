@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from heal.integrations import IntegrationError, Options
 
@@ -234,7 +234,7 @@ def _apply(changes: list, cwd: str, r: Repo, verb: str) -> str:
 # --- the installed hook ---------------------------------------------------------------------------------
 
 
-def disabled(environ: os._Environ | dict = os.environ) -> bool:
+def disabled(environ: Mapping[str, str] = os.environ) -> bool:
     """HEAL=0, or SKIP naming heal (pre-commit's convention)."""
     return environ.get("HEAL") == "0" or "heal" in [s.strip() for s in environ.get("SKIP", "").split(",")]
 

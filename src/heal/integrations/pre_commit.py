@@ -25,8 +25,9 @@ _REPOS = re.compile(r"^repos[ \t]*:[ \t]*(?:#.*)?$")
 
 
 def block(indent: str, newline: str = "\n") -> str:
-    lines = [MARKER, "- repo: local", "  hooks:", f"  - id: {HOOK_ID}", "    name: heal repair (Python and JSON syntax)",
-             "    entry: heal repair", "    language: system", "    types_or: [python, pyi, json]"]
+    lines = [MARKER, "- repo: local", "  hooks:", f"  - id: {HOOK_ID}",
+             "    name: heal repair (Python and JSON syntax)", "    entry: heal repair", "    language: system",
+             "    types_or: [python, pyi, json]"]
     return "".join(f"{indent}{line}{newline}" for line in lines)
 
 

@@ -127,7 +127,8 @@ RULES = (
          "the pre-commit configuration has unstaged changes: `git add .pre-commit-config.yaml` first",
          ("your pre-commit configuration is unstaged",), priority=92, facts={**_P, "file": ".pre-commit-config.yaml"}),
     Rule("precommit.invalid_config", "configuration", "high",
-         r"^An error has occurred: InvalidConfigError: ?\n==> File (?P<file>\S+)(?:\n==> [^\n]*)*\n=====> (?P<reason>.+)",
+         r"^An error has occurred: InvalidConfigError: ?\n==> File (?P<file>\S+)(?:\n==> [^\n]*)*"
+         r"\n=====> (?P<reason>.+)",
          "pre-commit cannot read {file}: {reason}", ("invalidconfigerror",), priority=92, facts=_P),
     Rule("precommit.unmerged", "configuration", "medium", r"^\[ERROR\] Unmerged files\.\s+Resolve before committing\.",
          "pre-commit will not run with unmerged files: resolve the conflicts first", ("unmerged files.",),
