@@ -386,3 +386,10 @@ def test_the_hook_imports_no_typer_libcst_and_no_diagnosis_for_a_success(venv_pr
     mods = imported(failure(venv_project, ".venv/bin/python app.py", output))
     assert "heal.diagnose" in mods  # the failure was diagnosed
     assert not {m for m in mods if m.split(".")[0] in ("typer", "libcst", "click")}
+
+    # with that failure pending, a success is added to its sequence, and the one that resolves it is recorded,
+    # still without the diagnosis rules
+    for command in (".venv/bin/python -m pip install PyJWT", ".venv/bin/python app.py"):
+        mods = imported(success(venv_project, command))
+        assert not {m for m in mods if m.startswith(("heal.diagnose.rules", "heal.fixes"))}
+    assert "heal.store" in mods  # the observed pattern went into the store
