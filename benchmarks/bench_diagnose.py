@@ -3,26 +3,37 @@
 Run it with the interpreter heal is installed into (not through a pyenv shim, which adds its own
 start-up to every measurement):
 
-    python benchmarks/bench_diagnose.py [--quick] [--runs N] [--heal PATH]
+    python benchmarks/bench_diagnose.py [--quick] [--runs N] [--heal PATH] [--with-thefuck]
 
-    --quick     smoke run: fewer runs of each measurement
-    --runs N    runs per measurement (default: 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 for the CLI)
-    --heal P    the heal executable (default: the `heal` script next to this interpreter)
+    --quick         smoke run: fewer runs of each measurement
+    --runs N        runs per measurement (default: 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 for the CLI)
+    --heal P        the heal executable (default: the `heal` script next to this interpreter)
+    --with-thefuck  also time thefuck 3.32 on the same failure (installed into its own venv under
+                    benchmarks/.data/ on first use: pip needs its index)
 
 Benchmarks:
   diag-1K     diagnose() in this process on 1 KB of output                     target median <= 5 ms
   diag-1M     the same on 1 MB                                                  target <= 30 ms/MB
   diag-10M    the same on 10 MB (10 MB per-MB against 1 MB per-MB: is it linear?) target <= 30 ms/MB
-  ci-*        the same on the real CI log tails of /work/shared/benchmarks/ci_logs.jsonl, repeated
-              to size: an error every few KB, so many rules' regexes run (information only)
-  cli         `heal diagnose --json FILE` (a real Python failure) vs `python -c pass` (same
-              interpreter), interleaved                                         target ratio <= 3.0
+  ci-1M       the same on the real CI log tails of /work/shared/benchmarks/ci_logs.jsonl, one after
+  ci-10M      the other, repeated to size: an error every few KB, so many rules' regexes run
+                                                                                target <= 30 ms/MB
+  ansi-1M     build noise coloured the way test runners and compilers colour a terminal (an escape
+              sequence every ~15 bytes), ending in the Python failure            target <= 30 ms/MB
+  cli         `heal diagnose --json --command CMD FILE` (a real Python failure) as a whole process vs
+              `python -c pass` (same interpreter), interleaved; absolute ms shown  target ratio <= 3.0
+  cli-noplan  the same on an output heal cannot place, so that no fixes are planned: what the process,
+              heal's entry and diagnosis cost without planning (information)
+  thefuck     (--with-thefuck) thefuck 3.32's Python API as a whole process on the same command and
+              output (`get_corrected_commands(Command(script, output))`, TF_SHELL=bash, a temporary
+              XDG_CONFIG_HOME), interleaved with the cli run      target thefuck ms / heal ms >= 6.0
 
 The synthetic outputs are build/test/download noise from several ecosystems (pip, npm, cargo, pytest,
 maven, gradle, go, gcc), generated from a fixed seed, ending in a real failure: a Python traceback with
 ModuleNotFoundError, whose diagnosis must be "dependency" (MISMATCH otherwise). In-process figures are
-the median of runs after one warm-up call (which compiles the rules' regexes; its time is shown). The
-"base" column is the floor any diagnosis pays on the same bytes: decode as UTF-8 and lower-case.
+the median of runs after one warm-up call (which compiles the rules' regexes it reaches; its time is
+shown). The "base" column is the floor any diagnosis pays on the same bytes: decode as UTF-8 and
+lower-case. heal is byte-compiled first, as pip install does.
 
 Note that the CLI and heal's runner keep at most 64 KiB of head and 1 MiB of tail of an output, so
 10 MB reaches diagnose() only through the library; it is measured to show that cost stays linear.
@@ -35,7 +46,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +78,9 @@ ModuleNotFoundError: No module named '{MISSING_MODULE}'
 Error: Process completed with exit code 1.
 """
 EXPECTED = "dependency"
+# The command line the failure came from, as heal and thefuck are told it.
+FAILURE_COMMAND = f"python3 -c 'import {MISSING_MODULE}_bench'"
+THEFUCK = "thefuck==3.32"
 
 
 # --- test data -----------------------------------------------------------------------------------
@@ -170,6 +186,23 @@ def ci_output(size: int) -> bytes | None:
     return _fill(cycle(), size)
 
 
+_SGR = ("\x1b[1m", "\x1b[32m", "\x1b[1;31m", "\x1b[33m", "\x1b[36m", "\x1b[2m", "\x1b[1;34m", "\x1b[35m")
+
+
+def _coloured(lines: Iterator[str], rng: random.Random) -> Iterator[str]:
+    """The lines with every other word coloured and reset, as a terminal-aware tool prints them."""
+    for line in lines:
+        words = line.split(" ")
+        yield " ".join(f"{rng.choice(_SGR)}{w}\x1b[0m" if i % 2 == 0 and w else w for i, w in enumerate(words))
+
+
+def ansi_output(size: int) -> bytes:
+    """size bytes of coloured noise (an escape sequence every ~15 bytes) ending in the Python failure."""
+    failure = FAILURE.encode()
+    rng = random.Random(SEED + 1)
+    return _fill(_coloured(_noise_lines(random.Random(SEED)), rng), size - len(failure)) + failure
+
+
 def real_failure_file() -> Path:
     """The stderr of a real failed Python command, from this interpreter, for the CLI benchmark."""
     path = DATA_DIR / "diagnose-failure.log"
@@ -261,20 +294,29 @@ def report_inprocess(cases: list[Case], tally: Tally) -> None:
 # --- the CLI as a process ------------------------------------------------------------------------
 
 
-def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) -> None:
-    argv = [heal, "diagnose", "--json", str(failure)]
+def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally, thefuck: list[str] | None) -> None:
+    argv = [heal, "diagnose", "--json", "--command", FAILURE_COMMAND, str(failure)]
     try:
         category = json.loads(run.output(argv)).get("category", "")
     except ValueError:
         category = "(no JSON)"
     if category != EXPECTED:
         tally.mismatch = True
-    a, b, c = interleave(
-        runs,
+    # The same command on an output heal cannot place: diagnosis runs, planning fixes is skipped. What is
+    # left is the process, heal's entry and diagnosis: the floor this side of planning.
+    unplaced = failure.with_name("diagnose-unplaced.log")
+    unplaced.write_text("compiling...\nsomething odd happened\n")
+    argv_unplaced = [heal, "diagnose", "--json", "--exit-code", "3", str(unplaced)]
+    sides = [
         lambda: run.pipeline([argv]),
         lambda: run.pipeline([[sys.executable, "-c", "pass"]]),
         lambda: run.pipeline([[sys.executable, "-S", "-c", "pass"]]),
-    )
+        lambda: run.pipeline([argv_unplaced]),
+    ]
+    if thefuck is not None:
+        sides.append(lambda: run.pipeline([thefuck]))
+    samples = interleave(runs, *sides)
+    a, b, c, d = samples[:4]
     h, p, bare = median_ms(a), median_ms(b), median_ms(c)
     ratio = h / p
     status = tally.add("cli", ratio <= 3.0)
@@ -282,6 +324,60 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) ->
     print(f"{'cli':<13} heal {h:8.1f} ms  base {p:7.1f} ms  ratio {ratio:6.2f}  {'':12}  target {'ratio <= 3.0':<14} "
           f"{status:<4}  {pair_range(a, b)} {verdict}", flush=True)
     own_cost_line(h, p, bare, f"; {failure.stat().st_size} byte input")
+    u = median_ms(d)
+    print(f"{'cli-noplan':<13} heal {u:8.1f} ms  base {p:7.1f} ms  ratio {u / p:6.2f}  (information: an output heal "
+          f"cannot place, so no fixes are planned; planning costs the rest: {h - u:+.1f} ms)", flush=True)
+    if thefuck is not None:
+        t = median_ms(samples[4])
+        speedup = t / h
+        status = tally.add("thefuck", speedup >= 6.0)
+        pairs = [x / y for x, y in zip(samples[4], a)]
+        print(f"{'thefuck':<13} thefuck {t:8.1f} ms  heal {h:8.1f} ms  thefuck/heal {speedup:5.2f}  "
+              f"target {'>= 6.0':<14} {status:<4}  (pairs {min(pairs):.2f}-{max(pairs):.2f}) "
+              f"thefuck 3.32 through its API, same command and output", flush=True)
+
+
+_THEFUCK_API = """\
+import sys
+from thefuck.conf import settings
+settings.init()
+from thefuck.corrector import get_corrected_commands
+from thefuck.types import Command
+with open(sys.argv[2], encoding="utf-8", errors="replace") as fh:
+    output = fh.read()
+fixes = [c.script for c in get_corrected_commands(Command(sys.argv[1], output))]
+print(fixes[0] if fixes else "")
+"""
+
+
+def thefuck_argv(failure: Path) -> list[str] | None:
+    """The command that runs thefuck's API on the failure, in a venv of its own (created and filled by pip
+    on first use, with the interpreter running this benchmark); None after saying why when it cannot."""
+    venv = DATA_DIR / "thefuck-3.32"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(f"bench_diagnose: installing {THEFUCK} into {venv}", flush=True)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", THEFUCK], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            print(f"{'thefuck':<13} SKIPPED: could not install {THEFUCK}: {exc}", flush=True)
+            return None
+    script = DATA_DIR / "thefuck_api.py"
+    script.write_text(_THEFUCK_API)
+    # thefuck writes its settings under XDG_CONFIG_HOME on first use: a temporary one, never the user's.
+    # Through env(1), so that heal, timed alongside, keeps the environment it has without --with-thefuck.
+    config = tempfile.mkdtemp(prefix="thefuck-config-", dir=DATA_DIR)
+    argv = ["/usr/bin/env", f"XDG_CONFIG_HOME={config}", "TF_SHELL=bash", str(python), str(script),
+            FAILURE_COMMAND, str(failure)]
+    try:
+        suggestion = subprocess.run(argv, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"{'thefuck':<13} SKIPPED: {THEFUCK} does not run: {exc}", flush=True)
+        return None
+    print(f"bench_diagnose: thefuck suggests: {suggestion or '(nothing)'}", flush=True)
+    return argv
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -290,6 +386,8 @@ def bench_cli(run: Runner, heal: str, failure: Path, runs: int, tally: Tally) ->
 def main(argv: list[str] | None = None) -> int:
     parser = arg_parser("Benchmark heal's diagnosis.", "few runs: a smoke run",
                         "runs per measurement (default 200 for 1 KB, 20 for 1 MB, 7 for 10 MB, 20 CLI)")
+    parser.add_argument("--with-thefuck", action="store_true",
+                        help="also time thefuck 3.32's API on the same failure (installed under benchmarks/.data/)")
     args = parser.parse_args(argv)
     heal = find_heal("bench_diagnose", args.heal)
     if heal is None:
@@ -310,20 +408,29 @@ def main(argv: list[str] | None = None) -> int:
                   target_ms=5.0 if size == KiB else None,
                   target_ms_per_mb=None if size == KiB else 30.0)
              for label, size, runs in sizes]
+    cases.append(Case("ansi-1M", ansi_output(MiB), runs_1m, target_ms_per_mb=30.0))
     ci_cases = []
-    for label, size, runs in sizes:
+    for label, size, runs in sizes[1:]:
         data = ci_output(size)
         if data is not None:
-            ci_cases.append(Case(f"ci-{label}", data, runs))
+            ci_cases.append(Case(f"ci-{label}", data, runs, target_ms_per_mb=30.0))
     if not ci_cases:
         print(f"{'ci':<13} SKIPPED: {CI_LOGS} missing or unreadable", flush=True)
+        tally.failed("ci-1M")
+    ansi = cases[-1].data
+    every = len(ansi) / max(1, ansi.count(b"\x1b"))
+    print(f"bench_diagnose: ansi-1M has an escape sequence every {every:.1f} bytes", flush=True)
     bench_inprocess(cases + ci_cases)
     report_inprocess(cases + ci_cases, tally)
     tally.mismatch |= any(c.category != EXPECTED for c in cases)
 
     run = Runner(DATA_DIR / "bench_diagnose.stderr.log", RUN_TIMEOUT)
+    failure = real_failure_file()
+    thefuck = thefuck_argv(failure) if args.with_thefuck else None
+    if args.with_thefuck and thefuck is None:
+        tally.failed("thefuck")
     try:
-        bench_cli(run, heal, real_failure_file(), runs_cli, tally)
+        bench_cli(run, heal, failure, runs_cli, tally, thefuck)
     except RunFailed as exc:
         tally.failed("cli")
         error_line("cli", exc)

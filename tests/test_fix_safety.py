@@ -122,11 +122,11 @@ def _plan_node(project: str, module: str):
 @NPM
 def test_n2_an_unpopular_name_is_installed_only_if_the_registry_has_it(project):
     (fix,) = _plan_node(project, "cowsay")  # exists, not popular, no popular name within two edits
-    assert fix.action == "install" and fix.packages == ("cowsay",)
+    assert fix.action == "install" and fix.change.packages == ("cowsay",)
     (fix,) = _plan_node(project, "zz-heal-no-such-package-4242")
     assert fix.action == "suggest" and "registry does not confirm it exists" in fix.description
     (fix,) = _plan_node(project, "express")  # popular: no registry question needed
-    assert fix.action == "install" and fix.packages == ("express",)
+    assert fix.action == "install" and fix.change.packages == ("express",)
 
 
 def test_n2_the_popular_list_is_curated_data_with_provenance():

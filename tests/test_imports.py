@@ -62,7 +62,7 @@ PATHS = [
     ("failure-no-such-file", ["--", "sh", "-c", 'echo "No such file or directory" >&2; exit 1'], 1, FAILURE_PATH,
      ("heal.engine", "heal.diagnose.core", "heal.fixes")),
     ("diagnose-missing-module", ["diagnose", "--command", "python3 app.py", "--exit-code", "1", "output.txt"], 0,
-     FAILURE_PATH, ("heal.diagnose_cli", "heal.diagnose.core", "heal.fixes.install")),
+     FAILURE_PATH, ("heal.commands.diagnose", "heal.diagnose.core", "heal.fixes.install")),
     ("repair-valid-file", ["repair", "ok.py"], 0, (*CLI, "libcst"), ("heal.commands.repair",)),
 ]
 

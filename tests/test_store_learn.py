@@ -11,6 +11,7 @@ import pytest
 
 from heal.diagnose import diagnose
 from heal.fixes.model import Attempt, Fix
+from heal.journal.changes import PackageChange
 from heal.fixes.playbooks import load_all
 from heal.store import Failure, PatternFix, Store, learn
 from heal.store.learn import playbook_step
@@ -32,7 +33,9 @@ YAML = diagnosis("python-modulenotfound-yaml")
 REQUESTS = diagnosis("python-modulenotfound-requests")
 HTTP503 = diagnosis("network-curl-http-503")
 INSTALL = Fix("install", "install PyYAML", (".venv/bin/python", "-m", "pip", "install", "PyYAML"),
-              source="python-missing-module", manager="pip", packages=("PyYAML",))
+              source="python-missing-module",
+              change=PackageChange("pip", (".venv/bin/python", "-m", "pip", "install", "PyYAML"), cwd="/tmp",
+                                   packages=("PyYAML",)))
 RETRY = Fix("retry", "run again after 1.0s", source="network-retry", wait=1.0)
 
 

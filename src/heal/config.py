@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from heal import paths
+from heal.errors import ConfigError  # noqa: F401 - re-exported
 
 
 class Key:
@@ -33,6 +34,9 @@ class Key:
 KEYS: tuple[Key, ...] = (
     Key("pty", str, "auto", "run under a pseudo-terminal: auto (when stdin and stdout are terminals), always, never",
         choices=("auto", "always", "never")),
+    Key("ui", str, "auto", "how heal talks while healing: auto (terminal), terminal, quiet (git hooks: no questions, "
+        "no step-by-step lines), json (one JSON object per event on stderr, for agents); HEAL_UI overrides",
+        choices=("auto", "terminal", "quiet", "json")),
     Key("timeout", float, 0.0, "kill the command after this many seconds; 0 = no limit", minimum=0),
     Key("idle_timeout", float, 0.0, "kill the command after this many seconds without output; 0 = no limit",
         minimum=0),
@@ -65,8 +69,6 @@ DEFAULT_SOURCE = "default"
 _INF = float("inf")
 
 
-class ConfigError(Exception):
-    """A configuration file is unreadable or holds a bad value; str() is the one-line message."""
 
 
 class Config:
@@ -82,6 +84,19 @@ class Config:
 
     def __getitem__(self, name: str) -> object:
         return self.values[name]
+
+    # Typed reads: the KEYS table checked each value's type when it was loaded.
+    def int(self, name: str) -> int:
+        return int(self.values[name])  # type: ignore[call-overload]
+
+    def float(self, name: str) -> float:
+        return float(self.values[name])  # type: ignore[arg-type]
+
+    def str(self, name: str) -> str:
+        return str(self.values[name])
+
+    def bool(self, name: str) -> bool:
+        return bool(self.values[name])
 
     def items(self) -> Iterator[tuple[Key, object, str]]:
         for key in KEYS:
@@ -156,18 +171,15 @@ def _mentions_heal(path: str) -> bool:
 
 
 def _parse(path: str) -> dict:
+    from heal.fsutil import load_toml, toml_module
+
     try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not valid UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
+    except toml_module().TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None

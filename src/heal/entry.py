@@ -1,14 +1,24 @@
-"""The `heal` executable. `heal [OPTIONS] -- CMD` runs on a fast path that never imports typer;
-everything else goes to the typer app in heal.cli."""
+"""The `heal` executable. `heal [OPTIONS] -- CMD` runs on a fast path that never imports typer; a subcommand is
+looked up in COMMANDS and its module imported alone (pip's commands_dict), so `heal hook`, `heal repair` and
+`heal log` cost only what they use. typer (heal.cli) is only for `--help` screens."""
 
 from __future__ import annotations
 
 import sys
 
-# Subcommands of the typer app; anything else before `--` is a run option.
-SUBCOMMANDS = frozenset(
-    {"config", "diagnose", "repair", "log", "checkpoint", "rollback", "patterns", "hooks", "hook"}
-)
+# subcommand -> the module whose main(args) -> int runs it
+COMMANDS = {
+    "diagnose": "heal.commands.diagnose",
+    "repair": "heal.commands.repair",
+    "log": "heal.commands.log",
+    "rollback": "heal.commands.rollback",
+    "checkpoint": "heal.commands.checkpoint",
+    "config": "heal.commands.config",
+    "patterns": "heal.commands.patterns",
+    "hooks": "heal.commands.hooks",
+    "hook": "heal.commands.hook",
+}
+_HELP = ("-h", "--help")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,45 +31,61 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"heal {__version__}")
             return 0
-        if "--" in args and args[0] not in SUBCOMMANDS:
+        if "--" in args and args[0] not in COMMANDS:
             return _run(args)
-        if args and args[0] == "diagnose" and not {"--help", "-h"} & set(args[1:]):
-            from heal.diagnose_cli import main as diagnose_main
+        if _wants_help(args):
+            from heal.cli import app_main
 
-            return diagnose_main(args[1:])
-        if args and args[0] == "repair" and not {"--help", "-h"} & set(args[1:]):
-            from heal.commands.repair import main as repair_main
+            return app_main(args)
+        if args[0] not in COMMANDS:
+            from heal.errors import UsageError
 
-            return repair_main(args[1:])
-        if args and args[0] == "patterns":
-            from heal.commands.patterns import main as patterns_main
-
-            return patterns_main(args[1:])
-        if args and args[0] == "hook":  # a hook's arguments are git's or none: never help flags of heal's
-            from heal.commands.hook import main as hook_main
-
-            return hook_main(args[1:])
-        if args and args[0] == "hooks":
-            from heal.commands.hooks import main as hooks_main
-
-            return hooks_main(args[1:])
-        if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
-            from heal.runopts import UsageError
-
+            if args[0].startswith("-"):
+                raise UsageError("put '--' before the command: heal [OPTIONS] -- COMMAND (see heal --help)")
             raise UsageError(f"'{args[0]}' is not a heal command; to run it: heal -- {' '.join(args)}")
-        from heal.cli import app_main
-
-        return app_main(args)
+        return int(command_module(args[0]).main(args[1:]) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0  # `heal log | head`: the reader had enough
     except Exception as exc:
-        from heal.runopts import UsageError
+        from heal.errors import HealError
 
-        if isinstance(exc, UsageError):
+        if isinstance(exc, HealError):
             _err(f"error: {exc}")
-            return 2
+            return exc.exit_code
         _err(f"internal error: {type(exc).__name__}: {exc}")
         return 70  # EX_SOFTWARE: only reached when no command ran
+
+
+def command_module(name: str):
+    """The module that runs a subcommand, imported now. (`__import__`, not importlib: no importlib to import,
+    and `python -X importtime` sees it like any other import.)"""
+    path = COMMANDS[name]
+    __import__(path)
+    return sys.modules[path]
+
+
+def _wants_help(args: list[str]) -> bool:
+    """`heal`, `heal --help`, `heal log --help`: the help screens (a --help after `--` is the command's)."""
+    if not args or args[0] in _HELP:
+        return True
+    head = args[1:args.index("--")] if "--" in args else args[1:]
+    return args[0] in COMMANDS and any(a in _HELP for a in head)
+
+
+def _run(args: list[str]) -> int:
+    from heal.runopts import UsageError, parse
+
+    split = args.index("--")
+    opts = parse(args[:split])
+    command = args[split + 1 :]
+    if not command:
+        raise UsageError("no command after '--': heal [OPTIONS] -- CMD [ARGS...]")
+    from heal.engine import heal_command
+
+    return heal_command(command, opts)
 
 
 def _hold_closed_std() -> None:
@@ -109,17 +135,14 @@ def _shield_imports() -> None:
     sys.path[:] = [p for p in sys.path if p not in risky] + [p for p in sys.path if p in risky]
 
 
-def _run(args: list[str]) -> int:
-    from heal.runopts import UsageError, parse
+def _quiet_stdout() -> None:
+    # what is left in stdout's buffer would raise again when Python flushes it at exit
+    import os
 
-    split = args.index("--")
-    opts = parse(args[:split])
-    command = args[split + 1 :]
-    if not command:
-        raise UsageError("no command after '--': heal [OPTIONS] -- CMD [ARGS...]")
-    from heal.engine import heal_command
-
-    return heal_command(command, opts)
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    except OSError:
+        pass
 
 
 def _err(message: str) -> None:

@@ -23,3 +23,19 @@ def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
     if mode is not None:
         os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def toml_module():
+    """tomllib, or tomli on Python 3.10: the one place that knows which (its TOMLDecodeError is a ValueError)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
+
+def load_toml(path: str) -> dict:
+    """A TOML file's table. OSError when it cannot be read; ValueError (TOMLDecodeError, UnicodeDecodeError)
+    when it is not TOML; RecursionError when nested deeper than the parser can go."""
+    with open(path, "rb") as fh:
+        return toml_module().load(fh)

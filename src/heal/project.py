@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from heal.errors import SafetyError  # noqa: F401 - re-exported
+
 # Directories that are never the user's own files: environments, dependencies, build output, VCS data.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", ".env", "__pycache__",
                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "target",
                        ".gradle", ".idea", ".eggs", "site-packages", ".cache"})
 _FORBIDDEN_PARTS = frozenset({".git", "node_modules", "site-packages", "dist-packages", ".venv", "venv"})
 
-
-class SafetyError(Exception):
-    """A change heal must never make (outside the project, inside an environment or .git)."""
 
 
 def project_root(cwd: str | None = None) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from heal.lazyre import lazy
+
 MASK = "***"
 
 # Words that, as a component of a key name, make its value a secret: DB_PASSWORD, GITHUB_TOKEN,
@@ -30,47 +32,57 @@ _KEY = (r"(?<![A-Za-z0-9_.-])(?!PWD\b)[A-Za-z0-9_.-]*?"
 # What is not a secret but a reference to one: ${X}, $X, $(cmd), %(x)s, {{ x }}, <x>, an already masked value.
 _PLACEHOLDER = r"(?:\$\{|\$\(|\$[A-Za-z_]|%\(|\{\{|<[^>\s]*>|\*\*\*|\*+(?![^\s\"',;&]))"
 
-_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+# Each secret's pattern, its replacement, and strings one of which the text must hold for the pattern to
+# match (in the text's lower case when the last element is True): most text holds none, and a pattern whose
+# strings are absent is neither compiled nor run. redact() is on the failure path (every line of evidence).
+_SECRETS: tuple[tuple[re.Pattern[str], object, tuple[str, ...], bool], ...] = (
     # private keys, PEM or PGP, whole block; a block cut off before its END line is masked to the end
-    (re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-                r"|.*\Z)", re.S), MASK),
+    (lazy(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+          r"|.*\Z)", re.S), MASK, ("-----BEGIN ",), False),
     # user:password@ in URLs (any scheme)
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), rf"\1{MASK}@"),
+    (lazy(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), rf"\1{MASK}@", ("://",), False),
     # HTTP headers that carry credentials: the whole value
-    (re.compile(r"(?im)(\b(?:proxy-)?authorization:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
-    (re.compile(r"(?im)(\b(?:set-)?cookie:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
-    (re.compile(r"(?im)(\bx-[a-z0-9-]*(?:api-?key|token|auth|secret)[a-z0-9-]*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    (lazy(r"(?im)(\b(?:proxy-)?authorization:[ \t]*)[^\r\n]+"), rf"\1{MASK}", ("authorization:",), True),
+    (lazy(r"(?im)(\b(?:set-)?cookie:[ \t]*)[^\r\n]+"), rf"\1{MASK}", ("cookie:",), True),
+    (lazy(r"(?im)(\bx-[a-z0-9-]*(?:api-?key|token|auth|secret)[a-z0-9-]*:[ \t]*)[^\r\n]+"), rf"\1{MASK}", ("x-",),
+     True),
     # a credential after its scheme: a word with a digit, or a long one (not "Basic authentication failed")
-    (re.compile(r"\b(Bearer|Basic)(\s+)(?:(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}|[A-Za-z0-9._~+/=-]{20,})"),
-     rf"\1\2{MASK}"),
+    (lazy(r"\b(Bearer|Basic)(\s+)(?:(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}|[A-Za-z0-9._~+/=-]{20,})"),
+     rf"\1\2{MASK}", ("Bearer", "Basic"), False),
     # tokens recognisable by their shape, wherever they are
-    (re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), MASK),
-    (re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt|imt|soat|ffct|agent|oas)-[A-Za-z0-9_-]{20,}"), MASK),
-    (re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), MASK),
-    (re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"), MASK),
-    (re.compile(r"\bhooks\.slack\.com/services/[A-Za-z0-9/_-]+"), f"hooks.slack.com/services/{MASK}"),
-    (re.compile(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{16,}"), MASK),
-    (re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}"), MASK),
-    (re.compile(r"\bnpm_[A-Za-z0-9]{30,}"), MASK),
-    (re.compile(r"\bpypi-[A-Za-z0-9_-]{40,}"), MASK),
-    (re.compile(r"\bhf_[A-Za-z0-9]{30,}"), MASK),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), MASK),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), MASK),
+    (lazy(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), MASK,
+     ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), False),
+    (lazy(r"\bgl(?:pat|dt|rt|ptt|cbt|imt|soat|ffct|agent|oas)-[A-Za-z0-9_-]{20,}"), MASK, ("gl",), False),
+    (lazy(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), MASK, ("AKIA", "ASIA"), False),
+    (lazy(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-[A-Za-z0-9-]{10,}"), MASK, ("xox", "xapp-"), False),
+    (lazy(r"\bhooks\.slack\.com/services/[A-Za-z0-9/_-]+"), f"hooks.slack.com/services/{MASK}",
+     ("hooks.slack.com/services/",), False),
+    (lazy(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{16,}"), MASK,
+     ("_live_", "_test_", "whsec_"), False),
+    (lazy(r"\bsk-(?:proj-|svcacct-|admin-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}"), MASK, ("sk-",), False),
+    (lazy(r"\bnpm_[A-Za-z0-9]{30,}"), MASK, ("npm_",), False),
+    (lazy(r"\bpypi-[A-Za-z0-9_-]{40,}"), MASK, ("pypi-",), False),
+    (lazy(r"\bhf_[A-Za-z0-9]{30,}"), MASK, ("hf_",), False),
+    (lazy(r"\bAIza[0-9A-Za-z_-]{35}"), MASK, ("AIza",), False),
+    (lazy(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), MASK, ("eyJ",), False),
     # curl -u user:password, --user=user:password (numeric uid:gid, as docker -u 1000:1000, is no secret)
-    (re.compile(r"(?<!\S)((?:-u|--user)(?:[ \t]+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
-     rf"\1{MASK}"),
+    (lazy(r"(?<!\S)((?:-u|--user)(?:[ \t]+|=)[^\s:]+:)(?!\d+(?!\S))(?!" + _PLACEHOLDER + r")[^\s\"']+"),
+     rf"\1{MASK}", ("-u",), False),
     # --password X, --password=X, --token X ... (an option whose value is a secret)
-    (re.compile(r"(?<!\S)(--?(?i:password|passwd|pass|token|secret|api-?key|auth-token|access-token|client-secret)"
-                r"(?:[ \t]+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}"),
-    # KEY=value, KEY: value, "key": "value", 'key': 'value' (JSON, YAML, env, query strings)
-    (re.compile(r"(?P<k>[\"']?" + _KEY + r"[\"']?[ \t]*[:=][ \t]*)(?!" + _PLACEHOLDER + r")"
-                r"(?:(?P<q>[\"'])(?!" + _PLACEHOLDER + r")[^\"'\r\n]{3,}?(?P=q)|[^\s\"',;&<>]{3,})"),
-     lambda m: m.group("k") + (m.group("q") + MASK + m.group("q") if m.group("q") else MASK)),
+    (lazy(r"(?<!\S)(--?(?i:password|passwd|pass|token|secret|api-?key|auth-token|access-token|client-secret)"
+          r"(?:[ \t]+|=))(?!-)(?!" + _PLACEHOLDER + r")[^\s\"']+"), rf"\1{MASK}", ("pass", "token", "secret", "api"),
+     True),
+    # KEY=value, KEY: value, "key": "value", 'key': 'value' (JSON, YAML, env, query strings); every keyword of
+    # _KEY holds one of the guard strings
+    (lazy(r"(?P<k>[\"']?" + _KEY + r"[\"']?[ \t]*[:=][ \t]*)(?!" + _PLACEHOLDER + r")"
+          r"(?:(?P<q>[\"'])(?!" + _PLACEHOLDER + r")[^\"'\r\n]{3,}?(?P=q)|[^\s\"',;&<>]{3,})"),
+     lambda m: m.group("k") + (m.group("q") + MASK + m.group("q") if m.group("q") else MASK),
+     ("pass", "pwd", "secret", "token", "key", "auth", "credential", "session"), True),
 )
 
 # mysql -pSECRET (the password glued to -p): only for the MySQL family, where -p means password
-_MYSQL = re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb|mariadb-dump)\b[^\n]*")
-_GLUED_P = re.compile(r"(?<!\S)(-p|--password=)(?!" + _PLACEHOLDER + r")(?!\s)[^\s\"']+")
+_MYSQL = lazy(r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb|mariadb-dump)\b[^\n]*")
+_GLUED_P = lazy(r"(?<!\S)(-p|--password=)(?!" + _PLACEHOLDER + r")(?!\s)[^\s\"']+")
 
 # argv options whose next element is a secret; -p only for the MySQL family (elsewhere it is a port)
 _SECRET_OPTIONS = frozenset({
@@ -87,8 +99,12 @@ def redact(text: str) -> str:
     """text with every secret heal recognises replaced by ***."""
     if not text:
         return text
-    for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needles, folded in _SECRETS:
+        # case-insensitive patterns also match a few non-ASCII letters (the Kelvin sign for k): only an
+        # ASCII text's lower case proves that their strings are absent
+        haystack = (text.lower() if text.isascii() else None) if folded else text
+        if haystack is None or any(n in haystack for n in needles):
+            text = pattern.sub(replacement, text)  # type: ignore[call-overload]
     if "-p" in text or "--password=" in text:
         text = _MYSQL.sub(lambda m: _GLUED_P.sub(rf"\1{MASK}", m.group(0)), text)
     return text

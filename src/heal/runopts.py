@@ -6,8 +6,7 @@ OPTIONS is the single table: the parser reads it, and `heal --help` prints it.
 from __future__ import annotations
 
 
-class UsageError(Exception):
-    """Bad command line; str() is the one-line message. heal exits 2."""
+from heal.errors import UsageError  # noqa: F401 - re-exported: parsers raise it from here
 
 
 class RunOptions:

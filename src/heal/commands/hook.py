@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from heal.runopts import UsageError
+from heal.errors import UsageError
 
 USAGE = "heal hook claude-code < payload.json | heal hook git NAME SCRIPT [ARGS...]"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from heal.runopts import UsageError
+from heal.errors import UsageError
 
 USAGE = ("heal hooks install|uninstall|status git|pre-commit|claude-code "
          "[--hook NAME]... (git) [--scope project|user] (claude-code)")

@@ -59,31 +59,9 @@ def main(args: list[str]) -> int:
 
 def _parse(args: list[str], flags: set[str], options: set[str], name: str) -> tuple[dict[str, Any], list[str]]:
     """({flag: True, option: value}, positionals); anything else is a one-line UsageError."""
-    seen: dict[str, Any] = {}
-    positional: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        key, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in flags and not eq:
-            seen[key] = True
-        elif key in options:
-            if eq:
-                seen[key] = inline
-            elif i + 1 < len(args):
-                i += 1
-                seen[key] = args[i]
-            else:
-                raise UsageError(f"option '{key}' needs a value")
-        elif arg == "--":
-            positional.extend(args[i + 1:])
-            break
-        elif arg.startswith("-") and arg != "-":
-            raise UsageError(f"heal patterns {name}: unknown option '{arg}'")
-        else:
-            positional.append(arg)
-        i += 1
-    return seen, positional
+    from heal.commands._args import parse
+
+    return parse(args, f"patterns {name}", flags={f: f for f in flags}, options={o: o for o in options})
 
 
 def _no_positional(positional: list[str], name: str) -> None:

@@ -210,17 +210,9 @@ def import_guesses(distribution: str) -> tuple[str, ...]:
 def _import_map() -> tuple[dict[str, str], dict[str, list[str]]]:
     """heal's curated import map (module -> distribution), read directly so this module needs nothing
     from the fix engine."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    try:
-        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "import_map.toml"), "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, ValueError):
-        return {}, {}
+    data = table("import_map")
     return dict(data.get("map", {})), dict(data.get("ambiguous", {}))
 
 

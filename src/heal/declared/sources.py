@@ -70,14 +70,11 @@ def load_toml(sink: Sink, rel: str) -> dict | None:
     path = os.path.join(sink.root, rel)
     if not os.path.isfile(path):
         return None
+    from heal.fsutil import load_toml
+
     try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
+        data = load_toml(path)
+    except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
         sink.notes.append(Note(rel, _toml_line(exc, path), "malformed", str(exc)))
         return None
     sink.files.append(rel)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Sequence
+
+from heal.lazyre import lazy
 
 # Programs that run another program given as their arguments, with how many leading options to skip.
 # (`timeout` is not one: when it fires, it is the program that failed.)
@@ -17,14 +18,14 @@ _RUNNERS = {  # manager -> subcommands that run a program
     "pnpm": {"exec", "dlx"}, "npm": {"exec"}, "docker": set(), "tox": set(), "nox": set(),
 }
 _SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "fish"}
-_PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
+_PYTHON = lazy(r"^(python|pypy)(\d+(\.\d+)?)?$")
 # `python -m X` modules that are tools in their own right; anything else (http.server, compileall) is python.
 _PYTHON_TOOLS = {"pytest", "pip", "unittest", "mypy", "black", "ruff", "flake8", "pylint", "isort", "tox", "nox",
                  "build", "twine", "pipx", "poetry", "uv", "coverage", "sphinx", "mkdocs", "uvicorn", "gunicorn",
                  "celery", "django", "flask", "pdm", "hatch", "pre_commit", "nose", "nose2", "behave", "alembic"}
 _BUILTINS = {"cd", "export", "set", "ulimit", "source", ".", "unset", "umask", "trap", "shopt", "alias", "true", ":",
              "echo", "printf", "sleep", "wait"}
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def tool_of(argv: Sequence[str]) -> str:
@@ -73,6 +74,8 @@ def tool_of(argv: Sequence[str]) -> str:
 def _last_simple_command(script: str) -> list[str]:
     """The words of the last command of a shell script that does work: in `ulimit -n 20; python3 x.py`
     it is python3 that can fail."""
+    import shlex  # only for `sh -c SCRIPT`
+
     try:
         words = shlex.split(script, comments=True)
     except ValueError:

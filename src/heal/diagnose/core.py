@@ -8,14 +8,15 @@ first and the position of its match second (the end of a log is where the decisi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
-from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits
-from heal.diagnose.text import clean, shorten
+from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
+from heal.diagnose.text import clean_folded, shorten
+from heal.lazyre import LARGE, line_finditer, needed
 from heal.redact import redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
@@ -34,11 +35,10 @@ def diagnose(
     hung: bool = False,
     cwd: str | None = None,
 ) -> Diagnosis:
-    text = clean(output)
-    low = text.lower()
+    text, folded = clean_folded(output)
     ctx = Context(
         text=text,
-        hits=needle_hits(low),
+        hits=needle_hits(text.lower()) if folded is None else needle_hits_folded(folded, text),
         argv=tuple(argv),
         tool=tool_of(argv),
         exit_code=exit_code,
@@ -76,9 +76,8 @@ def _match(rule: Rule, ctx: Context) -> Finding | None:
     if not any(n in ctx.hits for n in rule.needles):
         return None
     regex = _compiled(rule.pattern, rule.flags)
-    matches = _candidates(regex, rule, ctx)
     # the last match decides; if refine vetoes it, try the earlier ones
-    for m in reversed(matches):
+    for m in _candidates(regex, rule, ctx):
         facts: dict = dict(rule.facts)
         for name, value in m.groupdict().items():
             if value is not None and name not in facts:
@@ -110,12 +109,15 @@ WINDOW_BEFORE = 1500  # a match may start a few lines before its needle...
 WINDOW_AFTER = 4000  # ...and run a few lines past it
 
 
-def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> list[re.Match[str]]:
-    """The rule's matches, in text order, found only around occurrences of its needles.
+def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re.Match[str]]:
+    """The rule's matches, last first, found only around occurrences of its needles (for a `first` rule:
+    its first match only).
 
-    The needles are found by plain substring search over the whole output (fast in C); the regex then
-    runs in a window around each occurrence instead of over a megabyte of log, which keeps diagnosis
-    linear in the output's size whatever the patterns look like.
+    The needles were found in one pass over the whole output (fast in C); the regex then runs in a
+    window around each occurrence instead of over a megabyte of log, which keeps diagnosis linear in the
+    output's size whatever the patterns look like. The windows are scanned lazily from the end: the
+    caller stops at the first match it accepts, usually in the last window, so on a log where a needle
+    occurs hundreds of times the other windows are never scanned.
     """
     text = ctx.text
     positions: list[int] = []
@@ -124,29 +126,53 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> list[re.Mat
         if found:
             positions.extend(found[:MAX_WINDOWS] if rule.first else found[-MAX_WINDOWS:])
     if not positions:
-        return []
+        return
     positions.sort()
     if rule.first:
         positions = positions[:MAX_WINDOWS]
     else:
         positions = positions[-MAX_WINDOWS:]
     windows: list[list[int]] = []
+    size = len(text)
     for pos in positions:
+        end = min(size, pos + WINDOW_AFTER)
+        if windows and pos - WINDOW_BEFORE < windows[-1][1]:
+            # its window starts at or before pos - WINDOW_BEFORE, so it overlaps the last: no rfind needed
+            windows[-1][1] = max(windows[-1][1], end)
+            continue
         start = text.rfind("\n", 0, max(0, pos - WINDOW_BEFORE)) + 1
-        end = min(len(text), pos + WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
-    found: dict[int, re.Match[str]] = {}
-    for start, end in windows:
-        for m in regex.finditer(text, start, end):
-            found.setdefault(m.start(), m)
-            if rule.first:
-                break
-        if rule.first and found:
-            break
-    return [found[k] for k in sorted(found)]
+    # over many windows, a line-anchored pattern is worth its line finder (see heal.lazyre), and a
+    # window that holds none of the strings every match holds is skipped
+    big = sum(end - start for start, end in windows) >= LARGE
+    finditer = line_finditer if big else _finditer
+    strings = needed(regex) if big else None
+    if strings is not None:
+        windows = [w for w in windows if _holds(strings, text, w[0], w[1])]
+    if rule.first:
+        for start, end in windows:
+            m = next(finditer(regex, text, start, end), None)
+            if m is not None:
+                yield m
+                return
+        return
+    # Windows are disjoint, so the matches of a later window all start after an earlier window's: last
+    # window first, each window's matches last first, is the matches' text order reversed.
+    for start, end in reversed(windows):
+        yield from reversed(list(finditer(regex, text, start, end)))
+
+
+def _holds(strings: tuple[str, ...] | re.Pattern[str], text: str, start: int, end: int) -> bool:
+    if isinstance(strings, tuple):
+        return any(text.find(s, start, end) >= 0 for s in strings)
+    return strings.search(text, start, end) is not None
+
+
+def _finditer(regex: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    return regex.finditer(text, start, end)
 
 
 def _format(template: str, facts: Mapping[str, object]) -> str:

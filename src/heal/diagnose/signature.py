@@ -7,17 +7,24 @@ needs kept), then hashed together with the rule and the facts that name what fai
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
+
+from heal.lazyre import lazy
+
+try:
+    # what hashlib.blake2b is, without importing hashlib, whose OpenSSL set-up costs ~3 ms of every failure
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
 
 # Facts that identify *what* failed: two failures differing in these are different failures.
 KEY_FACTS = ("module", "package", "command", "error_code", "exception", "header", "symbol", "env_var", "script",
              "host", "signal", "url")
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, f), r)
+    (lazy(p, f), r)
     for p, r, f in (
         (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", re.I),
         (r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b", "<TIME>", 0),
@@ -33,8 +40,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
     )
 )
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")
-_TMP_PARTS = re.compile(r"^(tmp|temp|var|private|folders|pytest-of-\w+|pytest-\d+|T)$")
+_PATH = lazy(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")
+_TMP_PARTS = lazy(r"^(tmp|temp|var|private|folders|pytest-of-\w+|pytest-\d+|T)$")
 
 
 def normalise(text: str, roots: Iterable[str] = ()) -> str:
@@ -61,5 +68,5 @@ def _path(m: re.Match[str]) -> str:
 
 def signature(rule: str, category: str, facts: Mapping[str, object], fingerprint: str) -> str:
     key = "\x00".join([rule, category, fingerprint] + [f"{k}={facts[k]}" for k in KEY_FACTS if k in facts])
-    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    digest = blake2b(key.encode(), digest_size=8).hexdigest()
     return f"{category}/{rule or 'none'}/{digest}"

@@ -1,43 +1,64 @@
 """The fix engine's planning half: from a diagnosis to candidate fixes, through the playbooks.
 
-Each action is one module with `plan(step, ctx, source, risk) -> Fix | None`, collected in ACTIONS;
-applying a fix is heal.engine's job, through the journal.
+Each action is one module, registered in ACTIONS, with:
+    OPTIONS                          the step options a playbook may give it (checked when the playbook loads)
+    plan(step, ctx, source, risk)    -> Fix | None; the Fix carries the journal change it makes, if any
+    check(fix) -> str                optional: after the change, why it did not work ("" when it did)
+    choose(fix, choice) -> Fix       optional: the fix for the candidate the user picked among fix.choices
+The engine applies `fix.change` through the journal and knows nothing else about an action: adding one is
+a module here, a line in ACTIONS, and its test.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from heal.fixes import chmod, command, install, retry, suggest
 from heal.fixes.model import Attempt, Fix, PlanContext
 from heal.fixes.playbooks import Playbook, PlaybookError, load_all
 
-ACTIONS = {"install": install.plan, "retry": retry.plan, "run": command.plan, "chmod": chmod.plan,
-           "suggest": suggest.plan}
+ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest}
 
-__all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "plan_fixes"]
+__all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "candidates", "plan_fixes"]
 
 
-def plan_fixes(ctx: PlanContext, books: list[Playbook] | None = None, errors: list[str] | None = None) -> list[Fix]:
-    """Candidate fixes for the diagnosis, best first: each matching playbook's steps in order.
+def candidates(ctx: PlanContext, books: Iterable[Playbook], errors: list[str] | None = None) -> Iterator[Fix]:
+    """Candidate fixes for the diagnosis, best first, planned one at a time: each matching playbook's steps
+    in order. Lazy, so the engine plans the next candidate only when the one before could not be applied
+    (planning may ask a tool something: a probe costs only when it is needed).
 
     A playbook that fails while matching or planning (a user's, say, with an option the loader could not
     foresee) disables only itself: a one-line error naming it goes to `errors`, the others still plan."""
     if ctx.diagnosis.category == "unknown":
-        return []  # an answer (grep found nothing), Ctrl-C, or nothing heal recognises: leave it alone
-    if books is None:
-        books, load_errors = load_all()
-        if errors is not None:
-            errors.extend(load_errors)
-    fixes: list[Fix] = []
+        return  # an answer (grep found nothing), Ctrl-C, or nothing heal recognises: leave it alone
+    seen: list[Fix] = []
     for book in books:
         try:
             if not book.matches(ctx):
                 continue
-            planned = [ACTIONS[step["action"]](step, ctx, book.id, book.risk) for step in book.steps]
         except Exception as exc:  # noqa: BLE001 - any failure of one playbook must not stop the others
-            if errors is not None:
-                errors.append(f"playbook {book.path}: skipped: {type(exc).__name__}: {exc}"[:300])
+            _failed(book, exc, errors)
             continue
-        for fix in planned:
-            if fix is not None and fix not in fixes:
-                fixes.append(fix)
-    return fixes
+        for step in book.steps:
+            try:
+                fix = ACTIONS[step["action"]].plan(step, ctx, book.id, book.risk)
+            except Exception as exc:  # noqa: BLE001
+                _failed(book, exc, errors)
+                break
+            if fix is not None and fix not in seen:
+                seen.append(fix)
+                yield fix
+
+
+def plan_fixes(ctx: PlanContext, books: list[Playbook] | None = None, errors: list[str] | None = None) -> list[Fix]:
+    """Every candidate fix, best first (what `heal diagnose` lists)."""
+    if books is None:
+        books, load_errors = load_all()
+        if errors is not None:
+            errors.extend(load_errors)
+    return list(candidates(ctx, books, errors))
+
+
+def _failed(book: Playbook, exc: Exception, errors: list[str] | None) -> None:
+    if errors is not None:
+        errors.append(f"playbook {book.path}: skipped: {type(exc).__name__}: {exc}"[:300])

@@ -15,6 +15,8 @@ import stat
 from heal.fixes.model import Fix, PlanContext
 from heal.project import SafetyError, check_editable
 
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
+
 _WRAPPERS = {"env", "nice", "nohup", "time", "command", "exec", "stdbuf", "heal"}
 _SHELLS = {"sh", "bash", "dash", "zsh", "ksh"}
 
@@ -37,8 +39,11 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None  # already executable: the permission problem is elsewhere
     new = mode | ((mode & 0o444) >> 2)  # execute for whoever may read it, like chmod +x under the usual umask
     rel = os.path.relpath(path, ctx.root)
-    return Fix("chmod", f"make {rel} executable (chmod +x)", ("chmod", "+x", rel), path=path, risk="low",
-               source=source, confidence=0.9, mode=new)
+    from heal.journal.changes import FileChange
+
+    what = f"make {rel} executable (chmod +x)"
+    return Fix("chmod", what, ("chmod", "+x", rel), change=FileChange(path, mode=new, reason=what), risk="low",
+               source=source, confidence=0.9)
 
 
 def _refused(program: str, path: str, ctx: PlanContext) -> bool:

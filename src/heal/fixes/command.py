@@ -19,7 +19,7 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
 
 def _git(ctx: PlanContext, *args: str) -> str | None:
-    from heal.journal.gitref import git
+    from heal.git import git
 
     code, out = git(ctx.cwd, *args)
     return out if code == 0 else None
@@ -121,22 +121,24 @@ def _pull_rebase(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     sub = git_subcommand(ctx.argv)
     if sub is None or sub[1] != "push":
         return None
-    from heal.journal import JournalError
-    from heal.journal.gitref import dirty
+    from heal.errors import GitError
+    from heal.git import dirty
 
     argv = ("git", "pull", "--rebase")
     try:
         changed = bool(dirty(ctx.cwd))
-    except JournalError:
+    except GitError:
         changed = True  # not a repository heal can see into (e.g. `heal diagnose` on a saved log)
     if changed or _git(ctx, "rev-parse", "--abbrev-ref", "@{upstream}") is None:
         # a rebase needs a clean tree and a branch to pull from: the user sorts those out first
         return Fix("suggest", "the remote has commits you don't: commit or stash your changes, git pull --rebase, "
                    "then push again", argv, risk="medium", source=source, confidence=0.7)
     # It rewrites the branch's unpushed commits, so it is always asked, even with --yes.
-    return Fix("run", "the remote has commits you don't: rebase your commits onto them (git pull --rebase), "
-               "then push again", argv, risk="medium", source=source, confidence=0.8, then=argv, ask=True,
-               cwd=ctx.cwd)
+    from heal.journal.changes import GitRefChange
+
+    what = "the remote has commits you don't: rebase your commits onto them (git pull --rebase), then push again"
+    return Fix("run", what, argv, change=GitRefChange(argv, cwd=ctx.cwd, reason=what), risk="medium",
+               source=source, confidence=0.8, ask=True)
 
 
 def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -186,3 +188,4 @@ _PLANNERS = {
 }
 
 KINDS = tuple(_PLANNERS)  # the step kinds playbooks may name (checked when a playbook loads)
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}

@@ -15,6 +15,9 @@ import sys
 from functools import lru_cache
 
 from heal.fixes.model import Fix, PlanContext
+from heal.managers import MANAGERS, node_manager, python_manager
+
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
 
 _NODE_BUILTINS = {
     "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
@@ -28,18 +31,9 @@ _NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 @lru_cache(maxsize=1)
 def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """(map, ambiguous, never) from patterns/import_map.toml."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    path = os.path.join(os.path.dirname(heal.patterns.__file__), "import_map.toml")
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError:
-        return {}, {}, {}
+    data = table("import_map")
     return dict(data.get("map", {})), dict(data.get("ambiguous", {})), dict(data.get("never", {}))
 
 
@@ -54,6 +48,38 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if eco == "rust" or ctx.diagnosis.facts.get("tool") == "cargo":
         return _plan_rust(ctx, source, risk)
     return None
+
+
+def _install(description: str, argv: tuple[str, ...], *, manager: str, cwd: str, packages: tuple[str, ...] = (),
+             python: str = "", verify: tuple[str, ...] = (), risk: str, source: str, confidence: float,
+             ask: bool = False, choices: tuple[str, ...] = (), question: str = "") -> Fix:
+    """An install: the fix carries the PackageChange the journal applies (and rollback undoes)."""
+    from heal.journal.changes import PackageChange
+
+    change = PackageChange(manager, argv, cwd=cwd, python=python, packages=packages, imports=verify,
+                           reason=description)
+    return Fix("install", description, argv, change=change, risk=risk, source=source, confidence=confidence,
+               ask=ask, choices=choices, question=question)
+
+
+def check(fix: Fix) -> str:
+    """After the install: the distributions are installed and their modules import, in that interpreter
+    (what the playbook promised); else why not."""
+    change = fix.change
+    if not change.imports:
+        return ""
+    if verify_python(change.python, change.imports, change.packages):
+        return ""
+    return f"installed, but {', '.join(change.packages)} / {', '.join(change.imports)} is still missing"
+
+
+def choose(fix: Fix, choice: str) -> Fix:
+    """The fix for the distribution the user picked among fix.choices (only the user picks: never heal)."""
+    argv = tuple(choice if a == "<choice>" else a for a in fix.argv or ())
+    change = fix.change
+    return _install(f"install {choice} into {change.python}", argv, manager=change.manager, packages=(choice,),
+                    cwd=change.cwd, python=change.python, verify=change.imports, risk=fix.risk, source=fix.source,
+                    confidence=fix.confidence)
 
 
 # --- Python -----------------------------------------------------------------------------------------
@@ -102,7 +128,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
-            return Fix("install", f"{module} is provided by {' or '.join(choices)}: which one?",
+            return _install(f"{module} is provided by {' or '.join(choices)}: which one?",
                        (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
                        manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        choices=choices)
@@ -117,10 +143,8 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         except Exception:
             return None
     declared = _declared(ctx.root, canonical_name(dist))
-    manager = _python_manager(ctx.root)
-    if manager == "uv" and _which("uv", ctx.env):
-        return _plan_uv(ctx, module, dist, declared, source, risk)
-    if manager in _MANAGED and _which(manager, ctx.env):
+    manager = python_manager(ctx.root)
+    if manager != "pip" and _which(manager, ctx.env):
         fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
         if fix is not None:
             return fix
@@ -132,16 +156,13 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", f"{python} is not a virtualenv: installing {dist} there would change the system; "
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
-    if manager in ("uv", "poetry", "pdm", "pipenv"):  # the manager itself is not installed, or has no env yet
-        command = {"uv": ("uv", "sync") if declared else ("uv", "add", dist),
-                   "poetry": ("poetry", "install") if declared else ("poetry", "add", dist),
-                   "pdm": ("pdm", "install") if declared else ("pdm", "add", dist),
-                   "pipenv": ("pipenv", "install") if declared else ("pipenv", "install", dist)}[manager]
+    if manager != "pip":  # the manager itself is not installed, or has no environment for the project yet
+        how = MANAGERS[manager]
+        command = how.sync(manager) if declared else how.add(manager, [dist])
         return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
                    risk=risk, confidence=0.8)
     if declared:
-        argv = (python, "-m", "pip", "install", "-r", declared) if declared.endswith(".txt") else \
-            (python, "-m", "pip", "install", "-e", ".")
+        argv = MANAGERS["pip"].sync("pip", python=python, requirements=declared if declared.endswith(".txt") else "")
         name = os.path.basename(declared)
         risky = risky_requirement_lines(declared, ctx.root) if declared.endswith(".txt") else []
         if risky:
@@ -151,57 +172,34 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 
             lines = "; ".join(redact(r) for r in risky[:3])
             lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
-            return Fix("install", f"{dist} is declared in {name} but not installed: syncing it would also use "
+            return _install(f"{dist} is declared in {name} but not installed: syncing it would also use "
                        f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
                        packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
                        question=f"sync {name} for {dist}, although it uses {lines}")
-        return Fix("install", f"{dist} is declared in {name} but not installed: sync it",
+        return _install(f"{dist} is declared in {name} but not installed: sync it",
                    argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
                    cwd=ctx.root, verify=(module.split(".")[0],))
-    return Fix("install", f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-               (python, "-m", "pip", "install", "--disable-pip-version-check", "--", dist), risk=risk,
+    return _install(f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
+                    MANAGERS["pip"].add("pip", [dist], python=python), risk=risk,
                source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
                verify=(module.split(".")[0],))
 
 
-def _plan_uv(ctx: PlanContext, module: str, dist: str, declared: str | None, source: str, risk: str) -> Fix:
-    """uv projects: `uv add` (or `uv sync` for a declared dependency), into the project's .venv, which
-    uv creates and keeps in step with uv.lock."""
-    uv = _which("uv", ctx.env) or "uv"
-    python = os.path.join(ctx.root, ".venv", "bin", "python")
-    argv = (uv, "sync") if declared else (uv, "add", dist)
-    what = f"{dist} is declared but not installed: uv sync" if declared else f"uv add {dist} (provides {module})"
-    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager="uv", packages=(dist,),
-               python=python, cwd=ctx.root, verify=(module.split(".")[0],))
-
-
-# Python project managers that keep their own environment: how to ask for its interpreter, how to add a
-# package, and how to install what the project already declares.
-_MANAGED = {
-    "poetry": {"python": ("env", "info", "--executable"), "add": ("add",), "declared": ("install",)},
-    "pipenv": {"python": ("--py",), "add": ("install",), "declared": ("sync",)},
-    "pdm": {"python": ("info", "--python"), "add": ("add",), "declared": ("sync",)},
-}
-
-
 def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
                   risk: str) -> Fix | None:
-    """`poetry add` / `pipenv install` / `pdm add` (or their install-what-is-declared), into the environment the manager
-    runs the project in, wherever it keeps it; None when it has no environment for the project yet."""
-    from heal.run import RunSpec, run
-
+    """`uv add` / `poetry add` / `pipenv install` / `pdm add` (or their install-what-is-declared), into the
+    environment the manager runs the project in, wherever it keeps it; None when it has none for the project
+    yet."""
+    how = MANAGERS[manager]
     tool = _which(manager, ctx.env) or manager
-    how = _MANAGED[manager]
-    r = run(RunSpec((tool, *how["python"]), cwd=ctx.root, env=ctx.env, passthrough=False, keep_stdout=True,
-                    timeout=60, head_bytes=0, tail_bytes=0))
-    python = (r.stdout or b"").decode(errors="replace").strip()
-    if r.exit_code != 0 or not os.path.isabs(python) or not os.path.exists(python):
+    python = how.python(tool, ctx.root, ctx.env)
+    if python is None:
         return None
-    argv = (tool, *how["declared"]) if declared else (tool, *how["add"], dist)
+    argv = how.sync(tool) if declared else how.add(tool, [dist])
     name = f"{manager} {' '.join(argv[1:])}"
     what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
-    return Fix("install", what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
-               packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
+    return _install(what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
+                    packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
 def _which(name: str, env) -> str | None:
@@ -245,14 +243,11 @@ def _declared(root: str, dist: str) -> str | None:
                 continue
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
+        from heal.fsutil import load_toml
+
         try:
-            import tomllib
-        except ImportError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            with open(pyproject, "rb") as fh:
-                deps = tomllib.load(fh).get("project", {}).get("dependencies", [])
-        except (OSError, ValueError):
+            deps = load_toml(pyproject).get("project", {}).get("dependencies", [])
+        except (OSError, ValueError, RecursionError, AttributeError):
             deps = []
         for dep in deps:
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
@@ -316,13 +311,6 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
             if not inc.startswith(root_real + os.sep):
                 out.append(where)
     return out
-
-
-def _python_manager(root: str) -> str:
-    for lock, manager in (("uv.lock", "uv"), ("poetry.lock", "poetry"), ("pdm.lock", "pdm"), ("Pipfile", "pipenv")):
-        if os.path.exists(os.path.join(root, lock)):
-            return manager
-    return "pip"
 
 
 def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
@@ -424,25 +412,22 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
             return _not_installing(package, "it is not in package.json, not a popular package, and the registry "
                                    "does not confirm it exists", source)
     dev = package.startswith("@types/")
-    manager = _node_manager(root)
+    manager = node_manager(root)
+    how = MANAGERS[manager]
     if manager != "npm":
-        cmd = {"yarn": ("yarn", "install") if declared else ("yarn", "add", *(("-D",) if dev else ()), package),
-               "pnpm": ("pnpm", "install") if declared else ("pnpm", "add", *(("-D",) if dev else ()), package),
-               "bun": ("bun", "install") if declared else ("bun", "add", *(("-d",) if dev else ()), package)}[manager]
+        cmd = how.sync(manager, root=root) if declared else how.add(manager, [package], dev=dev)
         if _which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
-            return Fix("install", f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
+            return _install(f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
                        confidence=0.85, manager=manager, packages=(package,), cwd=root)
         return Fix("suggest", f"this project uses {manager}: {' '.join(cmd)}", cmd, source=source, risk=risk,
                    confidence=0.8)
     if declared:
-        has_lock = any(os.path.exists(os.path.join(root, f)) for f in ("package-lock.json", "npm-shrinkwrap.json"))
-        argv = ("npm", "ci", "--no-audit", "--no-fund") if has_lock else ("npm", "install", "--no-audit", "--no-fund")
-        return Fix("install", f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
+        argv = how.sync("npm", root=root)
+        return _install(f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
                    argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
-    # `--` ends npm's options: the name is validated already, and stays a name whatever it is
-    argv = ("npm", "install", "--no-audit", "--no-fund", *(("--save-dev",) if dev else ()), "--", package)
-    return Fix("install", f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
+    argv = how.add("npm", [package], dev=dev)
+    return _install(f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
                source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
 
 
@@ -453,17 +438,9 @@ def _not_installing(package: str, why: str, source: str) -> Fix:
 @lru_cache(maxsize=1)
 def npm_popular_ranked() -> tuple[str, ...]:
     """patterns/npm_popular.toml: the most downloaded npm packages, most first (provenance in the file)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    try:
-        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "npm_popular.toml"), "rb") as fh:
-            return tuple(str(n) for n in tomllib.load(fh).get("names", []))
-    except (OSError, ValueError):
-        return ()
+    return tuple(str(n) for n in table("npm_popular").get("names", []))
 
 
 @lru_cache(maxsize=1)
@@ -515,20 +492,6 @@ def _node_declared(root: str, package: str) -> bool:
     return any(package in (data.get(k) or {}) for k in ("dependencies", "devDependencies", "optionalDependencies"))
 
 
-def _node_manager(root: str) -> str:
-    try:
-        with open(os.path.join(root, "package.json")) as fh:
-            pm = str(json.load(fh).get("packageManager", ""))
-        if pm:
-            return pm.split("@")[0] if pm.split("@")[0] in ("npm", "yarn", "pnpm", "bun") else "npm"
-    except (OSError, ValueError):
-        pass
-    for lock, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lock", "bun"), ("bun.lockb", "bun")):
-        if os.path.exists(os.path.join(root, lock)):
-            return manager
-    return "npm"
-
-
 # --- Go ---------------------------------------------------------------------------------------------
 
 def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -541,8 +504,8 @@ def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     root = _up_to(ctx.cwd, ctx.root, "go.mod")
     if root is None or not _which("go", ctx.env):
         return None
-    argv = (_which("go", ctx.env) or "go", "get", package)
-    return Fix("install", f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
+    argv = MANAGERS["go"].add(_which("go", ctx.env) or "go", [package])
+    return _install(f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
                packages=(package,), cwd=root)
 
 
@@ -565,7 +528,7 @@ def _plan_rust(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     if any(os.path.exists(os.path.join(root, "src", p)) for p in (f"{crate}.rs", os.path.join(crate, "mod.rs"))):
         return None  # a module of the package that is not declared with `mod`, not a crate
-    return Fix("install", f"cargo add {crate}", (cargo, "add", crate), risk=risk, source=source, confidence=0.8,
+    return _install(f"cargo add {crate}", MANAGERS["cargo"].add(cargo, [crate]), risk=risk, source=source, confidence=0.8,
                manager="cargo", packages=(crate,), cwd=root)
 
 

@@ -6,34 +6,47 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from heal.diagnose.model import Diagnosis
 
-ACTIONS = ("install", "retry", "run", "chmod", "suggest")
 RISKS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
 class Fix:
-    action: str  # install | retry | run | chmod | suggest
+    """One candidate fix. What it changes is `change`, a journal change its action built (a FileChange,
+    PackageChange or GitRefChange): the engine applies it through the change log and knows nothing else
+    about the action. A fix without a change changes nothing itself (a retry, a corrected command, a
+    suggestion)."""
+
+    action: str  # the registered action that planned it (heal.fixes.ACTIONS)
     description: str
-    argv: tuple[str, ...] | None = None  # what heal runs (install, run) or prints (suggest)
-    path: str | None = None  # the file a chmod changes
-    mode: int | None = None  # chmod: the new mode
+    argv: tuple[str, ...] | None = None  # the command it runs (or, for a suggestion, would): shown and reported
+    change: Any = None  # the journal change it makes, or None
+    new_command: tuple[str, ...] | None = None  # the corrected command, re-run (and reported) from then on
     risk: str = "low"
-    source: str = ""  # the playbook it came from
+    source: str = ""  # the playbook it came from (or learned:<id>)
     confidence: float = 1.0
-    manager: str = ""  # install: pip | npm
-    packages: tuple[str, ...] = ()
-    python: str = ""  # install with pip: the interpreter the failing command used
-    cwd: str = ""
-    new_command: tuple[str, ...] | None = None  # run: the corrected command, re-run from then on
-    then: tuple[str, ...] | None = None  # run: a preparatory command, after which the command is re-run
-    verify: tuple[str, ...] = ()  # install: modules that must import afterwards
     ask: bool = False  # confirm on a terminal even with --yes (rewrites history, e.g. pull --rebase)
-    wait: float = 0.0  # retry: seconds to wait before the rerun (set by the retry policy)
-    choices: tuple[str, ...] = ()  # install: candidate distributions the user must pick from (never guessed)
+    wait: float = 0.0  # seconds to wait before the rerun (a retry)
+    choices: tuple[str, ...] = ()  # candidates only the user may pick from (never guessed); see the action's choose()
     question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
+    repeat: bool = False  # the same fix may be applied again (a retry series, bounded by its own policy)
+
+    @property
+    def advice(self) -> bool:
+        """Only said, never applied: what heal will not do itself."""
+        return self.action == "suggest"
+
+    @property
+    def path(self) -> str | None:
+        """The file the fix changes, when it changes one."""
+        return getattr(self.change, "path", None)
+
+    def key(self) -> tuple:
+        """What makes two fixes the same fix: never applied twice in one run."""
+        return (self.action, self.argv, self.path, self.source)
 
     def to_json(self) -> dict:
         """The `fixes` entries of `heal diagnose --json` and the report (contract in DESIGN.md)."""

@@ -28,13 +28,11 @@ import re
 from dataclasses import dataclass, field
 
 from heal.diagnose.model import CATEGORIES
-from heal.fixes.model import ACTIONS, RISKS, PlanContext
+from heal.errors import PlaybookError
+from heal.fixes.model import RISKS, PlanContext
 
-PLAYBOOK_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "patterns", "playbooks")
 
 
-class PlaybookError(Exception):
-    """A malformed playbook; str() is the one-line message."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +72,9 @@ class Playbook:
 
 def playbook_dir() -> str:
     """Where the shipped playbooks are: patterns/ inside the installed package, or the source checkout's."""
-    try:
-        import heal.patterns
+    from heal.patterns import path
 
-        return os.path.join(os.path.dirname(heal.patterns.__file__), "playbooks")
-    except ImportError:  # pragma: no cover - a source tree without the package mapping
-        return PLAYBOOK_DIR
+    return path("playbooks")
 
 
 def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
@@ -106,14 +101,11 @@ def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
 
 
 def load(path: str) -> Playbook:
+    from heal.fsutil import load_toml
+
     try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = load_toml(path)
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise PlaybookError(f"playbook {path}: cannot be read: {exc}") from None
     except RecursionError:
         raise PlaybookError(f"playbook {path}: cannot be read: nested too deeply") from None
@@ -176,25 +168,13 @@ def load(path: str) -> Playbook:
     )
 
 
-def _step_options() -> dict[str, dict[str, tuple[type, tuple[str, ...]]]]:
-    """action -> {option: (type, allowed values or ())}: what each action's planner reads."""
-    from heal.fixes.command import KINDS as RUN_KINDS
-    from heal.fixes.suggest import KINDS as SUGGEST_KINDS
-
-    return {
-        "install": {},
-        "chmod": {},
-        "retry": {"max_retries": (int, ()), "max_retries_setting": (str, ()), "why": (str, ())},
-        "run": {"kind": (str, RUN_KINDS)},
-        "suggest": {"kind": (str, SUGGEST_KINDS), "text": (str, ())},
-    }
-
-
 def _check_step(where: str, i: int, step: dict) -> None:
+    from heal.fixes import ACTIONS  # the one registry: an action's module declares the options it reads
+
     action = step.get("action")
     if action not in ACTIONS:
         raise PlaybookError(f"{where}: field 'steps[{i}].action' must be one of {', '.join(ACTIONS)}")
-    options = _step_options()[action]
+    options = ACTIONS[action].OPTIONS
     for key, value in step.items():
         if key == "action":
             continue

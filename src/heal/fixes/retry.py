@@ -12,83 +12,15 @@ permanent HTTP status (501, most 4xx), or a server asking for a wait longer than
 from __future__ import annotations
 
 import os
-import random
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from heal.fixes.model import Fix, PlanContext
+from heal.policy import Policy, RetryState, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
-
-@dataclass(frozen=True)
-class RetryState:
-    attempt: int  # retries already made for this failure
-    elapsed: float  # seconds spent on it so far
-
-
-class Stop:
-    def __call__(self, state: RetryState) -> bool:
-        raise NotImplementedError
-
-    def __or__(self, other: Stop) -> Stop:
-        return _AnyStop(self, other)
-
-
-@dataclass(frozen=True)
-class _AnyStop(Stop):
-    a: Stop
-    b: Stop
-
-    def __call__(self, state: RetryState) -> bool:
-        return self.a(state) or self.b(state)
-
-
-@dataclass(frozen=True)
-class stop_after_attempt(Stop):  # noqa: N801 - reads as the policy it is
-    attempts: int
-
-    def __call__(self, state: RetryState) -> bool:
-        return state.attempt >= self.attempts
-
-
-@dataclass(frozen=True)
-class stop_after_delay(Stop):  # noqa: N801
-    seconds: float
-
-    def __call__(self, state: RetryState) -> bool:
-        return state.elapsed >= self.seconds
-
-
-@dataclass(frozen=True)
-class wait_exponential_jitter:  # noqa: N801
-    """A uniform wait in [high/2, high], high = min(cap, base * 2**attempt): jitter still spreads the
-    retries of many clients, and the floor keeps the backoff real (full jitter over [0, high] gave three
-    retries of a 503 that together waited 0.6 s, which no outage is over by)."""
-
-    base: float = 1.0
-    cap: float = 30.0
-    rng: random.Random | None = None
-
-    def __call__(self, state: RetryState) -> float:
-        high = min(self.cap, self.base * (2 ** state.attempt))
-        return (self.rng or random).uniform(high / 2, high)
-
-
-@dataclass(frozen=True)
-class Policy:
-    stop: Stop
-    wait: wait_exponential_jitter
-
-    def next_wait(self, state: RetryState, retry_after: float | None = None) -> float | None:
-        """Seconds to wait before the next try, or None when the policy says stop."""
-        if self.stop(state):
-            return None
-        wait = self.wait(state)
-        if retry_after is not None:
-            wait = max(wait, retry_after)  # the server said when: never sooner
-        return wait
-
+__all__ = ["OPTIONS", "Policy", "RetryState", "non_idempotent", "permanent_status", "plan", "policy_from",
+           "retry_after", "stop_after_attempt", "stop_after_delay", "wait_exponential_jitter"]
 
 _RETRY_AFTER = re.compile(r"(?i)retry[- ]after:?\s*(\d+(?:\.\d+)?)|retry in (\d+(?:\.\d+)?)\s*s|"
                           r"\"retry_after\":\s*(\d+(?:\.\d+)?)|try again in (\d+(?:\.\d+)?) seconds?")
@@ -232,6 +164,10 @@ def _curl_unsafe(rest: list[str]) -> str | None:
     return None
 
 
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"max_retries": (int, ()), "max_retries_setting": (str, ()),
+                                                    "why": (str, ())}
+
+
 # --- planning -----------------------------------------------------------------------------------------
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -269,6 +205,6 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
                int(ctx.settings.get("max_attempts", 3)))
     series = max(1, most - ctx.retries)
     return Fix("retry", f"run it again in {wait:.1f}s ({why}; retry {ctx.retries + 1})", None, risk="low",
-               source=source, confidence=0.6, wait=wait,
+               source=source, confidence=0.6, wait=wait, repeat=True,
                question=f"{why}: run it again, up to {series} time{'s' if series > 1 else ''} "
                         f"(first in {wait:.1f}s)")

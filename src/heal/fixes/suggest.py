@@ -13,17 +13,9 @@ from heal.fixes.model import Fix, PlanContext
 
 @lru_cache(maxsize=1)
 def command_packages() -> dict[str, str]:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    import heal.patterns
+    from heal.patterns import table
 
-    try:
-        with open(os.path.join(os.path.dirname(heal.patterns.__file__), "commands.toml"), "rb") as fh:
-            return dict(tomllib.load(fh).get("apt", {}))
-    except OSError:
-        return {}
+    return dict(table("commands").get("apt", {}))
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -87,3 +79,4 @@ def _size(path: str, limit: int = 20000) -> int:
 
 # the step kinds playbooks may name (checked when a playbook loads)
 KINDS = ("system-package", "disk-cleanup", "cargo-add", "go-get", "text")
+OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS), "text": (str, ())}

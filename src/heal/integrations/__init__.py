@@ -19,6 +19,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from heal.errors import HealError
+
 INTEGRATIONS = {
     "git": "heal.integrations.git",
     "pre-commit": "heal.integrations.pre_commit",
@@ -26,8 +28,10 @@ INTEGRATIONS = {
 }
 
 
-class IntegrationError(Exception):
+class IntegrationError(HealError):
     """What an integration refuses to do, as one line; nothing was changed."""
+
+    exit_code = 1
 
 
 class Options:

@@ -249,9 +249,10 @@ def status(cwd: str, options) -> list[str]:
 
 
 def _apply(changes: list, cwd: str, verb: str) -> str:
+    from heal.errors import HealError
     from heal.integrations import IntegrationError
-    from heal.journal import JournalError, open_journal
-    from heal.project import SafetyError, project_root
+    from heal.journal import open_journal
+    from heal.project import project_root
 
     try:
         with open_journal().changeset(cwd=cwd, root=project_root(cwd), command=["heal", "hooks", verb, "claude-code"],
@@ -259,7 +260,7 @@ def _apply(changes: list, cwd: str, verb: str) -> str:
             for change in changes:
                 cs.apply(change)
             return cs.id
-    except (JournalError, SafetyError, OSError) as exc:
+    except (HealError, OSError) as exc:
         raise IntegrationError(f"{verb} stopped: {exc}") from None
 
 
@@ -454,28 +455,31 @@ def _plan(d, argv: list[str], cwd: str, output: str, exit_code: int | None, sett
 
 
 def _maybe_apply(fixes: list, d, argv: list[str], cwd: str) -> str:
-    """Apply the first fix when configured to and it is low-risk and a change heal journals (a chmod, an
-    install): never a command run in the agent's place, never a retry."""
+    """Apply the first fix when it is low-risk and a change heal journals (a chmod, an install): never a command
+    run in the agent's place, never a retry. The caller checked that the configuration asks for it."""
     if not fixes:
         return ""
     fix = fixes[0]
-    if fix.risk != "low" or fix.action not in ("chmod", "install") or fix.choices or fix.ask:
+    if fix.risk != "low" or fix.action not in ("chmod", "install") or fix.change is None or fix.choices or fix.ask:
         return ""
-    from heal.engine import _apply
-    from heal.journal import JournalError, open_journal
+    from heal.errors import HealError
+    from heal.fixes import ACTIONS
+    from heal.journal import open_journal
     from heal.project import project_root
     from heal.redact import redact_argv
 
     try:
         with open_journal().changeset(cwd=cwd, root=project_root(cwd), command=redact_argv(argv),
                                       diagnosis=d.summary) as cs:
-            note = _apply(fix, cs)
+            cs.apply(fix.change)
             cid = cs.id
-    except (JournalError, OSError) as exc:
+        check = getattr(ACTIONS[fix.action], "check", None)
+        note = check(fix) if check is not None else ""
+    except (HealError, OSError) as exc:
         return f"heal could not apply {fix.description}: {exc}"
     fixes.pop(0)
     if note:
-        return f"heal tried to {fix.description}: {note}"
+        return f"heal tried to {fix.description}: {note} (undo: heal rollback {cid})"
     return f"heal applied: {fix.description} (undo: heal rollback {cid}); the command was not run again"
 
 

@@ -49,7 +49,7 @@ class Repo:
 
 
 def repo(cwd: str) -> Repo:
-    from heal.journal.gitref import git
+    from heal.git import git
 
     code, top = git(cwd, "rev-parse", "--show-toplevel")
     if code != 0 or not top:
@@ -218,8 +218,8 @@ def _read_quiet(path: str, whole: bool = False) -> bytes | None:
 
 
 def _apply(changes: list, cwd: str, r: Repo, verb: str) -> str:
-    from heal.journal import JournalError, open_journal
-    from heal.project import SafetyError
+    from heal.errors import HealError
+    from heal.journal import open_journal
 
     try:
         with open_journal().changeset(cwd=cwd, root=r.top, command=["heal", "hooks", verb, "git"],
@@ -227,7 +227,7 @@ def _apply(changes: list, cwd: str, r: Repo, verb: str) -> str:
             for change in changes:
                 cs.apply(change)
             return cs.id
-    except (JournalError, SafetyError, OSError) as exc:
+    except (HealError, OSError) as exc:
         raise IntegrationError(f"{verb} stopped: {exc} (heal rollback --last undoes what was done)") from None
 
 
@@ -314,7 +314,7 @@ def check_staged(cwd: str) -> bool:
 
     env = _git_env()
     try:
-        from heal.journal.gitref import git
+        from heal.git import git
 
         code, top = git(cwd, "rev-parse", "--show-toplevel")
         top = top if code == 0 and top else cwd
@@ -365,7 +365,7 @@ def _advise(top: str, rel: str, staged_data: bytes, *, repairable: bool, apply: 
         return
     from heal.commands.repair import Options
     from heal.commands.repair import run as repair
-    from heal.runopts import UsageError
+    from heal.errors import UsageError
 
     here = os.getcwd()
     try:

@@ -168,8 +168,8 @@ def _read_quietly(path: str) -> str | None:
 
 
 def _apply(changes: list, cwd: str, root: str, verb: str) -> str:
-    from heal.journal import JournalError, open_journal
-    from heal.project import SafetyError
+    from heal.errors import HealError
+    from heal.journal import open_journal
 
     try:
         with open_journal().changeset(cwd=cwd, root=root, command=["heal", "hooks", verb, "pre-commit"],
@@ -177,5 +177,5 @@ def _apply(changes: list, cwd: str, root: str, verb: str) -> str:
             for change in changes:
                 cs.apply(change)
             return cs.id
-    except (JournalError, SafetyError, OSError) as exc:
+    except (HealError, OSError) as exc:
         raise IntegrationError(f"{verb} stopped: {exc}") from None

@@ -1,10 +1,9 @@
 """The change log and rollback: every change heal makes is recorded before it happens and can be undone."""
 
 from heal.journal.blobs import BlobError, BlobStore
-from heal.journal.changes import FileChange, PackageChange
-from heal.journal.gitref import GitRefChange
+from heal.journal.changes import FileChange, GitRefChange, PackageChange
 from heal.journal.errors import JournalError, Refused
-from heal.journal.store import ChangeSet, ChangeSetInfo, Journal
+from heal.journal.changeset import ChangeSet, ChangeSetInfo, Journal
 
 __all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "GitRefChange", "Journal", "JournalError",
            "PackageChange", "Refused", "open_journal"]

@@ -16,50 +16,51 @@ import signal
 import stat
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from heal.errors import JournalError
 from heal.fsutil import write_atomic
-from heal.journal import store
+from heal.git import dirty, git, head, rebasing
+from heal.journal import changeset
 from heal.journal.blobs import sha256
+from heal.managers import MANAGERS
+from heal.managers import MANIFESTS as _MANIFESTS
 from heal.project import check_editable
 
-# The manifests and lockfiles an install may rewrite: backed up byte-exact before every install.
-MANIFESTS = ("pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements-test.txt", "uv.lock",
-             "poetry.lock", "Pipfile", "Pipfile.lock", "pdm.lock", "package.json", "package-lock.json",
-             "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "Cargo.toml", "Cargo.lock", "go.mod",
-             "go.sum")
+# The manifests and lockfiles an install may rewrite, of every manager: backed up byte-exact before every install.
+MANIFESTS = _MANIFESTS
 
 
-def file_state(cs: store.ChangeSet, path: str, *, backup: bool) -> dict:
+def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
     """exists/blob/mode of a file now; with backup, its bytes go into the blob store."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return {"exists": False, "blob": None, "mode": None}
     if not stat.S_ISREG(st.st_mode):
-        raise store.JournalError(f"{path} is not a regular file")
+        raise JournalError(f"{path} is not a regular file")
     with open(path, "rb") as fh:
         data = fh.read()
     digest = cs.journal.blobs.put(data) if backup else sha256(data)
     return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode)}
 
 
+@dataclass(frozen=True)
 class FileChange:
     """Write (create or replace), delete, or chmod one file inside the project; or create a directory. Or one of
     the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
     allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
 
-    def __init__(self, path: str, *, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = ()) -> None:
-        self.path = path
-        self.data = data
-        self.mode = mode
-        self.delete = delete
-        self.mkdir = mkdir
-        self.rmdir = rmdir
-        self.reason = reason
-        self.allow = tuple(allow)
+    path: str
+    data: bytes | None = field(default=None, repr=False)
+    mode: int | None = None
+    delete: bool = False
+    mkdir: bool = False
+    rmdir: bool = False
+    reason: str = ""
+    allow: tuple[str, ...] = ()
 
-    def prepare(self, cs: store.ChangeSet) -> dict:
+    def prepare(self, cs: changeset.ChangeSet) -> dict:
         path = check_editable(self.path, cs.root, allow=self.allow)
         rel = _shown(path, cs.root)
         allowed = {"allow": [os.path.realpath(a) for a in self.allow]} if self.allow else {}
@@ -68,13 +69,12 @@ class FileChange:
             # removes (rolling that back) is created again
             op = "mkdir" if self.mkdir else "rmdir"
             if self.rmdir and (not os.path.isdir(path) or os.listdir(path)):
-                raise store.JournalError(f"{path} is not an empty directory")
+                raise JournalError(f"{path} is not an empty directory")
             return {"kind": "file", "op": op, "path": path,
                     "describe": f"{'created' if self.mkdir else 'removed'} directory {rel}/",
                     "before": {"exists": os.path.isdir(path), "blob": None, "mode": None},
                     **({"reason": self.reason} if self.reason else {}), **allowed}
         before = file_state(cs, path, backup=True)
-        rel = _shown(path, cs.root)
         if self.delete:
             op, describe = "delete", f"deleted {rel}"
         elif self.data is not None:
@@ -91,7 +91,7 @@ class FileChange:
             intent["reason"] = self.reason
         return intent
 
-    def perform(self, cs: store.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
         path = intent["path"]
         if intent["op"] == "mkdir":
             os.makedirs(path, exist_ok=True)
@@ -118,6 +118,7 @@ def _shown(path: str, root: str) -> str:
     return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
+@dataclass(frozen=True)
 class PackageChange:
     """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
     yarn, pnpm or bun; go; cargo).
@@ -127,33 +128,40 @@ class PackageChange:
     `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
     replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
 
-    def __init__(self, manager: str, argv: list[str], *, cwd: str, python: str | None = None,
-                 packages: list[str] | None = None, reason: str = "", remove: list[str] | None = None) -> None:
-        if manager not in ("pip", "npm", "yarn", "pnpm", "bun", "uv", "poetry", "pipenv", "pdm", "go", "cargo"):
-            raise store.JournalError(f"unsupported package manager {manager}")
-        self.manager = manager
-        self.argv = list(argv)
-        self.cwd = cwd
-        self.python = python or sys.executable
-        self.packages = packages or []
-        self.reason = reason
-        # node packages to take out of node_modules by hand instead of running argv (see rollback)
-        self.remove = list(remove or [])
-        if self.remove and manager != "npm":
-            raise store.JournalError(f"removing packages by hand is for npm, not {manager}")
+    manager: str
+    argv: tuple[str, ...]
+    cwd: str
+    python: str = ""  # the environment's interpreter (Python managers); heal's own when not given
+    packages: tuple[str, ...] = ()  # what the install is for (said in the log; not what is undone)
+    imports: tuple[str, ...] = ()  # Python modules that must import afterwards (the install action checks)
+    reason: str = ""
+    # node packages to take out of node_modules by hand instead of running argv (see rollback)
+    remove: tuple[str, ...] = ()
 
-    def prepare(self, cs: store.ChangeSet) -> dict:
+    def __post_init__(self) -> None:
+        if self.manager not in MANAGERS:
+            raise JournalError(f"unsupported package manager {self.manager}")
+        if self.remove and self.manager != "npm":
+            raise JournalError(f"removing packages by hand is for npm, not {self.manager}")
+        # frozen: normalised here once (callers pass lists)
+        object.__setattr__(self, "argv", tuple(self.argv))
+        object.__setattr__(self, "packages", tuple(self.packages or ()))
+        object.__setattr__(self, "imports", tuple(self.imports or ()))
+        object.__setattr__(self, "remove", tuple(self.remove or ()))
+        object.__setattr__(self, "python", self.python or sys.executable)
+
+    def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
         manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
         env = environment(self.manager, cwd, self.python)
         describe = f"npm: remove {', '.join(self.remove)} from node_modules" if self.remove else \
             f"{self.manager}: {' '.join(self.argv)}"
-        return {"kind": "packages", "manager": self.manager, "argv": self.argv, "cwd": cwd, "python": self.python,
-                "packages": self.packages, "manifests": manifests, "installed": env["packages"], "env": env["where"],
+        return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
+                "python": self.python, "packages": list(self.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
                 "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
-                **({"remove": self.remove} if self.remove else {})}
+                **({"remove": list(self.remove)} if self.remove else {})}
 
-    def perform(self, cs: store.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
         from heal.run import RunSpec, run
 
         spawned: list[int] = []
@@ -163,14 +171,14 @@ class PackageChange:
             cs.spawned(pid)
 
         if self.remove:
-            _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), self.remove)
+            _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), list(self.remove))
             exit_code, tail = 0, []
         else:
             with _stopped_with_heal(spawned):
                 result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
                                      on_spawn=on_spawn))
             exit_code, tail = result.exit_code, result.text.strip().splitlines()[-3:]
-        store.crash_point()
+        changeset.crash_point()
         after = {"exit_code": exit_code,
                  "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
                                for name in MANIFESTS},
@@ -182,7 +190,7 @@ class PackageChange:
         return after
 
 
-class InstallFailed(store.JournalError):
+class InstallFailed(JournalError):
     """The installer failed; `after` is the state it left, which the journal records with the failure."""
 
     def __init__(self, message: str, after: dict) -> None:
@@ -265,7 +273,7 @@ def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
 GENERATED = ("*.egg-info", os.path.join("src", "*.egg-info"))
 
 
-def generated_files(cs: store.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
+def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
     """path -> state of every file in the directories an install generates in the project (and each such
     directory itself, as {"dir": True})."""
     out: dict[str, dict] = {}
@@ -279,7 +287,7 @@ def generated_files(cs: store.ChangeSet, cwd: str, *, backup: bool) -> dict[str,
                     out[os.path.join(dirpath, name)] = {"dir": True, "exists": True, "blob": None, "mode": None}
                 for name in filenames:
                     path = os.path.join(dirpath, name)
-                    with contextlib.suppress(store.JournalError, OSError):
+                    with contextlib.suppress(JournalError, OSError):
                         out[path] = file_state(cs, path, backup=backup)
     return out
 
@@ -289,77 +297,56 @@ def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     return environment(manager, cwd, python)["packages"]
 
 
-_PY_LIST = """import importlib.metadata as m, json, re, sys
-norm = lambda n: re.sub(r'[-_.]+', '-', n).lower()
-pkgs, reqs = {}, {}
-for d in m.distributions():
-    name = d.metadata['Name']
-    if not name:
-        continue
-    pkgs[norm(name)] = d.version
-    deps = set()
-    for r in d.requires or ():
-        if 'extra ==' in r.replace('extra==', 'extra =='):
-            continue  # an optional dependency
-        mm = re.match(r'\\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)
-        if mm:
-            deps.add(norm(mm.group(1)))
-    reqs[norm(name)] = sorted(deps)
-print(json.dumps({'prefix': sys.prefix, 'packages': pkgs, 'requires': reqs}))
-"""
-
-
 def environment(manager: str, cwd: str, python: str) -> dict:
     """{"packages": {name: version}, "requires": {name: [dependency names]}, "where": the environment's path}
-    of the target environment now."""
-    if manager in ("npm", "yarn", "pnpm", "bun"):
-        where = os.path.join(cwd, "node_modules")
-        packages, requires = _node_modules(where)
-        return {"packages": packages, "requires": requires, "where": os.path.realpath(where)}
-    if manager in ("go", "cargo"):
-        # go get / cargo add change only go.mod+go.sum / Cargo.toml+Cargo.lock (backed up); what they download
-        # goes into a shared, read-only cache, like pip's
-        return {"packages": {}, "requires": {}, "where": ""}
-    if manager in ("uv", "poetry", "pipenv", "pdm") and not os.path.exists(python):
-        # uv creates the project's .venv on first use: nothing was installed before
-        return {"packages": {}, "requires": {}, "where": os.path.realpath(os.path.dirname(os.path.dirname(python)))}
-    from heal.run import RunSpec, run
-
-    result = run(RunSpec((python, "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
-                         tail_bytes=0))
-    try:
-        obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None
-    except ValueError:
-        obj = None
-    if not isinstance(obj, dict):
-        raise store.JournalError(f"cannot list the packages installed for {python}")
-    return {"packages": obj["packages"], "requires": obj["requires"], "where": os.path.realpath(obj["prefix"])}
+    of the target environment now, as its manager reads it."""
+    env = MANAGERS[manager].environment(cwd, python)
+    return {"packages": env.packages, "requires": env.requires, "where": env.where}
 
 
-def _node_modules(directory: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    found: dict[str, str] = {}
-    requires: dict[str, list[str]] = {}
-    if not os.path.isdir(directory):
-        return found, requires
-    for name in os.listdir(directory):
-        if name.startswith("."):
-            continue
-        path = os.path.join(directory, name)
-        try:
-            packages = [os.path.join(path, sub) for sub in os.listdir(path)] if name.startswith("@") else [path]
-        except OSError:
-            continue
-        for pkg in packages:
-            try:
-                with open(os.path.join(pkg, "package.json")) as fh:
-                    meta = json.load(fh)
-                key = meta.get("name") or os.path.relpath(pkg, directory)
-                found[key] = str(meta.get("version", ""))
-                deps: set[str] = set()
-                for section in ("dependencies", "peerDependencies"):
-                    if isinstance(meta.get(section), dict):
-                        deps.update(meta[section])
-                requires[key] = sorted(deps)
-            except (OSError, ValueError, AttributeError, TypeError, RecursionError):
-                continue
-    return found, requires
+# --- a branch moved by git ---------------------------------------------------------------------------------
+# The files such a command rewrites are all tracked, and the branch's commits before and after both stay in
+# the object store, so recording the two commit ids is enough to undo it exactly: `git reset --keep <before>`
+# puts back the branch and every tracked file, and refuses rather than lose an edit made since.
+
+@dataclass(frozen=True)
+class GitRefChange:
+    """Run a git command that moves the current branch: `pull --rebase` or `reset --keep <commit>`."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "argv", tuple(self.argv))
+        if list(self.argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
+            raise JournalError(f"unsupported git change {' '.join(self.argv)}")
+
+    def prepare(self, cs: changeset.ChangeSet) -> dict:
+        cwd = check_editable(self.cwd, cs.root)
+        code, top = git(cwd, "rev-parse", "--show-toplevel")
+        if code != 0:
+            raise JournalError(f"{cwd} is not in a git repository")
+        # the whole work tree may be rewritten: it must lie inside the project
+        check_editable(top, cs.root)
+        branch, before = head(cwd)
+        changed = dirty(cwd)
+        if changed:
+            raise JournalError(f"uncommitted changes in {', '.join(changed[:3])}: commit or stash them first")
+        return {"kind": "git-ref", "argv": list(self.argv), "cwd": cwd, "top": os.path.realpath(top), "branch": branch,
+                "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
+
+    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+        cwd = intent["cwd"]
+        argv = list(self.argv[1:])
+        if argv[:2] == ["pull", "--rebase"]:
+            argv = ["pull", "--rebase", "--no-autostash", *argv[2:]]  # never stash the user's work away
+        code, out = git(cwd, *argv, timeout=600)
+        changeset.crash_point()
+        if code != 0:
+            if rebasing(cwd):
+                git(cwd, "rebase", "--abort")  # a conflict: leave the branch exactly where it was
+            tail = [line for line in out.splitlines() if line.strip()][-3:]
+            raise JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
+        branch, after = head(cwd)
+        return {"branch": branch, "after": after}

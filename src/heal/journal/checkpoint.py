@@ -10,7 +10,7 @@ import stat
 
 from heal.fsutil import write_atomic
 from heal.journal.changes import FileChange
-from heal.journal.store import Journal, JournalError
+from heal.journal.changeset import Journal, JournalError
 from heal.project import project_files
 
 

@@ -21,15 +21,15 @@ import glob
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from heal.errors import GitError, JournalError, Refused
+from heal.git import dirty, git, head
 from heal.journal import lock as locks
-from heal.journal.changes import MANIFESTS, FileChange, PackageChange, environment
-from heal.journal.errors import JournalError, Refused
-from heal.journal.gitref import GitRefChange, dirty, git, head
-from heal.journal.store import ChangeSetInfo, Journal, Record
+from heal.journal.changes import MANIFESTS, FileChange, GitRefChange, PackageChange, environment
+from heal.journal.changeset import ChangeSetInfo, Journal, Record
+from heal.managers import MANAGERS, Run, Undo, tool
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ class _History:
 def _env_key(change: dict) -> str:
     if isinstance(change.get("env"), str) and change["env"]:
         return change["env"]
-    if change.get("manager") in ("npm", "yarn", "pnpm", "bun"):
+    if change.get("manager") in MANAGERS and MANAGERS[change["manager"]].ECOSYSTEM == "node":
         return os.path.realpath(os.path.join(change.get("cwd", ""), "node_modules"))
     return os.path.realpath(os.path.dirname(os.path.dirname(change.get("python", ""))))
 
@@ -261,7 +261,7 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     cwd, manager, python = c["cwd"], c["manager"], c["python"]
     describe = c.get("describe", "")
     after_rec = end.after if end is not None and isinstance(end.after, dict) else {}
-    if manager not in ("npm", "yarn", "pnpm", "bun", "go", "cargo") and not os.path.exists(python):
+    if MANAGERS[manager].ECOSYSTEM == "python" and not os.path.exists(python):
         if not c["installed"] and not after_rec.get("installed"):
             return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
         # deleted since: there is nothing to uninstall from, and nothing heal could vouch for, forced or not
@@ -565,7 +565,7 @@ def _plan_git(record: Record, done: Record | None) -> Step:
     try:
         now_branch, now = head(cwd)
         changed = dirty(cwd)
-    except (JournalError, OSError) as exc:
+    except (GitError, OSError) as exc:
         return Step(record.seq, c.get("describe", ""), "git", cwd, conflict=f"git in {cwd}: {exc}", fatal=True)
     if now_branch == branch and now == before:
         return Step(record.seq, f"{c.get('describe', '')}: {branch} already at {before[:12]}", "nothing", cwd)
@@ -727,27 +727,6 @@ def remove_stale_tmp(p: Plan) -> None:
                 os.unlink(tmp)
 
 
-_NODE_REMOVE = {"npm": ["npm", "uninstall", "--no-save", "--no-audit", "--no-fund"], "yarn": ["yarn", "remove"],
-                "pnpm": ["pnpm", "remove"], "bun": ["bun", "remove"]}
-_NODE_LOCKS = {"npm": ("package-lock.json", "npm-shrinkwrap.json"), "yarn": ("yarn.lock",),
-               "pnpm": ("pnpm-lock.yaml",), "bun": ("bun.lock", "bun.lockb")}
-_SYNC = {"uv": ["sync"], "pdm": ["sync", "--clean"]}  # managers whose sync is exact
-
-
-def _tool(name: str) -> str:
-    return shutil.which(name) or name
-
-
-def _poetry_sync() -> list[str]:
-    from heal.run import RunSpec, run
-
-    poetry = _tool("poetry")
-    r = run(RunSpec((poetry, "--version"), passthrough=False, keep_stdout=True, timeout=60, head_bytes=0,
-                    tail_bytes=0))
-    m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
-    return [poetry, "sync"] if m and int(m.group(1)) >= 2 else [poetry, "install", "--sync"]
-
-
 def _allow_of(p: Plan, step: Step) -> tuple[str, ...]:
     """The files outside the project the change was allowed to write (an integration's hook or settings):
     its undo may write exactly those again."""
@@ -761,61 +740,37 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     d = step.detail
     manager, cwd, python, why = d["manager"], step.path, d["python"], f"rollback of {cid}"
 
-    def run(argv: list[str], remove: list[str] | None = None) -> None:
-        cs.apply(PackageChange(manager, argv, cwd=cwd, python=python, reason=why, remove=remove))
+    def run(step_: Run) -> None:
+        cs.apply(PackageChange(manager, step_.argv, cwd=cwd, python=python, reason=why, remove=step_.remove))
 
-    if manager in _NODE_REMOVE and d["added"]:
-        if manager == "npm" and d.get("drift"):
-            # npm's own uninstall prunes every package package.json does not list, a user's `npm install
-            # --no-save` ones too: take out just this change's packages
-            run(["npm", "uninstall", *d["added"]], remove=d["added"])
-        else:
-            # before the manifests go back: the manager's own remove knows its tree (npm prune and yarn install
-            # keep what their lockfiles' caches still list)
-            run([*_NODE_REMOVE[manager], *d["added"]])
-    for name, undo in d["manifests"].items():
+    module = MANAGERS[manager]
+    tool_ = tool(manager)
+    undo = Undo(added=list(d["added"]), replaced=dict(d["replaced"]), drift=list(d.get("drift") or ()),
+                python=python, cwd=cwd)
+    for step_ in module.undo_remove(tool_, undo):
+        run(step_)  # before the manifests go back: the manager's own remove knows its tree
+    for name, plan_ in d["manifests"].items():
         path = os.path.join(cwd, name)
-        if "write" in undo:
-            cs.apply(FileChange(path, data=undo["write"], mode=undo.get("mode") or 0o644, reason=why))
-        elif undo["restore"].get("exists"):
-            before = undo["restore"]
+        if "write" in plan_:
+            cs.apply(FileChange(path, data=plan_["write"], mode=plan_.get("mode") or 0o644, reason=why))
+        elif plan_["restore"].get("exists"):
+            before = plan_["restore"]
             cs.apply(FileChange(path, data=journal.blobs.get(before["blob"]), mode=before["mode"], reason=why))
         elif os.path.lexists(path):
             cs.apply(FileChange(path, delete=True, reason=why))
-    if manager in _SYNC:
-        # with the manifest and lock back, the manager's exact sync removes what was added and puts back
-        # what was replaced
-        run([_tool(manager), *_SYNC[manager]])
-    elif manager == "poetry":
-        run(_poetry_sync())  # likewise; `install --sync` before poetry 2.0
-    elif manager == "pipenv":
-        # clean uninstalls what the restored Pipfile.lock does not list; sync puts back the versions it pins
-        run([_tool("pipenv"), "clean"])
-        if d["replaced"]:
-            run([_tool("pipenv"), "sync"])
-    elif manager == "pip":
-        # quiet: a pip that has nothing to say cannot die of a closed pipe (a killed heal) between moving the
-        # old files aside and deleting them, which would leave its `~name` stash in site-packages
-        if d["added"]:
-            run([python, "-m", "pip", "uninstall", "-q", "-y", *d["added"]])
-        if d["replaced"]:
-            run([python, "-m", "pip", "install", "-q", "--no-deps",
-                 *(f"{n}=={v}" for n, v in d["replaced"].items())])
-    elif os.path.exists(os.path.join(cwd, "package.json")):
-        # with a restored lockfile, install puts back the versions it pins (what the install replaced)
-        if d["replaced"] and any(os.path.exists(os.path.join(cwd, n)) for n in _NODE_LOCKS.get(manager, ())):
-            run(["npm", "install", "--no-audit", "--no-fund"] if manager == "npm" else [manager, "install"])
+    for step_ in module.undo_sync(tool_, undo):
+        run(step_)  # with the manifests back: the manager's own sync (or uninstall) puts the environment back
     # the project files the install generated (an *.egg-info), newest structure last
     generated = d.get("generated") or {}
-    for path, undo in sorted(generated.items()):
-        if "restore" in undo:
+    for path, g in sorted(generated.items()):
+        if "restore" in g:
             _parents(cs, path, why)
-            b = undo["restore"]
+            b = g["restore"]
             cs.apply(FileChange(path, data=journal.blobs.get(b["blob"]), mode=b["mode"], reason=why))
-        elif "delete" in undo and os.path.lexists(path):
+        elif "delete" in g and os.path.lexists(path):
             cs.apply(FileChange(path, delete=True, reason=why))
-    for path, undo in sorted(generated.items(), reverse=True):
-        if "rmdir" in undo and os.path.isdir(path) and not os.listdir(path):
+    for path, g in sorted(generated.items(), reverse=True):
+        if "rmdir" in g and os.path.isdir(path) and not os.listdir(path):
             cs.apply(FileChange(path, rmdir=True, reason=why))
 
 

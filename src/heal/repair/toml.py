@@ -5,15 +5,13 @@ reported with the parser's line and column, and the file is left alone."""
 from __future__ import annotations
 
 import re
-import sys
 
 from heal.repair.model import OK, REPAIRED, UNREPAIRABLE, Edit, Repair, SyntaxErrorInfo
 from heal.repair.textfile import DecodeError, decode_utf8
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from heal.fsutil import toml_module
+
+tomllib = toml_module()
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 

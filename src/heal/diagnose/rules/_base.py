@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping
 
 from heal.diagnose.model import Context, Finding
+from heal.lazyre import lazy
 
 POSITION_WEIGHT = 1.9  # as in heal.diagnose.core
 
-_LIBRARY_PATH = re.compile(r"(site-packages|dist-packages|/lib/python\d|/lib64/python\d|<frozen |^<|node_modules/|"
-                           r"/usr/lib/|/usr/local/lib/|internal/)")
+_LIBRARY_PATH = lazy(r"(site-packages|dist-packages|/lib/python\d|/lib64/python\d|<frozen |^<|node_modules/|"
+                     r"/usr/lib/|/usr/local/lib/|internal/)")
 
 
 def finding(ctx: Context, rule: str, category: str, severity: str, summary: str, facts: Mapping[str, object],

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.lazyre import lazy
 
 ECOSYSTEM = "c"
 
-_SYNTAX = re.compile(r"^(?:expected |stray |missing terminating|unterminated|expected$|extraneous closing|"
-                     r"invalid preprocessing directive|#endif without #if|unbalanced)", re.I)
+_SYNTAX = lazy(r"^(?:expected |stray |missing terminating|unterminated|expected$|extraneous closing|"
+               r"invalid preprocessing directive|#endif without #if|unbalanced)", re.I)
 
 
 def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.lazyre import lazy
 
 ECOSYSTEM = ""
 
 _STEP_WORDS = (
-    ("test", re.compile(r"\b(?:test|tests|spec|specs|pytest|py\.test|nosetests|rspec|jest|mocha|karma|phpunit|"
-                        r"ctest|tox|check)\b|/test/|test/run|run_tests|runtests")),
-    ("deployment", re.compile(r"\b(?:deploy|publish|release|upload)\b")),
-    ("build", re.compile(r"\b(?:build|compile|assemble|install|package|make|cmake|mvn|gradle|gradlew|cargo)\b")),
+    ("test", lazy(r"\b(?:test|tests|spec|specs|pytest|py\.test|nosetests|rspec|jest|mocha|karma|phpunit|"
+                  r"ctest|tox|check)\b|/test/|test/run|run_tests|runtests")),
+    ("deployment", lazy(r"\b(?:deploy|publish|release|upload)\b")),
+    ("build", lazy(r"\b(?:build|compile|assemble|install|package|make|cmake|mvn|gradle|gradlew|cargo)\b")),
 )
 
 

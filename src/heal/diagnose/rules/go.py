@@ -6,12 +6,13 @@ import re
 
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, tests_failed
+from heal.lazyre import lazy
 
 ECOSYSTEM = "go"
 GUARDS = ("--- fail", "panic: ")
 
-_MISSING = re.compile(r"(?:no required module provides package|cannot find module providing package|"
-                      r"cannot find package) \"?(?P<module>[^\s\";:]+)")
+_MISSING = lazy(r"(?:no required module provides package|cannot find module providing package|"
+                r"cannot find package) \"?(?P<module>[^\s\";:]+)")
 
 
 def _compile(ctx: Context, m: re.Match[str], facts: dict) -> dict:
@@ -30,10 +31,10 @@ def _compile(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_FAIL = re.compile(r"^\s*--- FAIL: (?P<test>\S+)", re.M)
-_TEST_LOC = re.compile(r"^\s+(?P<file>[\w./-]+_test\.go):(?P<line>\d+)(?::| \+0x)", re.M)
-_PANIC = re.compile(r"^panic: (?P<msg>.*?)(?: \[recovered\])?$", re.M)
-_FRAME = re.compile(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", re.M)
+_FAIL = lazy(r"^\s*--- FAIL: (?P<test>\S+)", re.M)
+_TEST_LOC = lazy(r"^\s+(?P<file>[\w./-]+_test\.go):(?P<line>\d+)(?::| \+0x)", re.M)
+_PANIC = lazy(r"^panic: (?P<msg>.*?)(?: \[recovered\])?$", re.M)
+_FRAME = lazy(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", re.M)
 
 
 def _go_test(ctx: Context) -> Finding | None:

@@ -8,6 +8,7 @@ from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules._base import closest
 
 ECOSYSTEM = "infra"
+GUARDS = ("memcache.go",)  # looked up with ctx.has by _kube_unauthorized
 _D = {"tool": "docker"}
 _K = {"tool": "kubectl"}
 _T = {"tool": "terraform"}
@@ -19,6 +20,14 @@ def _tool(name: str):
             facts["tool"] = ctx.tool
         return facts
     return refine
+
+
+def _kube_unauthorized(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+    # kubectl's client-go logs from memcache.go; ctx.has first, since this runs for every match and a
+    # substring search of the whole text costs a few ms per megabyte
+    if ctx.tool in ("kubectl", "helm", "oc") or ctx.has("memcache.go") and "memcache.go" in ctx.text:
+        return facts
+    return None
 
 
 def _docker_unknown(ctx: Context, m: re.Match[str], facts: dict) -> dict:
@@ -163,7 +172,7 @@ RULES = (
          r"^.*(?:the server has asked for the client to provide credentials|error: You must be logged in to the server|"
          r"Unauthorized).*$", "the cluster does not accept these credentials (expired token?)",
          ("provide credentials", "must be logged in", "unauthorized"), priority=84, facts=_K,
-         refine=lambda ctx, m, f: f if ctx.tool in ("kubectl", "helm", "oc") or "memcache.go" in ctx.text else None),
+         refine=_kube_unauthorized),
     Rule("kubectl.server_error", "deployment", "high", r"^Error from server \((?P<reason>\w+)\): (?P<message>.*)$",
          "the cluster rejected the change ({reason}): {message}", ("error from server",), priority=84, facts=_K,
          refine=lambda ctx, m, f: {**f, **({"file": x.group(1)} if (x := re.search(r'error when \w+ "([^"]+)"',

@@ -7,13 +7,14 @@ import re
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import closest, finding
 from heal.diagnose.rules.network import network_facts
+from heal.lazyre import lazy
 
 ECOSYSTEM = "java"
 GUARDS = ("<<< failure!", "<<< error!", "exception in thread")
 
-_SYNTAX = re.compile(r"^(?:'.+' expected|illegal start of|class, interface,|reached end of file while parsing|"
-                     r"unclosed (?:string|character|comment)|<identifier> expected|not a statement|"
-                     r"illegal character|orphaned |else without if|unclosed)")
+_SYNTAX = lazy(r"^(?:'.+' expected|illegal start of|class, interface,|reached end of file while parsing|"
+               r"unclosed (?:string|character|comment)|<identifier> expected|not a statement|"
+               r"illegal character|orphaned |else without if|unclosed)")
 
 
 def _javac(ctx: Context, m: re.Match[str], facts: dict) -> dict:
@@ -55,9 +56,9 @@ def _maven_resolution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_SUREFIRE = re.compile(r"^\[ERROR\] (?:(?P<cls>[\w.$]+)\.(?P<method>\w+)(?:\(.*?\))? -- Time elapsed: .*|"
-                       r"(?P<method2>\w+)\((?P<cls2>[\w.$]+)\)\s+Time elapsed: .*)<<< (?:FAILURE|ERROR)!$", re.M)
-_FRAME = re.compile(r"^\s+at (?P<where>[\w.$<>]+)\((?P<file>\w+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)", re.M)
+_SUREFIRE = lazy(r"^\[ERROR\] (?:(?P<cls>[\w.$]+)\.(?P<method>\w+)(?:\(.*?\))? -- Time elapsed: .*|"
+                 r"(?P<method2>\w+)\((?P<cls2>[\w.$]+)\)\s+Time elapsed: .*)<<< (?:FAILURE|ERROR)!$", re.M)
+_FRAME = lazy(r"^\s+at (?P<where>[\w.$<>]+)\((?P<file>\w+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)", re.M)
 
 
 def _surefire(ctx: Context) -> Finding | None:
@@ -80,8 +81,8 @@ def _surefire(ctx: Context) -> Finding | None:
                    facts, first.start(), first.end(), priority=87)
 
 
-_UNCAUGHT = re.compile(r"^Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
-_CAUSED = re.compile(r"^Caused by: (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
+_UNCAUGHT = lazy(r"^Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
+_CAUSED = lazy(r"^Caused by: (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
 _JAVA_NETWORK = {"ConnectException", "UnknownHostException", "SocketTimeoutException", "NoRouteToHostException",
                  "SSLHandshakeException", "SocketException", "HttpTimeoutException"}
 

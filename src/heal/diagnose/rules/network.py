@@ -5,25 +5,26 @@ from __future__ import annotations
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.lazyre import lazy
 
 ECOSYSTEM = "network"
 
 _HOST_PORT = (
-    re.compile(r"host='(?P<host>[^']+)', port=(?P<port>\d+)"),
-    re.compile(r"(?:Failed to connect to|connect to host|Could not connect to) (?P<host>[\w.-]+)(?: port |:)(?P<port>\d+)"),
-    re.compile(r"(?:Could not resolve host|Failed to resolve|Could not resolve hostname|getaddrinfo \w+|"
-               r"resolve host|lookup):? '?(?P<host>[A-Za-z0-9][\w.-]*\.[A-Za-z][\w-]*)'?"),
-    re.compile(r"Looking in indexes: \w+://(?P<host>[\w.-]+)(?::(?P<port>\d+))?"),
-    re.compile(r"hostname: '(?P<host>[^']+)'"),
-    re.compile(r"address: '(?P<host>[^']+)',\s+port: (?P<port>\d+)"),
-    re.compile(r"connect ECONNREFUSED (?P<host>[\d.]+|\[[\da-f:]+\]):(?P<port>\d+)"),
-    re.compile(r"listen EADDRINUSE:? (?:address already in use )?(?P<host>[\w.:\[\]]*?):(?P<port>\d+)"),
-    re.compile(r"dial tcp (?P<host>[\w.-]+):(?P<port>\d+)"),
-    re.compile(r"\bport: (?P<port>\d+)"),
+    lazy(r"host='(?P<host>[^']+)', port=(?P<port>\d+)"),
+    lazy(r"(?:Failed to connect to|connect to host|Could not connect to) (?P<host>[\w.-]+)(?: port |:)(?P<port>\d+)"),
+    lazy(r"(?:Could not resolve host|Failed to resolve|Could not resolve hostname|getaddrinfo \w+|"
+         r"resolve host|lookup):? '?(?P<host>[A-Za-z0-9][\w.-]*\.[A-Za-z][\w-]*)'?"),
+    lazy(r"Looking in indexes: \w+://(?P<host>[\w.-]+)(?::(?P<port>\d+))?"),
+    lazy(r"hostname: '(?P<host>[^']+)'"),
+    lazy(r"address: '(?P<host>[^']+)',\s+port: (?P<port>\d+)"),
+    lazy(r"connect ECONNREFUSED (?P<host>[\d.]+|\[[\da-f:]+\]):(?P<port>\d+)"),
+    lazy(r"listen EADDRINUSE:? (?:address already in use )?(?P<host>[\w.:\[\]]*?):(?P<port>\d+)"),
+    lazy(r"dial tcp (?P<host>[\w.-]+):(?P<port>\d+)"),
+    lazy(r"\bport: (?P<port>\d+)"),
 )
-_CODE = re.compile(r"\b(?P<error_code>E(?:CONNREFUSED|NOTFOUND|TIMEDOUT|CONNRESET|ADDRINUSE|AI_AGAIN|HOSTUNREACH|"
-                   r"NETUNREACH|PIPE|CONNABORTED|PROTO))\b")
-_URL = re.compile(r"(?:for url: |unable to access '|URL: |url: )(?P<url>https?://[^\s'\"]+)")
+_CODE = lazy(r"\b(?P<error_code>E(?:CONNREFUSED|NOTFOUND|TIMEDOUT|CONNRESET|ADDRINUSE|AI_AGAIN|HOSTUNREACH|"
+             r"NETUNREACH|PIPE|CONNABORTED|PROTO))\b")
+_URL = lazy(r"(?:for url: |unable to access '|URL: |url: )(?P<url>https?://[^\s'\"]+)")
 
 
 def network_facts(text: str) -> dict:

@@ -8,22 +8,23 @@ import re
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import closest, finding, is_library_path
 from heal.diagnose.rules.network import network_facts
+from heal.lazyre import lazy
 
 ECOSYSTEM = "node"
 GUARDS = ("node.js v", "node:internal", "    at ", "error", "rejection", "error ts", "test suites:", " failing",
           "not ok ", "✖", "not found", "not recognized")
 
-_EXC = re.compile(r"^(?P<exc>(?:[A-Z][\w$]*)?(?:Error|Exception|Rejection)[\w$]*)(?: \[(?P<code>[A-Z_0-9]+)\])?: "
-                  r"(?P<msg>.*)$", re.M)
-_HEADER = re.compile(r"^(?P<file>(?:/|file://|[A-Za-z]:\\|\.{0,2}/?[\w@.-]+/)?[^\s:()]*\.[cm]?[jt]sx?):(?P<line>\d+)$",
-                     re.M)
-_AT = re.compile(r"^\s+at (?:.*? \()?(?P<file>(?:file://)?[^\s()]+?\.[cm]?[jt]sx?):(?P<line>\d+):(?P<column>\d+)\)?$",
-                 re.M)
-_CODE = re.compile(r"^\s+code: '(?P<code>[A-Z_0-9]+)'", re.M)
-_REQUIRE_STACK = re.compile(r"^Require stack:\n- (?P<file>\S+)", re.M)
-_ENV = re.compile(r"\b(?P<env_var>[A-Z][A-Z0-9_]{2,})\b[^\n]*?\b(?:environment variable|env var|is not set|is missing|"
-                  r"is required|must be set|not defined in (?:the )?env)|(?:environment variable|env var)s?:? "
-                  r"\"?'?(?P<env_var2>[A-Z][A-Z0-9_]{2,})")
+_EXC = lazy(r"^(?P<exc>(?:[A-Z][\w$]*)?(?:Error|Exception|Rejection)[\w$]*)(?: \[(?P<code>[A-Z_0-9]+)\])?: "
+            r"(?P<msg>.*)$", re.M)
+_HEADER = lazy(r"^(?P<file>(?:/|file://|[A-Za-z]:\\|\.{0,2}/?[\w@.-]+/)?[^\s:()]*\.[cm]?[jt]sx?):(?P<line>\d+)$",
+               re.M)
+_AT = lazy(r"^\s+at (?:.*? \()?(?P<file>(?:file://)?[^\s()]+?\.[cm]?[jt]sx?):(?P<line>\d+):(?P<column>\d+)\)?$",
+           re.M)
+_CODE = lazy(r"^\s+code: '(?P<code>[A-Z_0-9]+)'", re.M)
+_REQUIRE_STACK = lazy(r"^Require stack:\n- (?P<file>\S+)", re.M)
+_ENV = lazy(r"\b(?P<env_var>[A-Z][A-Z0-9_]{2,})\b[^\n]*?\b(?:environment variable|env var|is not set|is missing|"
+            r"is required|must be set|not defined in (?:the )?env)|(?:environment variable|env var)s?:? "
+            r"\"?'?(?P<env_var2>[A-Z][A-Z0-9_]{2,})")
 _TEST_TOOLS = {"jest", "mocha", "vitest", "ava", "tap", "jasmine", "karma"}
 _NETWORK_CODES = {"ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
                   "EADDRINUSE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "CERT_HAS_EXPIRED",
@@ -124,7 +125,7 @@ def _script_name(ctx: Context) -> str:
 
 # --- package managers -----------------------------------------------------------------------------
 
-_NPM_CODE = re.compile(r"^npm (?:ERR!|error) code (?P<error_code>E[A-Z0-9]+)\s*$", re.M)
+_NPM_CODE = lazy(r"^npm (?:ERR!|error) code (?P<error_code>E[A-Z0-9]+)\s*$", re.M)
 _NPM_CATEGORIES = {
     "E404": ("dependency", "package not found on the registry"),
     "ETARGET": ("dependency", "no version of the package matches the requested range"),
@@ -229,18 +230,18 @@ def _tsc(ctx: Context) -> Finding | None:
                    priority=82)
 
 
-_TS = re.compile(r"^(?P<file>[^\s(:][^\s(:]*?)(?:\((?P<line>\d+),(?P<column>\d+)\):|:(?P<line2>\d+):(?P<col2>\d+) -) "
-                 r"error (?P<code>TS\d+): (?P<msg>.*)$", re.M)
+_TS = lazy(r"^(?P<file>[^\s(:][^\s(:]*?)(?:\((?P<line>\d+),(?P<column>\d+)\):|:(?P<line2>\d+):(?P<col2>\d+) -) "
+           r"error (?P<code>TS\d+): (?P<msg>.*)$", re.M)
 
 
 # --- test runners ---------------------------------------------------------------------------------
 
-_JEST_FAIL = re.compile(r"^  ● (?P<name>(?!Test suite failed to run).+?)\s*$", re.M)
-_JEST_SUITE = re.compile(r"^  ● Test suite failed to run\s*\n(?:\s*\n)*\s+(?P<msg>.+)$", re.M)
-_MOCHA_FAILING = re.compile(r"^\s+(?P<n>\d+) failing", re.M)
-_MOCHA_TEST = re.compile(r"^  (?P<num>\d+)\) (?P<first>.+?)(?::)?\n(?P<rest>(?:\s{5,}.+:?\n)*)", re.M)
-_TAP_NOT_OK = re.compile(r"^not ok \d+ - (?P<name>.+?)(?:\s+#.*)?$", re.M)
-_SPEC_FAIL = re.compile(r"^\s*✖ (?P<name>.+?) \([\d.]+m?s\)$", re.M)
+_JEST_FAIL = lazy(r"^  ● (?P<name>(?!Test suite failed to run).+?)\s*$", re.M)
+_JEST_SUITE = lazy(r"^  ● Test suite failed to run\s*\n(?:\s*\n)*\s+(?P<msg>.+)$", re.M)
+_MOCHA_FAILING = lazy(r"^\s+(?P<n>\d+) failing", re.M)
+_MOCHA_TEST = lazy(r"^  (?P<num>\d+)\) (?P<first>.+?)(?::)?\n(?P<rest>(?:\s{5,}.+:?\n)*)", re.M)
+_TAP_NOT_OK = lazy(r"^not ok \d+ - (?P<name>.+?)(?:\s+#.*)?$", re.M)
+_SPEC_FAIL = lazy(r"^\s*✖ (?P<name>.+?) \([\d.]+m?s\)$", re.M)
 
 
 def _test_location(ctx: Context, start: int) -> dict:
@@ -320,8 +321,8 @@ def _node_test(ctx: Context) -> Finding | None:
 # --- a program missing inside a package script ------------------------------------------------------
 
 # npm and pnpm echo each script before running it: "> pkg@1.0.0 lint" then "> eslint ."; yarn 1: "$ eslint ."
-_SCRIPT_HEADER = re.compile(r"^> (?:\S+@\S+ )?(?P<script>[\w:.@/-]+)(?: \S+)?\n> (?P<line>.+)$|^\$ (?P<line2>.+)$", re.M)
-_SCRIPT_NOT_FOUND = re.compile(r"^(?:sh: \d+: |/bin/sh: (?:line )?\d+: |bash: (?:line \d+: )?)?(?P<command>[^\s:'\"`/]+): "
+_SCRIPT_HEADER = lazy(r"^> (?:\S+@\S+ )?(?P<script>[\w:.@/-]+)(?: \S+)?\n> (?P<line>.+)$|^\$ (?P<line2>.+)$", re.M)
+_SCRIPT_NOT_FOUND = lazy(r"^(?:sh: \d+: |/bin/sh: (?:line )?\d+: |bash: (?:line \d+: )?)?(?P<command>[^\s:'\"`/]+): "
                                r"(?:not found|command not found)\s*$|^'(?P<command2>[^']+)' is not recognized as an "
                                r"internal or external command", re.M)
 

@@ -4,9 +4,9 @@ commands whose non-zero exit is an answer rather than a failure."""
 from __future__ import annotations
 
 import re
-import signal as _signal
 
 from heal.diagnose.model import Context, Finding, Rule
+from heal.lazyre import lazy
 
 ECOSYSTEM = "process"
 
@@ -29,8 +29,8 @@ _SIGNALS = {
     "SIGXCPU": ("runtime", "high", "CPU time limit exceeded (SIGXCPU)"),
     "SIGXFSZ": ("runtime", "high", "file size limit exceeded (SIGXFSZ)"),
 }
-_ASSERT = re.compile(r"(?P<file>[\w./-]+\.\w+):(?P<line>\d+): [^\n]*Assertion [^\n]* failed\.")
-_OOM = re.compile(r"\b(Out of memory|oom-kill|OOMKilled|Cannot allocate memory|out of memory)\b", re.I)
+_ASSERT = lazy(r"(?P<file>[\w./-]+\.\w+):(?P<line>\d+): [^\n]*Assertion [^\n]* failed\.")
+_OOM = lazy(r"\b(Out of memory|oom-kill|OOMKilled|Cannot allocate memory|out of memory)\b", re.I)
 
 
 def _answer(ctx: Context) -> Finding | None:
@@ -48,8 +48,10 @@ def _signal_name(ctx: Context) -> str | None:
         number = ctx.exit_code - 128
     if number is None:
         return None
+    import signal  # only for a run that died of one: `heal diagnose` of a log never needs the module
+
     try:
-        return _signal.Signals(number).name
+        return signal.Signals(number).name
     except ValueError:
         return None
 
@@ -80,7 +82,7 @@ def _killed(ctx: Context) -> Finding | None:
                    90.0 if ctx.signal is not None else 86.0)
 
 
-_SCRIPT = re.compile(r"^(?P<file>[\w./-]+\.(?:sh|bash|zsh|py|rb|pl))(?::| line)? ?(?:line )?(?P<line>\d+)?:")
+_SCRIPT = lazy(r"^(?P<file>[\w./-]+\.(?:sh|bash|zsh|py|rb|pl))(?::| line)? ?(?:line )?(?P<line>\d+)?:")
 
 
 def _script_location(ctx: Context, m: re.Match[str], facts: dict) -> dict:

@@ -9,6 +9,7 @@ import sys
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, is_library_path
 from heal.diagnose.rules.network import network_facts
+from heal.lazyre import lazy
 
 ECOSYSTEM = "python"
 GUARDS = ("while loading conftest", "fixture '", "recursive dependency involving fixture",
@@ -17,12 +18,12 @@ GUARDS = ("while loading conftest", "fixture '", "recursive dependency involving
           "error collecting", "failed", "error", "\ne ", "failed (", "did not run successfully",
           "failed building wheel", "failed to build")
 
-_TB_HEAD = re.compile(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", re.M)
-_FRAME = re.compile(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
-_EXC = re.compile(r"^(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|"
-                  r"Failure|Iteration|Timeout|Refused|Exists|NotFound|Denied|Invalid)\w*|KeyError|"
-                  r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*)(?:: ?(?P<msg>.*))?$")
-_BARE_SYNTAX = re.compile(
+_TB_HEAD = lazy(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", re.M)
+_FRAME = lazy(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
+_EXC = lazy(r"^(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|"
+            r"Failure|Iteration|Timeout|Refused|Exists|NotFound|Denied|Invalid)\w*|KeyError|"
+            r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*)(?:: ?(?P<msg>.*))?$")
+_BARE_SYNTAX = lazy(
     r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)\n(?:.*\n){0,5}?[ \t]*(?:Sorry: )?'
     r"(?P<exc>SyntaxError|IndentationError|TabError): (?P<msg>.*)$", re.M)
 
@@ -35,8 +36,8 @@ NETWORK = {
     "TooManyRedirects", "ChunkedEncodingError", "ProxyError", "NameResolutionError",
 }
 SYNTAX = {"SyntaxError", "IndentationError", "TabError"}
-_CONFIG_FILE = re.compile(r"(^|[/._-])(config|conf|settings|setup|credentials|secrets)([/._-]|$)|"
-                          r"\.(ini|toml|cfg|conf|env|ya?ml|properties)$|^\.env", re.I)
+_CONFIG_FILE = lazy(r"(^|[/._-])(config|conf|settings|setup|credentials|secrets)([/._-]|$)|"
+                    r"\.(ini|toml|cfg|conf|env|ya?ml|properties)$|^\.env", re.I)
 
 
 def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> tuple[str, str, str, dict]:
@@ -128,8 +129,8 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     return "runtime", "high", f"{name}: {msg}" if msg else name, facts
 
 
-_TEST_FILE = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*\.py$|_tests?\.py$|/(?:unittest|nose|_pytest)/"
-                        r"(?:case|runner|python)\.py$")
+_TEST_FILE = lazy(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*\.py$|_tests?\.py$|/(?:unittest|nose|_pytest)/"
+                  r"(?:case|runner|python)\.py$")
 
 
 def _blame_frame(frames: list[re.Match[str]]) -> re.Match[str] | None:
@@ -206,12 +207,12 @@ def _traceback(ctx: Context) -> Finding | None:
 
 _DATA_ERRORS = {"JSONDecodeError": "JSON", "TOMLDecodeError": "TOML", "ScannerError": "YAML", "ParserError": "YAML",
                 "ComposerError": "YAML", "ConstructorError": "YAML"}
-_DATA_POS = re.compile(r"line (?P<line>\d+),? column (?P<column>\d+)")
-_YAML_AT = re.compile(r'^\s+in "(?P<file>[^"<>]+)", line (?P<line>\d+), column (?P<column>\d+)', re.M)
+_DATA_POS = lazy(r"line (?P<line>\d+),? column (?P<column>\d+)")
+_YAML_AT = lazy(r'^\s+in "(?P<file>[^"<>]+)", line (?P<line>\d+), column (?P<column>\d+)', re.M)
 # a data file named in the line that read it: json.load(open("x.json")), tomllib.loads(Path("x.toml").read_text())
-_OPENED = re.compile(r"""(?:open|Path|read_text|read_bytes)\(\s*[rbf]?['"](?P<file>[^'"]+\.(?:json|toml|ya?ml|"""
-                     r"""lock|cfg|ini|geojson|ipynb))['"]""")
-_DATA_LOAD = re.compile(r"\b(?:json|simplejson|ujson|tomllib|tomli|toml|yaml)\.(?:safe_)?load\(")
+_OPENED = lazy(r"""(?:open|Path|read_text|read_bytes)\(\s*[rbf]?['"](?P<file>[^'"]+\.(?:json|toml|ya?ml|"""
+               r"""lock|cfg|ini|geojson|ipynb))['"]""")
+_DATA_LOAD = lazy(r"\b(?:json|simplejson|ujson|tomllib|tomli|toml|yaml)\.(?:safe_)?load\(")
 
 
 def _source_line(ctx: Context, frame: re.Match[str]) -> str:
@@ -259,7 +260,7 @@ def _data_file_error(ctx: Context, name: str, msg: str, frames: list[re.Match[st
                    priority=84, evidence=tuple(evidence))
 
 
-_MISSING_MODULE = re.compile(r"^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError): No module named '(?P<module>[\w.]+)'",
+_MISSING_MODULE = lazy(r"^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError): No module named '(?P<module>[\w.]+)'",
                              re.M)
 
 
@@ -293,18 +294,18 @@ def _inside_traceback(text: str, head: re.Match[str], bare: re.Match[str]) -> bo
 
 # --- pytest ---------------------------------------------------------------------------------------
 
-_PYTEST_MARK = re.compile(r"^=+ (test session starts|short test summary info|FAILURES|ERRORS) =+$|"
+_PYTEST_MARK = lazy(r"^=+ (test session starts|short test summary info|FAILURES|ERRORS) =+$|"
                           r"^=+ .*\b(passed|failed|error|errors|skipped|no tests ran)\b.* in [\d.]+s", re.M)
-_PYTEST_USAGE = re.compile(r"^(?:ERROR: usage: (?:pytest|py\.test).*\n)?(?:pytest|py\.test|__main__\.py): error: "
+_PYTEST_USAGE = lazy(r"^(?:ERROR: usage: (?:pytest|py\.test).*\n)?(?:pytest|py\.test|__main__\.py): error: "
                            r"(?P<msg>.+)$", re.M)
-_COLLECT = re.compile(r"^_+ ERROR collecting (?P<file>\S+) _+$", re.M)
-_E_EXC = re.compile(r"^E\s+(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Warning)\w*)(?:: (?P<msg>.*))?$",
+_COLLECT = lazy(r"^_+ ERROR collecting (?P<file>\S+) _+$", re.M)
+_E_EXC = lazy(r"^E\s+(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Warning)\w*)(?:: (?P<msg>.*))?$",
                     re.M)
-_E_FILE = re.compile(r'^E\s+File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
-_SRC_LINE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+):", re.M)
-_FAILED = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?)(?:\s+-\s.*)?$", re.M)
-_VERBOSE_FAILED = re.compile(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>FAILED|ERROR)\b", re.M)
-_NO_TESTS = re.compile(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", re.M)
+_E_FILE = lazy(r'^E\s+File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
+_SRC_LINE = lazy(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+):", re.M)
+_FAILED = lazy(r"^(?P<kind>FAILED|ERROR) (?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?)(?:\s+-\s.*)?$", re.M)
+_VERBOSE_FAILED = lazy(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>FAILED|ERROR)\b", re.M)
+_NO_TESTS = lazy(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", re.M)
 
 
 def _looks_like_pytest(ctx: Context, text: str) -> bool:
@@ -347,8 +348,8 @@ PYTEST_PLUGIN_FIXTURES = {
     "unused_tcp_port": "pytest-asyncio", "lazy_fixture": "pytest-lazy-fixture", "docker_services": "pytest-docker",
     "postgresql": "pytest-postgresql", "redisdb": "pytest-redis", "mock_env": "pytest-env",
 }
-_CONFTEST = re.compile(r"^ImportError while loading conftest '(?P<conftest>[^']+)'\.$", re.M)
-_FIXTURE_MISSING = re.compile(r"^E\s+(?:fixture '(?P<fixture>\w+)' not found|recursive dependency involving "
+_CONFTEST = lazy(r"^ImportError while loading conftest '(?P<conftest>[^']+)'\.$", re.M)
+_FIXTURE_MISSING = lazy(r"^E\s+(?:fixture '(?P<fixture>\w+)' not found|recursive dependency involving "
                               r"fixture '(?P<fixture2>\w+)' detected)\s*$", re.M)
 
 
@@ -497,8 +498,8 @@ def _pytest(ctx: Context) -> Finding | None:
 
 # --- unittest -------------------------------------------------------------------------------------
 
-_UNITTEST = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)", re.M)
-_UNITTEST_END = re.compile(r"^FAILED \((?:failures|errors)=\d+.*\)$", re.M)
+_UNITTEST = lazy(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)", re.M)
+_UNITTEST_END = lazy(r"^FAILED \((?:failures|errors)=\d+.*\)$", re.M)
 
 
 def _unittest(ctx: Context) -> Finding | None:
@@ -530,13 +531,13 @@ def _unittest(ctx: Context) -> Finding | None:
 
 # --- pip ------------------------------------------------------------------------------------------
 
-_BUILD_FAIL = re.compile(r"(?:Failed building wheel for (?P<a>[\w.-]+)|Failed to build (?:installable wheels for some "
+_BUILD_FAIL = lazy(r"(?:Failed building wheel for (?P<a>[\w.-]+)|Failed to build (?:installable wheels for some "
                          r"pyproject\.toml based projects \((?P<b>[\w.-]+)\)|'?(?P<c>[\w.-]+)'?)$|"
                          r"Getting requirements to build wheel did not run successfully|"
                          r"Preparing metadata \(pyproject\.toml\) did not run successfully|"
                          r"Building wheel for (?P<d>[\w.-]+) \(.*\) did not run successfully)", re.M)
-_HEADER = re.compile(r"fatal error: (?P<header>[\w./+-]+\.h(?:pp)?): No such file or directory")
-_PROCESSING = re.compile(r"^(?:Processing|Collecting) (?P<what>\S+)", re.M)
+_HEADER = lazy(r"fatal error: (?P<header>[\w./+-]+\.h(?:pp)?): No such file or directory")
+_PROCESSING = lazy(r"^(?:Processing|Collecting) (?P<what>\S+)", re.M)
 
 
 def _pip_build(ctx: Context) -> Finding | None:
@@ -570,7 +571,7 @@ def _requirement_name(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_PIP_NETWORK = re.compile(r"Retrying \(Retry\(.*after connection broken by '(?P<why>.*)'|"
+_PIP_NETWORK = lazy(r"Retrying \(Retry\(.*after connection broken by '(?P<why>.*)'|"
                           r"Could not fetch URL (?P<url>\S+): There was a problem confirming the ssl|"
                           r"Failed to establish a new connection|NameResolutionError|Read timed out", re.M)
 
@@ -583,7 +584,7 @@ def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
         # "no matching distribution" because the index could not be reached: the cause is the network
         facts.update(network_facts(before))
         facts.update(category="network", severity="medium",
-                     summary=f"pip could not reach the package index while looking for {facts['package']}")
+               summary=f"pip could not reach the package index while looking for {facts['package']}")
     return facts
 
 

@@ -7,17 +7,18 @@ import re
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, tests_failed
 from heal.diagnose.rules.network import network_facts
+from heal.lazyre import lazy
 
 ECOSYSTEM = "rust"
 GUARDS = ("test result: failed", "panicked at", " stdout ----")
 
 _ARROW = r"\n\s*--> (?P<file>(?:[A-Za-z]:)?[^:\s]+):(?P<line>\d+):(?P<column>\d+)"
-_CRATE = re.compile(r"(?:unresolved import|undeclared crate or module|cannot find module or crate|"
-                    r"failed to resolve: use of undeclared (?:crate|module)|can't find crate for) `(?P<module>[\w]+)")
-_SYNTAX = re.compile(r"^(?:expected |unexpected |mismatched closing delimiter|unclosed delimiter|"
-                     r"unterminated |this file contains an unclosed delimiter|unknown start of token|"
-                     r"found invalid character|missing `|unclosed inline table|invalid |duplicate key|"
-                     r"expected an equals)")
+_CRATE = lazy(r"(?:unresolved import|undeclared crate or module|cannot find module or crate|"
+              r"failed to resolve: use of undeclared (?:crate|module)|can't find crate for) `(?P<module>[\w]+)")
+_SYNTAX = lazy(r"^(?:expected |unexpected |mismatched closing delimiter|unclosed delimiter|"
+               r"unterminated |this file contains an unclosed delimiter|unknown start of token|"
+               r"found invalid character|missing `|unclosed inline table|invalid |duplicate key|"
+               r"expected an equals)")
 
 
 def _rustc(ctx: Context, m: re.Match[str], facts: dict) -> dict:
@@ -52,9 +53,9 @@ def _dependency(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_TEST_FAILED = re.compile(r"^test (?P<test>\S+) \.\.\. FAILED$", re.M)
-_PANIC = re.compile(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?P<old>.*)', )?"
-                    r"(?P<file>[^\s:]+):(?P<line>\d+):(?P<column>\d+):?\n?(?P<msg>.*)$", re.M)
+_TEST_FAILED = lazy(r"^test (?P<test>\S+) \.\.\. FAILED$", re.M)
+_PANIC = lazy(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?P<old>.*)', )?"
+              r"(?P<file>[^\s:]+):(?P<line>\d+):(?P<column>\d+):?\n?(?P<msg>.*)$", re.M)
 
 
 def _cargo_test(ctx: Context) -> Finding | None:

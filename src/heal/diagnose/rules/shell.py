@@ -7,6 +7,7 @@ import os
 import re
 
 from heal.diagnose.model import Context, Rule
+from heal.lazyre import lazy
 
 ECOSYSTEM = "shell"
 SHELLS = {"bash", "sh", "dash", "zsh", "ksh", "fish", "heal", "env"}
@@ -70,7 +71,7 @@ def _heal_shell_line(ctx: Context, m: re.Match[str], facts: dict) -> dict | None
     return facts
 
 
-_NOT_FOUND = re.compile(
+_NOT_FOUND = lazy(
     r"^(?:(?P<shell>[^\s:]+)(?::\s*(?:line )?\d+)?:\s+)?(?:line \d+: )?(?P<command>[^\s:'\"`]+): "
     r"(?:command not found|not found)\s*$"
     r"|^(?P<shell2>zsh|bash|ksh)(?::\d+)?: command not found: (?P<command2>\S+)\s*$"

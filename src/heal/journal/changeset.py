@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from heal.fsutil import write_atomic
 from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
-from heal.journal.errors import JournalError  # noqa: F401 -- store.JournalError, as before
+from heal.errors import JournalError
 
 @dataclass(frozen=True)
 class Record:

@@ -7,8 +7,6 @@ in while parsing) would cost several times the diagnosis. heal.cli declares the 
 
 from __future__ import annotations
 
-import json
-import shlex
 import sys
 
 from heal.runopts import UsageError
@@ -17,53 +15,35 @@ USAGE = "heal diagnose [--command CMD] [--exit-code N] [--json] [FILE|-]"
 
 
 def main(args: list[str]) -> int:
-    source, command, exit_code, as_json = "-", "", None, False
-    positional: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in ("--command", "-c", "--exit-code", "-e"):
-            if eq:
-                value = inline
-            elif i + 1 < len(args):
-                i += 1
-                value = args[i]
-            else:
-                raise UsageError(f"option '{name}' needs a value")
-            if name in ("--command", "-c"):
-                command = value
-            else:
-                try:
-                    exit_code = int(value)
-                except ValueError:
-                    raise UsageError(f"option '{name}' needs a whole number, not '{value}'") from None
-        elif name == "--json":
-            as_json = True
-        elif arg == "--":
-            positional.extend(args[i + 1:])
-            break
-        elif arg.startswith("-") and arg != "-":
-            raise UsageError(f"unknown option '{arg}' ({USAGE})")
-        else:
-            positional.append(arg)
-        i += 1
+    from heal.commands._args import parse
+
+    seen, positional = parse(args, "diagnose", flags={"--json": "json"},
+                             options={"--command": "command", "-c": "command", "--exit-code": "exit_code",
+                                      "-e": "exit_code"})
+    exit_code = None
+    if "exit_code" in seen:
+        try:
+            exit_code = int(seen["exit_code"])
+        except ValueError:
+            raise UsageError(f"option '--exit-code' needs a whole number, not '{seen['exit_code']}'") from None
     if len(positional) > 1:
         raise UsageError(f"one input at most ({USAGE})")
-    if positional:
-        source = positional[0]
-    return run(source, command, exit_code, as_json)
+    return run(positional[0] if positional else "-", seen.get("command", ""), exit_code, bool(seen.get("json")))
 
 
 def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.capture import read_bounded
     from heal.diagnose import diagnose
-    from heal.present import detailed, use_colour
+    from heal.ui import detailed, use_colour
 
-    try:
-        argv = shlex.split(command) if command else []
-    except ValueError as exc:
-        raise UsageError(f"--command: {exc}") from None
+    argv: list[str] = []
+    if command:
+        import shlex  # only for --command
+
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise UsageError(f"--command: {exc}") from None
     if source == "-":
         if sys.stdin.isatty():
             raise UsageError("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
@@ -78,6 +58,8 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     d = diagnose(output, argv=argv, exit_code=exit_code)
     fixes = _fixes(d, argv, output, exit_code)
     if as_json:
+        import json  # only here: the text output needs no json module
+
         sys.stdout.write(json.dumps(d.to_json([f.to_json() for f in fixes]), ensure_ascii=False) + "\n")
     else:
         text = detailed(d, use_colour(sys.stdout))

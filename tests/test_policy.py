@@ -1,11 +1,13 @@
-"""Retry policy as composable values (tenacity-style), and Retry-After."""
+"""Stop and wait policies as composable values (tenacity-style), shared by the loop and the retry action;
+and Retry-After."""
 
 from __future__ import annotations
 
 import random
 
-from heal.fixes.retry import (Policy, RetryState, retry_after, stop_after_attempt, stop_after_delay,
-                              wait_exponential_jitter)
+from heal.fixes.retry import retry_after
+from heal.policy import (Policy, RetryState, State, stop_after_attempt, stop_after_delay, stop_on_repeat,
+                         wait_exponential_jitter)
 
 
 def test_stops_compose_with_or():
@@ -35,3 +37,17 @@ def test_retry_after_is_read_from_headers_json_and_prose():
     assert retry_after('{"error": "rate limit exceeded", "retry_after": 12}') == 12
     assert retry_after("API rate limit exceeded; try again in 7 seconds") == 7
     assert retry_after("connection refused") is None
+
+
+def test_the_loop_stops_for_attempts_budget_or_the_same_failure_and_says_why():
+    stop = stop_after_attempt(3) | stop_after_delay(900) | stop_on_repeat()
+    assert stop.reason(State(2, 10.0)) == ""
+    assert stop.reason(State(3, 10.0)) == "still failing after 3 attempts"
+    assert stop.reason(State(0, 900.0)) == "time budget of 900s spent"
+    assert stop.reason(State(1, 1.0, repeated=True)) == "the same failure again after the fix"
+    assert stop.reason(State(3, 950.0, repeated=True)) == "still failing after 3 attempts"  # the first one wins
+
+
+def test_a_huge_attempt_number_does_not_overflow_the_backoff():
+    wait = wait_exponential_jitter(base=1.0, cap=30.0, rng=random.Random(1))
+    assert 15.0 <= wait(State(10_000, 0.0)) <= 30.0
