@@ -21,13 +21,14 @@ import re
 
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding
+from heal.lazyre import lazy
 
 ECOSYSTEM = "pre-commit"
 GUARDS = ("- hook id: ",)
 _P = {"tool": "pre-commit"}
 
-_STATUS = re.compile(r"^(?P<name>\S.*?)\.{3,}(?:\([^)\n]*\))?(?P<status>Passed|Failed|Skipped)$", re.MULTILINE)
-_HEADER = re.compile(r"\A- hook id: (?P<id>\S+)\n(?:- duration: [^\n]*\n)?(?:- exit code: (?P<code>-?\d+)\n)?"
+_STATUS = lazy(r"^(?P<name>\S.*?)\.{3,}(?:\([^)\n]*\))?(?P<status>Passed|Failed|Skipped)$", re.MULTILINE)
+_HEADER = lazy(r"\A- hook id: (?P<id>\S+)\n(?:- duration: [^\n]*\n)?(?:- exit code: (?P<code>-?\d+)\n)?"
                      r"(?P<modified>- files were modified by this hook\n)?")
 # facts of the hook's own error worth keeping (renamed hook_<name>)
 _INNER_FACTS = ("module", "package", "command", "file", "line", "column", "exception", "error_code", "tests",
