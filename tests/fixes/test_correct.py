@@ -84,6 +84,7 @@ def test_closest_executable(tmp_path, path_bin, argv, programs, expected):
     (["sduo", "ls"], ["sudo"]),
     (["vim", "x"], ["vi"]),  # a tool that is not installed is not a slip of another one
     (["gradle", "build"], ["grade"]),
+    (["xmllint", "a.xml"], ["xmlint"]),  # a program of a known system package (patterns/commands.toml)
     (["zzqx"], ["git"]),  # nothing near
     (["sudo", "gti", "status"], ["git", "sudo"]),  # under sudo: a correction would be a privileged command
 ])

@@ -170,8 +170,9 @@ def closest_executable(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         what = f"{name} is not on PATH, but {here} is here: {_line(argv)}"
         return _corrected(argv, what, source, 0.9)
     from heal.diagnose.rules.shell import KNOWN_TOOLS
+    from heal.fixes.suggest import command_packages
 
-    if name in KNOWN_TOOLS:
+    if name in KNOWN_TOOLS or name in command_packages():
         return None  # a tool that is not installed, not a slip: installing it is another fix
     found = closest_on_path(name)
     if found is None:
