@@ -89,11 +89,35 @@ def test_closest_script(tmp_path, argv, scripts, expected):
     assert (fix.new_command if fix else None) == expected
 
 
-def test_npm_ci_without_a_lockfile_is_npm_install(tmp_path):
+def test_npm_ci_without_a_lockfile_is_a_journaled_npm_install_then_npm_ci_again(tmp_path):
     _npm_project(tmp_path, {})
     ctx = context("npm error The `npm ci` command can only install with an existing package-lock.json\n",
                   ["npm", "ci", "--omit=dev"], 1, str(tmp_path))
     fix = command.plan({"kind": "npm-install-without-lock"}, ctx, "npm-ci-without-lockfile", "low")
-    assert fix.new_command == ("npm", "install", "--omit=dev")
+    assert fix.argv == ("npm", "install", "--no-audit", "--no-fund", "--omit=dev")
+    # it writes the lockfile and node_modules: journaled (rollback undoes it), and npm ci itself runs again
+    assert fix.change.argv == fix.argv and fix.change.manager == "npm" and fix.new_command is None
     (tmp_path / "package-lock.json").write_text("{}")
     assert command.plan({"kind": "npm-install-without-lock"}, ctx, "npm-ci-without-lockfile", "low") is None
+
+
+@pytest.mark.parametrize("argv, scripts", [
+    (["npm", "run", "release-dry-run"], {"release": "x", "test": "y"}),  # shares words, not a typo: no guess
+    (["npm", "run", "db:seed"], {"db:reset": "x"}),
+])
+def test_closest_script_is_a_typo_away_or_nothing(tmp_path, argv, scripts):
+    _npm_project(tmp_path, scripts)
+    ctx = context(f'npm error Missing script: "{argv[-1]}"\n', argv, 1, str(tmp_path))
+    assert command.plan({"kind": "closest-script"}, ctx, "npm-missing-script", "low") is None
+
+
+@pytest.mark.parametrize("argv, scripts, asked", [
+    (["npm", "run", "relase"], {"release": "x"}, True),  # what it runs cannot be taken back: a person says yes
+    (["npm", "run", "deploi"], {"deploy-prod": "x", "deploy": "y"}, True),
+    (["npm", "run", "biuld"], {"build": "x"}, False),
+])
+def test_a_correction_that_may_change_something_is_always_asked(tmp_path, argv, scripts, asked):
+    _npm_project(tmp_path, scripts)
+    ctx = context(f'npm error Missing script: "{argv[-1]}"\n', argv, 1, str(tmp_path))
+    fix = command.plan({"kind": "closest-script"}, ctx, "npm-missing-script", "low")
+    assert fix.ask is asked

@@ -75,7 +75,9 @@ def test_closest_executable(tmp_path, path_bin, argv, programs, expected):
     name = next(a for a in argv if "=" not in a and a != "env")
     fix = plan("closest-executable", context(HEAL_NOT_FOUND.format(name), argv, 127, str(tmp_path)))
     assert fix.action == "run" and fix.argv == fix.new_command == expected
-    assert fix.ask is (expected == ("python3", "x.py"))  # two edits may be another program: always asked
+    # another program than the one typed (`tee0 h` would be `tee h`, which empties h): always asked, even
+    # with --yes, and only suggested without a terminal
+    assert fix.ask
 
 
 @pytest.mark.parametrize("argv, programs", [
@@ -131,8 +133,35 @@ def test_a_shell_script_s_own_command_is_not_rewritten(tmp_path, path_bin):
     ("gradle-task-not-found", ("gradle", "installDebug")),  # no build file here: Android's tasks count too
 ])
 def test_did_you_mean(tmp_path, name, expected):
+    if expected[0] == ".venv/bin/pip":  # pip corrected inside a virtualenv (outside one it is only said)
+        (tmp_path / ".venv" / "bin").mkdir(parents=True)
+        (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
     fix = plan("did-you-mean", from_fixture(name, tmp_path))
     assert fix.action == "run" and fix.argv == fix.new_command == expected
+
+
+def test_a_corrected_install_outside_a_virtualenv_is_only_said(tmp_path):
+    fix = plan("did-you-mean", from_fixture("pip-unknown-command-suggestion", tmp_path))
+    assert fix.action == "suggest" and fix.argv == (".venv/bin/pip", "install", "six")
+    assert correct.installs(("/usr/bin/python3", "-m", "pip", "install", "six"))
+    assert correct.installs(("npm", "install", "-g", "yo")) and not correct.installs(("npm", "install", "yo"))
+
+
+@pytest.mark.parametrize("argv, why", [
+    (("git", "checkout", "--", "a"), "checkout"),  # discards uncommitted work
+    (("git", "restore", "a"), "restore"), (("git", "stash", "drop"), "drop"),
+    (("git", "branch", "-D", "feat"), "git branch"),
+    (("make", "clean"), "'clean'"), (("npm", "run", "deploy-prod"), "'deploy-prod'"),
+    (("npm", "run", "db:reset"), "'db:reset'"), (("terraform", "apply"), "'apply'"),
+])
+def test_what_may_change_something_is_consequential(argv, why):
+    assert why in correct.consequential(argv)
+
+
+@pytest.mark.parametrize("argv", [("git", "status"), ("git", "log", "-3"), ("cargo", "build"), ("go", "vet"),
+                                  ("npm", "test"), ("make", "test"), ("git", "branch")])
+def test_what_only_reads_or_builds_is_not(argv):
+    assert correct.consequential(argv) == ""
 
 
 def test_a_system_manager_s_correction_is_only_suggested(tmp_path):
@@ -180,7 +209,8 @@ def test_npm_commands_run_here(tmp_path, ran, argv, scripts, expected):
     assert ctx.exit_code != 0
     fix = plan("did-you-mean", ctx)
     assert fix.action == "run" and fix.argv == expected
-    assert fix.ask is ("publish" in expected)  # a publish cannot be taken back: always confirmed
+    # a publish or an upgrade changes something: such a guess is always confirmed by a person
+    assert fix.ask is (expected[-1] in ("publish", "upgrade"))
 
 
 def test_the_project_s_script_beats_the_tool_s_guess(tmp_path):

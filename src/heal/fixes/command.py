@@ -198,21 +198,24 @@ def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     if not scripts:
         return None
-    from rapidfuzz import fuzz, process
+    from heal.fixes.correct import _corrected, _line, closest
 
-    best = process.extractOne(script, scripts, scorer=fuzz.ratio)
-    if best is None or best[1] < 60 or best[0] == script or best[0].startswith("-"):
+    # the nearest script within a typo's reach (a swap, a slip), never one that merely shares words:
+    # `release-dry-run` is not `release`
+    found = closest(script, scripts)
+    if found is None or found[0].startswith("-"):
         return None  # a script named like an option would be read as one
+    best, dist = found
     rest = list(ctx.argv)
     idx = rest.index(script) if script in rest else None
     if idx is None:
         return None
-    rest[idx] = best[0]
-    if tool == "npm" and rest[1] not in ("run", "run-script") and best[0] not in ("test", "start", "stop", "restart"):
+    rest[idx] = best
+    if tool == "npm" and rest[1] not in ("run", "run-script") and best not in ("test", "start", "stop", "restart"):
         rest[idx:idx] = ["run"]
     argv = tuple(rest)
-    return Fix("run", f"there is no script {script!r}; the closest is {best[0]!r}: {' '.join(argv)}", argv,
-               risk="low", source=source, confidence=best[1] / 100, new_command=argv)
+    return _corrected(argv, f"there is no script {script!r}; the closest is {best!r}: {_line(argv)}", source,
+                      0.8 if dist == 1 else 0.6, ask=dist > 1)
 
 
 def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -220,9 +223,15 @@ def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix |
         return None
     if any(os.path.exists(os.path.join(ctx.cwd, f)) for f in ("package-lock.json", "npm-shrinkwrap.json")):
         return None
-    argv = ("npm", "install", *ctx.argv[2:])
-    return Fix("run", "npm ci needs a lockfile and there is none: npm install creates it", argv, risk="low",
-               source=source, confidence=0.9, new_command=argv)
+    # npm install writes the lockfile (and node_modules): an install like any other, journaled, so rollback
+    # undoes it; then `npm ci` itself runs again, now with its lockfile
+    from heal.journal.changes import PackageChange
+
+    options = tuple(a for a in ctx.argv[2:] if a.startswith("-") and not a.startswith(("--registry", "--prefix")))
+    argv = ("npm", "install", "--no-audit", "--no-fund", *options)
+    what = "npm ci needs a lockfile and there is none: npm install creates it, then npm ci runs again"
+    return Fix("run", what, argv, change=PackageChange("npm", argv, cwd=ctx.cwd, reason=what), risk="low",
+               source=source, confidence=0.9)
 
 
 _PLANNERS = {

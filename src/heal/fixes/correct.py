@@ -105,17 +105,69 @@ def _line(argv: Sequence[str]) -> str:
 
 
 def _corrected(argv: Sequence[str], what: str, source: str, confidence: float, *, advice: bool = False,
-               ask: bool = False) -> Fix | None:
+               ask: bool = False, cwd: str = ".") -> Fix | None:
     """The corrected command as a fix: run (it becomes the command) or, for what heal does not run itself, a
-    suggestion. None when it is unsafe."""
+    suggestion. None when it is unsafe. A correction that may change or destroy something (see consequential)
+    is always asked on a terminal, even with --yes, and only suggested without one: heal runs a guessed
+    command on its own only where a wrong guess costs nothing."""
     argv = tuple(argv)
     if unsafe(argv):
         return None
     i = program_index(argv)
-    if advice or i is None or os.path.basename(argv[i]) in _SYSTEM:
+    if advice or i is None or os.path.basename(argv[i]) in _SYSTEM or installs(argv[i:], cwd):
         return Fix("suggest", what, argv, risk="medium", source=source, confidence=confidence)
+    ask = ask or bool(consequential(argv[i:]))
     return Fix("run", what, argv, new_command=argv, risk="medium" if ask else "low", source=source,
                confidence=confidence, ask=ask)
+
+
+# Words that, anywhere in a corrected subcommand, script or target, mean it may change or destroy something
+# (`deploy-prod`, `db:reset`, `clean`, `release`): such a guess is confirmed by a person, never by --yes.
+_CONSEQUENTIAL = ("publish", "deploy", "release", "upload", "yank", "deprecate", "promote", "prod", "reset",
+                  "clean", "clear", "drop", "delete", "destroy", "remove", "purge", "prune", "wipe", "force",
+                  "migrate", "rollback", "restore", "revert", "checkout", "switch", "rebase", "merge", "push",
+                  "truncate", "erase", "kill", "stop", "down", "install", "upgrade", "update", "apply", "format",
+                  "overwrite", "commit", "tag", "sign", "send", "pay", "transfer")
+# git subcommands that only read: a correction to one of these costs nothing if it was not what was meant.
+_GIT_READ_ONLY = frozenset({"status", "log", "diff", "show", "fetch", "describe", "blame", "grep", "ls-files",
+                            "ls-remote", "shortlog", "reflog", "whatchanged", "help", "version", "remote", "branch",
+                            "tag", "config", "rev-parse", "show-ref", "cat-file", "count-objects", "fsck"})
+_GIT_WRITE_OPTIONS = ("-d", "-D", "--delete", "-m", "-M", "--move", "-c", "-C", "--copy", "-u", "--set-upstream-to",
+                      "--unset-upstream", "-a", "--add", "--unset", "--unset-all", "--replace-all", "rename",
+                      "remove", "rm", "add", "set-url", "prune", "set-head", "--global", "--system")
+
+
+def consequential(argv: Sequence[str]) -> str:
+    """Why running this guessed command may cost something ("" when a wrong guess is harmless)."""
+    words = [w.lower() for w in argv[1:] if not w.startswith("-")]
+    for w in words[:2]:
+        hit = next((c for c in _CONSEQUENTIAL if c in w), None)
+        if hit:
+            return f"'{w}' may change or remove something"
+    if os.path.basename(argv[0]) == "git":
+        sub = next((w for w in argv[1:] if not w.startswith("-")), "")
+        if sub not in _GIT_READ_ONLY or any(a in _GIT_WRITE_OPTIONS for a in argv[2:]):
+            return f"git {sub} changes the repository or the work tree"
+    return ""
+
+
+def installs(argv: Sequence[str], cwd: str = ".") -> bool:
+    """A package install outside a project environment (a system or user-wide pip, `npm -g`, gem, cargo or go
+    install): DESIGN's system-wide actions, said and never run. (Into a virtualenv, a corrected `pip install`
+    is the user's own request: asked like any install.)"""
+    words = [os.path.basename(argv[0]), *argv[1:]]
+    program = argv[0]
+    if words[0].startswith(("python", "pypy")) and words[1:3] == ["-m", "pip"]:
+        words = ["pip", *words[3:]]
+    sub = next((w for w in words[1:] if not w.startswith("-")), "")
+    if words[0] in ("pip", "pip3") and sub in ("install", "uninstall"):
+        found = os.path.join(cwd, program) if "/" in program else shutil.which(program)
+        bin_dir = os.path.dirname(os.path.abspath(found)) if found else ""
+        return not (bin_dir and os.path.isfile(os.path.join(os.path.dirname(bin_dir), "pyvenv.cfg")))
+    if words[0] in ("pipx", "gem", "cargo", "go") and sub in ("install", "uninstall"):
+        return True
+    return words[0] in ("npm", "pnpm", "yarn", "bun") and sub in ("install", "i", "add") and \
+        any(w in ("-g", "--global") for w in words)
 
 
 # --- the nearest name in a list ----------------------------------------------------------------------------
@@ -180,8 +232,8 @@ def closest_executable(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     target, dist = found
     argv = (*ctx.argv[:i], target, *ctx.argv[i + 1:])
     what = f"there is no program '{name}'; did you mean '{target}'? {_line(argv)}"
-    # two slips may be another program altogether: asked on a terminal even with --yes
-    return _corrected(argv, what, source, 0.9 if dist == 1 else 0.6, ask=dist > 1)
+    # another program than the one typed (`tee0 h` is not `tee h`, which empties h): a person confirms it
+    return _corrected(argv, what, source, 0.9 if dist == 1 else 0.6, ask=True)
 
 
 def _in_directory(cwd: str, name: str) -> str | None:
@@ -299,16 +351,10 @@ def _valid_suggestion(words: list[str], tool: str, scripts: list[str]) -> bool:
     return words[0] in _table("commands").get(tool, ()) and all(w in scripts for w in words[1:])
 
 
-# What cannot be taken back once it ran (a package published, a release uploaded): a correction to it is
-# always confirmed on a terminal, even with --yes, and only suggested without one.
-_IRREVERSIBLE = frozenset({"publish", "unpublish", "deploy", "release", "upload", "yank", "deprecate", "promote"})
-
-
 def _replaced(ctx: PlanContext, j: int, words: list[str], what: str, source: str, confidence: float,
               ask: bool = False) -> Fix | None:
     argv = (*ctx.argv[:j], *words, *ctx.argv[j + 1:])
-    ask = ask or any(w in _IRREVERSIBLE for w in words)
-    return _corrected(argv, f"{what}: {_line(argv)}", source, confidence, ask=ask)
+    return _corrected(argv, f"{what}: {_line(argv)}", source, confidence, ask=ask, cwd=ctx.cwd)
 
 
 def _table(name: str) -> dict:
@@ -419,8 +465,12 @@ def mkdir_parents(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if not any(os.path.normpath(a) == norm or os.path.normpath(a).startswith(norm + os.sep) for a in args):
             return None
         argv = (*ctx.argv[:i + 1], "-p", *args)
-        return _corrected(argv, f"a parent directory of {path} does not exist: {_line(argv)} creates them", source,
-                          0.9)
+        what = f"a parent directory of {path} does not exist: {_line(argv)} creates them"
+        made = [os.path.realpath(os.path.join(ctx.cwd, a)) for a in args if not a.startswith("-")]
+        root = os.path.realpath(ctx.root)
+        # directories outside the project are not heal's to create: said, not done
+        inside = all(m == root or m.startswith(root + os.sep) for m in made)
+        return _corrected(argv, what, source, 0.9, advice=not inside)
     if program not in ("touch", "cp", "mv", "ln", "install", "tee"):
         return None
     if program != "touch" and not any("cannot create" in line for line in ctx.diagnosis.evidence):
