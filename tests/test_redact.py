@@ -19,6 +19,9 @@ from heal.redact import redact, redact_argv, redact_json
 
 # (text, the secret in it that must not survive)
 MUST_MASK = [
+    # a token as a URL's whole user part (break-it H3: it reached the journal and the pattern store)
+    ("pip install x --index-url https://ghtok1234567890abcdef@pypi.fury.io/me/", "ghtok1234567890abcdef"),
+    ("--extra-index-url https://tok_Zq8rT2pLx9@x.example/simple", "tok_Zq8rT2pLx9"),
     ("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI"),
     ("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG", "wJalrXUtnFEMI"),
     ("DB_PASSWORD=hunter2hunter2", "hunter2hunter2"),
@@ -69,6 +72,7 @@ MUST_MASK = [
 ]
 
 MUST_KEEP = [
+    "ssh://git@github.com/o/r.git", "https://deploy@host.example/", "git+https://x-access-token@github.com/o/r",
     "${PASSWORD}",
     "PASSWORD=${PASSWORD}",
     "DB_PASSWORD=$DB_PASSWORD",

@@ -41,6 +41,10 @@ _SECRETS: tuple[tuple[re.Pattern[str], object, tuple[str, ...], bool], ...] = (
           r"|.*\Z)", re.S), MASK, ("-----BEGIN ",), False),
     # user:password@ in URLs (any scheme)
     (lazy(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I), rf"\1{MASK}@", ("://",), False),
+    # a token as the whole user part (https://TOKEN@host, as package indexes and git hosts take it): a long word,
+    # or one of 8+ characters with a digit in it; a plain user name (git@, deploy@) stays
+    (lazy(r"(\b[a-z][a-z0-9+.-]*://)(?:[A-Za-z0-9_.~%-]{20,}|(?=[A-Za-z_.~%-]*\d)[A-Za-z0-9_.~%-]{8,})@", re.I),
+     rf"\1{MASK}@", ("://",), False),
     # HTTP headers that carry credentials: the whole value
     (lazy(r"(?im)(\b(?:proxy-)?authorization:[ \t]*)[^\r\n]+"), rf"\1{MASK}", ("authorization:",), True),
     (lazy(r"(?im)(\b(?:set-)?cookie:[ \t]*)[^\r\n]+"), rf"\1{MASK}", ("cookie:",), True),
