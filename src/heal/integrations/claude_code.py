@@ -499,6 +499,10 @@ def _resolved_before(d) -> list[str]:
                 seen = f"seen {c.successes} time{'s' if c.successes != 1 else ''}"
                 similar = "" if c.exact else f", a similar failure ({c.similarity:.0%})"
                 if fix.kind in ("advice", "command"):
+                    from heal.integrations.observe import risky
+
+                    if any(risky(shlex.join(cmd)) for cmd in fix.commands):
+                        continue  # recorded before heal refused such advice, or imported: not passed on
                     cmds = "; ".join(f"`{shlex.join(cmd)}`" for cmd in fix.commands[:4])
                     lines.append(f"resolved before by {cmds} ({seen}{similar})")
                 elif fix.kind == "playbook":

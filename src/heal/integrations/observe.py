@@ -257,8 +257,41 @@ def succeeded(command: str, cwd: str, session: str) -> None:
         _observe(fields, commands)
 
 
+# What heal never passes on as advice, to this project or another: code fetched and run (`curl … | sh`,
+# a pipe into an interpreter, eval), commands that reach the network by URL (an index, a script, a tarball
+# from anywhere), privileges, and forced removals. One such command taints the whole sequence: the rest of
+# it may only work because of it.
+_INTERPRETERS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3", "node", "perl", "ruby",
+                           "php", "pwsh", "powershell", "source", "."})
+
+
+def risky(command: str) -> str:
+    """Why a command the agent ran is not advice heal may repeat to anyone ("" when it may)."""
+    if "://" in command:
+        return "it names a URL"
+    commands = simple_commands(command)
+    raw = command.replace("|&", "|")
+    if "|" in raw:
+        piped = [seg.strip().split()[:1] for seg in raw.split("|")[1:]]
+        if any(p and os.path.basename(p[0]) in _INTERPRETERS for p in piped):
+            return "it pipes into an interpreter"
+    for words in commands:
+        program = os.path.basename(words[0]) if words else ""
+        if program in ("sudo", "doas", "su", "eval", "exec") or program in _INTERPRETERS and "-c" in words[1:]:
+            return f"it runs {program}"
+        if program == "rm" and any(w.startswith("-") and ("r" in w or "f" in w) for w in words[1:]):
+            return "it removes recursively"
+        if program in ("chmod", "chown") and any(w in ("777", "-R", "--recursive") for w in words[1:]):
+            return f"it runs {program} broadly"
+    if any(os.path.basename(w) in ("sudo", "doas", "su", "pkexec") for w in command.split()):
+        return "it needs privileges"
+    return ""
+
+
 def _observe(fields: object, commands: list[str]) -> None:
     """Record what the agent ran as an observed pattern for the failure: advice heal shows, never runs."""
+    if any(risky(command) for command in commands):
+        return
     argvs = [c for command in commands for c in simple_commands(command) if not is_read_only(c)]
     argvs = [c for c in argvs if c and not c[0].startswith("-")]
     if not argvs or not isinstance(fields, list):
