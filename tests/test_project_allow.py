@@ -88,3 +88,31 @@ def test_file_change_records_the_list_and_rollback_writes_through_it(tree, tmp_p
     assert hook.read_bytes() == b"new"
     rollback(journal, plan(journal, cid))
     assert hook.read_bytes() == b"#!/bin/sh\nexit 0\n" and (hook.stat().st_mode & 0o777) == 0o750
+
+
+def test_a_symlink_the_project_carries_cannot_steer_an_allowed_write_outside(tree, tmp_path):
+    # break-it W1: a repository committing `.claude/settings.json -> /elsewhere/file.json` (or a symlinked
+    # .git/hooks) made `heal hooks install` write outside the project
+    root, hooks, outside = tree
+    elsewhere = tmp_path / "dotfiles"
+    elsewhere.mkdir()
+    (elsewhere / "settings.json").write_text("{}")
+    (root / ".claude").mkdir()
+    (root / ".claude" / "settings.json").symlink_to(elsewhere / "settings.json")
+    named = str(root / ".claude" / "settings.json")
+    with pytest.raises(SafetyError, match="through a symlink"):
+        check_editable(named, str(root), allow=(named,))
+    linked_hooks = root / "linked-hooks"
+    linked_hooks.symlink_to(elsewhere)
+    with pytest.raises(SafetyError, match="through a symlink"):
+        check_editable(str(linked_hooks / "pre-commit"), str(root), allow=(str(linked_hooks),))
+
+
+def test_a_user_level_file_may_be_the_users_own_symlink(tree, tmp_path):
+    root, hooks, outside = tree
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "settings.json").write_text("{}")
+    (outside / "settings.json").symlink_to(dotfiles / "settings.json")
+    named = str(outside / "settings.json")
+    assert check_editable(named, str(root), allow=(named,)) == os.path.realpath(dotfiles / "settings.json")

@@ -48,9 +48,9 @@ def check_editable(path: str, root: str, allow: Iterable[str] = ()) -> str:
         # would change too
         raise SafetyError(f"{path} has {st.st_nlink} hard links: heal does not change a file shared with "
                           f"another path")
-    if allow and _allowed(real, allow):
-        return real
     root = os.path.realpath(root)
+    if allow and _allowed(real, allow, root):
+        return real
     if real != root and not real.startswith(root + os.sep):
         raise SafetyError(f"{path} is outside the project ({root})")
     rel_parts = os.path.relpath(real, root).split(os.sep)
@@ -64,12 +64,45 @@ def check_editable(path: str, root: str, allow: Iterable[str] = ()) -> str:
     return real
 
 
-def _allowed(real: str, allow: Iterable[str]) -> bool:
+def _allowed(real: str, allow: Iterable[str], root: str) -> bool:
     for entry in allow:
         named = os.path.realpath(entry)
         if real == named or (os.path.dirname(real) == named and os.path.isdir(named)):
+            # A name inside the project (`.claude/settings.json`, `.git/hooks`) that a symlink the repository
+            # carries turns into a path outside it is refused: a clone must not steer heal's writes elsewhere.
+            # (A user-level file outside the project, `~/.claude/settings.json`, may be the user's own symlink.)
+            inside = os.path.normpath(os.path.abspath(entry))
+            if _under(inside, root) and not _under(named, root) and not _under(named, _git_dir(root)):
+                raise SafetyError(f"{entry} leads outside the project ({named}) through a symlink: heal does not "
+                                  f"write there")
             return True
     return False
+
+
+def _under(path: str, root: str) -> bool:
+    return bool(root) and (path == root or path.startswith(root + os.sep))
+
+
+def _git_dir(root: str) -> str:
+    """The repository's real git directory for a work tree whose .git is a file (a worktree, a submodule)."""
+    dot = os.path.join(root, ".git")
+    if os.path.isfile(dot):
+        try:
+            with open(dot) as fh:
+                line = fh.readline().strip()
+        except OSError:
+            return ""
+        if line.startswith("gitdir:"):
+            target = os.path.join(root, line[7:].strip())
+            common = os.path.join(target, "commondir")
+            if os.path.isfile(common):
+                try:
+                    with open(common) as fh:
+                        target = os.path.join(target, fh.read().strip())
+                except OSError:
+                    pass
+            return os.path.realpath(target)
+    return ""
 
 
 def project_files(root: str) -> list[str]:
