@@ -197,7 +197,9 @@ def test_user_scope_writes_the_named_file_outside_the_project(heal, repo, cenv, 
 def test_bad_settings_are_refused_and_left_alone(heal, repo, cenv):
     path = os.path.join(repo, ".claude", "settings.json")
     os.makedirs(os.path.dirname(path))
-    for bad in (b'{"hooks": {"PostToolUse": [}', b'[1, 2]', b'{"hooks": []}', b'{"hooks": {"PostToolUse": {}}}'):
+    for bad in (b'{"hooks": {"PostToolUse": [}', b'[1, 2]', b'{"hooks": []}', b'{"hooks": {"PostToolUse": {}}}',
+                # break-it W8: two "hooks" keys (the last wins for one reader, the first for another)
+                b'{"hooks": {}, "hooks": {"PostToolUse": []}}'):
         with open(path, "wb") as fh:
             fh.write(bad)
         r = heal("hooks", "install", "claude-code", env=cenv)

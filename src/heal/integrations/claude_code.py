@@ -80,6 +80,19 @@ def is_ours(handler: object) -> bool:
     return re.search(r"(?:(?:^|/)heal['\"]?|-m heal)\s+hook\s+claude-code$", handler["command"].strip()) is not None
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def _load(path: str) -> tuple[str | None, dict]:
     """The file's text (None when there is none) and its JSON; IntegrationError when heal cannot edit it."""
     from heal.integrations import IntegrationError
@@ -93,8 +106,11 @@ def _load(path: str) -> tuple[str | None, dict]:
         raise IntegrationError(f"cannot read {path}: {exc.strerror}: nothing changed") from None
     try:
         text = raw.decode("utf-8")
-        data = json.loads(text)
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        # JSON readers disagree on which of two equal keys wins: heal would edit one and Claude Code read the other
+        raise IntegrationError(f"{path} has the key {str(exc)!r} twice in one object: nothing changed") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise IntegrationError(f"{path} is not valid JSON ({exc}): nothing changed") from None
     if not isinstance(data, dict):
         raise IntegrationError(f"{path} does not hold a JSON object: nothing changed")
