@@ -185,6 +185,18 @@ def test_broken_staged_json_blocks(heal, repo, genv):
     assert b"conf/settings.json: the staged copy" in c.stderr
 
 
+@pytest.mark.parametrize("name, shown", [("a;touch PWNED;.py", "'a;touch PWNED;.py'"), ("-f.py", "./-f.py")])
+def test_names_in_the_advice_are_one_shell_word(heal, repo, genv, name, shown):
+    # break-it W9: `git add a;touch PWNED;.py` pasted from heal's advice would have run touch
+    assert heal("hooks", "install", "git", env=genv).returncode == 0
+    _write(repo, name, BROKEN)
+    git(repo, "add", "--", name, env=genv)
+    c = git(repo, "commit", "-q", "-m", "x", env=genv, check=False)
+    assert c.returncode != 0
+    assert f"`heal repair {shown} && git add {shown}`" in c.stderr.decode()
+    assert not os.path.exists(os.path.join(repo, "PWNED"))
+
+
 def test_commit_a_and_commit_paths_check_the_index_git_commits(heal, repo, genv):
     """git gives the hook a temporary index (GIT_INDEX_FILE) for `commit -a` and `commit <paths>`: heal reads
     that one, not .git/index."""

@@ -345,22 +345,24 @@ def _advise(top: str, rel: str, staged_data: bytes, *, repairable: bool, apply: 
     from heal.repair.model import OK
 
     path = os.path.join(top, rel)
+    # in the commands shown, a name is one shell word whatever it holds (`a;touch x.py`, `-f.py`)
+    q = _shell_word(rel)
     try:
         with open(path, "rb") as fh:
             working = fh.read()
     except OSError:
-        _say(f"{rel}: no working-tree copy: fix it, then `git add {rel}`")
+        _say(f"{rel}: no working-tree copy: fix it, then `git add {q}`")
         return
     if working != staged_data:
         results = check_contents([(rel, working)], top)
         if results and results[0][1].status == OK:
-            _say(f"{rel}: the working-tree copy differs from the staged one and is fine: `git add {rel}` stages it")
+            _say(f"{rel}: the working-tree copy differs from the staged one and is fine: `git add {q}` stages it")
             return
     if not repairable:
-        _say(f"{rel}: heal cannot repair it: fix it by hand, then `git add {rel}`")
+        _say(f"{rel}: heal cannot repair it: fix it by hand, then `git add {q}`")
         return
     if not apply:
-        _say(f"{rel}: `heal repair {rel} && git add {rel}` repairs and stages it (with hooks.repair = \"apply\" "
+        _say(f"{rel}: `heal repair {q} && git add {q}` repairs and stages it (with hooks.repair = \"apply\" "
              "in heal's config, this hook repairs the working-tree copy itself)")
         return
     from heal.commands.repair import Options
@@ -373,7 +375,7 @@ def _advise(top: str, rel: str, staged_data: bytes, *, repairable: bool, apply: 
         sys.stdout.flush()
         repair(Options((rel,)), ["repair", rel])
         sys.stdout.flush()
-        _say(f"{rel}: repaired in the working tree; check it, `git add {rel}`, and commit again")
+        _say(f"{rel}: repaired in the working tree; check it, `git add {q}`, and commit again")
     except UsageError as exc:
         _say(f"{rel}: not repaired: {exc}")
     finally:
@@ -391,5 +393,14 @@ def _repair_mode(cwd: str) -> str:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"heal: {message}\n")
+    from heal.ui import printable
+
+    sys.stderr.write(f"heal: {printable(message)}\n")  # a file name may hold escape sequences or a newline
     sys.stderr.flush()
+
+
+def _shell_word(name: str) -> str:
+    """name as one shell word a user can paste: quoted as needed, and never read as an option."""
+    import shlex
+
+    return shlex.quote(name if not name.startswith("-") else f"./{name}")
