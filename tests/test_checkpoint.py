@@ -89,3 +89,17 @@ def test_validate_detects_a_flipped_byte(heal, heal_env, project):
 def test_unknown_checkpoint_is_a_one_line_error(heal):
     r = heal("checkpoint", "validate", "nope")
     assert r.returncode == 2 and r.stderr.count(b"\n") == 1
+
+
+def test_restoring_another_projects_checkpoint_names_that_project(heal, project, tmp_path):
+    # break-it W10: run from project B, a restore of A's checkpoint changed A without saying so
+    _git_project(project)
+    cp = _create(heal)
+    os.unlink(os.path.join(project, "untracked.txt"))
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    r = heal("checkpoint", "restore", cp["id"], "--dry-run", cwd=str(other))
+    assert r.returncode == 0
+    assert f"of {os.path.realpath(project)} (another project than this one)".encode() in r.stdout
+    assert b"recreate untracked.txt" in r.stdout

@@ -3,6 +3,7 @@ of the project's own files."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from heal.commands._args import at_most, confirm, out, parse
@@ -90,6 +91,12 @@ def restore(journal, args: list[str]) -> int:
         if not changes:
             out(f"heal: nothing to do: the project matches checkpoint {cp['id']}")
             return 0
+        from heal.project import project_root
+
+        here = project_root()
+        # restoring another project's checkpoint changes that project, wherever it is run from: say which
+        out(f"heal: checkpoint {cp['id']} of {cp['root']}" + (" (another project than this one)"
+                                                               if os.path.realpath(cp["root"]) != here else "") + ":")
         for action, rel in changes:
             out(f"  {action:8} {rel}")
         if seen.get("dry_run"):
