@@ -72,6 +72,30 @@ def test_wrong_shape_is_damaged_and_the_others_stay_usable(heal, project, two_se
     assert r.returncode == 0 and b"nothing to do" in r.stdout
 
 
+@pytest.mark.parametrize("line", ['{"change": ["x"], "op": "intent", "seq": 1}', "garbage{"])
+def test_a_damaged_intent_before_intact_records_is_damage_not_empty(heal, project, two_sets, line):
+    # break-it W3: the first record of a real change set replaced; its done and end records intact. It was
+    # `[empty]`, and rollback said "nothing to do" while a.txt stayed changed.
+    j, first, second = two_sets
+    path = os.path.join(j.dir, first, "actions.jsonl")
+    lines = open(path).read().splitlines()
+    lines[0] = line
+    _write(path, "\n".join(lines) + "\n")
+    entries = {c["id"]: c for c in json.loads(heal("log", "--all", "--json").stdout)["change_sets"]}
+    assert entries[first]["status"] == "damaged" and entries[second]["status"] == "applied"
+    r = heal("rollback", first, "--yes")
+    assert r.returncode == 2 and b"damaged" in r.stderr
+    assert open(os.path.join(project, "a.txt")).read() == "v2\n"  # left as it is, and said so
+
+
+def test_a_torn_last_line_is_what_a_crash_leaves_not_damage(heal, project, two_sets):
+    j, first, second = two_sets
+    with open(os.path.join(j.dir, second, "actions.jsonl"), "a") as fh:
+        fh.write('{"seq": 2, "op": "inte')  # killed mid-append
+    entries = {c["id"]: c for c in json.loads(heal("log", "--all", "--json").stdout)["change_sets"]}
+    assert entries[second]["status"] != "damaged"
+
+
 def test_a_corrupt_blob_is_rewritten_by_the_next_backup_of_the_same_bytes(heal, heal_env, project):
     j = Journal(heal_env["HEAL_HOME"])
     path = os.path.join(project, "f.txt")

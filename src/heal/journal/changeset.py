@@ -178,7 +178,7 @@ class Journal:
         records, problem = _read_records(os.path.join(path, "actions.jsonl"))
         status, status_problem = _status(path, records)
         problem = problem or status_problem
-        shape = _check_shapes(records)
+        shape = _check_shapes(records) or (problem[len(DAMAGED):] if problem.startswith(DAMAGED) else "")
         if shape:
             problem, status = shape, "damaged"
         elif problem and status != "rolled back" and not records:
@@ -383,14 +383,16 @@ def _read_records(path: str) -> tuple[list[Record], str]:
         return [], ""
     except OSError as exc:
         return [], f"actions.jsonl unreadable: {exc.strerror}"
-    for n, line in enumerate(raw.split(b"\n"), 1):
-        if not line.strip():
-            continue
+    lines = [(n, line) for n, line in enumerate(raw.split(b"\n"), 1) if line.strip()]
+    for k, (n, line) in enumerate(lines):
         try:
             records.append(_record(json.loads(line)))
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
-            # a torn last line is what a crash mid-append leaves; anything else is damage
+            # a torn last line is what a crash mid-append leaves (the change it announced was not made: the
+            # intent is fsynced before the change); a bad line with records after it is damage
             problem = f"actions.jsonl line {n} is damaged"
+            if k < len(lines) - 1:
+                problem = DAMAGED + problem
     return records, problem
 
 
@@ -437,8 +439,15 @@ def _is_state(obj: object) -> bool:
         not obj.get("exists") or (isinstance(obj.get("blob"), str) and isinstance(obj.get("mode"), int)))
 
 
+DAMAGED = "damaged: "  # marks a read problem that is damage, not a torn last line
+
+
 def _check_shapes(records: list[Record]) -> str:
     """What is wrong with the recorded changes, so that a rollback never trips over a missing field."""
+    intents = {r.seq for r in records if r.op == "intent"}
+    orphan = next((r for r in records if r.op in ("done", "failed", "spawned") and r.seq not in intents), None)
+    if orphan is not None:
+        return f"change {orphan.seq} has a {orphan.op} record but no intent: its intent is damaged"
     for r in records:
         c = r.change
         if r.op != "intent":
