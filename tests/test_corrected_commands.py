@@ -34,15 +34,37 @@ def test_git_typo_runs_what_git_suggests(heal, repo):
     assert report["healed"] and report["attempts"][0]["fix"]["argv"] == ["git", "status"]
 
 
-def test_program_typo_runs_the_closest_program(heal, project, heal_env, tmp_path):
+def _python_on_path(heal_env, tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     os.symlink(sys.executable, bin_dir / "python")
-    env = dict(heal_env, PATH=f"{bin_dir}{os.pathsep}{heal_env['PATH']}")
-    r = heal("--yes", "--", "pyhton", "-c", "print(6 * 7)", env=env)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout == b"42\n"
-    assert b"running again: python -c 'print(6 * 7)'" in r.stderr
+    return dict(heal_env, PATH=f"{bin_dir}{os.pathsep}{heal_env['PATH']}")
+
+
+def test_program_typo_runs_the_closest_program_after_a_yes_on_a_terminal(project, heal_env, tmp_path):
+    import pexpect
+
+    from conftest import heal_argv
+
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "pyhton", "-c", "print(6 * 7)"], cwd=project,
+                          env=_python_on_path(heal_env, tmp_path), timeout=60)
+    child.expect_exact("[y/N]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    transcript = child.before.decode(errors="replace")
+    assert child.exitstatus == 0, transcript
+    assert "42" in transcript and "running again: python -c 'print(6 * 7)'" in transcript
+
+
+def test_program_typo_is_only_said_with_yes_and_no_terminal(heal, project, heal_env, tmp_path):
+    # another program than the one typed is a guess: --yes alone never runs it
+    r = heal("--yes", "--", "pyhton", "-c", "print(6 * 7)", env=_python_on_path(heal_env, tmp_path))
+    assert r.returncode == 127, r.stderr
+    assert r.stdout == b""
+    assert b"python -c 'print(6 * 7)'" in r.stderr and b"needs a yes on a terminal" in r.stderr
+    assert b"running again" not in r.stderr
 
 
 def test_without_yes_or_a_terminal_it_is_only_said(heal, repo):
