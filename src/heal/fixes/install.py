@@ -39,7 +39,10 @@ def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     eco = ctx.diagnosis.facts.get("ecosystem")
-    if eco == "python" or ctx.diagnosis.facts.get("exception") == "ModuleNotFoundError":
+    rule = ctx.diagnosis.rule
+    if eco == "python" or ctx.diagnosis.facts.get("exception") == "ModuleNotFoundError" or \
+            rule.startswith("pytest.plugin_") or (rule == "shell.heal_spawn_missing" and "module" in
+                                                  ctx.diagnosis.facts):
         return _plan_python(ctx, source, risk)
     if eco == "node":
         return _plan_node(ctx, source, risk)
@@ -66,11 +69,11 @@ def check(fix: Fix) -> str:
     """After the install: the distributions are installed and their modules import, in that interpreter
     (what the playbook promised); else why not."""
     change = fix.change
-    if not change.imports:
+    if not change.imports and not (change.packages and MANAGERS[change.manager].ECOSYSTEM == "python"):
         return ""
     if verify_python(change.python, change.imports, change.packages):
         return ""
-    return f"installed, but {', '.join(change.packages)} / {', '.join(change.imports)} is still missing"
+    return f"installed, but {' / '.join(change.packages + change.imports)} is still missing"
 
 
 def choose(fix: Fix, choice: str) -> Fix:
@@ -116,40 +119,354 @@ def distribution_for(module: str) -> tuple[str | None, str]:
 
 
 def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    module = str(ctx.diagnosis.facts.get("module", ""))
-    if not module or ctx.diagnosis.facts.get("symbol"):
+    """A missing module (a traceback, `python -m X`, a console script the venv lacks) or pytest plugin: the
+    project's own declaration decides first (its test environment, itself, the declared requirement), then
+    heal's curated import map."""
+    facts = ctx.diagnosis.facts
+    module = str(facts.get("module", ""))
+    plugin = str(facts.get("plugin", "")) if ctx.diagnosis.rule.startswith("pytest.plugin_") else ""
+    if (not module and not plugin) or facts.get("symbol"):
         return None  # `cannot import name`: the module is there, a version or a circular import is the matter
-    if _is_local(module, ctx.root, ctx.cwd):
-        return Fix("suggest", f"{module} is a module of this project, not a package: check sys.path or the "
-                   "working directory", None, source=source, risk="low", confidence=0.5)
+    python = _python_of(ctx)
+    decls = _declarations(ctx.root, python)
+    if module and not plugin and decls is not None and is_project_module(decls, module, ctx.cwd):
+        return _plan_project(ctx, decls, module, python, source, risk)
+    wanted = plugin or module
+    hits = [h for h in (find(decls, wanted) if decls is not None else []) if h.applies]
+    if plugin and not hits:
+        # the plugin name comes from heal's own table, but the project does not declare it: say, don't install
+        return Fix("suggest", f"the pytest plugin {plugin} is not installed and this project does not declare it: "
+                   f"install {plugin} into the Python that runs pytest", ("python", "-m", "pip", "install", plugin),
+                   source=source, risk="low", confidence=0.6)
+    if hits:
+        fix = _plan_declared(ctx, decls, hits, module, plugin, python, source, risk)
+        if fix is not None:
+            return fix
+    return _plan_curated(ctx, module, python, source, risk)
+
+
+def _python_of(ctx: PlanContext) -> str | None:
+    """The interpreter of the failing command; for a console script the venv lacks (`.venv/bin/pytest`:
+    No such file or directory), the python of that venv."""
+    env_dir = ctx.diagnosis.facts.get("environment")
+    if ctx.diagnosis.rule == "shell.heal_spawn_missing" and env_dir:
+        python = os.path.join(ctx.cwd, str(env_dir), "bin", "python")
+        return os.path.abspath(python) if os.path.exists(python) else None
+    return interpreter_of(ctx.argv, ctx.cwd, ctx.env)
+
+
+def _declarations(root: str, python: str | None):
+    """The project's declared environment, markers evaluated for the interpreter that failed."""
+    if not root or not os.path.isdir(root):
+        return None
+    from heal.declared import marker_environment_of, python_declarations
+
+    env = marker_environment_of(python) if python else None
+    return python_declarations(root, environment=env)
+
+
+def is_project_module(decls, module: str, cwd: str) -> bool:
+    from heal.declared import is_project_module as own
+
+    return own(decls, module, cwd)
+
+
+def find(decls, name: str) -> list:
+    from heal.declared import find as where
+
+    return where(decls, name)
+
+
+def _test_context(ctx: PlanContext) -> bool:
+    """The failing command runs the tests: pytest/tox/nox/unittest, or pytest said it (collection, conftest)."""
+    d = ctx.diagnosis
+    if d.rule.startswith("pytest.") or d.facts.get("tool") in ("pytest", "py.test", "tox", "nox", "unittest"):
+        return True
+    args = [os.path.basename(a) for a in ctx.argv]
+    if any(a in ("pytest", "py.test", "tox", "nox", "nosetests", "ward", "stestr") for a in args[:3]):
+        return True
+    return any(a == "-m" and b in ("pytest", "unittest", "nose", "tox", "nox") for a, b in zip(args, args[1:]))
+
+
+def _pick_manager(decls, ctx: PlanContext) -> str:
+    """The manager that installs here: a lockfile decides; a tool table's manager when its tool is on PATH
+    (a fresh poetry checkout without poetry is still a pip install away); else pip."""
+    manager = python_manager(ctx.root)
+    if manager != "pip":
+        return manager
+    if decls.manager in MANAGERS and decls.manager != "pip" and _which(decls.manager, ctx.env):
+        return decls.manager
+    return "pip"
+
+
+def _managed_argv(manager: str, argv: list[str] | None, ctx: PlanContext) -> tuple[tuple[str, ...] | None, str | None]:
+    """(argv with the manager's full path, its environment's python), or (argv, None) when the manager has no
+    environment for the project yet (only a suggestion then)."""
+    if argv is None:
+        return None, None
+    tool = _which(manager, ctx.env)
+    if tool is None:
+        return tuple(argv), None
+    python = MANAGERS[manager].python(tool, ctx.root, ctx.env)
+    return (tool, *argv[1:]), python
+
+
+def _own_dist(decls) -> tuple[str, ...]:
+    """The project's distribution, to verify after installing it (when its name is known)."""
+    return (decls.name,) if decls.name else ()
+
+
+def _project_label(decls) -> str:
+    return decls.name or os.path.basename(decls.root)
+
+
+def _plan_project(ctx: PlanContext, decls, module: str, python: str | None, source: str, risk: str) -> Fix | None:
+    """The project's own package does not import: install the project itself (editable), or, when tests
+    run, its test environment if that installs the project too (one step instead of two)."""
+    top = module.split(".")[0]
+    if top not in decls.packages:
+        # a directory of the checkout that is not one of the packages it ships: a path problem, not an install
+        return Fix("suggest", f"{module} is a module of this project, not a package, and the project does not "
+                   "install it: check sys.path or the working directory", None, source=source, risk="low",
+                   confidence=0.5)
+    if _test_context(ctx):
+        fix = _plan_test_environment(ctx, decls, [], module, "", python, source, risk, project=True)
+        if fix is not None:
+            return fix
+    from heal.declared import install_project
+
+    manager = _pick_manager(decls, ctx)
+    label = _project_label(decls)
+    if manager != "pip":
+        argv, mpython = _managed_argv(manager, install_project(decls, manager), ctx)
+        if argv is None:
+            return None
+        if mpython is None:
+            return Fix("suggest", f"{module} is this project's own package: install the project with {manager}",
+                       argv, source=source, risk=risk, confidence=0.8)
+        return _install(f"install this project ({label}) with {manager}, so that {top} imports", argv,
+                        manager=manager, cwd=ctx.root, python=mpython, packages=_own_dist(decls), verify=(top,), risk=risk,
+                        source=source, confidence=0.9)
+    argv = install_project(decls, "pip", python=python or "python")
+    if argv is None:
+        return Fix("suggest", f"{module} is a module of this project, but nothing here installs it (no setup.py, "
+                   "setup.cfg or [project] table): check sys.path or the working directory", None, source=source,
+                   risk="low", confidence=0.5)
+    refusal = _not_a_venv(python, argv, source)
+    if refusal is not None:
+        return refusal
+    return _install(f"install this project ({label}, editable), so that {top} imports", tuple(argv), manager="pip",
+                    cwd=ctx.root, python=str(python), packages=_own_dist(decls), verify=(top,), risk=risk, source=source,
+                    confidence=0.9)
+
+
+def _not_a_venv(python: str | None, argv, source: str) -> Fix | None:
+    """A pip install goes only into a virtualenv; anything else is a suggestion."""
+    if python is None:
+        return Fix("suggest", "install it into the Python that runs this command: " + " ".join(argv[1:]),
+                   ("python", *argv[1:]), source=source, risk="medium", confidence=0.6)
+    if not _in_virtualenv(python):
+        return Fix("suggest", f"{python} is not a virtualenv: installing there would change the system; create one "
+                   "(python3 -m venv .venv) and install into it", tuple(argv), source=source, risk="high",
+                   confidence=0.6)
+    return None
+
+
+def _covered(decls, manager: str) -> set[str]:
+    """The distributions the test environment installs: its groups with what they include, and the
+    project's own runtime dependencies when it installs the project."""
+    from heal.declared import expand, test_groups
+    from heal.declared.model import MAIN
+
+    groups = test_groups(decls, manager)
+    names = {d.name for g in groups for d in expand(decls, g)}
+    main = [g for g in decls.groups if g.source == MAIN]
+    names.update(d.name for g in main for d in g.requirements)
+    if decls.name:
+        names.add(decls.name)
+    return names
+
+
+def _environment_label(decls, manager: str) -> str:
+    from heal.declared import test_groups
+    from heal.declared.model import EXTRA, GROUP, REQUIREMENTS, TOX
+
+    groups = test_groups(decls, manager)
+    if not groups:
+        return "test environment"
+    g = groups[0]
+    return {REQUIREMENTS: g.name, EXTRA: f"extra [{g.name}]", GROUP: f"dependency group {g.name}",
+            TOX: f"tox {g.name}"}.get(g.source, f"{g.source} {g.name}")
+
+
+def _risky_test_lines(decls, manager: str) -> list[str]:
+    """Lines of what the test environment installs from that point pip elsewhere: every requirements file
+    it names (and what they include), and the unsafe notes of the groups it installs."""
+    from heal.declared import test_groups
+    from heal.declared.model import REQUIREMENTS
+
+    out: list[str] = []
+    for g in test_groups(decls, manager):
+        if g.source == REQUIREMENTS:
+            for line in risky_requirement_lines(os.path.join(decls.root, g.name), decls.root):
+                if line not in out:
+                    out.append(line)
+        for note in g.unsafe:
+            line = f"{note.file}:{note.line or '?'}: {note.text}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def _plan_test_environment(ctx: PlanContext, decls, hits: list, module: str, plugin: str, python: str | None,
+                           source: str, risk: str, *, project: bool = False) -> Fix | None:
+    """The project's test environment in one step, the way its docs, tox or CI install it; None when it
+    declares none, or when it does not cover what is missing."""
+    from heal.declared import pip_version_of, test_environment
+
+    manager = _pick_manager(decls, ctx)
+    if not decls.groups:
+        return None
+    covered = _covered(decls, manager)
+    if project:
+        if decls.name not in covered:
+            return None
+    elif not any(h.name in covered for h in hits):
+        return None
+    what = plugin or module
+    top = module.split(".")[0] if module and not plugin else ""
+    label = _environment_label(decls, manager)
+    dists = tuple(dict.fromkeys([h.raw_name for h in hits if h.name in covered])) or \
+        (_own_dist(decls) if project else ())
+    description = f"install the project's test environment ({label}), which declares {what}"
+    if manager != "pip":
+        argv, mpython = _managed_argv(manager, test_environment(decls, manager), ctx)
+        if argv is None:
+            return None
+        if mpython is None:
+            return Fix("suggest", f"{what} is declared for this project's tests ({label}): install them with "
+                       f"{manager}", argv, source=source, risk=risk, confidence=0.8)
+        return _install(description, argv, manager=manager, cwd=ctx.root, python=mpython, packages=dists,
+                        verify=(top,) if top else (), risk=risk, source=source, confidence=0.9)
+    if python is None:
+        return None
+    argv = test_environment(decls, "pip", python=python, pip_version=pip_version_of(python))
+    if argv is None:
+        return None
+    refusal = _not_a_venv(python, argv, source)
+    if refusal is not None:
+        return refusal
+    risky = _risky_test_lines(decls, manager)
+    if risky:
+        # the test environment would install from another index, a VCS or URL, a path outside the project:
+        # only a person who read the line says yes
+        from heal.redact import redact
+
+        lines = "; ".join(redact(r) for r in risky[:3]) + (f" (and {len(risky) - 3} more)" if len(risky) > 3 else "")
+        return _install(f"{description}; it also uses {lines}", tuple(argv), manager="pip", cwd=ctx.root,
+                        python=python, packages=dists, verify=(top,) if top else (), risk="high", source=source,
+                        confidence=0.6, ask=True, question=f"install the test environment ({label}), although it "
+                        f"uses {lines}")
+    return _install(description, tuple(argv), manager="pip", cwd=ctx.root, python=python, packages=dists,
+                    verify=(top,) if top else (), risk=risk, source=source, confidence=0.9)
+
+
+def _plan_declared(ctx: PlanContext, decls, hits: list, module: str, plugin: str, python: str | None, source: str,
+                   risk: str) -> Fix | None:
+    """What the project declares: its test environment when the module is declared for tests (or tests
+    run), the project itself for a runtime dependency, else the requirement as it is declared."""
+    from heal.declared.model import MAIN, REQUIREMENTS
+
+    for_tests = any(h.kind in ("test", "dev") for h in hits) or _test_context(ctx) or bool(plugin)
+    if for_tests:
+        fix = _plan_test_environment(ctx, decls, hits, module, plugin, python, source, risk)
+        if fix is not None:
+            return fix
+    top = module.split(".")[0] if module and not plugin else ""
+    if any(h.source == MAIN for h in hits) and decls.packages:
+        # a runtime dependency of the project: installing the project installs it, as its docs say
+        fix = _plan_project(ctx, decls, decls.packages[0], python, source, risk)
+        if fix is not None and fix.action == "install":
+            what = plugin or module
+            return _install(f"{what} is a dependency of this project: install the project "
+                            f"({_project_label(decls)}, editable)", fix.argv or (), manager=fix.change.manager,
+                            cwd=fix.change.cwd, python=fix.change.python,
+                            packages=tuple(dict.fromkeys(h.raw_name for h in hits)), verify=(top,) if top else (),
+                            risk=risk, source=source, confidence=0.9)
+    manager = _pick_manager(decls, ctx)
+    hit = next((h for h in hits if h.source == REQUIREMENTS), None) or hits[0]
+    if manager != "pip":
+        return _plan_managed(manager, ctx, module or plugin, hit.raw_name, hit.file, source, risk)
+    refusal = _not_a_venv(python, ("python", "-m", "pip", "install", hit.requirement), source)
+    if refusal is not None:
+        return refusal
+    assert python is not None
+    verify = (top,) if top else ()
+    if hit.source == REQUIREMENTS:
+        path = os.path.join(decls.root, hit.file)
+        argv = MANAGERS["pip"].sync("pip", python=python, requirements=hit.file)
+        name = hit.file
+        risky = risky_requirement_lines(path, decls.root)
+        if risky:
+            # Syncing the file for one module installs everything in it, from wherever it says: another
+            # index, a git URL, a local path outside the project. Only a person who read the line says yes.
+            from heal.redact import redact
+
+            lines = "; ".join(redact(r) for r in risky[:3])
+            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
+            return _install(f"{hit.raw_name} is declared in {name} but not installed: syncing it would also use "
+                            f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
+                            packages=(hit.raw_name,), python=python, cwd=decls.root, verify=verify, ask=True,
+                            question=f"sync {name} for {hit.raw_name}, although it uses {lines}")
+        return _install(f"{hit.raw_name} is declared in {name} but not installed: sync it", argv, risk=risk,
+                        source=source, confidence=0.9, manager="pip", packages=(hit.raw_name,), python=python,
+                        cwd=decls.root, verify=verify)
+    requirement = _safe_requirement(hit.requirement)
+    if requirement is None:
+        return Fix("suggest", f"{hit.raw_name} is declared in {hit.file} as {hit.requirement!r}, which heal does "
+                   "not install by itself (a URL or an invalid requirement)", None, source=source, risk="medium",
+                   confidence=0.4)
+    where = f"{hit.file}" + (f" ({hit.group})" if hit.group else "")
+    return _install(f"install {requirement} (declared in {where}) into {_short(python, ctx.root)}",
+                    MANAGERS["pip"].add("pip", [requirement], python=python), manager="pip", cwd=decls.root,
+                    python=python, packages=(hit.raw_name,), verify=verify, risk=risk, source=source, confidence=0.9)
+
+
+def _safe_requirement(text: str) -> str | None:
+    """A declared requirement that is a name and version specifiers only (PEP 508 via packaging): never a
+    URL, never something pip would read as an option."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(text.split(";")[0].strip())
+    except InvalidRequirement:
+        return None
+    if req.url or text.lstrip().startswith("-"):
+        return None
+    return str(req)
+
+
+def _plan_curated(ctx: PlanContext, module: str, python: str | None, source: str, risk: str) -> Fix | None:
+    """A module the project does not declare: heal's curated import map, never the name as printed."""
     dist, why = distribution_for(module)
     choices = candidates_for(module)
     if dist is None and choices:
-        python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
             return _install(f"{module} is provided by {' or '.join(choices)}: which one?",
-                       (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
-                       manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
-                       choices=choices)
+                            (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source,
+                            confidence=0.5, manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],),
+                            ask=True, choices=choices)
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)
-    from packaging.utils import canonicalize_name
-
-    try:
-        from packaging.requirements import Requirement
-
-        Requirement(dist)
-    except Exception:
+    if _safe_requirement(dist) is None:
         return None
-    declared = _declared(ctx.root, canonicalize_name(dist))
     manager = python_manager(ctx.root)
     if manager != "pip" and _which(manager, ctx.env):
-        fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
+        fix = _plan_managed(manager, ctx, module, dist, None, source, risk)
         if fix is not None:
             return fix
-    python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
     if python is None:
         return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
                    ("python", "-m", "pip", "install", dist), source=source, risk=risk, confidence=0.6)
@@ -158,32 +475,12 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
     if manager != "pip":  # the manager itself is not installed, or has no environment for the project yet
-        how = MANAGERS[manager]
-        command = how.sync(manager) if declared else how.add(manager, [dist])
+        command = MANAGERS[manager].add(manager, [dist])
         return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
                    risk=risk, confidence=0.8)
-    if declared:
-        argv = MANAGERS["pip"].sync("pip", python=python, requirements=declared if declared.endswith(".txt") else "")
-        name = os.path.basename(declared)
-        risky = risky_requirement_lines(declared, ctx.root) if declared.endswith(".txt") else []
-        if risky:
-            # Syncing the file for one module installs everything in it, from wherever it says: another
-            # index, a git URL, a local path outside the project. Only a person who read the line says yes.
-            from heal.redact import redact
-
-            lines = "; ".join(redact(r) for r in risky[:3])
-            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
-            return _install(f"{dist} is declared in {name} but not installed: syncing it would also use "
-                       f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
-                       packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
-                       question=f"sync {name} for {dist}, although it uses {lines}")
-        return _install(f"{dist} is declared in {name} but not installed: sync it",
-                   argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
-                   cwd=ctx.root, verify=(module.split(".")[0],))
     return _install(f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-                    MANAGERS["pip"].add("pip", [dist], python=python), risk=risk,
-               source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
-               verify=(module.split(".")[0],))
+                    MANAGERS["pip"].add("pip", [dist], python=python), risk=risk, source=source, confidence=0.95,
+                    manager="pip", packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
 def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
@@ -192,7 +489,11 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     environment the manager runs the project in, wherever it keeps it; None when it has none for the project
     yet."""
     how = MANAGERS[manager]
-    tool = _which(manager, ctx.env) or manager
+    tool = _which(manager, ctx.env)
+    if tool is None:
+        command = how.sync(manager) if declared else how.add(manager, [dist])
+        return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
+                   risk=risk, confidence=0.8)
     python = how.python(tool, ctx.root, ctx.env)
     if python is None:
         return None
@@ -200,7 +501,7 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     name = f"{manager} {' '.join(argv[1:])}"
     what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
     return _install(what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
-                    packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
+                    packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],) if module else ())
 
 
 def _which(name: str, env) -> str | None:
@@ -211,43 +512,6 @@ def _which(name: str, env) -> str | None:
 
 def _short(python: str, root: str) -> str:
     return os.path.relpath(python, root) if python.startswith(root + os.sep) else python
-
-
-def _is_local(module: str, root: str, cwd: str) -> bool:
-    top = module.split(".")[0]
-    for base in {root, cwd, os.path.join(root, "src")}:
-        if os.path.exists(os.path.join(base, top + ".py")) or os.path.isdir(os.path.join(base, top)):
-            return True
-    return False
-
-
-def _declared(root: str, dist: str) -> str | None:
-    """The file that declares dist as a dependency, if the project does."""
-    from packaging.utils import canonicalize_name
-
-    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
-        if re.fullmatch(r"requirements[\w.-]*\.txt", name):
-            try:
-                with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
-                    for line in fh:
-                        m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-                        if m and canonicalize_name(m.group(1)) == dist:
-                            return os.path.join(root, name)
-            except OSError:
-                continue
-    pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.isfile(pyproject):
-        from heal.fsutil import load_toml
-
-        try:
-            deps = load_toml(pyproject).get("project", {}).get("dependencies", [])
-        except (OSError, ValueError, RecursionError, AttributeError):
-            deps = []
-        for dep in deps:
-            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
-            if m and canonicalize_name(m.group(1)) == dist:
-                return pyproject
-    return None
 
 
 # pip options in a requirements file that are safe to follow without asking: they change how, not from
