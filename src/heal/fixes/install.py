@@ -303,7 +303,7 @@ def _risky_test_lines(decls, manager: str) -> list[str]:
     """Lines of what the test environment installs from that point pip elsewhere: every requirements file
     it names (and what they include), and the unsafe notes of the groups it installs."""
     from heal.declared import test_groups
-    from heal.declared.model import REQUIREMENTS
+    from heal.declared.model import EXTRA, GROUP, REQUIREMENTS
 
     out: list[str] = []
     for g in test_groups(decls, manager):
@@ -311,6 +311,9 @@ def _risky_test_lines(decls, manager: str) -> list[str]:
             for line in risky_requirement_lines(os.path.join(decls.root, g.name), decls.root):
                 if line not in out:
                     out.append(line)
+            continue
+        if manager == "pip" and g.source not in (EXTRA, GROUP):
+            continue  # pip gets this group's requirements as arguments, URLs and VCS links left out
         for note in g.unsafe:
             line = f"{note.file}:{note.line or '?'}: {note.text}"
             if line not in out:
@@ -619,10 +622,10 @@ def verify_python(python: str, modules: tuple[str, ...], dists: tuple[str, ...] 
     from heal.run import RunSpec, run
 
     code = ("import importlib.metadata as md, importlib.util, sys\n"
-            "mods, dists = sys.argv[1].split(','), [d for d in sys.argv[2].split(',') if d]\n"
+            "mods, dists = [m for m in sys.argv[1].split(',') if m], [d for d in sys.argv[2].split(',') if d]\n"
             "try:\n    [md.version(d) for d in dists]\nexcept md.PackageNotFoundError:\n    sys.exit(1)\n"
             "sys.exit(any(importlib.util.find_spec(m) is None for m in mods))\n")
-    r = run(RunSpec((python, "-c", code, ",".join(modules), ",".join(dists)), passthrough=False, timeout=60,
+    r = run(RunSpec((python, "-I", "-c", code, ",".join(modules), ",".join(dists)), passthrough=False, timeout=60,
                     head_bytes=0, tail_bytes=0))
     return r.exit_code == 0
 

@@ -149,7 +149,8 @@ class PackageChange:
         return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
                 "python": self.python, "packages": list(self.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
                 "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
-                **({"remove": list(self.remove)} if self.remove else {})}
+                **({"remove": list(self.remove)} if self.remove else {}),
+                **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
         from heal.run import RunSpec, run
@@ -174,6 +175,8 @@ class PackageChange:
                                for name in MANIFESTS},
                  "installed": installed(self.manager, intent["cwd"], intent["python"]),
                  "generated": generated_files(cs, intent["cwd"], backup=False)}
+        if isinstance(intent.get("dirty"), list):
+            _worktree_written(cs, intent, after)
         if exit_code != 0:
             # what a failed install changed is recorded all the same: rollback undoes that part too
             raise InstallFailed(f"{' '.join(self.argv)} exited {exit_code}: {' / '.join(tail)}", after)
@@ -280,6 +283,94 @@ def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[
                     with contextlib.suppress(JournalError, OSError):
                         out[path] = file_state(cs, path, backup=backup)
     return out
+
+
+# Beyond the *.egg-info: a build backend may rewrite tracked files of a git checkout (setuptools-scm's
+# `_version.py` for a version it computes from the new repository) or leave new ones (`build/`). In a git work
+# tree the files an install changed are found by asking git before and after it; the ones that were clean
+# before get their previous bytes from the index, so rollback puts them back too.
+_WORKTREE_LIMIT = 5000
+
+
+def worktree_changes(cwd: str, root: str) -> set[str] | None:
+    """Absolute paths under root that git reports changed or untracked now (new untracked directories as
+    `dir/`), environments and node_modules left out; None outside a git work tree."""
+    from heal.run import RunSpec, run
+
+    r = run(RunSpec(("git", "-C", cwd, "-c", "status.relativePaths=false", "-c", "core.quotePath=false", "status",
+                     "--porcelain=v1", "-z", "--untracked-files=normal", "--no-renames"), passthrough=False,
+                    keep_stdout=True, timeout=60, head_bytes=0, tail_bytes=0))
+    top = run(RunSpec(("git", "-C", cwd, "rev-parse", "--show-toplevel"), passthrough=False, keep_stdout=True,
+                      timeout=30, head_bytes=0, tail_bytes=0))
+    if r.exit_code != 0 or top.exit_code != 0 or r.stdout is None:
+        return None
+    base = (top.stdout or b"").decode("utf-8", "surrogateescape").strip()
+    real_root = os.path.realpath(root)
+    out: set[str] = set()
+    for entry in r.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(entry) < 4:
+            continue
+        path = os.path.join(base, entry[3:])
+        rel = os.path.relpath(os.path.realpath(path.rstrip("/")), real_root)
+        if rel.startswith("..") or any(part in _ENV_PARTS for part in rel.split(os.sep)) or \
+                (entry.endswith("/") and os.path.isfile(os.path.join(path, "pyvenv.cfg"))):
+            continue
+        out.add(os.path.join(real_root, rel) + ("/" if entry.endswith("/") else ""))
+        if len(out) > _WORKTREE_LIMIT:
+            return None
+    return out
+
+
+_ENV_PARTS = frozenset({".git", "node_modules", "site-packages", ".venv", "venv", "__pycache__"})
+
+
+def _worktree_written(cs: changeset.ChangeSet, intent: dict, after: dict) -> None:
+    """Record, in the done record, what the install changed in the work tree besides the generated files:
+    `generated_before` (their state before, backed up) and their state now in `generated`."""
+    now = worktree_changes(intent["cwd"], cs.root)
+    if now is None:
+        return
+    before_dirty = set(intent["dirty"])
+    known = set(intent.get("generated") or {}) | set(after["generated"])
+    was: dict[str, dict] = {}
+    for entry in sorted(now - before_dirty):
+        if entry.endswith("/"):  # a new untracked directory: every file in it is new
+            top = entry.rstrip("/")
+            for dirpath, dirnames, filenames in os.walk(top):
+                dirnames[:] = [d for d in dirnames if d not in _ENV_PARTS]
+                was[dirpath] = {"dir": True, "exists": False, "blob": None, "mode": None}
+                after["generated"][dirpath] = {"dir": True, "exists": True, "blob": None, "mode": None}
+                for name in filenames:
+                    path = os.path.join(dirpath, name)
+                    with contextlib.suppress(JournalError, OSError):
+                        after["generated"][path] = file_state(cs, path, backup=False)
+                        was[path] = {"exists": False, "blob": None, "mode": None}
+            continue
+        if entry in known or len(was) > _WORKTREE_LIMIT:
+            continue
+        state = _index_state(cs, entry)
+        with contextlib.suppress(JournalError, OSError):
+            after["generated"][entry] = file_state(cs, entry, backup=False)
+            was[entry] = state
+    if was:
+        after["generated_before"] = was
+
+
+def _index_state(cs: changeset.ChangeSet, path: str) -> dict:
+    """A file's state as git's index has it (what it was before the install when git saw it clean then)."""
+    from heal.run import RunSpec, run
+
+    d, name = os.path.split(path)
+    ls = run(RunSpec(("git", "-C", d, "ls-files", "-s", "--", name), passthrough=False, keep_stdout=True,
+                     timeout=30, head_bytes=0, tail_bytes=0))
+    fields = (ls.stdout or b"").decode(errors="replace").split()
+    if ls.exit_code != 0 or len(fields) < 2:
+        return {"exists": False, "blob": None, "mode": None}
+    blob = run(RunSpec(("git", "-C", d, "cat-file", "blob", fields[1]), passthrough=False, keep_stdout=True,
+                       timeout=30, head_bytes=0, tail_bytes=0))
+    if blob.exit_code != 0 or blob.stdout is None:
+        return {"exists": False, "blob": None, "mode": None}
+    return {"exists": True, "blob": cs.journal.blobs.put(blob.stdout), "mode": 0o755 if fields[0] == "100755" else 0o644}
 
 
 def installed(manager: str, cwd: str, python: str) -> dict[str, str]:

@@ -319,6 +319,8 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     for pkg, deps in sorted(env["requires"].items()):
         if pkg in ours or pkg not in now or (pkg in before and before[pkg] == now[pkg]):
             continue
+        if by.get(pkg) == history.target.id and expected.get(pkg) == now[pkg]:
+            continue  # a later install of this same change set put it there: it is undone first
         needs = sorted(set(deps) & set(remove))
         if needs:
             conflicts.append(f"{pkg} {now[pkg]}, installed since, requires {', '.join(needs)}, which this rollback "
@@ -382,6 +384,9 @@ def _plan_generated(journal: Journal, c: dict, after_rec: dict) -> tuple[dict, l
     after = after_rec.get("generated") or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return {}, []
+    written = after_rec.get("generated_before")  # what the install changed in the work tree (git saw it)
+    if isinstance(written, dict):
+        before = {**written, **before}
     plan_: dict[str, dict] = {}
     conflicts = []
     for path in sorted(set(before) | set(after)):
