@@ -31,7 +31,7 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
 
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
     try:
-        ui = presenters.presenter(cfg["ui"])
+        ui = presenters.presenter("quiet" if opts.quiet else cfg["ui"])
         _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
         ui.stopped_by_user()
@@ -147,6 +147,12 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
             ui.diagnosis(diagnosis)
             last = run.attempts[-1] if run.attempts else None
+            if last is not None and last.applied and last.fix is not None:
+                from heal.fixes import explain
+
+                cause = explain(last.fix, diagnosis, run.result.text)  # heal's own fix as the cause
+                if cause:
+                    ui.note(cause)
             repeated = run.last_signature == diagnosis.signature and last is not None and not last.fix.repeat
             why = stop.reason(State(len([a for a in run.attempts if a.applied]), time.monotonic() - start, repeated))
             if why or not cwd:

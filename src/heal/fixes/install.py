@@ -644,6 +644,10 @@ def package_for_specifier(spec: str) -> str | None:
 
 
 def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    if ctx.diagnosis.rule == "node.script_command_not_found":
+        return _plan_node_tool(ctx, str(ctx.diagnosis.facts.get("command", "")), source, risk)
+    if ctx.diagnosis.rule == "npx.missing_package":
+        return _plan_node_tool(ctx, str(ctx.diagnosis.facts.get("package", "")), source, risk, npx=True)
     spec = str(ctx.diagnosis.facts.get("module") or ctx.diagnosis.facts.get("package") or "")
     package = package_for_specifier(spec)
     if package is None:
@@ -656,6 +660,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", f"no package.json here: npm install {package} in the project", ("npm", "install",
                    package), source=source, risk="low", confidence=0.5)
     declared = _node_declared(root, package)
+    target, why = package, ""
     if not declared:
         # A name from output is installed only when the project declares it, or it is a popular package, or it
         # exists on the registry and is not a near miss of a popular one (crossenv for cross-env).
@@ -666,24 +671,203 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if package not in npm_popular() and not _npm_exists(package, root, ctx.env):
             return _not_installing(package, "it is not in package.json, not a popular package, and the registry "
                                    "does not confirm it exists", source)
+        if _loaded_by_require(ctx.output):
+            target, why = commonjs_version(package, root, ctx.env)
     dev = package.startswith("@types/")
     manager = node_manager(root)
     how = MANAGERS[manager]
     if manager != "npm":
-        cmd = how.sync(manager, root=root) if declared else how.add(manager, [package], dev=dev)
+        cmd = how.sync(manager, root=root) if declared else how.add(manager, [target], dev=dev)
         if _which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
-            return _install(f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
-                       confidence=0.85, manager=manager, packages=(package,), cwd=root)
+            return _install(f"{manager} {' '.join(cmd[1:])}" + (f" ({why})" if why else ""), cmd, risk=risk,
+                            source=source, confidence=0.85, manager=manager, packages=(package,), cwd=root)
         return Fix("suggest", f"this project uses {manager}: {' '.join(cmd)}", cmd, source=source, risk=risk,
                    confidence=0.8)
     if declared:
         argv = how.sync("npm", root=root)
         return _install(f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
-                   argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
-    argv = how.add("npm", [package], dev=dev)
-    return _install(f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
-               source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+                        argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
+    argv = how.add("npm", [target], dev=dev)
+    return _install(f"npm install {target}" + (" (as a dev dependency)" if dev else "") + (f" ({why})" if why else ""),
+                    argv, risk=risk, source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+
+
+# Programs package scripts run whose package has another name (the rest are named as their package).
+_BIN_PACKAGES = {
+    "tsc": "typescript", "tsserver": "typescript", "_mocha": "mocha", "babel": "@babel/cli", "webpack": "webpack-cli",
+    "run-s": "npm-run-all", "run-p": "npm-run-all", "ng": "@angular/cli", "vue-cli-service": "@vue/cli-service",
+    "playwright": "@playwright/test", "gulp": "gulp-cli", "grunt": "grunt-cli", "uglifyjs": "uglify-js",
+    "lessc": "less", "commitlint": "@commitlint/cli", "eslint_d": "eslint_d", "tsc-watch": "tsc-watch",
+    "jest": "jest", "vitest": "vitest", "react-scripts": "react-scripts", "next": "next", "nuxt": "nuxt",
+    "astro": "astro", "svelte-kit": "@sveltejs/kit", "remix": "@remix-run/dev", "ts-node": "ts-node",
+    "standard": "standard", "semistandard": "semistandard", "sb": "storybook", "storybook": "storybook",
+    "c8": "c8", "nyc": "nyc", "tap": "tap", "tape": "tape", "ava": "ava", "xo": "xo", "karma": "karma",
+}
+
+
+def _plan_node_tool(ctx: PlanContext, command: str, source: str, risk: str, npx: bool = False) -> Fix | None:
+    """`sh: 1: eslint: not found` inside a package script (or an `npx eslint` that would download it): the
+    program comes from a dependency the project declares, and node_modules is missing or lacks it: install
+    what package.json and its lockfile declare (`npm ci` with a lockfile), as the project's README would."""
+    from heal.declared import node_declarations
+
+    if not command or not re.match(r"^(?:@[\w.-]+/)?[\w.-]+$", command):
+        return None
+    root = _node_root(ctx.cwd, ctx.root)
+    decls = node_declarations(root) if root else None
+    if decls is None:
+        return None
+    provider = _bin_provider(decls, command)
+    if provider is None:
+        return None  # not a program of a declared dependency: the shell's command-not-found advice stands
+    dep, present = provider
+    if present:
+        return None  # installed and still not found: not a missing install
+    manager = decls.manager if decls.manager in MANAGERS else "npm"
+    how = MANAGERS[manager]
+    tool = _which(manager, ctx.env)
+    argv = how.sync(manager, root=root)
+    state = "node_modules is missing" if not decls.installed else f"node_modules lacks {dep.name}"
+    what = f"{command} comes from {dep.name}, declared in package.json ({dep.section}), and {state}"
+    if npx:
+        what = f"npx would download {command}, which the project declares in package.json ({dep.section}) " \
+               f"and {state}"
+    if tool is None:
+        return Fix("suggest", f"{what}: {' '.join(argv)}", argv, source=source, risk=risk, confidence=0.8)
+    return _install(f"{what}: install the project's dependencies ({' '.join(argv[:2])})", argv, risk=risk,
+                    source=source, confidence=0.9, manager=manager, packages=(dep.name,), cwd=root)
+
+
+def _bin_provider(decls, command: str):
+    """(the declared dependency that provides the program, whether node_modules has it), or None. Read
+    from what is there: node_modules' package.json files, the lockfile's `bin` entries; else the program's
+    own name or a known program-to-package table, for a checkout that has never been installed."""
+    by_name = {d.name: d for d in decls.dependencies if d.section != "peerDependencies"}
+    node_modules = os.path.join(decls.root, "node_modules")
+    for name, dep in by_name.items():
+        meta = _read_json(os.path.join(node_modules, *name.split("/"), "package.json"))
+        if isinstance(meta, dict) and command in _bins(name, meta.get("bin")):
+            return dep, os.path.exists(os.path.join(node_modules, ".bin", command))
+    lock = _read_json(os.path.join(decls.root, "package-lock.json")) or \
+        _read_json(os.path.join(decls.root, "npm-shrinkwrap.json"))
+    packages = lock.get("packages") if isinstance(lock, dict) else None
+    if isinstance(packages, dict):
+        for name, dep in by_name.items():
+            entry = packages.get(f"node_modules/{name}")
+            if isinstance(entry, dict) and command in _bins(name, entry.get("bin")):
+                return dep, False
+    name = command if command in by_name else _BIN_PACKAGES.get(command)
+    if name in by_name:
+        return by_name[name], os.path.exists(os.path.join(node_modules, ".bin", command))
+    return None
+
+
+def _bins(name: str, field) -> set[str]:
+    if isinstance(field, str):
+        return {name.split("/")[-1]}
+    if isinstance(field, dict):
+        return {str(k) for k in field}
+    return set()
+
+
+def _read_json(path: str):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+# --- CommonJS and ESM-only majors ----------------------------------------------------------------------
+
+def _loaded_by_require(output: str) -> bool:
+    """The missing package was require()d (CommonJS: node prints a `Require stack`), not imported (ESM)."""
+    return "Require stack:" in output or ("MODULE_NOT_FOUND" in output and "ERR_MODULE_NOT_FOUND" not in output)
+
+
+@lru_cache(maxsize=1)
+def esm_only_majors() -> dict[str, int]:
+    """patterns/npm_esm_only.toml: package -> its first ESM-only major (provenance in the file)."""
+    from heal.patterns import table
+
+    return {str(k): int(v) for k, v in table("npm_esm_only").get("first_esm_major", {}).items()}
+
+
+def commonjs_version(package: str, cwd: str, env) -> tuple[str, str]:
+    """(what to install, why) for a package a CommonJS `require` loads: its newest major that still ships
+    CommonJS when the latest is ESM-only (require() of it fails, or gives the module namespace, on which
+    `chalk.green` is not a function). heal's table of well-known ESM-only majors first (offline); else the
+    registry's own package.json fields of the latest version and, if it is ESM-only, of earlier majors."""
+    first = esm_only_majors().get(package)
+    if first is not None:
+        return f"{package}@{first - 1}", f"{package} {first} and later are ESM-only; require() needs {first - 1}"
+    latest = _npm_view(package, "", cwd, env, "version", "type", "exports", "main")
+    if not isinstance(latest, dict) or not _esm_only(latest):
+        return package, ""
+    versions = _npm_view(package, "", cwd, env, "versions")
+    if not isinstance(versions, list):
+        return package, ""
+    majors: dict[int, str] = {}
+    for v in versions:
+        m = re.match(r"^(\d+)\.\d+\.\d+$", str(v))  # releases only, no pre-releases
+        if m:
+            majors[int(m.group(1))] = str(v)  # the list is in publish order: the last one of a major wins
+    top = int(str(latest.get("version", "0")).split(".")[0] or 0)
+    for major in sorted((k for k in majors if k < top), reverse=True)[:3]:
+        meta = _npm_view(package, majors[major], cwd, env, "version", "type", "exports", "main")
+        if isinstance(meta, dict) and not _esm_only(meta):
+            return f"{package}@{major}", f"{package} {top} is ESM-only; require() needs {major}"
+    return package, ""
+
+
+def _esm_only(meta: dict) -> bool:
+    """A package.json whose every entry point is ESM: `"type": "module"` with no `require` export condition
+    (and no .cjs main), or an .mjs main."""
+    exports = meta.get("exports")
+    text = json.dumps(exports) if exports is not None else ""
+    if '"require"' in text or str(meta.get("main", "")).endswith(".cjs") or ".cjs" in text:
+        return False
+    return meta.get("type") == "module" or str(meta.get("main", "")).endswith(".mjs")
+
+
+def _npm_view(package: str, version: str, cwd: str, env, *fields: str):
+    npm = _which("npm", env)
+    if npm is None:
+        return None
+    from heal.run import RunSpec, run
+
+    spec = f"{package}@{version}" if version else package
+    r = run(RunSpec((npm, "view", "--json", "--fetch-retries=0", "--fetch-timeout=10000", "--", spec, *fields),
+                    cwd=cwd, env=env, passthrough=False, keep_stdout=True, timeout=15, head_bytes=0, tail_bytes=0))
+    try:
+        data = json.loads((r.stdout or b"").decode(errors="replace")) if r.exit_code == 0 else None
+    except ValueError:
+        return None
+    if len(fields) == 1:
+        return data
+    return data if isinstance(data, dict) else None
+
+
+def explain(fix: Fix, diagnosis, output: str) -> str:
+    """After a rerun that failed anew: whether the package this install added is the cause (an ESM-only
+    major loaded by require(): `TypeError: chalk.green is not a function`, ERR_REQUIRE_ESM); "" otherwise."""
+    change = fix.change
+    if change is None or MANAGERS[change.manager].ECOSYSTEM != "node":
+        return ""
+    for package in change.packages:
+        meta = _read_json(os.path.join(change.cwd, "node_modules", *package.split("/"), "package.json"))
+        if not isinstance(meta, dict) or not _esm_only(meta):
+            continue
+        mentions = re.search(rf"(?<![\w.-]){re.escape(package.split('/')[-1]).replace('-', '[-_]?')}\w*\.\w+ is not a "
+                             rf"function|ERR_REQUIRE_ESM|require\(\) of ES Module", output, re.I)
+        if mentions or package in (diagnosis.summary or ""):
+            major = str(meta.get("version", "?")).split(".")[0]
+            return (f"{package} {meta.get('version', '?')}, which heal just installed, is ESM-only: code that "
+                    f"require()s it gets its module namespace, not what it expects; that is why the command now "
+                    f"fails. Use a CommonJS major (npm install {package}@{int(major) - 1 if major.isdigit() else '<N>'}"
+                    f") or import() it; undo heal's install with heal rollback --last")
+    return ""
 
 
 def _not_installing(package: str, why: str, source: str) -> Fix:

@@ -150,6 +150,7 @@ class PackageChange:
                 "python": self.python, "packages": list(self.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
                 "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
                 **({"remove": list(self.remove)} if self.remove else {}),
+                **({"env_existed": os.path.isdir(env["where"])} if MANAGERS[self.manager].ECOSYSTEM == "node" else {}),
                 **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
@@ -207,6 +208,9 @@ def _remove_node_packages(node_modules: str, names: list[str]) -> None:
             shutil.rmtree(d)
         elif os.path.lexists(d):
             os.unlink(d)
+    for scope in {os.path.dirname(d) for d in dirs if os.path.basename(os.path.dirname(d)).startswith("@")}:
+        with contextlib.suppress(OSError):
+            os.rmdir(scope)  # a scope directory the removal emptied, as npm leaves none
     hidden = os.path.join(node_modules, ".package-lock.json")
     try:
         with open(hidden, "rb") as fh:
@@ -215,10 +219,16 @@ def _remove_node_packages(node_modules: str, names: list[str]) -> None:
         gone = tuple(f"node_modules/{name}" for name in names)
         for key in [k for k in packages if k in gone or k.startswith(tuple(g + "/" for g in gone))]:
             del packages[key]
-        write_atomic(hidden, (json.dumps(lock, indent=2) + "\n").encode())
+        if any(k.startswith("node_modules/") for k in packages):
+            write_atomic(hidden, (json.dumps(lock, indent=2) + "\n").encode())
+        else:
+            os.unlink(hidden)  # nothing installed is left: npm removes its hidden lockfile then too
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         with contextlib.suppress(OSError):
             os.unlink(hidden)  # npm reads the tree itself when its cache of it is missing
+    for empty in (bin_dir, node_modules):
+        with contextlib.suppress(OSError):
+            os.rmdir(empty)  # only when nothing else is left in it
 
 
 @contextlib.contextmanager
@@ -331,7 +341,8 @@ def _worktree_written(cs: changeset.ChangeSet, intent: dict, after: dict) -> Non
     if now is None:
         return
     before_dirty = set(intent["dirty"])
-    known = set(intent.get("generated") or {}) | set(after["generated"])
+    known = set(intent.get("generated") or {}) | set(after["generated"]) | \
+        {os.path.join(intent["cwd"], name) for name in MANIFESTS}  # manifests are backed up on their own
     was: dict[str, dict] = {}
     for entry in sorted(now - before_dirty):
         if entry.endswith("/"):  # a new untracked directory: every file in it is new

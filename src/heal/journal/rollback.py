@@ -368,7 +368,8 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     return Step(record.seq, f"undo {describe}: {'; '.join(parts)}", "packages", cwd,
                 conflict="; ".join(conflicts), fatal=fatal,
                 detail={"added": remove, "replaced": replaced, "manifests": manifests, "manager": manager,
-                        "python": python, "drift": drift, "generated": generated})
+                        "python": python, "drift": drift, "generated": generated,
+                        "fresh": c.get("env_existed") is False and not drift})
 
 
 def _names(names: list[str], shown: int = 12) -> str:
@@ -741,7 +742,7 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     module = MANAGERS[manager]
     tool_ = tool(manager)
     undo = Undo(added=list(d["added"]), replaced=dict(d["replaced"]), drift=list(d.get("drift") or ()),
-                python=python, cwd=cwd)
+                python=python, cwd=cwd, fresh=bool(d.get("fresh")))
     for step_ in module.undo_remove(tool_, undo):
         run(step_)  # before the manifests go back: the manager's own remove knows its tree
     for name, plan_ in d["manifests"].items():

@@ -35,6 +35,7 @@ class Undo(NamedTuple):
     drift: list[str]  # packages the environment gained or lost since, that heal did not change
     python: str
     cwd: str
+    fresh: bool = False  # the environment did not exist before the install (no node_modules): all of it is ours
 
 
 class Run(NamedTuple):
