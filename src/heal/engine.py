@@ -35,6 +35,7 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
         _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
         ui.stopped_by_user()
+        status.exit_code = 130  # as a shell reports a job Ctrl-C ended, heal's own work included
     except Exception as exc:  # heal's own failure never changes the command's status
         ui.internal_error(exc)
     return status.exit_code
@@ -266,7 +267,8 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
         ui.applying(fix)
     try:
         if fix.change is not None:
-            run.changeset.apply(fix.change)
+            with ui.progress(fix) as progress:
+                run.changeset.apply(fix.change, progress=progress)
         check = getattr(ACTIONS[fix.action], "check", None)
         return check(fix) if check is not None else ""
     except (HealError, OSError) as exc:

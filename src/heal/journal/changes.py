@@ -15,7 +15,7 @@ import shutil
 import signal
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from heal.errors import JournalError
@@ -87,7 +87,7 @@ class FileChange:
             intent["reason"] = self.reason
         return intent
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         path = intent["path"]
         if intent["op"] == "mkdir":
             os.makedirs(path, exist_ok=True)
@@ -153,7 +153,7 @@ class PackageChange:
                 **({"env_existed": os.path.isdir(env["where"])} if MANAGERS[self.manager].ECOSYSTEM == "node" else {}),
                 **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         from heal.run import RunSpec, run
 
         spawned: list[int] = []
@@ -168,7 +168,7 @@ class PackageChange:
         else:
             with _stopped_with_heal(spawned):
                 result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
-                                     on_spawn=on_spawn))
+                                     on_spawn=on_spawn, on_output=progress))
             exit_code, tail = result.exit_code, result.text.strip().splitlines()[-3:]
         changeset.crash_point()
         after = {"exit_code": exit_code,
@@ -428,7 +428,7 @@ class GitRefChange:
         return {"kind": "git-ref", "argv": list(self.argv), "cwd": cwd, "top": os.path.realpath(top), "branch": branch,
                 "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         cwd = intent["cwd"]
         argv = list(self.argv[1:])
         if argv[:2] == ["pull", "--rebase"]:
