@@ -92,7 +92,8 @@ def decide(fix, *, yes: bool, dry_run: bool, interactive: bool, approved: bool =
         return CHOOSE if interactive else CHOICES
     confirm = (fix.ask or not yes) and not approved  # ask-fixes (a rebase) are confirmed even with --yes
     if confirm and not interactive:
-        return NEEDS_TERMINAL if yes else NEEDS_YES
+        # --yes would not be enough for a fix that is confirmed even with --yes: say so, not "use --yes"
+        return NEEDS_TERMINAL if yes or fix.ask else NEEDS_YES
     return ASK if confirm else APPLY
 
 

@@ -110,6 +110,24 @@ def command_line(argv: Sequence[str] | None) -> str:
     return " ".join(argv or ())
 
 
+def _command_after(fix: Any, sep: str) -> str:
+    """The fix's command after its description, unless the description already says it (said once)."""
+    line = command_line(fix.argv)
+    return f"{sep}{line}" if line and line not in fix.description else ""
+
+
+def _why_terminal(fix: Any) -> str:
+    """Why a fix waits for a person at a terminal even though --yes was given (or would be)."""
+    kind = type(getattr(fix, "change", None)).__name__
+    if kind == "GitRefChange":
+        why = "it rewrites your branch's commits, which heal only does when a person says yes on a terminal"
+    elif fix.question:
+        why = f"heal asks a person on a terminal first: {fix.question}"
+    else:
+        why = "heal only applies it after a yes on a terminal"
+    return why + "; --yes is not enough without one"
+
+
 # --- presenters -----------------------------------------------------------------------------------------
 
 class Terminal:
@@ -155,11 +173,11 @@ class Terminal:
         if why == "choices":
             self.say(f"suggestion: {fix.description} heal does not guess: install the one you use")
         elif why in ("needs-yes", "needs-terminal"):
-            hint = (" (it needs a yes on a terminal, even with --yes)" if why == "needs-terminal" else
-                    " (run with --yes to let heal do it)")
-            self.say(f"suggestion: {fix.description}" + (f": {command_line(fix.argv)}" if fix.argv else "") + hint)
+            hint = f" (not applied: {_why_terminal(fix)})" if why == "needs-terminal" else \
+                " (run with --yes to let heal do it)"
+            self.say(f"suggestion: {fix.description}" + _command_after(fix, ": ") + hint)
         else:
-            self.say(f"suggestion: {fix.description}" + (f"\n      {command_line(fix.argv)}" if fix.argv else ""))
+            self.say(f"suggestion: {fix.description}" + _command_after(fix, "\n      "))
 
     def dry_run(self, fix: Any) -> None:
         self.say(f"{_would(fix)} (dry run)")

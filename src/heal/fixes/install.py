@@ -725,9 +725,11 @@ def _plan_node_tool(ctx: PlanContext, command: str, source: str, risk: str, npx:
     if present:
         return None  # installed and still not found: not a missing install
     manager = decls.manager if decls.manager in MANAGERS else "npm"
-    how = MANAGERS[manager]
     tool = _which(manager, ctx.env)
-    argv = how.sync(manager, root=root)
+    from heal.declared import node_sync
+
+    # what CI runs: a clean install of exactly what the lockfile pins (npm ci, --frozen-lockfile), else install
+    argv = tuple(node_sync(decls)) + (("--no-audit", "--no-fund") if manager == "npm" else ())
     state = "node_modules is missing" if not decls.installed else f"node_modules lacks {dep.name}"
     what = f"{command} comes from {dep.name}, declared in package.json ({dep.section}), and {state}"
     if npx:

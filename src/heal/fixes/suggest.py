@@ -27,16 +27,17 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if not package:
             return None
         installer = ("brew", "install", package) if sys.platform == "darwin" else ("sudo", "apt-get", "install", package)
-        return Fix("suggest", f"{command} is provided by the system package {package}: {' '.join(installer)}",
-                   installer, source=source, risk="high", confidence=0.8)
+        return Fix("suggest", f"{command} is provided by the system package {package}", installer, source=source,
+                   risk="high", confidence=0.8)
     if kind == "disk-cleanup":
         return _disk(source)
     if kind == "cargo-add":
         module = str(facts.get("module", ""))
         if not module or not module.replace("_", "").replace("-", "").isalnum():
             return None
-        return Fix("suggest", f"add the crate: cargo add {module.replace('_', '-')} (check it is the crate you mean)",
-                   ("cargo", "add", module.replace("_", "-")), source=source, risk="medium", confidence=0.6)
+        # the name as rustc wrote it: crates.io treats - and _ alike, and serde_json is the crate's own spelling
+        return Fix("suggest", f"add the crate {module} (check it is the crate you mean)", ("cargo", "add", module),
+                   source=source, risk="medium", confidence=0.6)
     if kind == "go-get":
         module = str(facts.get("module", ""))
         if not module or " " in module:
