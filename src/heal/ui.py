@@ -363,7 +363,9 @@ class Json(Terminal):
 
 # --- progress of a fix step ------------------------------------------------------------------------------
 
-PROGRESS_AFTER = 1.0  # seconds a step runs before its progress is shown (a quick step stays silent)
+# seconds a step runs before its progress is shown (a quick step stays silent); HEAL_PROGRESS_AFTER sets it
+# (tests use 0, so what they check does not depend on how fast this machine installs)
+PROGRESS_AFTER = 1.0
 STILL_EVERY = 10.0  # without a terminal: a line after this many seconds without output
 _SPINNER = "|/-\\"
 
@@ -400,6 +402,11 @@ class _Lines(Progress):
         import threading
         import time
 
+        global PROGRESS_AFTER
+        try:
+            PROGRESS_AFTER = float(os.environ.get("HEAL_PROGRESS_AFTER", PROGRESS_AFTER))
+        except ValueError:
+            pass
         self.start = time.monotonic()
         self.thread = threading.Thread(target=self._tick, name="heal-progress", daemon=True)
         self.thread.start()
@@ -545,5 +552,10 @@ def _would(fix: Any) -> str:
     if fix.description.startswith(_VERBS):
         return f"would {fix.description}" + (f": {command_line(fix.argv)}" if fix.argv else "")
     if fix.argv:
-        return f"would run: {command_line(fix.argv)} ({fix.description})"
+        line = command_line(fix.argv)
+        first, _, rest = fix.description.partition(" ")
+        if fix.description in line or (rest and os.path.basename(str(fix.argv[0])) == first and
+                                       line.endswith(" " + rest)):
+            return f"would run: {line}"  # the description only repeats the command ("cargo add serde_json")
+        return f"would run: {line} ({fix.description})"
     return f"would act on: {fix.description}"
