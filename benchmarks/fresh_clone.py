@@ -1,8 +1,8 @@
 """From a fresh clone to a running test suite with `heal --yes -- <the project's test command>` alone.
 
 Each project is a real release (a PyPI sdist, `pip download --no-deps --no-binary :all:`; an npm tarball,
-`npm pack`), downloaded once into benchmarks/.data/, unpacked into a temp dir, `git init`-ed and committed as
-a clone would be, with a new empty virtualenv (Python) or no node_modules (node). Then:
+`npm pack`), downloaded once into benchmarks/.data/, unpacked into a temp dir, `git init`-ed, committed and tagged
+as a clone would be, with a new empty virtualenv (Python) or no node_modules (node). Then:
 
     heal --yes --report r.json -- <the documented test command>
     heal rollback --last --yes
@@ -138,6 +138,9 @@ def checkout(p: Project, archive: str, parent: str) -> str:
         fh.write("\n".join(EXCLUDE) + "\n")
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", f"{p.name} {p.version}"], check=True)
+    # a clone has the release's tag: setuptools-scm and hatch-vcs read the version from it (without it the
+    # project is 0.1.dev1, and pip backtracks to a pytest from 2014 that accepts such a pluggy)
+    subprocess.run([*git, "tag", p.version], check=True)
     if p.kind == "python":
         subprocess.run([sys.executable, "-m", "venv", os.path.join(root, ".venv")], check=True)
     return root
