@@ -80,6 +80,7 @@ class Row:
     exit_code: int | None = None
     rollback_exact: bool | None = None
     detail: str = ""
+    rollback_said: str = ""  # what `heal rollback` printed
 
 
 def heal_argv() -> list[str]:
@@ -222,6 +223,7 @@ def measure(p: Project, workdir: str | None = None, timeout: float = 1500) -> Ro
         row.detail = last[-1][:200] if last else ""
         rb = subprocess.run([*heal_argv(), "rollback", "--last", "--yes"], cwd=root, env=env, capture_output=True,
                             text=True, timeout=900)
+        row.rollback_said = rb.stdout + rb.stderr
         after = snapshot(p, root)
         row.rollback_exact = rb.returncode == 0 and after == before
         if not row.rollback_exact:
@@ -258,7 +260,8 @@ def main() -> int:
         rows.append(row)
         print(f"{row.project} {row.version}: {row.outcome}, {row.attempts} attempt(s), {row.seconds}s, rollback "
               f"exact: {row.rollback_exact} {row.detail}", file=sys.stderr, flush=True)
-    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
+    print(json.dumps([{k: v for k, v in asdict(r).items() if k != "rollback_said"} for r in rows], indent=2)
+          if args.json else table(rows))
     return 0 if all(r.rollback_exact is not False and r.outcome != "no tests ran" for r in rows) else 1
 
 

@@ -31,3 +31,16 @@ def test_fresh_clone_runs_its_tests_and_rolls_back_exactly(name, attempts, tmp_p
     assert row.outcome in ("tests pass", "tests ran"), row
     assert row.attempts == attempts, row
     assert row.rollback_exact, row
+    # the rollback's listing is a line a person can read, however many packages the install brought
+    undo = [line for line in row.rollback_said.splitlines() if line.strip().startswith("- undo")]
+    assert undo and all(len(line) < 600 for line in undo), row.rollback_said
+    names = undo[0].split(": remove ", 1)[1].split(";")[0]
+    assert names.count(",") <= 12 and (" more" in names or names.count(",") < 12)
+
+
+def test_a_long_package_list_is_summarised():
+    from heal.journal.rollback import _names
+
+    many = [f"pkg{i}" for i in range(400)]
+    assert _names(many) == ", ".join(many[:12]) + " and 388 more"
+    assert _names(many[:3]) == "pkg0, pkg1, pkg2"
