@@ -438,10 +438,13 @@ def _plan_declared(ctx: PlanContext, decls, hits: list, module: str, plugin: str
 def _safe_requirement(text: str) -> str | None:
     """A declared requirement that is a name and version specifiers only (PEP 508 via packaging): never a
     URL, never something pip would read as an option."""
+    text = text.split(";")[0].strip()
+    if _BARE_NAME.match(text):
+        return text  # a bare name is a valid requirement: packaging only for the rest
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
-        req = Requirement(text.split(";")[0].strip())
+        req = Requirement(text)
     except InvalidRequirement:
         return None
     if req.url or text.lstrip().startswith("-"):
@@ -515,6 +518,15 @@ def _which(name: str, env) -> str | None:
 
 def _short(python: str, root: str) -> str:
     return os.path.relpath(python, root) if python.startswith(root + os.sep) else python
+
+
+# PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
+_BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def canonical_name(name: str) -> str:
+    """packaging.utils.canonicalize_name (PEP 503), without its import."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # pip options in a requirements file that are safe to follow without asking: they change how, not from
@@ -610,6 +622,12 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
 
 
 def _in_virtualenv(python: str) -> bool:
+    # PEP 405: a virtualenv's interpreter has pyvenv.cfg beside it or one directory up (the path as given: it is
+    # a symlink to the base interpreter). That answers without starting a Python; anything else (a pyenv shim,
+    # a wrapper script) is asked.
+    here = os.path.dirname(os.path.abspath(python))
+    if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here))):
+        return True
     from heal.run import RunSpec, run
 
     r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,
