@@ -161,8 +161,23 @@ def _declarations(root: str, python: str | None):
         return None
     from heal.declared import marker_environment_of, python_declarations
 
-    env = marker_environment_of(python) if python else None
+    env = marker_environment_of(python) if python and not _same_python(python) else None
     return python_declarations(root, environment=env)
+
+
+def _same_python(python: str) -> bool:
+    """A virtualenv of heal's own Python version (its pyvenv.cfg says so): its markers are heal's, no process
+    needs to be started to learn them."""
+    here = os.path.dirname(os.path.abspath(python))
+    for cfg in (os.path.join(here, "pyvenv.cfg"), os.path.join(os.path.dirname(here), "pyvenv.cfg")):
+        try:
+            with open(cfg, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(4096)
+        except OSError:
+            continue
+        m = re.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.M)
+        return bool(m) and (int(m.group(1)), int(m.group(2))) == sys.version_info[:2]
+    return False
 
 
 def is_project_module(decls, module: str, cwd: str) -> bool:
