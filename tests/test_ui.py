@@ -35,7 +35,7 @@ def _said(fn, *args, presenter=ui.Terminal, **kw) -> str:
     (Fix("install", "install the project's test environment (extra [tests]), which declares pytest",
          (".venv/bin/python", "-m", "pip", "install", "-e", ".[tests]")),
      "would install the project's test environment (extra [tests]), which declares pytest: "
-     ".venv/bin/python -m pip install -e .[tests]"),
+     ".venv/bin/python -m pip install -e '.[tests]'"),
 ])
 def test_dry_run_lines_are_sentences(fix, sentence):
     assert ui._would(fix) == sentence
