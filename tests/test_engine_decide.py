@@ -30,7 +30,8 @@ RETRY = Fix("retry", "run it again in 1.0s", wait=1.0, repeat=True)
     # a fix that rewrites history is asked even with --yes, and without a terminal it is only suggested
     (ASKED, True, False, True, False, ASK),
     (ASKED, True, False, False, False, NEEDS_TERMINAL),
-    (ASKED, False, False, False, False, NEEDS_YES),
+    # ... and without --yes too: "run with --yes" would be wrong advice for it
+    (ASKED, False, False, False, False, NEEDS_TERMINAL),
     # an ambiguous name is the user's choice: a menu on a terminal, never a guess (not even with --yes)
     (CHOICE, True, False, True, False, CHOOSE),
     (CHOICE, True, False, False, False, CHOICES),

@@ -163,7 +163,7 @@ def test_n3_a_requirements_file_with_another_index_is_asked_about_never_synced_w
     assert "suggestion: PyYAML is declared in requirements.txt but not installed: syncing it would also use " \
            "requirements.txt:2: --extra-index-url" in err
     assert "s3cr3tt0ken" not in err
-    assert "needs a yes on a terminal, even with --yes" in err
+    assert "heal asks a person on a terminal first" in err and "--yes is not enough without one" in err
     assert _log(heal) == []  # nothing was installed
 
 

@@ -55,6 +55,7 @@ def test_names_heal_never_installs(module, why):
 
 def test_a_module_of_the_project_is_not_a_package(project, venv):
     os.makedirs(os.path.join(project, "mylib"))
+    open(os.path.join(project, "mylib", "__init__.py"), "w").close()
     out = "Traceback (most recent call last):\n  File \"app.py\", line 1\nModuleNotFoundError: No module named 'mylib'\n"
     d = diagnose(out, argv=[os.path.join(venv, "bin", "python"), "app.py"], exit_code=1)
     ctx = PlanContext(d, (os.path.join(venv, "bin", "python"), "app.py"), project, project, out, 1)

@@ -31,10 +31,11 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
 
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
     try:
-        ui = presenters.presenter(cfg["ui"])
+        ui = presenters.presenter("quiet" if opts.quiet else cfg["ui"])
         _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
         ui.stopped_by_user()
+        status.exit_code = 130  # as a shell reports a job Ctrl-C ended, heal's own work included
     except Exception as exc:  # heal's own failure never changes the command's status
         ui.internal_error(exc)
     return status.exit_code
@@ -91,7 +92,8 @@ def decide(fix, *, yes: bool, dry_run: bool, interactive: bool, approved: bool =
         return CHOOSE if interactive else CHOICES
     confirm = (fix.ask or not yes) and not approved  # ask-fixes (a rebase) are confirmed even with --yes
     if confirm and not interactive:
-        return NEEDS_TERMINAL if yes else NEEDS_YES
+        # --yes would not be enough for a fix that is confirmed even with --yes: say so, not "use --yes"
+        return NEEDS_TERMINAL if yes or fix.ask else NEEDS_YES
     return ASK if confirm else APPLY
 
 
@@ -147,6 +149,12 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
             ui.diagnosis(diagnosis)
             last = run.attempts[-1] if run.attempts else None
+            if last is not None and last.applied and last.fix is not None:
+                from heal.fixes import explain
+
+                cause = explain(last.fix, diagnosis, run.result.text)  # heal's own fix as the cause
+                if cause:
+                    ui.note(cause)
             repeated = run.last_signature == diagnosis.signature and last is not None and not last.fix.repeat
             why = stop.reason(State(len([a for a in run.attempts if a.applied]), time.monotonic() - start, repeated))
             if why or not cwd:
@@ -260,7 +268,8 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
         ui.applying(fix)
     try:
         if fix.change is not None:
-            run.changeset.apply(fix.change)
+            with ui.progress(fix) as progress:
+                run.changeset.apply(fix.change, progress=progress)
         check = getattr(ACTIONS[fix.action], "check", None)
         return check(fix) if check is not None else ""
     except (HealError, OSError) as exc:

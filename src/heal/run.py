@@ -27,6 +27,9 @@ class RunSpec:
     env: Mapping[str, str] | None = None
     keep_stdout: bool = False  # also keep the whole stdout (for heal's own commands, whose output it parses)
     on_spawn: Callable[[int], None] | None = None  # called with the child's pid once it runs
+    # heal's own commands (passthrough=False): called with each chunk of output as it is read, so an install
+    # can show progress; it must be quick and never raise (an exception turns it off for the rest of the run)
+    on_output: Callable[[bytes], None] | None = None
 
 
 @dataclass(frozen=True)

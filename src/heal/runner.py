@@ -96,6 +96,7 @@ class Runner:
         env: Mapping[str, str] | None = None,
         keep_stdout: bool = False,
         on_spawn: Callable[[int], None] | None = None,
+        on_output: Callable[[bytes], None] | None = None,
     ) -> None:
         self.argv = tuple(argv)
         self.pty = pty
@@ -108,6 +109,7 @@ class Runner:
         self.capture = Capture(head_bytes, tail_bytes)
         self.stdout_buf: bytearray | None = bytearray() if keep_stdout else None
         self.on_spawn = on_spawn  # told the child's pid as soon as it runs (the journal records installers)
+        self.on_output = on_output  # heal's own commands: each chunk read (an installer's progress for the UI)
         self.pid = 0
         self.pgid = 0
         self.status: int | None = None
@@ -268,8 +270,8 @@ class Runner:
                     os.close(fd)
         self.pgid = self.pid
         return [
-            _Channel(out_r, None, close_on_dead_dst=True, extra=self.stdout_buf),
-            _Channel(err_r, None, close_on_dead_dst=True),
+            _Channel(out_r, None, close_on_dead_dst=True, extra=self.stdout_buf, tap=self.on_output),
+            _Channel(err_r, None, close_on_dead_dst=True, tap=self.on_output),
         ]
 
     def _start_passthrough(self) -> list[_Channel]:
@@ -596,7 +598,7 @@ class _Channel:
     """One byte stream from a source fd to a destination fd, feeding the capture on the way."""
 
     __slots__ = ("src", "dst", "close_on_dead_dst", "capture", "extra", "owns_src", "eof_bytes", "filter", "closed",
-                 "greedy")
+                 "greedy", "tap")
 
     def __init__(
         self,
@@ -610,6 +612,7 @@ class _Channel:
         eof_bytes: bytes = b"",
         filter: Callable[[bytes], bytes] | None = None,
         greedy: bool = False,
+        tap: Callable[[bytes], None] | None = None,
     ) -> None:
         self.src = src
         self.dst = dst
@@ -620,6 +623,7 @@ class _Channel:
         self.eof_bytes = eof_bytes  # written to dst when src ends (the pty's EOF character)
         self.filter = filter
         self.greedy = greedy  # keep reading while data is ready (needs a non-blocking src)
+        self.tap = tap  # told every chunk (heal's own commands: progress); off after its first exception
         self.closed = False
 
     def pump(self, cap: Capture) -> int | None:
@@ -658,6 +662,11 @@ class _Channel:
             cap.feed(data)
             if self.extra is not None:
                 self.extra += data
+        if self.tap is not None:
+            try:
+                self.tap(data)
+            except Exception:  # showing progress must never stop the relay
+                self.tap = None
         if self.dst is not None:
             err = _write(self.dst, data)
             if err in _GONE:

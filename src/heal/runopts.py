@@ -13,11 +13,11 @@ class RunOptions:
     """The parsed run options. A plain slotted class, not a dataclass: importing dataclasses costs more
     than the rest of the `heal -- CMD` fast path."""
 
-    __slots__ = ("yes", "dry_run", "max_attempts", "timeout", "idle_timeout", "pty", "report")
+    __slots__ = ("yes", "dry_run", "max_attempts", "timeout", "idle_timeout", "pty", "report", "quiet")
 
     def __init__(self, yes: bool = False, dry_run: bool = False, max_attempts: int | None = None,
                  timeout: float | None = None, idle_timeout: float | None = None, pty: str | None = None,
-                 report: str | None = None) -> None:
+                 report: str | None = None, quiet: bool = False) -> None:
         self.yes = yes
         self.dry_run = dry_run
         self.max_attempts = max_attempts
@@ -25,6 +25,7 @@ class RunOptions:
         self.idle_timeout = idle_timeout
         self.pty = pty  # "always" | "never" | None (config decides)
         self.report = report
+        self.quiet = quiet  # heal says only the diagnosis, suggestions and the outcome: no progress, no steps
 
 
 class Opt:
@@ -43,6 +44,7 @@ class Opt:
 OPTIONS: tuple[Opt, ...] = (
     Opt(("-y", "--yes"), "yes", "flag", "apply fixes without asking"),
     Opt(("-n", "--dry-run"), "dry_run", "flag", "show what would be done, change nothing"),
+    Opt(("-q", "--quiet"), "quiet", "flag", "say only what failed and what happened: no progress, no steps"),
     Opt(("--max-attempts",), "max_attempts", "int", "fix-and-rerun attempts at most (default 3)", metavar="N"),
     Opt(("--timeout",), "timeout", "seconds", "kill the command after S seconds (exit 124)", metavar="S"),
     Opt(("--idle-timeout",), "idle_timeout", "seconds", "kill the command after S seconds without output (exit 124)",

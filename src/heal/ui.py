@@ -120,6 +120,24 @@ def _quote(word: str) -> str:
     return shlex.quote(word)
 
 
+def _command_after(fix: Any, sep: str) -> str:
+    """The fix's command after its description, unless the description already says it (said once)."""
+    line = command_line(fix.argv)
+    return f"{sep}{line}" if line and line not in fix.description else ""
+
+
+def _why_terminal(fix: Any) -> str:
+    """Why a fix waits for a person at a terminal even though --yes was given (or would be)."""
+    kind = type(getattr(fix, "change", None)).__name__
+    if kind == "GitRefChange":
+        why = "it rewrites your branch's commits, which heal only does when a person says yes on a terminal"
+    elif fix.question:
+        why = f"heal asks a person on a terminal first: {fix.question}"
+    else:
+        why = "heal only applies it after a yes on a terminal"
+    return why + "; --yes is not enough without one"
+
+
 # --- presenters -----------------------------------------------------------------------------------------
 
 class Terminal:
@@ -165,11 +183,11 @@ class Terminal:
         if why == "choices":
             self.say(f"suggestion: {fix.description} heal does not guess: install the one you use")
         elif why in ("needs-yes", "needs-terminal"):
-            hint = (" (it needs a yes on a terminal, even with --yes)" if why == "needs-terminal" else
-                    " (run with --yes to let heal do it)")
-            self.say(f"suggestion: {fix.description}" + (f": {command_line(fix.argv)}" if fix.argv else "") + hint)
+            hint = f" (not applied: {_why_terminal(fix)})" if why == "needs-terminal" else \
+                " (run with --yes to let heal do it)"
+            self.say(f"suggestion: {fix.description}" + _command_after(fix, ": ") + hint)
         else:
-            self.say(f"suggestion: {fix.description}" + (f"\n      {command_line(fix.argv)}" if fix.argv else ""))
+            self.say(f"suggestion: {fix.description}" + _command_after(fix, "\n      "))
 
     def dry_run(self, fix: Any) -> None:
         self.say(f"{_would(fix)} (dry run)")
@@ -213,6 +231,17 @@ class Terminal:
         argv = getattr(fix.change, "argv", None)
         if argv:
             self._step(f"{fix.description}: {command_line(argv)}")
+
+    def progress(self, fix: Any) -> Progress:
+        """A context manager around a fix step; calling it with a chunk of the step's output (the installer's)
+        shows progress once the step has taken PROGRESS_AFTER seconds: on a terminal one live status line
+        (spinner, seconds, the installer's latest line), cleared when the step ends; without one the
+        installer's lines (and a line every STILL_EVERY seconds it is silent), so a CI log never goes quiet."""
+        if not self.chatty:
+            return Progress()
+        if _isatty(self.stream) and os.environ.get("TERM") != "dumb":
+            return LiveLine(self, fix)
+        return LogLines(self, fix)
 
     def apply_failed(self, fix: Any, note: str) -> None:
         self.say(f"{fix.description}: {note}")
@@ -322,6 +351,9 @@ class Json(Terminal):
     def applying(self, fix: Any) -> None:
         self.emit("applying", fix=fix.to_json())
 
+    def progress(self, fix: Any) -> Progress:
+        return JsonLines(self, fix)
+
     def apply_failed(self, fix: Any, note: str) -> None:
         self.emit("apply_failed", fix=fix.to_json(), note=note)
 
@@ -337,6 +369,177 @@ class Json(Terminal):
     def summary(self, last: Any, attempts: list, healed: bool, change_id: str | None, seconds: float) -> None:
         self.emit("summary", healed=healed, exit_code=last.exit_code, change_id=change_id, seconds=round(seconds, 3),
                   attempts=[a.to_json() for a in attempts])
+
+
+# --- progress of a fix step ------------------------------------------------------------------------------
+
+# seconds a step runs before its progress is shown (a quick step stays silent); HEAL_PROGRESS_AFTER sets it
+# (tests use 0, so what they check does not depend on how fast this machine installs)
+PROGRESS_AFTER = 1.0
+STILL_EVERY = 10.0  # without a terminal: a line after this many seconds without output
+_SPINNER = "|/-\\"
+
+
+class Progress:
+    """No progress shown (quiet): the base of the others. Called with output chunks; a context manager."""
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __call__(self, data: bytes) -> None:
+        pass
+
+
+class _Lines(Progress):
+    """Splits the step's output into lines (pip and npm redraw progress bars with \r), with a clock."""
+
+    def __init__(self, ui: Terminal, fix: Any) -> None:
+        import threading
+
+        self.ui = ui
+        self.label = _step_label(fix)
+        self.partial = b""
+        self.last = ""
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.start = 0.0
+
+    def __enter__(self) -> Progress:
+        import threading
+        import time
+
+        global PROGRESS_AFTER
+        try:
+            PROGRESS_AFTER = float(os.environ.get("HEAL_PROGRESS_AFTER", PROGRESS_AFTER))
+        except ValueError:
+            pass
+        self.start = time.monotonic()
+        self.thread = threading.Thread(target=self._tick, name="heal-progress", daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join(1.0)
+        with self.lock:
+            self._end()
+
+    def __call__(self, data: bytes) -> None:
+        with self.lock:
+            text = (self.partial + data).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            *lines, self.partial = text.split(b"\n")
+            for raw in lines:
+                line = printable(raw.decode("utf-8", "replace")).strip()
+                if line:
+                    self.last = line
+                    self._line(line)
+
+    def elapsed(self) -> float:
+        import time
+
+        return time.monotonic() - self.start
+
+    def _tick(self) -> None:
+        while not self.done.wait(0.1):
+            with self.lock:
+                self._refresh()
+
+    # what each kind does
+    def _line(self, line: str) -> None: ...
+
+    def _refresh(self) -> None: ...
+
+    def _end(self) -> None: ...
+
+
+class LiveLine(_Lines):
+    """On a terminal: one status line redrawn in place, then cleared: `heal: - 12s pip: Collecting pytest`."""
+
+    drawn = False
+    frame = 0
+
+    def _refresh(self) -> None:
+        if self.elapsed() < PROGRESS_AFTER:
+            return
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        self.frame += 1
+        head = f"heal: {_SPINNER[self.frame % len(_SPINNER)]} {self.elapsed():.0f}s {self.label}"
+        text = f"{head}: {self.last}" if self.last else head
+        try:
+            self.ui.stream.write("\r\x1b[K" + text[:max(width, 20)])
+            self.ui.stream.flush()
+            self.drawn = True
+        except Exception:
+            pass
+
+    def _end(self) -> None:
+        if self.drawn:
+            try:
+                self.ui.stream.write("\r\x1b[K")  # the line is heal's own: leave the terminal as it was
+                self.ui.stream.flush()
+            except Exception:
+                pass
+
+
+class LogLines(_Lines):
+    """Without a terminal (CI): the installer's lines as `heal: | <line>` once the step has run a second,
+    and `heal: | ... still running (40s)` when it is silent for STILL_EVERY seconds."""
+
+    def __init__(self, ui: Terminal, fix: Any) -> None:
+        super().__init__(ui, fix)
+        self.held: list[str] = []
+        self.shown = False
+        self.quiet_since = 0.0
+
+    def _line(self, line: str) -> None:
+        self.quiet_since = self.elapsed()
+        if not self.shown:
+            self.held.append(line)
+            if self.elapsed() >= PROGRESS_AFTER:
+                self._release()
+            return
+        self._say(line)
+
+    def _release(self) -> None:
+        self.shown = True
+        for line in self.held[-20:]:  # the start of a long step: its last lines say where it is
+            self._say(line)
+        self.held = []
+
+    def _refresh(self) -> None:
+        now = self.elapsed()
+        if not self.shown and now >= PROGRESS_AFTER:
+            self._release()
+        if self.shown and now - self.quiet_since >= STILL_EVERY:
+            self.quiet_since = now
+            self._say(f"... still running ({now:.0f}s)")
+
+    def _say(self, line: str) -> None:
+        self.ui.say(f"| {line}")
+
+
+class JsonLines(LogLines):
+    """For agents: `{"heal": "progress", "line": ..., "seconds": ...}` events, on the same schedule."""
+
+    def _say(self, line: str) -> None:
+        self.ui.emit("progress", line=line, seconds=round(self.elapsed(), 1))  # type: ignore[attr-defined]
+
+
+def _step_label(fix: Any) -> str:
+    """What runs, short: `pip install`, `npm ci`, `git pull`."""
+    argv = [str(a) for a in (getattr(getattr(fix, "change", None), "argv", None) or getattr(fix, "argv", None) or ())]
+    if not argv:
+        return str(getattr(fix, "action", "working"))
+    if os.path.basename(argv[0]).startswith("python") and argv[1:3] == ["-m", "pip"]:
+        return "pip " + (argv[3] if len(argv) > 3 else "")
+    return os.path.basename(argv[0]) + (f" {argv[1]}" if len(argv) > 1 else "")
 
 
 def presenter(setting: object = "auto") -> Terminal:
@@ -359,5 +562,10 @@ def _would(fix: Any) -> str:
     if fix.description.startswith(_VERBS):
         return f"would {fix.description}" + (f": {command_line(fix.argv)}" if fix.argv else "")
     if fix.argv:
-        return f"would run: {command_line(fix.argv)} ({fix.description})"
+        line = command_line(fix.argv)
+        first, _, rest = fix.description.partition(" ")
+        if fix.description in line or (rest and os.path.basename(str(fix.argv[0])) == first and
+                                       line.endswith(" " + rest)):
+            return f"would run: {line}"  # the description only repeats the command ("cargo add serde_json")
+        return f"would run: {line} ({fix.description})"
     return f"would act on: {fix.description}"

@@ -4,6 +4,7 @@ Each action is one module, registered in ACTIONS, with:
     OPTIONS                          the step options a playbook may give it (checked when the playbook loads)
     plan(step, ctx, source, risk)    -> Fix | None; the Fix carries the journal change it makes, if any
     check(fix) -> str                optional: after the change, why it did not work ("" when it did)
+    explain(fix, diagnosis, output)  optional: after a rerun that failed anew, whether this fix is the cause
     choose(fix, choice) -> Fix       optional: the fix for the candidate the user picked among fix.choices
 The engine applies `fix.change` through the journal and knows nothing else about an action: adding one is
 a module here, a line in ACTIONS, and its test.
@@ -19,7 +20,8 @@ from heal.fixes.playbooks import Playbook, PlaybookError, load_all
 
 ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest}
 
-__all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "candidates", "plan_fixes"]
+__all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "candidates", "explain",
+           "plan_fixes"]
 
 
 def candidates(ctx: PlanContext, books: Iterable[Playbook], errors: list[str] | None = None) -> Iterator[Fix]:
@@ -62,3 +64,13 @@ def plan_fixes(ctx: PlanContext, books: list[Playbook] | None = None, errors: li
 def _failed(book: Playbook, exc: Exception, errors: list[str] | None) -> None:
     if errors is not None:
         errors.append(f"playbook {book.path}: skipped: {type(exc).__name__}: {exc}"[:300])
+
+
+def explain(fix: Fix, diagnosis, output: str) -> str:
+    """Whether an applied fix is the cause of the failure the rerun ended in (its action's `explain`), as a
+    sentence; "" when the action cannot tell."""
+    how = getattr(ACTIONS.get(fix.action), "explain", None)
+    try:
+        return how(fix, diagnosis, output) if how is not None else ""
+    except Exception:  # noqa: BLE001 - an explanation is a courtesy: it never stops the loop
+        return ""

@@ -39,7 +39,10 @@ def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     eco = ctx.diagnosis.facts.get("ecosystem")
-    if eco == "python" or ctx.diagnosis.facts.get("exception") == "ModuleNotFoundError":
+    rule = ctx.diagnosis.rule
+    if eco == "python" or ctx.diagnosis.facts.get("exception") == "ModuleNotFoundError" or \
+            rule.startswith("pytest.plugin_") or (rule == "shell.heal_spawn_missing" and "module" in
+                                                  ctx.diagnosis.facts):
         return _plan_python(ctx, source, risk)
     if eco == "node":
         return _plan_node(ctx, source, risk)
@@ -66,11 +69,11 @@ def check(fix: Fix) -> str:
     """After the install: the distributions are installed and their modules import, in that interpreter
     (what the playbook promised); else why not."""
     change = fix.change
-    if not change.imports:
+    if not change.imports and not (change.packages and MANAGERS[change.manager].ECOSYSTEM == "python"):
         return ""
     if verify_python(change.python, change.imports, change.packages):
         return ""
-    return f"installed, but {', '.join(change.packages)} / {', '.join(change.imports)} is still missing"
+    return f"installed, but {' / '.join(change.packages + change.imports)} is still missing"
 
 
 def choose(fix: Fix, choice: str) -> Fix:
@@ -116,39 +119,375 @@ def distribution_for(module: str) -> tuple[str | None, str]:
 
 
 def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    module = str(ctx.diagnosis.facts.get("module", ""))
-    if not module or ctx.diagnosis.facts.get("symbol"):
+    """A missing module (a traceback, `python -m X`, a console script the venv lacks) or pytest plugin: the
+    project's own declaration decides first (its test environment, itself, the declared requirement), then
+    heal's curated import map."""
+    facts = ctx.diagnosis.facts
+    module = str(facts.get("module", ""))
+    plugin = str(facts.get("plugin", "")) if ctx.diagnosis.rule.startswith("pytest.plugin_") else ""
+    if (not module and not plugin) or facts.get("symbol"):
         return None  # `cannot import name`: the module is there, a version or a circular import is the matter
-    if _is_local(module, ctx.root, ctx.cwd):
-        return Fix("suggest", f"{module} is a module of this project, not a package: check sys.path or the "
-                   "working directory", None, source=source, risk="low", confidence=0.5)
+    python = _python_of(ctx)
+    decls = _declarations(ctx.root, python)
+    if module and not plugin and decls is not None and is_project_module(decls, module, ctx.cwd):
+        return _plan_project(ctx, decls, module, python, source, risk)
+    wanted = plugin or module
+    hits = [h for h in (find(decls, wanted) if decls is not None else []) if h.applies]
+    if plugin and not hits:
+        # the plugin name comes from heal's own table, but the project does not declare it: say, don't install
+        return Fix("suggest", f"the pytest plugin {plugin} is not installed and this project does not declare it: "
+                   f"install {plugin} into the Python that runs pytest", ("python", "-m", "pip", "install", plugin),
+                   source=source, risk="low", confidence=0.6)
+    if hits:
+        fix = _plan_declared(ctx, decls, hits, module, plugin, python, source, risk)
+        if fix is not None:
+            return fix
+    return _plan_curated(ctx, module, python, source, risk)
+
+
+def _python_of(ctx: PlanContext) -> str | None:
+    """The interpreter of the failing command; for a console script the venv lacks (`.venv/bin/pytest`:
+    No such file or directory), the python of that venv."""
+    env_dir = ctx.diagnosis.facts.get("environment")
+    if ctx.diagnosis.rule == "shell.heal_spawn_missing" and env_dir:
+        python = os.path.join(ctx.cwd, str(env_dir), "bin", "python")
+        return os.path.abspath(python) if os.path.exists(python) else None
+    return interpreter_of(ctx.argv, ctx.cwd, ctx.env)
+
+
+def _declarations(root: str, python: str | None):
+    """The project's declared environment, markers evaluated for the interpreter that failed."""
+    if not root or not os.path.isdir(root):
+        return None
+    from heal.declared import marker_environment_of, python_declarations
+
+    env = marker_environment_of(python) if python and not _same_python(python) else None
+    return python_declarations(root, environment=env)
+
+
+def _same_python(python: str) -> bool:
+    """A virtualenv of heal's own Python version (its pyvenv.cfg says so): its markers are heal's, no process
+    needs to be started to learn them."""
+    here = os.path.dirname(os.path.abspath(python))
+    for cfg in (os.path.join(here, "pyvenv.cfg"), os.path.join(os.path.dirname(here), "pyvenv.cfg")):
+        try:
+            with open(cfg, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(4096)
+        except OSError:
+            continue
+        m = re.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.M)
+        return bool(m) and (int(m.group(1)), int(m.group(2))) == sys.version_info[:2]
+    return False
+
+
+def is_project_module(decls, module: str, cwd: str) -> bool:
+    from heal.declared import is_project_module as own
+
+    return own(decls, module, cwd)
+
+
+def find(decls, name: str) -> list:
+    from heal.declared import find as where
+
+    return where(decls, name)
+
+
+def _test_context(ctx: PlanContext) -> bool:
+    """The failing command runs the tests: pytest/tox/nox/unittest, or pytest said it (collection, conftest)."""
+    d = ctx.diagnosis
+    if d.rule.startswith("pytest.") or d.facts.get("tool") in ("pytest", "py.test", "tox", "nox", "unittest"):
+        return True
+    args = [os.path.basename(a) for a in ctx.argv]
+    if any(a in ("pytest", "py.test", "tox", "nox", "nosetests", "ward", "stestr") for a in args[:3]):
+        return True
+    return any(a == "-m" and b in ("pytest", "unittest", "nose", "tox", "nox") for a, b in zip(args, args[1:]))
+
+
+def _pick_manager(decls, ctx: PlanContext) -> str:
+    """The manager that installs here: a lockfile decides; a tool table's manager when its tool is on PATH
+    (a fresh poetry checkout without poetry is still a pip install away); else pip."""
+    manager = python_manager(ctx.root)
+    if manager != "pip":
+        return manager
+    if decls.manager in MANAGERS and decls.manager != "pip" and _which(decls.manager, ctx.env):
+        return decls.manager
+    return "pip"
+
+
+def _managed_argv(manager: str, argv: list[str] | None, ctx: PlanContext) -> tuple[tuple[str, ...] | None, str | None]:
+    """(argv with the manager's full path, its environment's python), or (argv, None) when the manager has no
+    environment for the project yet (only a suggestion then)."""
+    if argv is None:
+        return None, None
+    tool = _which(manager, ctx.env)
+    if tool is None:
+        return tuple(argv), None
+    python = MANAGERS[manager].python(tool, ctx.root, ctx.env)
+    return (tool, *argv[1:]), python
+
+
+def _own_dist(decls) -> tuple[str, ...]:
+    """The project's distribution, to verify after installing it (when its name is known)."""
+    return (decls.name,) if decls.name else ()
+
+
+def _project_label(decls) -> str:
+    return decls.name or os.path.basename(decls.root)
+
+
+def _plan_project(ctx: PlanContext, decls, module: str, python: str | None, source: str, risk: str) -> Fix | None:
+    """The project's own package does not import: install the project itself (editable), or, when tests
+    run, its test environment if that installs the project too (one step instead of two)."""
+    top = module.split(".")[0]
+    if top not in decls.packages:
+        # a directory of the checkout that is not one of the packages it ships: a path problem, not an install
+        return Fix("suggest", f"{module} is a module of this project, not a package, and the project does not "
+                   "install it: check sys.path or the working directory", None, source=source, risk="low",
+                   confidence=0.5)
+    if _test_context(ctx):
+        fix = _plan_test_environment(ctx, decls, [], module, "", python, source, risk, project=True)
+        if fix is not None:
+            return fix
+    from heal.declared import install_project
+
+    manager = _pick_manager(decls, ctx)
+    label = _project_label(decls)
+    if manager != "pip":
+        argv, mpython = _managed_argv(manager, install_project(decls, manager), ctx)
+        if argv is None:
+            return None
+        if mpython is None:
+            return Fix("suggest", f"{module} is this project's own package: install the project with {manager}",
+                       argv, source=source, risk=risk, confidence=0.8)
+        return _install(f"install this project ({label}) with {manager}, so that {top} imports", argv,
+                        manager=manager, cwd=ctx.root, python=mpython, packages=_own_dist(decls), verify=(top,), risk=risk,
+                        source=source, confidence=0.9)
+    argv = install_project(decls, "pip", python=python or "python")
+    if argv is None:
+        return Fix("suggest", f"{module} is a module of this project, but nothing here installs it (no setup.py, "
+                   "setup.cfg or [project] table): check sys.path or the working directory", None, source=source,
+                   risk="low", confidence=0.5)
+    refusal = _not_a_venv(python, argv, source)
+    if refusal is not None:
+        return refusal
+    return _install(f"install this project ({label}, editable), so that {top} imports", tuple(argv), manager="pip",
+                    cwd=ctx.root, python=str(python), packages=_own_dist(decls), verify=(top,), risk=risk, source=source,
+                    confidence=0.9)
+
+
+def _not_a_venv(python: str | None, argv, source: str) -> Fix | None:
+    """A pip install goes only into a virtualenv; anything else is a suggestion."""
+    if python is None:
+        return Fix("suggest", "install it into the Python that runs this command: " + " ".join(argv[1:]),
+                   ("python", *argv[1:]), source=source, risk="medium", confidence=0.6)
+    if not _in_virtualenv(python):
+        return Fix("suggest", f"{python} is not a virtualenv: installing there would change the system; create one "
+                   "(python3 -m venv .venv) and install into it", tuple(argv), source=source, risk="high",
+                   confidence=0.6)
+    return None
+
+
+def _covered(decls, manager: str) -> set[str]:
+    """The distributions the test environment installs: its groups with what they include, and the
+    project's own runtime dependencies when it installs the project."""
+    from heal.declared import expand, test_groups
+    from heal.declared.model import MAIN
+
+    groups = test_groups(decls, manager)
+    names = {d.name for g in groups for d in expand(decls, g)}
+    main = [g for g in decls.groups if g.source == MAIN]
+    names.update(d.name for g in main for d in g.requirements)
+    if decls.name:
+        names.add(decls.name)
+    return names
+
+
+def _environment_label(decls, manager: str) -> str:
+    from heal.declared import test_groups
+    from heal.declared.model import EXTRA, GROUP, REQUIREMENTS, TOX
+
+    groups = test_groups(decls, manager)
+    if not groups:
+        return "test environment"
+    g = groups[0]
+    return {REQUIREMENTS: g.name, EXTRA: f"extra [{g.name}]", GROUP: f"dependency group {g.name}",
+            TOX: f"tox {g.name}"}.get(g.source, f"{g.source} {g.name}")
+
+
+def _risky_test_lines(decls, manager: str) -> list[str]:
+    """Lines of what the test environment installs from that point pip elsewhere: every requirements file
+    it names (and what they include), and the unsafe notes of the groups it installs."""
+    from heal.declared import test_groups
+    from heal.declared.model import EXTRA, GROUP, REQUIREMENTS
+
+    out: list[str] = []
+    for g in test_groups(decls, manager):
+        if g.source == REQUIREMENTS:
+            for line in risky_requirement_lines(os.path.join(decls.root, g.name), decls.root):
+                if line not in out:
+                    out.append(line)
+            continue
+        if manager == "pip" and g.source not in (EXTRA, GROUP):
+            continue  # pip gets this group's requirements as arguments, URLs and VCS links left out
+        for note in g.unsafe:
+            line = f"{note.file}:{note.line or '?'}: {note.text}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def _plan_test_environment(ctx: PlanContext, decls, hits: list, module: str, plugin: str, python: str | None,
+                           source: str, risk: str, *, project: bool = False) -> Fix | None:
+    """The project's test environment in one step, the way its docs, tox or CI install it; None when it
+    declares none, or when it does not cover what is missing."""
+    from heal.declared import pip_version_of, test_environment
+
+    manager = _pick_manager(decls, ctx)
+    if not decls.groups:
+        return None
+    covered = _covered(decls, manager)
+    if project:
+        if decls.name not in covered:
+            return None
+    elif not any(h.name in covered for h in hits):
+        return None
+    what = plugin or module
+    top = module.split(".")[0] if module and not plugin else ""
+    label = _environment_label(decls, manager)
+    dists = tuple(dict.fromkeys([h.raw_name for h in hits if h.name in covered])) or \
+        (_own_dist(decls) if project else ())
+    description = f"install the project's test environment ({label}), which declares {what}"
+    if manager != "pip":
+        argv, mpython = _managed_argv(manager, test_environment(decls, manager), ctx)
+        if argv is None:
+            return None
+        if mpython is None:
+            return Fix("suggest", f"{what} is declared for this project's tests ({label}): install them with "
+                       f"{manager}", argv, source=source, risk=risk, confidence=0.8)
+        return _install(description, argv, manager=manager, cwd=ctx.root, python=mpython, packages=dists,
+                        verify=(top,) if top else (), risk=risk, source=source, confidence=0.9)
+    if python is None:
+        return None
+    argv = test_environment(decls, "pip", python=python, pip_version=pip_version_of(python))
+    if argv is None:
+        return None
+    refusal = _not_a_venv(python, argv, source)
+    if refusal is not None:
+        return refusal
+    risky = _risky_test_lines(decls, manager)
+    if risky:
+        # the test environment would install from another index, a VCS or URL, a path outside the project:
+        # only a person who read the line says yes
+        from heal.redact import redact
+
+        lines = "; ".join(redact(r) for r in risky[:3]) + (f" (and {len(risky) - 3} more)" if len(risky) > 3 else "")
+        return _install(f"{description}; it also uses {lines}", tuple(argv), manager="pip", cwd=ctx.root,
+                        python=python, packages=dists, verify=(top,) if top else (), risk="high", source=source,
+                        confidence=0.6, ask=True, question=f"install the test environment ({label}), although it "
+                        f"uses {lines}")
+    return _install(description, tuple(argv), manager="pip", cwd=ctx.root, python=python, packages=dists,
+                    verify=(top,) if top else (), risk=risk, source=source, confidence=0.9)
+
+
+def _plan_declared(ctx: PlanContext, decls, hits: list, module: str, plugin: str, python: str | None, source: str,
+                   risk: str) -> Fix | None:
+    """What the project declares: its test environment when the module is declared for tests (or tests
+    run), the project itself for a runtime dependency, else the requirement as it is declared."""
+    from heal.declared.model import MAIN, REQUIREMENTS
+
+    for_tests = any(h.kind in ("test", "dev") for h in hits) or _test_context(ctx) or bool(plugin)
+    if for_tests:
+        fix = _plan_test_environment(ctx, decls, hits, module, plugin, python, source, risk)
+        if fix is not None:
+            return fix
+    top = module.split(".")[0] if module and not plugin else ""
+    if any(h.source == MAIN for h in hits) and decls.packages:
+        # a runtime dependency of the project: installing the project installs it, as its docs say
+        fix = _plan_project(ctx, decls, decls.packages[0], python, source, risk)
+        if fix is not None and fix.action == "install":
+            what = plugin or module
+            return _install(f"{what} is a dependency of this project: install the project "
+                            f"({_project_label(decls)}, editable)", fix.argv or (), manager=fix.change.manager,
+                            cwd=fix.change.cwd, python=fix.change.python,
+                            packages=tuple(dict.fromkeys(h.raw_name for h in hits)), verify=(top,) if top else (),
+                            risk=risk, source=source, confidence=0.9)
+    manager = _pick_manager(decls, ctx)
+    hit = next((h for h in hits if h.source == REQUIREMENTS), None) or hits[0]
+    if manager != "pip":
+        return _plan_managed(manager, ctx, module or plugin, hit.raw_name, hit.file, source, risk)
+    refusal = _not_a_venv(python, ("python", "-m", "pip", "install", hit.requirement), source)
+    if refusal is not None:
+        return refusal
+    assert python is not None
+    verify = (top,) if top else ()
+    if hit.source == REQUIREMENTS:
+        path = os.path.join(decls.root, hit.file)
+        argv = MANAGERS["pip"].sync("pip", python=python, requirements=hit.file)
+        name = hit.file
+        risky = risky_requirement_lines(path, decls.root)
+        if risky:
+            # Syncing the file for one module installs everything in it, from wherever it says: another
+            # index, a git URL, a local path outside the project. Only a person who read the line says yes.
+            from heal.redact import redact
+
+            lines = "; ".join(redact(r) for r in risky[:3])
+            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
+            return _install(f"{hit.raw_name} is declared in {name} but not installed: syncing it would also use "
+                            f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
+                            packages=(hit.raw_name,), python=python, cwd=decls.root, verify=verify, ask=True,
+                            question=f"sync {name} for {hit.raw_name}, although it uses {lines}")
+        return _install(f"{hit.raw_name} is declared in {name} but not installed: sync it", argv, risk=risk,
+                        source=source, confidence=0.9, manager="pip", packages=(hit.raw_name,), python=python,
+                        cwd=decls.root, verify=verify)
+    requirement = _safe_requirement(hit.requirement)
+    if requirement is None:
+        return Fix("suggest", f"{hit.raw_name} is declared in {hit.file} as {hit.requirement!r}, which heal does "
+                   "not install by itself (a URL or an invalid requirement)", None, source=source, risk="medium",
+                   confidence=0.4)
+    where = f"{hit.file}" + (f" ({hit.group})" if hit.group else "")
+    return _install(f"install {requirement} (declared in {where}) into {_short(python, ctx.root)}",
+                    MANAGERS["pip"].add("pip", [requirement], python=python), manager="pip", cwd=decls.root,
+                    python=python, packages=(hit.raw_name,), verify=verify, risk=risk, source=source, confidence=0.9)
+
+
+def _safe_requirement(text: str) -> str | None:
+    """A declared requirement that is a name and version specifiers only (PEP 508 via packaging): never a
+    URL, never something pip would read as an option."""
+    text = text.split(";")[0].strip()
+    if _BARE_NAME.match(text):
+        return text  # a bare name is a valid requirement: packaging only for the rest
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if req.url or text.lstrip().startswith("-"):
+        return None
+    return str(req)
+
+
+def _plan_curated(ctx: PlanContext, module: str, python: str | None, source: str, risk: str) -> Fix | None:
+    """A module the project does not declare: heal's curated import map, never the name as printed."""
     dist, why = distribution_for(module)
     choices = candidates_for(module)
     if dist is None and choices:
-        python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
         if python is not None and _in_virtualenv(python):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
             return _install(f"{module} is provided by {' or '.join(choices)}: which one?",
-                       (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source, confidence=0.5,
-                       manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
-                       choices=choices)
+                            (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source,
+                            confidence=0.5, manager="pip", python=python, cwd=ctx.root, verify=(module.split(".")[0],),
+                            ask=True, choices=choices)
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)
-    if not _BARE_NAME.match(dist):  # a bare PEP 508 name is a valid requirement: packaging only for the rest
-        try:
-            from packaging.requirements import Requirement
-
-            Requirement(dist)
-        except Exception:
-            return None
-    declared = _declared(ctx.root, canonical_name(dist))
+    if _safe_requirement(dist) is None:
+        return None
     manager = python_manager(ctx.root)
     if manager != "pip" and _which(manager, ctx.env):
-        fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
+        fix = _plan_managed(manager, ctx, module, dist, None, source, risk)
         if fix is not None:
             return fix
-    python = interpreter_of(ctx.argv, ctx.cwd, ctx.env)
     if python is None:
         return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
                    ("python", "-m", "pip", "install", dist), source=source, risk=risk, confidence=0.6)
@@ -157,32 +496,12 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
     if manager != "pip":  # the manager itself is not installed, or has no environment for the project yet
-        how = MANAGERS[manager]
-        command = how.sync(manager) if declared else how.add(manager, [dist])
+        command = MANAGERS[manager].add(manager, [dist])
         return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
                    risk=risk, confidence=0.8)
-    if declared:
-        argv = MANAGERS["pip"].sync("pip", python=python, requirements=declared if declared.endswith(".txt") else "")
-        name = os.path.basename(declared)
-        risky = risky_requirement_lines(declared, ctx.root) if declared.endswith(".txt") else []
-        if risky:
-            # Syncing the file for one module installs everything in it, from wherever it says: another
-            # index, a git URL, a local path outside the project. Only a person who read the line says yes.
-            from heal.redact import redact
-
-            lines = "; ".join(redact(r) for r in risky[:3])
-            lines += f" (and {len(risky) - 3} more)" if len(risky) > 3 else ""
-            return _install(f"{dist} is declared in {name} but not installed: syncing it would also use "
-                       f"{lines}", argv, risk="high", source=source, confidence=0.6, manager="pip",
-                       packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],), ask=True,
-                       question=f"sync {name} for {dist}, although it uses {lines}")
-        return _install(f"{dist} is declared in {name} but not installed: sync it",
-                   argv, risk=risk, source=source, confidence=0.9, manager="pip", packages=(dist,), python=python,
-                   cwd=ctx.root, verify=(module.split(".")[0],))
     return _install(f"install {dist} (provides {module}) into {_short(python, ctx.root)}",
-                    MANAGERS["pip"].add("pip", [dist], python=python), risk=risk,
-               source=source, confidence=0.95, manager="pip", packages=(dist,), python=python, cwd=ctx.root,
-               verify=(module.split(".")[0],))
+                    MANAGERS["pip"].add("pip", [dist], python=python), risk=risk, source=source, confidence=0.95,
+                    manager="pip", packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
 
 
 def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declared: str | None, source: str,
@@ -191,7 +510,11 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     environment the manager runs the project in, wherever it keeps it; None when it has none for the project
     yet."""
     how = MANAGERS[manager]
-    tool = _which(manager, ctx.env) or manager
+    tool = _which(manager, ctx.env)
+    if tool is None:
+        command = how.sync(manager) if declared else how.add(manager, [dist])
+        return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
+                   risk=risk, confidence=0.8)
     python = how.python(tool, ctx.root, ctx.env)
     if python is None:
         return None
@@ -199,7 +522,7 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     name = f"{manager} {' '.join(argv[1:])}"
     what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
     return _install(what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
-                    packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],))
+                    packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],) if module else ())
 
 
 def _which(name: str, env) -> str | None:
@@ -212,14 +535,6 @@ def _short(python: str, root: str) -> str:
     return os.path.relpath(python, root) if python.startswith(root + os.sep) else python
 
 
-def _is_local(module: str, root: str, cwd: str) -> bool:
-    top = module.split(".")[0]
-    for base in {root, cwd, os.path.join(root, "src")}:
-        if os.path.exists(os.path.join(base, top + ".py")) or os.path.isdir(os.path.join(base, top)):
-            return True
-    return False
-
-
 # PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
 _BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -227,33 +542,6 @@ _BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 def canonical_name(name: str) -> str:
     """packaging.utils.canonicalize_name (PEP 503), without its import."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _declared(root: str, dist: str) -> str | None:
-    """The file that declares dist as a dependency, if the project does."""
-    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
-        if re.fullmatch(r"requirements[\w.-]*\.txt", name):
-            try:
-                with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
-                    for line in fh:
-                        m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-                        if m and canonical_name(m.group(1)) == dist:
-                            return os.path.join(root, name)
-            except OSError:
-                continue
-    pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.isfile(pyproject):
-        from heal.fsutil import load_toml
-
-        try:
-            deps = load_toml(pyproject).get("project", {}).get("dependencies", [])
-        except (OSError, ValueError, RecursionError, AttributeError):
-            deps = []
-        for dep in deps:
-            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
-            if m and canonical_name(m.group(1)) == dist:
-                return pyproject
-    return None
 
 
 # pip options in a requirements file that are safe to follow without asking: they change how, not from
@@ -367,10 +655,10 @@ def verify_python(python: str, modules: tuple[str, ...], dists: tuple[str, ...] 
     from heal.run import RunSpec, run
 
     code = ("import importlib.metadata as md, importlib.util, sys\n"
-            "mods, dists = sys.argv[1].split(','), [d for d in sys.argv[2].split(',') if d]\n"
+            "mods, dists = [m for m in sys.argv[1].split(',') if m], [d for d in sys.argv[2].split(',') if d]\n"
             "try:\n    [md.version(d) for d in dists]\nexcept md.PackageNotFoundError:\n    sys.exit(1)\n"
             "sys.exit(any(importlib.util.find_spec(m) is None for m in mods))\n")
-    r = run(RunSpec((python, "-c", code, ",".join(modules), ",".join(dists)), passthrough=False, timeout=60,
+    r = run(RunSpec((python, "-I", "-c", code, ",".join(modules), ",".join(dists)), passthrough=False, timeout=60,
                     head_bytes=0, tail_bytes=0))
     return r.exit_code == 0
 
@@ -389,6 +677,10 @@ def package_for_specifier(spec: str) -> str | None:
 
 
 def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    if ctx.diagnosis.rule == "node.script_command_not_found":
+        return _plan_node_tool(ctx, str(ctx.diagnosis.facts.get("command", "")), source, risk)
+    if ctx.diagnosis.rule == "npx.missing_package":
+        return _plan_node_tool(ctx, str(ctx.diagnosis.facts.get("package", "")), source, risk, npx=True)
     spec = str(ctx.diagnosis.facts.get("module") or ctx.diagnosis.facts.get("package") or "")
     package = package_for_specifier(spec)
     if package is None:
@@ -401,6 +693,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", f"no package.json here: npm install {package} in the project", ("npm", "install",
                    package), source=source, risk="low", confidence=0.5)
     declared = _node_declared(root, package)
+    target, why = package, ""
     if not declared:
         # A name from output is installed only when the project declares it, or it is a popular package, or it
         # exists on the registry and is not a near miss of a popular one (crossenv for cross-env).
@@ -411,24 +704,205 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         if package not in npm_popular() and not _npm_exists(package, root, ctx.env):
             return _not_installing(package, "it is not in package.json, not a popular package, and the registry "
                                    "does not confirm it exists", source)
+        if _loaded_by_require(ctx.output):
+            target, why = commonjs_version(package, root, ctx.env)
     dev = package.startswith("@types/")
     manager = node_manager(root)
     how = MANAGERS[manager]
     if manager != "npm":
-        cmd = how.sync(manager, root=root) if declared else how.add(manager, [package], dev=dev)
+        cmd = how.sync(manager, root=root) if declared else how.add(manager, [target], dev=dev)
         if _which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
-            return _install(f"{manager} {' '.join(cmd[1:])}", cmd, risk=risk, source=source,
-                       confidence=0.85, manager=manager, packages=(package,), cwd=root)
+            return _install(f"{manager} {' '.join(cmd[1:])}" + (f" ({why})" if why else ""), cmd, risk=risk,
+                            source=source, confidence=0.85, manager=manager, packages=(package,), cwd=root)
         return Fix("suggest", f"this project uses {manager}: {' '.join(cmd)}", cmd, source=source, risk=risk,
                    confidence=0.8)
     if declared:
         argv = how.sync("npm", root=root)
         return _install(f"{package} is declared in package.json but not installed: {' '.join(argv[:2])}",
-                   argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
-    argv = how.add("npm", [package], dev=dev)
-    return _install(f"npm install {package}" + (" (as a dev dependency)" if dev else ""), argv, risk=risk,
-               source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+                        argv, risk=risk, source=source, confidence=0.9, manager="npm", packages=(package,), cwd=root)
+    argv = how.add("npm", [target], dev=dev)
+    return _install(f"npm install {target}" + (" (as a dev dependency)" if dev else "") + (f" ({why})" if why else ""),
+                    argv, risk=risk, source=source, confidence=0.85, manager="npm", packages=(package,), cwd=root)
+
+
+# Programs package scripts run whose package has another name (the rest are named as their package).
+_BIN_PACKAGES = {
+    "tsc": "typescript", "tsserver": "typescript", "_mocha": "mocha", "babel": "@babel/cli", "webpack": "webpack-cli",
+    "run-s": "npm-run-all", "run-p": "npm-run-all", "ng": "@angular/cli", "vue-cli-service": "@vue/cli-service",
+    "playwright": "@playwright/test", "gulp": "gulp-cli", "grunt": "grunt-cli", "uglifyjs": "uglify-js",
+    "lessc": "less", "commitlint": "@commitlint/cli", "eslint_d": "eslint_d", "tsc-watch": "tsc-watch",
+    "jest": "jest", "vitest": "vitest", "react-scripts": "react-scripts", "next": "next", "nuxt": "nuxt",
+    "astro": "astro", "svelte-kit": "@sveltejs/kit", "remix": "@remix-run/dev", "ts-node": "ts-node",
+    "standard": "standard", "semistandard": "semistandard", "sb": "storybook", "storybook": "storybook",
+    "c8": "c8", "nyc": "nyc", "tap": "tap", "tape": "tape", "ava": "ava", "xo": "xo", "karma": "karma",
+}
+
+
+def _plan_node_tool(ctx: PlanContext, command: str, source: str, risk: str, npx: bool = False) -> Fix | None:
+    """`sh: 1: eslint: not found` inside a package script (or an `npx eslint` that would download it): the
+    program comes from a dependency the project declares, and node_modules is missing or lacks it: install
+    what package.json and its lockfile declare (`npm ci` with a lockfile), as the project's README would."""
+    from heal.declared import node_declarations
+
+    if not command or not re.match(r"^(?:@[\w.-]+/)?[\w.-]+$", command):
+        return None
+    root = _node_root(ctx.cwd, ctx.root)
+    decls = node_declarations(root) if root else None
+    if decls is None:
+        return None
+    provider = _bin_provider(decls, command)
+    if provider is None:
+        return None  # not a program of a declared dependency: the shell's command-not-found advice stands
+    dep, present = provider
+    if present:
+        return None  # installed and still not found: not a missing install
+    manager = decls.manager if decls.manager in MANAGERS else "npm"
+    tool = _which(manager, ctx.env)
+    from heal.declared import node_sync
+
+    # what CI runs: a clean install of exactly what the lockfile pins (npm ci, --frozen-lockfile), else install
+    argv = tuple(node_sync(decls)) + (("--no-audit", "--no-fund") if manager == "npm" else ())
+    state = "node_modules is missing" if not decls.installed else f"node_modules lacks {dep.name}"
+    what = f"{command} comes from {dep.name}, declared in package.json ({dep.section}), and {state}"
+    if npx:
+        what = f"npx would download {command}, which the project declares in package.json ({dep.section}) " \
+               f"and {state}"
+    if tool is None:
+        return Fix("suggest", f"{what}: {' '.join(argv)}", argv, source=source, risk=risk, confidence=0.8)
+    return _install(f"{what}: install the project's dependencies ({' '.join(argv[:2])})", argv, risk=risk,
+                    source=source, confidence=0.9, manager=manager, packages=(dep.name,), cwd=root)
+
+
+def _bin_provider(decls, command: str):
+    """(the declared dependency that provides the program, whether node_modules has it), or None. Read
+    from what is there: node_modules' package.json files, the lockfile's `bin` entries; else the program's
+    own name or a known program-to-package table, for a checkout that has never been installed."""
+    by_name = {d.name: d for d in decls.dependencies if d.section != "peerDependencies"}
+    node_modules = os.path.join(decls.root, "node_modules")
+    for name, dep in by_name.items():
+        meta = _read_json(os.path.join(node_modules, *name.split("/"), "package.json"))
+        if isinstance(meta, dict) and command in _bins(name, meta.get("bin")):
+            return dep, os.path.exists(os.path.join(node_modules, ".bin", command))
+    lock = _read_json(os.path.join(decls.root, "package-lock.json")) or \
+        _read_json(os.path.join(decls.root, "npm-shrinkwrap.json"))
+    packages = lock.get("packages") if isinstance(lock, dict) else None
+    if isinstance(packages, dict):
+        for name, dep in by_name.items():
+            entry = packages.get(f"node_modules/{name}")
+            if isinstance(entry, dict) and command in _bins(name, entry.get("bin")):
+                return dep, False
+    name = command if command in by_name else _BIN_PACKAGES.get(command)
+    if name in by_name:
+        return by_name[name], os.path.exists(os.path.join(node_modules, ".bin", command))
+    return None
+
+
+def _bins(name: str, field) -> set[str]:
+    if isinstance(field, str):
+        return {name.split("/")[-1]}
+    if isinstance(field, dict):
+        return {str(k) for k in field}
+    return set()
+
+
+def _read_json(path: str):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+# --- CommonJS and ESM-only majors ----------------------------------------------------------------------
+
+def _loaded_by_require(output: str) -> bool:
+    """The missing package was require()d (CommonJS: node prints a `Require stack`), not imported (ESM)."""
+    return "Require stack:" in output or ("MODULE_NOT_FOUND" in output and "ERR_MODULE_NOT_FOUND" not in output)
+
+
+@lru_cache(maxsize=1)
+def esm_only_majors() -> dict[str, int]:
+    """patterns/npm_esm_only.toml: package -> its first ESM-only major (provenance in the file)."""
+    from heal.patterns import table
+
+    return {str(k): int(v) for k, v in table("npm_esm_only").get("first_esm_major", {}).items()}
+
+
+def commonjs_version(package: str, cwd: str, env) -> tuple[str, str]:
+    """(what to install, why) for a package a CommonJS `require` loads: its newest major that still ships
+    CommonJS when the latest is ESM-only (require() of it fails, or gives the module namespace, on which
+    `chalk.green` is not a function). heal's table of well-known ESM-only majors first (offline); else the
+    registry's own package.json fields of the latest version and, if it is ESM-only, of earlier majors."""
+    first = esm_only_majors().get(package)
+    if first is not None:
+        return f"{package}@{first - 1}", f"{package} {first} and later are ESM-only; require() needs {first - 1}"
+    latest = _npm_view(package, "", cwd, env, "version", "type", "exports", "main")
+    if not isinstance(latest, dict) or not _esm_only(latest):
+        return package, ""
+    versions = _npm_view(package, "", cwd, env, "versions")
+    if not isinstance(versions, list):
+        return package, ""
+    majors: dict[int, str] = {}
+    for v in versions:
+        m = re.match(r"^(\d+)\.\d+\.\d+$", str(v))  # releases only, no pre-releases
+        if m:
+            majors[int(m.group(1))] = str(v)  # the list is in publish order: the last one of a major wins
+    top = int(str(latest.get("version", "0")).split(".")[0] or 0)
+    for major in sorted((k for k in majors if k < top), reverse=True)[:3]:
+        meta = _npm_view(package, majors[major], cwd, env, "version", "type", "exports", "main")
+        if isinstance(meta, dict) and not _esm_only(meta):
+            return f"{package}@{major}", f"{package} {top} is ESM-only; require() needs {major}"
+    return package, ""
+
+
+def _esm_only(meta: dict) -> bool:
+    """A package.json whose every entry point is ESM: `"type": "module"` with no `require` export condition
+    (and no .cjs main), or an .mjs main."""
+    exports = meta.get("exports")
+    text = json.dumps(exports) if exports is not None else ""
+    if '"require"' in text or str(meta.get("main", "")).endswith(".cjs") or ".cjs" in text:
+        return False
+    return meta.get("type") == "module" or str(meta.get("main", "")).endswith(".mjs")
+
+
+def _npm_view(package: str, version: str, cwd: str, env, *fields: str):
+    npm = _which("npm", env)
+    if npm is None:
+        return None
+    from heal.run import RunSpec, run
+
+    spec = f"{package}@{version}" if version else package
+    r = run(RunSpec((npm, "view", "--json", "--fetch-retries=0", "--fetch-timeout=10000", "--", spec, *fields),
+                    cwd=cwd, env=env, passthrough=False, keep_stdout=True, timeout=15, head_bytes=0, tail_bytes=0))
+    try:
+        data = json.loads((r.stdout or b"").decode(errors="replace")) if r.exit_code == 0 else None
+    except ValueError:
+        return None
+    if len(fields) == 1:
+        return data
+    return data if isinstance(data, dict) else None
+
+
+def explain(fix: Fix, diagnosis, output: str) -> str:
+    """After a rerun that failed anew: whether the package this install added is the cause (an ESM-only
+    major loaded by require(): `TypeError: chalk.green is not a function`, ERR_REQUIRE_ESM); "" otherwise."""
+    change = fix.change
+    if change is None or MANAGERS[change.manager].ECOSYSTEM != "node":
+        return ""
+    for package in change.packages:
+        meta = _read_json(os.path.join(change.cwd, "node_modules", *package.split("/"), "package.json"))
+        if not isinstance(meta, dict) or not _esm_only(meta):
+            continue
+        mentions = re.search(rf"(?<![\w.-]){re.escape(package.split('/')[-1]).replace('-', '[-_]?')}\w*\.\w+ is not a "
+                             rf"function|ERR_REQUIRE_ESM|require\(\) of ES Module", output, re.I)
+        if mentions or package in (diagnosis.summary or ""):
+            major = str(meta.get("version", "?")).split(".")[0]
+            return (f"{package} {meta.get('version', '?')}, which heal just installed, is ESM-only: code that "
+                    f"require()s it gets its module namespace, not what it expects; that is why the command now "
+                    f"fails. Use a CommonJS major (npm install {package}@{int(major) - 1 if major.isdigit() else '<N>'}"
+                    f") or import() it; undo heal's install with heal rollback --last")
+    return ""
 
 
 def _not_installing(package: str, why: str, source: str) -> Fix:

@@ -37,8 +37,9 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         module = str(facts.get("module", ""))
         if not module or not module.replace("_", "").replace("-", "").isalnum():
             return None
-        return Fix("suggest", f"add the crate: cargo add {module.replace('_', '-')} (check it is the crate you mean)",
-                   ("cargo", "add", module.replace("_", "-")), source=source, risk="medium", confidence=0.6)
+        # the name as rustc wrote it: crates.io treats - and _ alike, and serde_json is the crate's own spelling
+        return Fix("suggest", f"add the crate {module} (check it is the crate you mean)", ("cargo", "add", module),
+                   source=source, risk="medium", confidence=0.6)
     if kind == "go-get":
         module = str(facts.get("module", ""))
         if not module or " " in module:

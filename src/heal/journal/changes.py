@@ -15,7 +15,7 @@ import shutil
 import signal
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from heal.errors import JournalError
@@ -91,7 +91,7 @@ class FileChange:
             intent["reason"] = self.reason
         return intent
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         path = intent["path"]
         if intent["op"] == "mkdir":
             os.makedirs(path, exist_ok=True)
@@ -159,9 +159,11 @@ class PackageChange:
         return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
                 "python": self.python, "packages": list(self.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
                 "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
-                **({"remove": list(self.remove)} if self.remove else {})}
+                **({"remove": list(self.remove)} if self.remove else {}),
+                **({"env_existed": os.path.isdir(env["where"])} if MANAGERS[self.manager].ECOSYSTEM == "node" else {}),
+                **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         from heal.run import RunSpec, run
 
         spawned: list[int] = []
@@ -176,7 +178,7 @@ class PackageChange:
         else:
             with _stopped_with_heal(spawned):
                 result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
-                                     on_spawn=on_spawn))
+                                     on_spawn=on_spawn, on_output=progress))
             exit_code, tail = result.exit_code, result.text.strip().splitlines()[-3:]
         changeset.crash_point()
         after = {"exit_code": exit_code,
@@ -184,6 +186,8 @@ class PackageChange:
                                for name in MANIFESTS},
                  "installed": installed(self.manager, intent["cwd"], intent["python"]),
                  "generated": generated_files(cs, intent["cwd"], backup=False)}
+        if isinstance(intent.get("dirty"), list):
+            _worktree_written(cs, intent, after)
         if exit_code != 0:
             # what a failed install changed is recorded all the same: rollback undoes that part too
             raise InstallFailed(f"{' '.join(self.argv)} exited {exit_code}: {' / '.join(tail)}", after)
@@ -214,6 +218,9 @@ def _remove_node_packages(node_modules: str, names: list[str]) -> None:
             shutil.rmtree(d)
         elif os.path.lexists(d):
             os.unlink(d)
+    for scope in {os.path.dirname(d) for d in dirs if os.path.basename(os.path.dirname(d)).startswith("@")}:
+        with contextlib.suppress(OSError):
+            os.rmdir(scope)  # a scope directory the removal emptied, as npm leaves none
     hidden = os.path.join(node_modules, ".package-lock.json")
     try:
         with open(hidden, "rb") as fh:
@@ -222,10 +229,16 @@ def _remove_node_packages(node_modules: str, names: list[str]) -> None:
         gone = tuple(f"node_modules/{name}" for name in names)
         for key in [k for k in packages if k in gone or k.startswith(tuple(g + "/" for g in gone))]:
             del packages[key]
-        write_atomic(hidden, (json.dumps(lock, indent=2) + "\n").encode())
+        if any(k.startswith("node_modules/") for k in packages):
+            write_atomic(hidden, (json.dumps(lock, indent=2) + "\n").encode())
+        else:
+            os.unlink(hidden)  # nothing installed is left: npm removes its hidden lockfile then too
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         with contextlib.suppress(OSError):
             os.unlink(hidden)  # npm reads the tree itself when its cache of it is missing
+    for empty in (bin_dir, node_modules):
+        with contextlib.suppress(OSError):
+            os.rmdir(empty)  # only when nothing else is left in it
 
 
 @contextlib.contextmanager
@@ -292,6 +305,95 @@ def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[
     return out
 
 
+# Beyond the *.egg-info: a build backend may rewrite tracked files of a git checkout (setuptools-scm's
+# `_version.py` for a version it computes from the new repository) or leave new ones (`build/`). In a git work
+# tree the files an install changed are found by asking git before and after it; the ones that were clean
+# before get their previous bytes from the index, so rollback puts them back too.
+_WORKTREE_LIMIT = 5000
+
+
+def worktree_changes(cwd: str, root: str) -> set[str] | None:
+    """Absolute paths under root that git reports changed or untracked now (new untracked directories as
+    `dir/`), environments and node_modules left out; None outside a git work tree."""
+    from heal.run import RunSpec, run
+
+    r = run(RunSpec(("git", "-C", cwd, "-c", "status.relativePaths=false", "-c", "core.quotePath=false", "status",
+                     "--porcelain=v1", "-z", "--untracked-files=normal", "--no-renames"), passthrough=False,
+                    keep_stdout=True, timeout=60, head_bytes=0, tail_bytes=0))
+    top = run(RunSpec(("git", "-C", cwd, "rev-parse", "--show-toplevel"), passthrough=False, keep_stdout=True,
+                      timeout=30, head_bytes=0, tail_bytes=0))
+    if r.exit_code != 0 or top.exit_code != 0 or r.stdout is None:
+        return None
+    base = (top.stdout or b"").decode("utf-8", "surrogateescape").strip()
+    real_root = os.path.realpath(root)
+    out: set[str] = set()
+    for entry in r.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(entry) < 4:
+            continue
+        path = os.path.join(base, entry[3:])
+        rel = os.path.relpath(os.path.realpath(path.rstrip("/")), real_root)
+        if rel.startswith("..") or any(part in _ENV_PARTS for part in rel.split(os.sep)) or \
+                (entry.endswith("/") and os.path.isfile(os.path.join(path, "pyvenv.cfg"))):
+            continue
+        out.add(os.path.join(real_root, rel) + ("/" if entry.endswith("/") else ""))
+        if len(out) > _WORKTREE_LIMIT:
+            return None
+    return out
+
+
+_ENV_PARTS = frozenset({".git", "node_modules", "site-packages", ".venv", "venv", "__pycache__"})
+
+
+def _worktree_written(cs: changeset.ChangeSet, intent: dict, after: dict) -> None:
+    """Record, in the done record, what the install changed in the work tree besides the generated files:
+    `generated_before` (their state before, backed up) and their state now in `generated`."""
+    now = worktree_changes(intent["cwd"], cs.root)
+    if now is None:
+        return
+    before_dirty = set(intent["dirty"])
+    known = set(intent.get("generated") or {}) | set(after["generated"]) | \
+        {os.path.join(intent["cwd"], name) for name in MANIFESTS}  # manifests are backed up on their own
+    was: dict[str, dict] = {}
+    for entry in sorted(now - before_dirty):
+        if entry.endswith("/"):  # a new untracked directory: every file in it is new
+            top = entry.rstrip("/")
+            for dirpath, dirnames, filenames in os.walk(top):
+                dirnames[:] = [d for d in dirnames if d not in _ENV_PARTS]
+                was[dirpath] = {"dir": True, "exists": False, "blob": None, "mode": None}
+                after["generated"][dirpath] = {"dir": True, "exists": True, "blob": None, "mode": None}
+                for name in filenames:
+                    path = os.path.join(dirpath, name)
+                    with contextlib.suppress(JournalError, OSError):
+                        after["generated"][path] = file_state(cs, path, backup=False)
+                        was[path] = {"exists": False, "blob": None, "mode": None}
+            continue
+        if entry in known or len(was) > _WORKTREE_LIMIT:
+            continue
+        state = _index_state(cs, entry)
+        with contextlib.suppress(JournalError, OSError):
+            after["generated"][entry] = file_state(cs, entry, backup=False)
+            was[entry] = state
+    if was:
+        after["generated_before"] = was
+
+
+def _index_state(cs: changeset.ChangeSet, path: str) -> dict:
+    """A file's state as git's index has it (what it was before the install when git saw it clean then)."""
+    from heal.run import RunSpec, run
+
+    d, name = os.path.split(path)
+    ls = run(RunSpec(("git", "-C", d, "ls-files", "-s", "--", name), passthrough=False, keep_stdout=True,
+                     timeout=30, head_bytes=0, tail_bytes=0))
+    fields = (ls.stdout or b"").decode(errors="replace").split()
+    if ls.exit_code != 0 or len(fields) < 2:
+        return {"exists": False, "blob": None, "mode": None}
+    blob = run(RunSpec(("git", "-C", d, "cat-file", "blob", fields[1]), passthrough=False, keep_stdout=True,
+                       timeout=30, head_bytes=0, tail_bytes=0))
+    if blob.exit_code != 0 or blob.stdout is None:
+        return {"exists": False, "blob": None, "mode": None}
+    return {"exists": True, "blob": cs.journal.blobs.put(blob.stdout), "mode": 0o755 if fields[0] == "100755" else 0o644}
+
+
 def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
     return environment(manager, cwd, python)["packages"]
@@ -336,7 +438,7 @@ class GitRefChange:
         return {"kind": "git-ref", "argv": list(self.argv), "cwd": cwd, "top": os.path.realpath(top), "branch": branch,
                 "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         cwd = intent["cwd"]
         argv = list(self.argv[1:])
         if argv[:2] == ["pull", "--rebase"]:

@@ -322,15 +322,16 @@ class ChangeSet:
         self._installer: dict | None = None  # the installer of the change being applied
         self._fh = open(os.path.join(path, "actions.jsonl"), "ab")
 
-    def apply(self, change):  # change: heal.journal.changes.Change
-        """Record the intent (with what is needed to undo it), make the change, record that it is done."""
+    def apply(self, change, progress=None):  # change: heal.journal.changes.Change
+        """Record the intent (with what is needed to undo it), make the change, record that it is done.
+        progress: called with the output of a command the change runs (an installer's), as it comes."""
         self.seq += 1
         seq = self.seq
         intent = change.prepare(self)  # backs up the current state into the blob store, checks safety
         self._append({"seq": seq, "op": "intent", "change": intent})
         crash_point()
         try:
-            after = change.perform(self, intent)
+            after = change.perform(self, intent, progress)
         except BaseException as exc:
             failed = {"seq": seq, "op": "failed", "error": f"{type(exc).__name__}: {exc}"}
             if isinstance(getattr(exc, "after", None), dict):

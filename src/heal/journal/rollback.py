@@ -324,6 +324,8 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     for pkg, deps in sorted(env["requires"].items()):
         if pkg in ours or pkg not in now or (pkg in before and before[pkg] == now[pkg]):
             continue
+        if by.get(pkg) == history.target.id and expected.get(pkg) == now[pkg]:
+            continue  # a later install of this same change set put it there: it is undone first
         needs = sorted(set(deps) & set(remove))
         if needs:
             conflicts.append(f"{pkg} {now[pkg]}, installed since, requires {', '.join(needs)}, which this rollback "
@@ -371,7 +373,8 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     return Step(record.seq, f"undo {describe}: {'; '.join(parts)}", "packages", cwd,
                 conflict="; ".join(conflicts), fatal=fatal,
                 detail={"added": remove, "replaced": replaced, "manifests": manifests, "manager": manager,
-                        "python": python, "drift": drift, "generated": generated})
+                        "python": python, "drift": drift, "generated": generated,
+                        "fresh": c.get("env_existed") is False and not drift})
 
 
 def _names(names: list[str], shown: int = 12) -> str:
@@ -387,6 +390,9 @@ def _plan_generated(journal: Journal, c: dict, after_rec: dict) -> tuple[dict, l
     after = after_rec.get("generated") or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return {}, []
+    written = after_rec.get("generated_before")  # what the install changed in the work tree (git saw it)
+    if isinstance(written, dict):
+        before = {**written, **before}
     plan_: dict[str, dict] = {}
     conflicts = []
     for path in sorted(set(before) | set(after)):
@@ -751,7 +757,7 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     module = MANAGERS[manager]
     tool_ = tool(manager)
     undo = Undo(added=list(d["added"]), replaced=dict(d["replaced"]), drift=list(d.get("drift") or ()),
-                python=python, cwd=cwd)
+                python=python, cwd=cwd, fresh=bool(d.get("fresh")))
     for step_ in module.undo_remove(tool_, undo):
         run(step_)  # before the manifests go back: the manager's own remove knows its tree
     for name, plan_ in d["manifests"].items():

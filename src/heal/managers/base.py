@@ -35,6 +35,7 @@ class Undo(NamedTuple):
     drift: list[str]  # packages the environment gained or lost since, that heal did not change
     python: str
     cwd: str
+    fresh: bool = False  # the environment did not exist before the install (no node_modules): all of it is ours
 
 
 class Run(NamedTuple):
@@ -82,11 +83,12 @@ print(json.dumps({'prefix': sys.prefix, 'packages': pkgs, 'requires': reqs}))
 
 
 def python_environment(cwd: str, python: str) -> Environment:
-    """The distributions installed for an interpreter, read by that interpreter (importlib.metadata)."""
+    """The distributions installed for an interpreter, read by that interpreter (importlib.metadata), isolated
+    (-I): an sdist's own `*.egg-info` in the working directory is not an installed distribution."""
     from heal.errors import JournalError
     from heal.run import RunSpec, run
 
-    result = run(RunSpec((python, "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
+    result = run(RunSpec((python, "-I", "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
                          tail_bytes=0))
     try:
         obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None

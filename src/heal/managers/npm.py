@@ -28,7 +28,9 @@ def sync(tool: str, *, python: str = "", root: str = "") -> tuple[str, ...]:
 def undo_remove(tool: str, undo: Undo) -> list[Run]:
     if not undo.added:
         return []
-    if undo.drift:
+    if undo.drift or undo.fresh:
+        # fresh: there was no node_modules before this install, so everything in it is what the install added;
+        # taking the directories out is exact (and much faster than npm's uninstall of a whole tree)
         # npm's own uninstall prunes every package package.json does not list, a user's `npm install --no-save`
         # ones too: take out just this change's packages
         return [Run((tool, "uninstall", *undo.added), remove=tuple(undo.added))]
