@@ -4,7 +4,9 @@ transforms.
 Step kinds:
 - `json`: npm's `package.json is not valid JSON` (EJSONPARSE; npm reads the nearest package.json up from the
   directory it ran in), node's `SyntaxError: /p/config.json: ...` (require of a JSON file, or a package.json it
-  read), a Python `JSONDecodeError` whose traceback shows the file it opened: `repair_json` (trailing commas,
+  read), a Python `JSONDecodeError` whose traceback shows the file it opened (or whose code opened it a few lines
+  above the `json.load(fh)` the traceback shows, when that file's first error is exactly where the parser said):
+  `repair_json` (trailing commas,
   comments, single quotes, a missing comma or colon between members, an unquoted key), each edit at the parser's
   error and kept only when the file then parses. A JSON-with-comments file (tsconfig.json, .vscode/*.json) keeps
   its comments: when only they offend a strict reader, the reader is wrong, not the file.
@@ -19,6 +21,7 @@ failure reported, the file heal found is not the one that failed, and nothing is
 from __future__ import annotations
 
 import os
+import re
 
 from heal.fixes.model import Fix, PlanContext
 
@@ -34,24 +37,23 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     from heal.fixes import _edit
 
-    facts = ctx.diagnosis.facts
+    facts = dict(ctx.diagnosis.facts)
     name = str(facts.get("file") or "")
-    if not name.lower().endswith(_SUFFIXES[kind]) or facts.get("data_line"):
-        return None  # data_line: the file is the .py that read some JSON, not the JSON
+    if facts.get("reader") and name.endswith(".py"):
+        # the traceback shows the line that parsed the data (json.load(fh)), not the open() of its file; no
+        # data_line: tomllib's "(at end of document)"
+        line = int(facts["data_line"]) if facts.get("data_line") else None
+        name, line, column = _opened_by(ctx, name, line, facts.get("data_column"), kind)
+        facts.update(file=name, line=line, column=column)
+    if not name.lower().endswith(_SUFFIXES[kind]):
+        return None
     path = _edit.project_file(ctx, name, _SUFFIXES[kind])
     if path is None and os.path.basename(name) == "package.json" and not os.path.isabs(name):
         path = _nearest_package_json(ctx)
     data = _edit.read(path) if path else None
     if path is None or data is None:
         return None
-    if kind == "json":
-        from heal.repair.json import is_jsonc, repair_json
-
-        r = repair_json(data, jsonc=is_jsonc(path))
-    else:
-        from heal.repair.toml import repair_toml
-
-        r = repair_toml(data)
+    r = _repair(kind, path, data)
     from heal.repair.model import OK, REPAIRED
 
     if r.status == OK or not _same_error(facts, r.error):
@@ -72,6 +74,51 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
                             f"choose between them: {options}", source=source, confidence=0.3)
     why = f"{len(r.edits)} edits would be needed" if r.status == REPAIRED else (r.reason or "no repair known")
     return _edit.advice(f"{where}: {said}: fix it by hand ({why})", source=source, confidence=0.3)
+
+
+def _repair(kind: str, path: str, data: bytes):
+    if kind == "json":
+        from heal.repair.json import is_jsonc, repair_json
+
+        return repair_json(data, jsonc=is_jsonc(path))
+    from heal.repair.toml import repair_toml
+
+    return repair_toml(data)
+
+
+_LITERAL = re.compile(r"""['"]([^'"\n]+)['"]""")
+READER_LINES = 8  # how far above the line that parsed the data its open() may be
+
+
+def _opened_by(ctx: PlanContext, reader: str, line: int | None, column: object, kind: str
+               ) -> tuple[str, object, object]:
+    """The data file the reader's code opened a few lines above the line that parsed it (`with open("x.json") as
+    fh:` then `json.load(fh)`), read statically: a file name literal there, of a project file whose first error
+    is exactly where the parser said (line and column; None: at the end of the document). ("", None, None) unless
+    exactly one file is."""
+    from heal.fixes import _edit
+
+    try:
+        at = int(str(ctx.diagnosis.facts.get("line")))
+    except ValueError:
+        return "", None, None
+    path = _edit.project_file(ctx, reader, (".py",))
+    source = _edit.read(path) if path else None
+    if source is None:
+        return "", None, None
+    lines = source.decode("utf-8", "replace").split("\n")[max(0, at - READER_LINES):at]
+    names = {m.group(1) for text in lines for m in _LITERAL.finditer(text)
+             if m.group(1).lower().endswith(_SUFFIXES[kind])}
+    found = []
+    for name in sorted(names):
+        target = _edit.project_file(ctx, name, _SUFFIXES[kind])
+        data = _edit.read(target) if target else None
+        if data is None:
+            continue
+        err = _repair(kind, target, data).error
+        if err is not None and err.lineno == line and (column is None or str(err.offset) == str(column)):
+            found.append(name)
+    return (found[0], line, column) if len(found) == 1 else ("", None, None)
 
 
 def _nearest_package_json(ctx: PlanContext) -> str | None:
