@@ -76,3 +76,24 @@ def test_the_preview_is_a_unified_diff_kept_short():
     big = _edit.unified_diff("a.txt", old, old.replace(b"line", b"LINE"))
     assert len(big.splitlines()) == _edit.MAX_PREVIEW_LINES + 1 and big.endswith("more lines)\n")
     assert _edit.unified_diff("b", b"x", b"y").endswith("+y\n\\ No newline at end of file\n")
+
+
+def test_the_journal_refuses_what_planning_would_have(tmp_path):
+    """Planning checks the file (check_editable), and so does the journal when it applies the edit: a file that
+    became hard-linked, or sits in a virtualenv, is refused there too."""
+    import hashlib
+
+    from heal.project import SafetyError
+
+    root = tmp_path / "project"
+    journal = Journal(str(tmp_path / "home"))
+    linked = _write(root, "app.py", "x = (\n")
+    os.link(linked, tmp_path / "elsewhere.py")
+    _write(root, ".venv/pyvenv.cfg", "home = /usr/bin\n")
+    venv_file = _write(root, ".venv/lib/site.py", "x = (\n")
+    for path in (linked, venv_file):
+        change = _edit.EditChange(str(path), data=b"x = ()\n", expect=hashlib.sha256(b"x = (\n").hexdigest())
+        with pytest.raises(SafetyError):
+            with journal.changeset(cwd=str(root), root=str(root), command=["t"], diagnosis="t") as cs:
+                cs.apply(change)
+        assert path.read_bytes() == b"x = (\n"
