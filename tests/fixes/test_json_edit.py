@@ -186,3 +186,44 @@ def test_the_kind_must_match_the_file(tmp_path, ran):
     _write(tmp_path, "app.py", 'import tomllib\nwith open("settings.toml", "rb") as fh:\n    print(tomllib.load(fh))\n')
     ctx = ran([PY, "app.py"])
     assert _plan("json", ctx) is None and _plan("other", ctx) is None
+
+
+# --- a checker that names the file (pre-commit-hooks' check-json / check-toml, captured here, 6.0.0) ---------
+
+def test_a_checker_naming_a_json_file(tmp_path):
+    from .planning import context
+
+    _write(tmp_path, "config/app.json", '{\n  "a": 1,\n}\n')
+    out = ("config/app.json: Failed to json decode (Expecting property name enclosed in double quotes: line 3 column 1 "
+           "(char 12))\n")
+    ctx = context(out, ["check-json", "config/app.json"], 1, str(tmp_path))
+    assert ctx.diagnosis.rule == "syntax.json_file"
+    assert _plan("json", ctx).change.data == b'{\n  "a": 1\n}\n'
+
+
+def test_a_checker_naming_a_toml_file(tmp_path):
+    from .planning import context
+
+    _write(tmp_path, "pyproject.toml", '[tool.x]\nname = "abc\n')
+    ctx = context("pyproject.toml: Illegal character '\\n' (at line 2, column 12)\n", ["check-toml", "pyproject.toml"],
+                  1, str(tmp_path))
+    assert _plan("toml", ctx).change.data == b'[tool.x]\nname = "abc"\n'
+
+
+def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
+    """Through pre-commit, the hook's diagnosis is nested: its file is the `hook_file` fact."""
+    import dataclasses
+
+    from .planning import context
+
+    _write(tmp_path, "config/app.json", '{\n  "a": 1,\n}\n')
+    ctx = context("config/app.json: Failed to json decode (Expecting property name enclosed in double quotes: line 3 "
+                  "column 1 (char 12))\n", ["check-json", "config/app.json"], 1, str(tmp_path))
+    hook = {"tool": "pre-commit", "hook": "check-json", "hook_file": "config/app.json", "hook_line": 3,
+            "hook_column": 1}
+    ctx = dataclasses.replace(ctx, diagnosis=type(ctx.diagnosis)("syntax", "high", "pre-commit hook check-json failed",
+                                                                 hook, (), "sig", "precommit.hook_failed"))
+    assert _plan("json", ctx).change.data == b'{\n  "a": 1\n}\n'
+    ctx = dataclasses.replace(ctx, diagnosis=type(ctx.diagnosis)("syntax", "high", "x", {**hook, "hook_line": 1}, (),
+                                                                 "sig", "precommit.hook_failed"))
+    assert _plan("json", ctx) is None  # the hook said line 1: not what heal finds in the file now

@@ -10,8 +10,10 @@ Step kinds:
   comments, single quotes, a missing comma or colon between members, an unquoted key), each edit at the parser's
   error and kept only when the file then parses. A JSON-with-comments file (tsconfig.json, .vscode/*.json) keeps
   its comments: when only they offend a strict reader, the reader is wrong, not the file.
+  Also a checker that names the file (pre-commit-hooks' `x.json: Failed to json decode (...: line 3 column 1`),
+  run directly or as a pre-commit hook.
 - `toml`: pytest's `ERROR: pyproject.toml: Illegal character ... (at line 6, column 14)`, a Python
-  `TOMLDecodeError` naming the file: `repair_toml` when exactly one closing quote or bracket makes it parse;
+  `TOMLDecodeError` naming the file, a checker's `x.toml: ... (at line 2, column 12)`: `repair_toml` when exactly one closing quote or bracket makes it parse;
   otherwise a suggestion naming file:line:column.
 
 A file that cannot be repaired is left byte-identical; when the parser's position does not agree with the one the
@@ -38,6 +40,9 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     from heal.fixes import _edit
 
     facts = dict(ctx.diagnosis.facts)
+    if "file" not in facts and facts.get("hook_file"):
+        # a pre-commit hook (check-json, check-toml) named the file: its facts are the hook's
+        facts = {k: facts.get(f"hook_{k}") for k in ("file", "line", "column")}
     name = str(facts.get("file") or "")
     if facts.get("reader") and name.endswith(".py"):
         # the traceback shows the line that parsed the data (json.load(fh)), not the open() of its file; no
