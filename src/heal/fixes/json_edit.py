@@ -30,7 +30,7 @@ from heal.fixes.model import Fix, PlanContext
 KINDS = ("json", "toml")
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}
 MAX_EDITS = 10  # more than this is not a slip of the keyboard: say where, do not rewrite the file
-_SUFFIXES = {"json": (".json", ".jsonc", ".json5"), "toml": (".toml",)}
+_SUFFIXES = {"json": (".json", ".jsonc"), "toml": (".toml",)}  # not .json5: comments and quotes are its syntax
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
