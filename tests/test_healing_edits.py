@@ -192,3 +192,18 @@ def test_on_a_terminal_the_diff_comes_before_the_question(heal_env, repo):
         child.close()
         assert (child.exitstatus == 0) is healed
         assert (_read(app) == b"if True:\n    print('ran')\n") is healed
+
+
+def test_a_file_edited_while_heal_asks_is_not_overwritten(heal, heal_env, repo):
+    pexpect = pytest.importorskip("pexpect")
+    app = _write(repo, "app.py", "if True\n    print('ran')\n")
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", PY, "app.py"], cwd=repo, env=heal_env, timeout=60)
+    child.expect_exact("[y/N]")
+    _write(repo, "app.py", "if True:  # fixed by hand\n    print('ran')\n")
+    child.sendline("y")
+    child.expect_exact("changed since heal planned the edit: not applied")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert _read(app) == b"if True:  # fixed by hand\n    print('ran')\n"
+    assert [c["changes"] for c in _log(heal)] in ([], [[]])  # nothing was written
