@@ -159,6 +159,7 @@ def test_without_yes_off_a_terminal_it_is_a_suggestion(heal, repo):
     r = heal("--", PY, "app.py")
     assert r.returncode == 1
     assert b"suggestion: repair app.py" in r.stderr and b"--yes" in r.stderr
+    assert b"+if True:\n" in r.stderr  # what the yes would change
     assert _read(app) == b"if True\n    print(1)\n" and _log(heal) == []
 
 

@@ -160,6 +160,7 @@ class Terminal:
             hint = (" (it needs a yes on a terminal, even with --yes)" if why == "needs-terminal" else
                     " (run with --yes to let heal do it)")
             self.say(f"suggestion: {fix.description}" + (f": {command_line(fix.argv)}" if fix.argv else "") + hint)
+            self.preview(fix)  # what the yes would change
         else:
             self.say(f"suggestion: {fix.description}" + (f"\n      {command_line(fix.argv)}" if fix.argv else ""))
 
@@ -326,7 +327,7 @@ class Json(Terminal):
         self.emit("diagnosis", **d.to_json())
 
     def suggest(self, fix: Any, why: str = "") -> None:
-        self.emit("suggestion", why=why or "suggest", fix=fix.to_json())
+        self.emit("suggestion", why=why or "suggest", fix=fix.to_json(), **_diff(fix))
 
     def dry_run(self, fix: Any) -> None:
         self.emit("dry_run", fix=fix.to_json(), **_diff(fix))

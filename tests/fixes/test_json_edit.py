@@ -211,19 +211,20 @@ def test_a_checker_naming_a_toml_file(tmp_path):
 
 
 def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
-    """Through pre-commit, the hook's diagnosis is nested: its file is the `hook_file` fact."""
+    """Through pre-commit the hook's diagnosis is nested: its file is the `hook_file` fact. The output is
+    pre-commit 4.7.0's, captured here running pre-commit-hooks 6.0.0's check-json as a local system hook."""
     import dataclasses
 
     from .planning import context
 
     _write(tmp_path, "config/app.json", '{\n  "a": 1,\n}\n')
-    ctx = context("config/app.json: Failed to json decode (Expecting property name enclosed in double quotes: line 3 "
-                  "column 1 (char 12))\n", ["check-json", "config/app.json"], 1, str(tmp_path))
-    hook = {"tool": "pre-commit", "hook": "check-json", "hook_file": "config/app.json", "hook_line": 3,
-            "hook_column": 1}
-    ctx = dataclasses.replace(ctx, diagnosis=type(ctx.diagnosis)("syntax", "high", "pre-commit hook check-json failed",
-                                                                 hook, (), "sig", "precommit.hook_failed"))
+    out = ("check json...............................................................Failed\n- hook id: check-json\n"
+           "- exit code: 1\n\nconfig/app.json: Failed to json decode (Expecting property name enclosed in double "
+           "quotes: line 3 column 1 (char 12))\n\n")
+    ctx = context(out, ["pre-commit", "run", "--all-files"], 1, str(tmp_path))
+    assert ctx.diagnosis.rule == "precommit.hook_failed" and ctx.diagnosis.facts["hook_file"] == "config/app.json"
     assert _plan("json", ctx).change.data == b'{\n  "a": 1\n}\n'
-    ctx = dataclasses.replace(ctx, diagnosis=type(ctx.diagnosis)("syntax", "high", "x", {**hook, "hook_line": 1}, (),
-                                                                 "sig", "precommit.hook_failed"))
-    assert _plan("json", ctx) is None  # the hook said line 1: not what heal finds in the file now
+    from heal.diagnose.model import replace
+
+    moved = replace(ctx.diagnosis, facts={**ctx.diagnosis.facts, "hook_line": 1})
+    assert _plan("json", dataclasses.replace(ctx, diagnosis=moved)) is None  # not where heal finds the error now
