@@ -350,3 +350,40 @@ class GitRefChange:
             raise JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
         branch, after = head(cwd)
         return {"branch": branch, "after": after}
+
+
+# --- a command run before the failed one -------------------------------------------------------------------
+# `terraform init`, `vagrant up`, `git branch --set-upstream-to=...`, a login: what the failed command needed
+# first. What such a command does (providers downloaded, a VM booted, credentials stored, a config line) is
+# the tool's own state, which heal cannot put back byte-exact; so the change is recorded (the log and the
+# report say it ran) and rollback says it is not undone, instead of pretending.
+
+@dataclass(frozen=True)
+class CommandChange:
+    """Run one command (an argv, never a shell line) in the project, its output shown as the command's is."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    reason: str = ""
+    timeout: float = 1800.0  # a `vagrant up` downloading a box takes minutes; a hung one must still end
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "argv", tuple(self.argv))
+        if not self.argv or self.argv[0].startswith("-"):
+            raise JournalError(f"not a command: {' '.join(self.argv)}")
+
+    def prepare(self, cs: changeset.ChangeSet) -> dict:
+        cwd = check_editable(self.cwd, cs.root)
+        return {"kind": "command", "argv": list(self.argv), "cwd": cwd, "describe": f"ran {' '.join(self.argv)}",
+                "reason": self.reason}
+
+    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+        from heal.run import RunSpec, run
+
+        # passthrough: its progress is shown and a prompt it asks (a login) reaches the user
+        result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=True, timeout=self.timeout,
+                             on_spawn=cs.spawned))
+        changeset.crash_point()
+        if result.exit_code != 0:
+            raise JournalError(f"{' '.join(self.argv)} exited {result.exit_code}")
+        return {"exit_code": 0}

@@ -109,6 +109,11 @@ def plan(journal: Journal, cid: str) -> Plan:
             steps.append(_plan_packages(journal, record, ends.get(record.seq), history))
         elif kind == "git-ref":
             steps.append(_plan_git(record, done.get(record.seq)))
+        elif kind == "command":
+            # what `terraform init` or a login did is the tool's own state: said, never guessed at
+            what = record.change.get("describe", "a command")
+            steps.append(Step(record.seq, f"{what}: not undone", "nothing",
+                              warning=f"{what} is not undone: heal cannot reverse what a command did"))
         else:
             steps.append(Step(record.seq, f"unknown change kind {kind!r}", "nothing",
                               conflict=f"change {record.seq} has an unknown kind {kind!r}", fatal=True))
