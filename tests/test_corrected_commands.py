@@ -63,7 +63,7 @@ def test_program_typo_is_only_said_with_yes_and_no_terminal(heal, project, heal_
     r = heal("--yes", "--", "pyhton", "-c", "print(6 * 7)", env=_python_on_path(heal_env, tmp_path))
     assert r.returncode == 127, r.stderr
     assert r.stdout == b""
-    assert b"python -c 'print(6 * 7)'" in r.stderr and b"needs a yes on a terminal" in r.stderr
+    assert b"python -c 'print(6 * 7)'" in r.stderr and b"--yes is not enough" in r.stderr
     assert b"running again" not in r.stderr
 
 

@@ -76,3 +76,36 @@ def test_path_imports_nothing_heavy(heal_env, project, args, status, forbidden, 
     assert code == status
     assert set(evidence) <= mods, sorted(set(evidence) - mods)  # the measurement really saw this path's imports
     assert not heavy(mods, forbidden), heavy(mods, forbidden)
+
+
+# The failure paths the file-editing actions (python_edit, json_edit) plan on: libcst only when an edit is planned
+# for a file that needs it. (id, heal's arguments, its exit status, files in the project, forbidden, evidence)
+EDIT_PATHS = [
+    ("shell-failure", ["--", "sh", "-c", "echo boom >&2; exit 1"], 1, {}, FAILURE_PATH,
+     ("heal.engine", "heal.fixes")),
+    ("python-runtime-error", ["--", "python3", "-c", "1/0"], 1, {}, FAILURE_PATH,
+     ("heal.engine", "heal.diagnose.core", "heal.fixes")),
+    # a NameError heal cannot resolve: python_edit plans (and reads the project with ast), libcst stays out
+    ("name-error-unknown-name", ["--", "python3", "app.py"], 1, {"app.py": "frobnicate()\n"}, FAILURE_PATH,
+     ("heal.fixes.python_edit", "heal.fixes._edit", "heal.repair.imports")),
+    # a syntax error with no small repair: searched, not repaired, libcst never needed
+    ("syntax-error-unrepairable", ["--", "python3", "app.py"], 1,
+     {"app.py": "def f(x=1, y):\n    pass\n"}, FAILURE_PATH,
+     ("heal.fixes.python_edit", "heal.repair.python")),
+    # the positive control: an edit planned for a file that needs libcst does import it
+    ("name-error-import-added", ["--", "python3", "app.py"], 1, {"app.py": "print(os.sep)\n"}, CLI,
+     ("heal.fixes.python_edit", "libcst")),
+]
+
+
+@pytest.mark.parametrize("args, status, files, forbidden, evidence", [p[1:] for p in EDIT_PATHS],
+                         ids=[p[0] for p in EDIT_PATHS])
+def test_edit_planning_imports_libcst_only_for_a_planned_edit(heal_env, project, args, status, files, forbidden,
+                                                              evidence):
+    for rel, text in files.items():
+        with open(os.path.join(project, rel), "w") as fh:
+            fh.write(text)
+    code, mods = imported(args, heal_env, project)
+    assert code == status
+    assert set(evidence) <= mods, sorted(set(evidence) - mods)
+    assert not heavy(mods, forbidden), heavy(mods, forbidden)

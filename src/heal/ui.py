@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _RESET = "\x1b[0m"
 _SEVERITY = {"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
 _DIM = "\x1b[2m"
+_DIFF_COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m"}
 _SHOWN_FACTS = ("module", "package", "command", "script", "header", "symbol", "env_var", "error_code", "exception",
                 "branch", "host", "port", "url", "signal", "tests", "suggestion", "plugin")
 
@@ -144,6 +145,7 @@ class Terminal:
     """heal's lines on stderr; questions on the terminal when there is one."""
 
     chatty = True  # the step-by-step lines (what runs, running again)
+    _previewed: Any = None  # the fix whose preview was last shown (asked about: not shown again when applied)
 
     def __init__(self, stream: TextIO | None = None, *, interactive: bool | None = None,
                  colour: bool | None = None) -> None:
@@ -186,15 +188,32 @@ class Terminal:
             hint = f" (not applied: {_why_terminal(fix)})" if why == "needs-terminal" else \
                 " (run with --yes to let heal do it)"
             self.say(f"suggestion: {fix.description}" + _command_after(fix, ": ") + hint)
+            self.preview(fix)  # what the yes would change
         else:
             self.say(f"suggestion: {fix.description}" + _command_after(fix, "\n      "))
 
     def dry_run(self, fix: Any) -> None:
         self.say(f"{_would(fix)} (dry run)")
+        self.preview(fix)
+
+    def preview(self, fix: Any) -> None:
+        """What the fix will change (the diff of an edit), before it is applied or asked about."""
+        if not getattr(fix, "preview", ""):
+            return
+        self._previewed = fix
+        try:
+            for line in printable(fix.preview).splitlines():
+                colour = _DIFF_COLOURS.get(line[:1], "") if self.colour and not line.startswith(("+++", "---")) \
+                    else ""
+                self.stream.write(f"    {colour}{line}{_RESET if colour else ''}\n")
+            self.stream.flush()
+        except Exception:
+            pass
 
     def confirm(self, fix: Any) -> bool:
         if fix.argv:
             self.say(f"will run: {command_line(fix.argv)}")  # the exact action, before the question
+        self.preview(fix)  # an edit shows its diff before the question
         if not self.ask(fix.question or f"{fix.description}?"):
             self.say("not applied")
             return False
@@ -227,10 +246,14 @@ class Terminal:
 
     # doing
     def applying(self, fix: Any) -> None:
-        """A change that runs a command (an install can take a while): say what runs."""
+        """A change that runs a command (an install can take a while): say what runs. An edit applied without a
+        question (--yes) shows its diff first, whatever the presenter: it is a change to the user's files."""
         argv = getattr(fix.change, "argv", None)
         if argv:
             self._step(f"{fix.description}: {command_line(argv)}")
+        if getattr(fix, "preview", "") and self._previewed is not fix:
+            self.say(f"{fix.description}:")
+            self.preview(fix)
 
     def progress(self, fix: Any) -> Progress:
         """A context manager around a fix step; calling it with a chunk of the step's output (the installer's)
@@ -343,13 +366,13 @@ class Json(Terminal):
         self.emit("diagnosis", **d.to_json())
 
     def suggest(self, fix: Any, why: str = "") -> None:
-        self.emit("suggestion", why=why or "suggest", fix=fix.to_json())
+        self.emit("suggestion", why=why or "suggest", fix=fix.to_json(), **_diff(fix))
 
     def dry_run(self, fix: Any) -> None:
-        self.emit("dry_run", fix=fix.to_json())
+        self.emit("dry_run", fix=fix.to_json(), **_diff(fix))
 
     def applying(self, fix: Any) -> None:
-        self.emit("applying", fix=fix.to_json())
+        self.emit("applying", fix=fix.to_json(), **_diff(fix))
 
     def progress(self, fix: Any) -> Progress:
         return JsonLines(self, fix)
@@ -540,6 +563,11 @@ def _step_label(fix: Any) -> str:
     if os.path.basename(argv[0]).startswith("python") and argv[1:3] == ["-m", "pip"]:
         return "pip " + (argv[3] if len(argv) > 3 else "")
     return os.path.basename(argv[0]) + (f" {argv[1]}" if len(argv) > 1 else "")
+
+
+def _diff(fix: Any) -> dict:
+    """The `diff` field of a JSON event, for a fix that edits a file."""
+    return {"diff": fix.preview} if getattr(fix, "preview", "") else {}
 
 
 def presenter(setting: object = "auto") -> Terminal:

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from heal.fixes import chmod, command, install, retry, suggest
+from heal.fixes import json_edit, python_edit
 from heal.fixes.model import Attempt, Fix, PlanContext
 from heal.fixes.playbooks import Playbook, PlaybookError, load_all
 
-ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest}
+ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest,
+           "python_edit": python_edit, "json_edit": json_edit}
 
 __all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "candidates", "explain",
            "plan_fixes"]

@@ -33,6 +33,7 @@ class Fix:
     choices: tuple[str, ...] = ()  # candidates only the user may pick from (never guessed); see the action's choose()
     question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
     repeat: bool = False  # the same fix may be applied again (a retry series, bounded by its own policy)
+    preview: str = ""  # what the change will look like (a unified diff of an edit): shown before it is applied
 
     @property
     def advice(self) -> bool:
@@ -45,8 +46,9 @@ class Fix:
         return getattr(self.change, "path", None)
 
     def key(self) -> tuple:
-        """What makes two fixes the same fix: never applied twice in one run."""
-        return (self.action, self.argv, self.path, self.source)
+        """What makes two fixes the same fix: never applied twice in one run. Two different edits of one file
+        (a second moved API after the first) are two fixes; the same edit planned again is the same one."""
+        return (self.action, self.argv, self.path, self.source, getattr(self.change, "data", None))
 
     def to_json(self) -> dict:
         """The `fixes` entries of `heal diagnose --json` and the report (contract in DESIGN.md)."""

@@ -122,6 +122,29 @@ ROWS = [
     from_fixture('jest.syntax', 'jest.module_not_found', 'jest-cannot-find-module'),
     # a syntax error outside a test runner
     from_fixture('jest.syntax', 'node.SyntaxError', 'node-syntax-error'),
+    # require() of a broken JSON file: the JSON file and the position are facts (json_edit repairs it)
+    Match('node.SyntaxError', (
+        'node:internal/modules/cjs/loader:1644\n'
+        '    throw err;\n'
+        '    ^\n'
+        '\n'
+        'SyntaxError: /tmp/t3/c.json: Expected double-quoted property name in JSON at position 8\n'
+        '    at parse (<anonymous>)\n'
+        '    at Module._extensions..json (node:internal/modules/cjs/loader:1641:39)\n'
+        '    at Module.load (node:internal/modules/cjs/loader:1266:32)\n'
+        '    at Module._load (node:internal/modules/cjs/loader:1091:12)\n'
+        '    at Module.require (node:internal/modules/cjs/loader:1289:19)\n'
+        '    at require (node:internal/modules/helpers:182:18)\n'
+        '    at [eval]:1:1\n'
+        '    at runScriptInThisContext (node:internal/vm:209:10)\n'
+        '    at node:internal/process/execution:118:14\n'
+        '    at [eval]-wrapper:6:24\n'
+        '\n'
+        'Node.js v20.20.2\n'
+    ),
+          argv=['node', '-e', "require('./c.json')"], exit_code=1, category='syntax',
+          facts={'exception': 'SyntaxError', 'file': '/tmp/t3/c.json', 'position': '8', 'format': 'JSON'},
+          source='captured here: node v20.20.2, require of {"a": 1,}'),
 ]
 
 

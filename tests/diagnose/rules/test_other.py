@@ -525,6 +525,24 @@ ROWS = [
             argv=['node', 'index.js'], exit_code=1,
             source='captured here: node v20.20.2, JSON.parse of a file with a trailing comma'),
     from_fixture('syntax.json', 'python.JSONDecodeError', 'python-json-decode-error-named-file'),
+    # captured here: pre-commit-hooks 6.0.0 (Python 3.11.7), check-json / check-toml run on the files directly
+    Match('syntax.json_file', 'config/app.json: Failed to json decode (Expecting property name enclosed in double '
+                              'quotes: line 3 column 1 (char 12))\n',
+          argv=['check-json', 'config/app.json'], exit_code=1, category='syntax',
+          facts={'file': 'config/app.json', 'line': 3, 'column': 1, 'format': 'JSON'},
+          source='captured here: pre-commit-hooks 6.0.0 check-json on {"a": 1,} over three lines'),
+    NoMatch('syntax.json_file', 'syntax.json', 'Expecting property name enclosed in double quotes: line 4 column 1 '
+                                               '(char 41)\n',
+            argv=['/root/.pyenv/versions/3.11.7/bin/python3', '-m', 'json.tool', 'package.json'], exit_code=1,
+            source='captured here: Python 3.11.7 -m json.tool on a package.json with a trailing comma (no file named)'),
+    Match('syntax.toml_file', "pyproject.toml: Illegal character '\\n' (at line 2, column 12)\n",
+          argv=['check-toml', 'pyproject.toml'], exit_code=1, category='syntax',
+          facts={'file': 'pyproject.toml', 'line': 2, 'column': 12, 'format': 'TOML'},
+          source='captured here: pre-commit-hooks 6.0.0 check-toml on name = "abc (an open string)'),
+    NoMatch('syntax.toml_file', 'python.config_file_syntax',
+            "ERROR: /tmp/t9/pyproject.toml: Illegal character '\\n' (at line 2, column 12)\n\n",
+            argv=['python', '-m', 'pytest'], exit_code=4,
+            source='captured here: pytest 9.2.0 (Python 3.11.7) reading that pyproject.toml'),
     # shared/benchmarks/ci_logs.jsonl case 174, the whole log_tail
     Match('network.transfer', (
         'ERROR: no certificate subject alternative name matches\n'

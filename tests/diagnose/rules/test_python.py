@@ -150,6 +150,29 @@ ROWS = [
           facts={'exception': 'ModuleNotFoundError', 'module': 'yaml', 'file': 'test_config.py', 'line': 2, 'tool': 'unittest'},
           source='captured here: Python 3.11.7 -m unittest in a bare venv'),
     from_fixture('unittest.import.ModuleNotFoundError', 'unittest.failed', 'python-unittest-failure'),
+    # the name a NameError names, and the attribute a module lacks: what python_edit's playbooks need
+    Match('python.NameError', (
+        'Traceback (most recent call last):\n'
+        '  File "/tmp/t1/a.py", line 3, in <module>\n'
+        '    f()\n'
+        '  File "/tmp/t1/a.py", line 2, in f\n'
+        '    return os.getcwd()\n'
+        '           ^^\n'
+        "NameError: name 'os' is not defined\n"
+    ),
+          argv=['python3', 'a.py'], exit_code=1, category='runtime',
+          facts={'exception': 'NameError', 'symbol': 'os', 'file': 'a.py', 'line': 2},
+          source='captured here: Python 3.11.7, a function using os without importing it'),
+    Match('python.AttributeError', (
+        'Traceback (most recent call last):\n'
+        '  File "/tmp/t1/b.py", line 2, in <module>\n'
+        '    print(time.clock())\n'
+        '          ^^^^^^^^^^\n'
+        "AttributeError: module 'time' has no attribute 'clock'\n"
+    ),
+          argv=['python3', 'b.py'], exit_code=1, category='runtime',
+          facts={'exception': 'AttributeError', 'module': 'time', 'symbol': 'clock', 'file': 'b.py', 'line': 2},
+          source='captured here: Python 3.11.7, time.clock (removed in 3.8)'),
 ]
 
 

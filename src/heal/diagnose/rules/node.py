@@ -21,6 +21,8 @@ _HEADER = lazy(r"^(?P<file>(?:/|file://|[A-Za-z]:\\|\.{0,2}/?[\w@.-]+/)?[^\s:()]
 _AT = lazy(r"^\s+at (?:.*? \()?(?P<file>(?:file://)?[^\s()]+?\.[cm]?[jt]sx?):(?P<line>\d+):(?P<column>\d+)\)?$",
            re.M)
 _CODE = lazy(r"^\s+code: '(?P<code>[A-Z_0-9]+)'", re.M)
+# node 20: "SyntaxError: /p/c.json: Unexpected token } in JSON at position 8", "Error parsing /p/package.json: ..."
+_JSON_FILE = lazy(r"^(?:Error parsing )?(?P<file>\S+\.json): (?P<msg>.*)$")
 _REQUIRE_STACK = lazy(r"^Require stack:\n- (?P<file>\S+)", re.M)
 _ENV = lazy(r"\b(?P<env_var>[A-Z][A-Z0-9_]{2,})\b[^\n]*?\b(?:environment variable|env var|is not set|is missing|"
             r"is required|must be set|not defined in (?:the )?env)|(?:environment variable|env var)s?:? "
@@ -83,6 +85,15 @@ def _uncaught(ctx: Context) -> Finding | None:
             summary = f"local file '{module}' does not exist"
     elif exc == "SyntaxError":
         category, summary = "syntax", f"JavaScript syntax error: {msg}"
+        data = _JSON_FILE.match(msg)
+        if data:
+            # require() of a JSON file, or the package.json node read to resolve a module: the JSON is broken
+            summary = f"invalid JSON in {data.group('file')}: {data.group('msg')}"
+            facts.update(file=data.group("file"), format="JSON")
+            facts.pop("line", None)
+            at = re.search(r"at position (?P<position>\d+)(?: \(line (?P<line>\d+) column (?P<column>\d+)\))?", msg)
+            if at:
+                facts.update({k: v for k, v in at.groupdict().items() if v})
     elif code in _NETWORK_CODES or any(c in msg for c in _NETWORK_CODES):
         category, severity = "network", "medium"
         facts.update({k: v for k, v in network_facts(text[chosen.start():chosen.end() + 4000]).items()

@@ -291,6 +291,14 @@ RULES = (
     Rule("syntax.flake8", "syntax", "high", r"^(?P<file>\S+\.py):(?P<line>\d+):(?P<column>\d+): E9\d\d (?P<msg>.*)$",
          # code that does not parse outranks the test results around it
          "Python syntax error reported by flake8: {msg}", (": e9",), priority=85, facts={"tool": "flake8"}),
+    # a checker naming the data file it could not parse (pre-commit-hooks' check-json and check-toml): json_edit
+    Rule("syntax.json_file", "syntax", "high",
+         r"^(?P<file>[^\s:][^:\n]*\.json): (?:Failed to json decode \()?(?P<message>[^\n]*?): line (?P<line>\d+) "
+         r"column (?P<column>\d+)", "{file} line {line} is not valid JSON: {message}", ("failed to json decode",),
+         priority=75, facts={"format": "JSON"}),
+    Rule("syntax.toml_file", "syntax", "high",
+         r"^(?P<file>[^\s:][^:\n]*\.toml): (?P<message>[^\n]*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$",
+         "{file} line {line} is not valid TOML: {message}", (".toml: ",), priority=75, facts={"format": "TOML"}),
     Rule("syntax.json", "syntax", "high",
          r"^.*(?:Unexpected token .* in JSON at position \d+|JSONDecodeError|Expecting (?:value|property name enclosed "
          r"in double quotes): line \d+ column \d+|Invalid JSON).*$", "invalid JSON",

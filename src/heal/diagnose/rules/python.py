@@ -123,9 +123,13 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     if "Error while fetching server API version" in msg or "Is the docker daemon running" in msg:
         return "configuration", "high", "cannot reach the Docker daemon: is it running?", {}
     facts: dict = {}
-    m = re.match(r"module '([\w.]+)' has no attribute", msg)
+    m = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", msg)
     if m:
-        facts["module"] = m.group(1)
+        facts["module"], facts["symbol"] = m.group(1), m.group(2)  # time.clock: an API its Python no longer has
+    elif name == "NameError":
+        m = re.match(r"name '(\w+)' is not defined", msg)
+        if m:
+            facts["symbol"] = m.group(1)  # a missing import, most often
     return "runtime", "high", f"{name}: {msg}" if msg else name, facts
 
 
