@@ -479,10 +479,10 @@ class CommandChange:
         return {"kind": "command", "argv": list(self.argv), "cwd": cwd, "describe": f"ran {' '.join(self.argv)}",
                 "reason": self.reason}
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         from heal.run import RunSpec, run
 
-        # passthrough: its progress is shown and a prompt it asks (a login) reaches the user
+        # passthrough (no progress line needed): its own progress is shown and a prompt it asks (a login) reaches the user
         result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=True, timeout=self.timeout,
                              on_spawn=cs.spawned))
         changeset.crash_point()
