@@ -52,6 +52,8 @@ def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, 
         out(f"heal: nothing to do: {cid}{elsewhere} was already rolled back" + (f" (by {by})" if by else ""))
         return 0
     if not p.work and not p.conflicts:
+        for warning in p.warnings:
+            sys.stderr.write(f"heal: warning: {warning}\n")  # a command heal ran: undoing it is not heal's
         if not dry_run:
             settle(journal, p)
         out(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")

@@ -340,3 +340,56 @@ class GitRefChange:
             raise JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
         branch, after = head(cwd)
         return {"branch": branch, "after": after}
+
+
+# --- a command the user taught heal --------------------------------------------------------------------
+# heal cannot know what an arbitrary command changes (files anywhere, an environment, a service), so it
+# records that the command ran, where, and how it ended -- and says, in `heal log` and `heal rollback`, that
+# undoing it is up to the user. The command line is recorded redacted; the secret-free line is what runs.
+
+@dataclass(frozen=True)
+class CommandChange:
+    """Run a command a pattern names (`heal learn -- CMD`, a taught pattern): journaled, not undoable."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    reason: str = ""
+    show: bool = False  # its output goes to the terminal (heal learn), else it is kept for the failure message
+    timeout: float = 600.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "argv", tuple(self.argv))
+        if not self.argv or not self.argv[0] or self.argv[0].startswith("-"):
+            raise JournalError(f"not a command: {' '.join(self.argv)!r}")
+
+    def prepare(self, cs: changeset.ChangeSet) -> dict:
+        from heal.redact import redact_argv
+
+        cwd = check_editable(self.cwd, cs.root)
+        shown = " ".join(redact_argv(list(self.argv)))
+        return {"kind": "command", "argv": list(redact_argv(list(self.argv))), "cwd": cwd,
+                "describe": f"ran: {shown} (not undoable: heal cannot know what a command changed)",
+                "reason": self.reason}
+
+    def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+        from heal.run import RunSpec, run
+
+        spawned: list[int] = []
+
+        def on_spawn(pid: int) -> None:
+            spawned.append(pid)
+            cs.spawned(pid)
+
+        # shown: it runs as the user's own command (the runner relays Ctrl-C to it); else like an installer,
+        # which Ctrl-C lets finish its current step
+        with contextlib.nullcontext() if self.show else _stopped_with_heal(spawned):
+            result = run(RunSpec(self.argv, cwd=intent["cwd"], passthrough=self.show, timeout=self.timeout,
+                                 on_spawn=on_spawn))
+        changeset.crash_point()
+        if result.exit_code != 0:
+            from heal.redact import redact
+
+            tail = [redact(line) for line in result.text.strip().splitlines()[-3:]]
+            raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}"
+                               + (f": {' / '.join(tail)}" if tail and not self.show else ""))
+        return {"exit_code": 0}
