@@ -172,9 +172,16 @@ def patterns_cmd(ctx: typer.Context) -> None:
     _call("patterns", list(ctx.args) or ["--help"])
 
 
+@app.command("learn", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def learn_cmd(ctx: typer.Context) -> None:
+    """Teach heal the fix you found by hand: heal learn [--for 'CMD'] -- FIX [ARGS]... runs FIX, then the last
+    failure heal could not heal here; if it passes now, heal remembers FIX for that failure."""
+    _call("learn", list(ctx.args) or ["--help"])
+
+
 def app_main(args: list[str]) -> int:
-    if args[:1] == ["patterns"]:
-        return _call_direct("patterns", ["--help"])  # its own, fuller, usage text
+    if args[:1] in (["patterns"], ["learn"]):
+        return _call_direct(args[0], ["--help"])  # its own, fuller, usage text
     try:
         app(args=args, prog_name="heal", standalone_mode=True)
     except SystemExit as exc:

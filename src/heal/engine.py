@@ -113,6 +113,7 @@ class _Run:
         self.change_id: str | None = None
         self.healed = False
         self.last_signature: str | None = None
+        self.offered = False  # a fix from the pattern store was offered, not applied (no need to say how to teach)
 
 
 def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict, outcome, status: _Status,
@@ -228,6 +229,7 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
                           approved=run.approved and fix.repeat)
         if decision in (SUGGEST, NEEDS_YES, NEEDS_TERMINAL, CHOICES):
             ui.suggest(fix, "" if decision == SUGGEST else decision)
+            run.offered = run.offered or fix.source.startswith("learned:")
             return None
         if decision == DRY_RUN:
             ui.dry_run(fix)
@@ -326,9 +328,10 @@ def learn(run: _Run, books: list, started: float, cwd: str, root: str, ui) -> No
             rerunnable = memories.save_failure(root, cwd, run.command, final, when=time.time())
         except OSError:
             return
-        ui.note("found the fix yourself? teach heal: heal learn -- <your fix>" if rerunnable else
-                "found the fix yourself? teach heal: heal learn --for '<the command>' -- <your fix> "
-                "(the command holds a secret heal did not keep)")
+        if not run.offered:  # else a fix from the store was just offered: that is the next step, not teaching
+            ui.note("found the fix yourself? teach heal: heal learn -- <your fix>" if rerunnable else
+                    "found the fix yourself? teach heal: heal learn --for '<the command>' -- <your fix> "
+                    "(the command holds a secret heal did not keep)")
 
 
 def _report(path: str, first, run: _Run, ui) -> None:

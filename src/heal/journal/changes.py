@@ -351,11 +351,12 @@ class GitRefChange:
 class CommandChange:
     """Run a command a pattern names (`heal learn -- CMD`, a taught pattern): journaled, not undoable."""
 
+    undoable = False  # a class attribute, not a field: what `heal rollback` can do about it (nothing)
     argv: tuple[str, ...]
     cwd: str
     reason: str = ""
     show: bool = False  # its output goes to the terminal (heal learn), else it is kept for the failure message
-    timeout: float = 600.0
+    timeout: float | None = 600.0  # None: as long as it takes (the user's own fix, on a terminal)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "argv", tuple(self.argv))
