@@ -206,7 +206,6 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
     without diagnosing or planning again."""
     import time
 
-    from heal.fixes import ACTIONS
     from heal.fixes.model import Attempt
 
     said = len(errors)
@@ -224,7 +223,7 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
             picked = run.memory.choice(*_choice_key(fix))
             if picked in fix.choices:
                 # the user picked it before, for the same candidates: heal does not guess, it remembers
-                fix = ACTIONS[fix.action].choose(fix, picked)
+                fix = _chosen(fix, picked)
         decision = decide(fix, yes=opts.yes, dry_run=opts.dry_run, interactive=ui.interactive,
                           approved=run.approved and fix.repeat)
         if decision in (SUGGEST, NEEDS_YES, NEEDS_TERMINAL, CHOICES):
@@ -240,7 +239,7 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
                 return None
             if run.memory is not None:
                 run.memory.remember_choice(*_choice_key(fix), choice)
-            fix = ACTIONS[fix.action].choose(fix, choice)
+            fix = _chosen(fix, choice)
         elif decision == ASK:
             if not ui.confirm(fix):
                 return None
@@ -295,6 +294,17 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
         return check(fix) if check is not None else ""
     except (HealError, OSError) as exc:
         return str(exc)
+
+
+def _chosen(fix, choice: str):
+    """The fix for the candidate picked among fix.choices (its action's choose()), still the same playbook
+    step."""
+    from dataclasses import replace
+
+    from heal.fixes import ACTIONS
+
+    chosen = ACTIONS[fix.action].choose(fix, choice)
+    return replace(chosen, step=fix.step) if chosen.step is None else chosen
 
 
 def _choice_key(fix) -> tuple[str, str]:
