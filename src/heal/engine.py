@@ -113,6 +113,7 @@ class _Run:
         self.change_id: str | None = None
         self.healed = False
         self.last_signature: str | None = None
+        self.planned = False  # heal had a candidate fix (a failure within its reach: worth teaching a fix for)
         self.offered = False  # a fix from the pattern store was offered, not applied (no need to say how to teach)
 
 
@@ -210,6 +211,7 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
 
     said = len(errors)
     for fix in fixes:
+        run.planned = True
         for error in errors[said:]:
             ui.note(error)  # a playbook that failed to plan is skipped (said once); the others still apply
         said = len(errors)
@@ -338,7 +340,9 @@ def learn(run: _Run, books: list, started: float, cwd: str, root: str, ui) -> No
             rerunnable = memories.save_failure(root, cwd, run.command, final, when=time.time())
         except OSError:
             return
-        if not run.offered:  # else a fix from the store was just offered: that is the next step, not teaching
+        # only where heal had a fix to offer (not a genuine test failure, a process killed by a signal), and no fix
+        # from the store was just offered (that is the next step, not teaching)
+        if run.planned and not run.offered:
             ui.note("found the fix yourself? teach heal: heal learn -- <your fix>" if rerunnable else
                     "found the fix yourself? teach heal: heal learn --for '<the command>' -- <your fix> "
                     "(the command holds a secret heal did not keep)")

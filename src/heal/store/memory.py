@@ -103,7 +103,6 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
     Returns whether the command can be re-run from the record alone. Raises OSError."""
     import json
 
-    from heal.fsutil import write_atomic
     from heal.redact import redact, redact_argv
 
     shown = list(redact_argv(list(argv)))
@@ -114,7 +113,22 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
               "summary": redact(f.summary)}
     path = failure_path(root)
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    write_atomic(path, (json.dumps(record, ensure_ascii=False) + "\n").encode(), mode=0o600)
+    # created 0600 and renamed into place, without fsync: a crash may lose the record (heal learn then says
+    # there is none), never leave half of one; an fsync would cost every failing run milliseconds
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode())
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     return record["argv"] is not None
 
 
