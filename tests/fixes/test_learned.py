@@ -123,3 +123,13 @@ def test_a_store_that_cannot_be_used_is_one_warning_and_the_playbooks_order(ctx,
     assert got == ["permission-retry-first", "chmod-not-executable"] * 2
     assert len(warnings) == 1 and warnings[0].endswith("; going on without learning")
     assert path.read_bytes() == b"\x00garbage" * 1000
+
+
+def test_a_command_whose_secret_was_redacted_is_only_said(ctx, books, store):
+    f = Failure.of(ctx.diagnosis)
+    p = store.teach(f.signature, f.fingerprint, f.category, f.tool, ["curl", "-u", "me:hunter2", "https://x.invalid/"],
+                    key=f.key)  # the API takes it (an agent's hook may); the store keeps no secret
+    assert "hunter2" not in repr(p.fix)
+    got = plan(ctx, books, store)
+    assert got[0] == (f"learned:{p.id}", "suggest", None, True)
+    assert all(action != "run" for _, action, _, _ in got)

@@ -35,6 +35,12 @@ def aside(c: Candidate) -> Fix | None:
     if c.fix.kind == "command" and not is_approved(c.pattern):
         return Fix("suggest", refusal(c.pattern), None, source=c.label, risk="high", confidence=round(c.score, 3),
                    aside=True)
+    if c.fix.kind == "command" and _masked(c.fix.argv):
+        # recorded elsewhere with a secret in it (an agent's command, an import): heal kept the command, not
+        # the secret, so it cannot run it as it was
+        return Fix("suggest", f"resolved before by `{shlex.join(c.fix.argv or ())}` (seen "
+                   f"{_times(c.successes)}; its secret was not kept: run it yourself)", None, source=c.label,
+                   risk="medium", confidence=round(c.score, 3), aside=True)
     return None
 
 
@@ -43,7 +49,7 @@ def command(c: Candidate, ctx: PlanContext) -> Fix | None:
     from heal.store.model import is_approved
 
     argv = c.fix.argv
-    if c.fix.kind != "command" or not argv or not is_approved(c.pattern) or not ctx.cwd:
+    if c.fix.kind != "command" or not argv or not is_approved(c.pattern) or _masked(argv) or not ctx.cwd:
         return None
     from heal.journal.changes import CommandChange
 
@@ -53,6 +59,12 @@ def command(c: Candidate, ctx: PlanContext) -> Fix | None:
     return Fix("run", what, argv, change=CommandChange(argv, cwd=ctx.cwd, reason=what), risk="medium",
                source=c.label, confidence=round(c.score, 3), question=f"run `{shlex.join(argv)}`, then the "
                f"command again ({'your' if c.source == 'taught' else 'an imported'} fix, pattern {c.id})")
+
+
+def _masked(argv: tuple[str, ...] | None) -> bool:
+    from heal.redact import MASK
+
+    return any(MASK in a for a in argv or ())
 
 
 def _times(n: int) -> str:
