@@ -135,15 +135,14 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)
-    from packaging.utils import canonicalize_name
+    if not _BARE_NAME.match(dist):  # a bare PEP 508 name is a valid requirement: packaging only for the rest
+        try:
+            from packaging.requirements import Requirement
 
-    try:
-        from packaging.requirements import Requirement
-
-        Requirement(dist)
-    except Exception:
-        return None
-    declared = _declared(ctx.root, canonicalize_name(dist))
+            Requirement(dist)
+        except Exception:
+            return None
+    declared = _declared(ctx.root, canonical_name(dist))
     manager = python_manager(ctx.root)
     if manager != "pip" and _which(manager, ctx.env):
         fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
@@ -221,17 +220,24 @@ def _is_local(module: str, root: str, cwd: str) -> bool:
     return False
 
 
+# PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
+_BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def canonical_name(name: str) -> str:
+    """packaging.utils.canonicalize_name (PEP 503), without its import."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _declared(root: str, dist: str) -> str | None:
     """The file that declares dist as a dependency, if the project does."""
-    from packaging.utils import canonicalize_name
-
     for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         if re.fullmatch(r"requirements[\w.-]*\.txt", name):
             try:
                 with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
                     for line in fh:
                         m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-                        if m and canonicalize_name(m.group(1)) == dist:
+                        if m and canonical_name(m.group(1)) == dist:
                             return os.path.join(root, name)
             except OSError:
                 continue
@@ -245,7 +251,7 @@ def _declared(root: str, dist: str) -> str | None:
             deps = []
         for dep in deps:
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
-            if m and canonicalize_name(m.group(1)) == dist:
+            if m and canonical_name(m.group(1)) == dist:
                 return pyproject
     return None
 
@@ -343,6 +349,12 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
 
 
 def _in_virtualenv(python: str) -> bool:
+    # PEP 405: a virtualenv's interpreter has pyvenv.cfg beside it or one directory up (the path as given: it is
+    # a symlink to the base interpreter). That answers without starting a Python; anything else (a pyenv shim,
+    # a wrapper script) is asked.
+    here = os.path.dirname(os.path.abspath(python))
+    if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here))):
+        return True
     from heal.run import RunSpec, run
 
     r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,
