@@ -384,6 +384,27 @@ def test_a_store_heal_cannot_use_is_one_line_and_changes_no_exit_status(heal, he
     assert r.returncode == 1 and b"Traceback" not in r.stderr
 
 
+def test_a_store_locked_past_its_busy_timeout_is_one_line(heal_env, projects):
+    one, _ = projects
+    _not_executable(one, "run.sh")
+    os.makedirs(heal_env["HEAL_HOME"])
+    Store(_store(heal_env)).close()
+    holder = sqlite3.connect(_store(heal_env), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than heal waits (10 s)
+    try:
+        t0 = time.monotonic()
+        r = subprocess.run([*heal_argv(), "--", "./run.sh"], cwd=one, env=heal_env, capture_output=True, timeout=60)
+        waited = time.monotonic() - t0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.returncode == 126
+    warnings = [line for line in r.stderr.decode().splitlines() if "pattern store" in line]
+    assert len(warnings) == 1 and "locked" in warnings[0], r.stderr
+    assert b"Traceback" not in r.stderr and b"suggestion: make run.sh executable" in r.stderr
+    assert waited < 30  # one busy timeout, not one per question
+
+
 def test_learning_off_opens_no_store(heal, heal_env, projects):
     one, _ = projects
     _not_executable(one, "run.sh")
