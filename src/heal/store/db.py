@@ -11,7 +11,6 @@ longer than the timeout) and BadPattern for invalid input from its caller.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -21,6 +20,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from heal.store import schema
+
+try:
+    # what hashlib.blake2b is, without importing hashlib, whose OpenSSL set-up costs ~2 ms of every failure
+    # that records its outcome (heal.diagnose.signature does the same)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
 if TYPE_CHECKING:
@@ -196,8 +202,8 @@ class Store:
 
     def _similar(self, failure: Failure, cutoff: float, exclude: set[int]) -> list[Candidate]:
         ids, texts = self._gate(failure.scope, failure.category, failure.key)
-        if not ids:
-            return []
+        if all(i in exclude for i in ids):
+            return []  # nothing in the gate but the exact matches: no rapidfuzz to import (the same failure again)
         from rapidfuzz import process
 
         from heal.store.match import scorer
@@ -338,7 +344,7 @@ class Store:
         healed it. The command line is kept only as a keyed hash: runs of one command group together, and
         the line cannot be recovered by hashing guesses without this store's salt."""
         with self._write() as db:
-            digest = hashlib.blake2b("\x00".join(argv).encode(errors="surrogateescape"), digest_size=16,
+            digest = blake2b("\x00".join(argv).encode(errors="surrogateescape"), digest_size=16,
                                      key=self._salt_in(db)).hexdigest()
             db.execute("INSERT INTO outcomes (time, duration, category, signature, healed, pattern_id, "
                        "command_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

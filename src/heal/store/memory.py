@@ -88,11 +88,10 @@ FAILURES = "failures"  # the directory under the state directory
 
 
 def failure_path(root: str) -> str:
-    import hashlib
-
     from heal.paths import state_dir
+    from heal.store.db import blake2b
 
-    name = hashlib.sha256(os.path.realpath(root).encode(errors="surrogateescape")).hexdigest()[:24]
+    name = blake2b(os.path.realpath(root).encode(errors="surrogateescape"), digest_size=12).hexdigest()
     return os.path.join(state_dir(), FAILURES, name + ".json")
 
 
