@@ -107,7 +107,17 @@ class _Discard:
 
 
 def command_line(argv: Sequence[str] | None) -> str:
-    return " ".join(argv or ())
+    """argv as a line to copy into a shell: a word with a space or a shell character is quoted."""
+    return " ".join(a if a and all(c in _PLAIN for c in a) else _quote(a) for a in argv or ())
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-")  # as shlex.quote
+
+
+def _quote(word: str) -> str:
+    import shlex  # only when a word needs it
+
+    return shlex.quote(word)
 
 
 # --- presenters -----------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def _run_fix(fix: list[str], cwd: str, root: str, summary: str) -> int | None:
     try:
         with open_journal().changeset(cwd=cwd, root=root, command=["heal", "learn", "--", *fix],
                                       diagnosis=f"teaching a fix for: {summary}") as cs:
-            cs.apply(CommandChange(fix, cwd=cwd, reason="heal learn", show=True, timeout=None))
+            cs.apply(CommandChange(fix, cwd=cwd, reason="heal learn", timeout=None))
     except (HealError, OSError) as exc:
         _fail(f"your fix did not work: {exc}; nothing learned")
         return None

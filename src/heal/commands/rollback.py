@@ -52,11 +52,14 @@ def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, 
         out(f"heal: nothing to do: {cid}{elsewhere} was already rolled back" + (f" (by {by})" if by else ""))
         return 0
     if not p.work and not p.conflicts:
-        for warning in p.warnings:
-            sys.stderr.write(f"heal: warning: {warning}\n")  # a command heal ran: undoing it is not heal's
         if not dry_run:
             settle(journal, p)
-        out(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")
+        if p.warnings:  # it only ran commands (terraform init, a login): nothing a rollback can undo
+            out(f"heal: nothing to do: {cid}{elsewhere} changed nothing heal can undo")
+        else:
+            out(f"heal: nothing to do: everything {cid}{elsewhere} changed is already as before")
+        for warning in p.warnings:
+            sys.stderr.write(f"heal: warning: {warning}\n")
         return 0
     out(f"heal: rolling back {cid} ({' '.join(p.target.command) or '-'}){elsewhere}:")
     for step in p.steps:

@@ -27,7 +27,7 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     path = program if os.path.isabs(program) else os.path.join(ctx.cwd, program)
     if not os.path.isfile(path):
-        return None
+        return _elsewhere(program, path, ctx, source)
     if not _refused(program, path, ctx):
         return None
     try:
@@ -44,6 +44,21 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     what = f"make {rel} executable (chmod +x)"
     return Fix("chmod", what, ("chmod", "+x", rel), change=FileChange(path, mode=new, reason=what), risk="low",
                source=source, confidence=0.9)
+
+
+def _elsewhere(program: str, path: str, ctx: PlanContext, source: str) -> Fix | None:
+    """The refused program is not here (`heal diagnose` on a CI log, away from the checkout): say the chmod,
+    and the git command that makes it stick, for where it is. Only a relative path the output names exactly
+    as the command typed it, and that could be a file (no option, no parent directory)."""
+    said = ctx.diagnosis.facts.get("file")
+    named = said is not None and os.path.normpath(str(said)) == os.path.normpath(program) or \
+        f"{program}: Permission denied" in ctx.output
+    rel = os.path.normpath(program)
+    if not named or os.path.isabs(program) or rel.startswith(("-", "..")) or os.path.lexists(path):
+        return None
+    return Fix("suggest", f"{rel} is not executable; where it is: chmod +x {shlex.quote(rel)} (and, to commit the "
+               f"mode: git update-index --chmod=+x {shlex.quote(rel)})", ("chmod", "+x", rel), risk="low",
+               source=source, confidence=0.7)
 
 
 def _refused(program: str, path: str, ctx: PlanContext) -> bool:

@@ -9,6 +9,7 @@ import json
 import os
 import re
 
+from heal.fixes import correct
 from heal.fixes.model import Fix, PlanContext
 
 
@@ -79,6 +80,8 @@ def _set_upstream(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     sub = git_subcommand(ctx.argv)
     if sub is None or sub[1] != "push":
         return None  # only git's own push: never a script that printed git's words
+    if _git(ctx, "rev-parse", "--git-dir") is None:
+        return _set_upstream_said(ctx, source)
     branch = _current_branch(ctx)
     said = ctx.diagnosis.facts.get("branch")
     # The output only confirms what heal reads from the repository: a "branch" in it that is not the one
@@ -94,6 +97,48 @@ def _set_upstream(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     argv = (*ctx.argv[:idx + 1], *extra, "--set-upstream", "--", remote, branch)
     return Fix("run", f"push {branch} and make {remote}/{branch} its upstream", argv, risk="low", source=source,
                confidence=0.95, new_command=argv)
+
+
+def _set_upstream_said(ctx: PlanContext, source: str) -> Fix | None:
+    """Not in a repository heal can read (`heal diagnose` on a saved log): git's own hint, said back as a
+    suggestion once git has checked the branch is a branch name and the remote a plain name."""
+    import re as _re
+
+    said = None
+    for said in _re.finditer(r"^\s+git push --set-upstream (?P<remote>\S+) (?P<branch>\S+)\s*$", ctx.output, _re.M):
+        pass
+    if said is None:
+        return None
+    remote, branch = said.group("remote"), said.group("branch")
+    if not _re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote) or branch.startswith("-") or \
+            _git(ctx, "check-ref-format", "--branch", branch) != branch:
+        return None
+    argv = ("git", "push", "--set-upstream", remote, branch)
+    return Fix("suggest", f"push {branch} and make {remote}/{branch} its upstream (as git says)", argv, risk="low",
+               source=source, confidence=0.8)
+
+
+def _set_upstream_to(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+    """`git pull` on a branch that tracks nothing: track the remote branch of the same name, when git knows
+    it exists, then pull again. Only git's own pull, for the branch checked out."""
+    sub = git_subcommand(ctx.argv)
+    if sub is None or sub[1] != "pull" or any(not a.startswith("-") for a in ctx.argv[sub[0] + 1:]):
+        return None  # `git pull origin x` names what to pull: no upstream is needed, so not this failure
+    branch = _current_branch(ctx)
+    said = ctx.diagnosis.facts.get("branch")
+    if branch is None or said is not None and str(said) != branch:
+        return None
+    remote = _remote(ctx)
+    if remote is None or remote.startswith("-"):
+        return None
+    if _git(ctx, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}") is None:
+        return None  # nothing of that name on the remote (as last fetched): which branch to track is the user's call
+    from heal.journal.changes import CommandChange
+
+    argv = ("git", "branch", f"--set-upstream-to={remote}/{branch}", branch)
+    what = f"make {remote}/{branch} the upstream of {branch}, then pull again"
+    return Fix("run", what, argv, change=CommandChange(argv, ctx.cwd, reason=what), risk="low", source=source,
+               confidence=0.9)
 
 
 def _push_options(args: tuple[str, ...]) -> list[str]:
@@ -182,9 +227,19 @@ def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix |
 
 _PLANNERS = {
     "git-set-upstream": _set_upstream,
+    "git-set-upstream-to": _set_upstream_to,
     "git-pull-rebase": _pull_rebase,
     "closest-script": _closest_script,
     "npm-install-without-lock": _npm_install_without_lock,
+    # corrected commands (heal.fixes.correct)
+    "closest-executable": correct.closest_executable,
+    "did-you-mean": correct.did_you_mean,
+    "mkdir-parents": correct.mkdir_parents,
+    "run-first": correct.run_first,
+    "shell-line": correct.shell_line,
+    "not-as-root": correct.not_as_root,
+    "port-in-use": correct.port_in_use,
+    "tool-hint": correct.tool_hint,
 }
 
 KINDS = tuple(_PLANNERS)  # the step kinds playbooks may name (checked when a playbook loads)

@@ -26,8 +26,10 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         package = command_packages().get(command)
         if not package:
             return None
-        installer = ("brew", "install", package) if sys.platform == "darwin" else ("sudo", "apt-get", "install", package)
-        return Fix("suggest", f"{command} is provided by the system package {package}: {' '.join(installer)}",
+        # the command itself, never a sudo line: what runs as root is for the user to decide (and to type)
+        installer = ("brew", "install", package) if sys.platform == "darwin" else ("apt-get", "install", package)
+        root = "" if sys.platform == "darwin" else " (as root)"
+        return Fix("suggest", f"{command} is provided by the system package {package}: {' '.join(installer)}{root}",
                    installer, source=source, risk="high", confidence=0.8)
     if kind == "disk-cleanup":
         return _disk(source)

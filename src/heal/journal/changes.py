@@ -352,55 +352,44 @@ class GitRefChange:
         return {"branch": branch, "after": after}
 
 
-# --- a command the user taught heal --------------------------------------------------------------------
-# heal cannot know what an arbitrary command changes (files anywhere, an environment, a service), so it
-# records that the command ran, where, and how it ended -- and says, in `heal log` and `heal rollback`, that
-# undoing it is up to the user. The command line is recorded redacted; the secret-free line is what runs.
+# --- a command run for the failed one ----------------------------------------------------------------------
+# `terraform init`, `vagrant up`, `git branch --set-upstream-to=...`, a login: what the failed command needed
+# first; or a fix the user taught heal (`heal learn -- CMD`, and a taught pattern heal runs later). What such a
+# command does (providers downloaded, a VM booted, credentials stored, packages installed, a config line) is
+# its own business, which heal cannot know, let alone put back byte-exact; so the change is recorded (the log
+# and the report say it ran, and that it is not undone) and rollback says it is not undone, instead of
+# pretending. The command line is recorded redacted; the line that runs is the one given.
 
 @dataclass(frozen=True)
 class CommandChange:
-    """Run a command a pattern names (`heal learn -- CMD`, a taught pattern): journaled, not undoable."""
+    """Run one command (an argv, never a shell line) in the project, its output shown as the command's is."""
 
-    undoable = False  # a class attribute, not a field: what `heal rollback` can do about it (nothing)
+    undoable = False  # a class attribute, not a field: `heal rollback` cannot undo it (heal.ui says no undo)
     argv: tuple[str, ...]
     cwd: str
     reason: str = ""
-    show: bool = False  # its output goes to the terminal (heal learn), else it is kept for the failure message
-    timeout: float | None = 600.0  # None: as long as it takes (the user's own fix, on a terminal)
+    timeout: float | None = 1800.0  # a `vagrant up` downloading a box takes minutes; a hung one must still end
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "argv", tuple(self.argv))
         if not self.argv or not self.argv[0] or self.argv[0].startswith("-"):
-            raise JournalError(f"not a command: {' '.join(self.argv)!r}")
+            raise JournalError(f"not a command: {' '.join(self.argv)}")
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         from heal.redact import redact_argv
 
         cwd = check_editable(self.cwd, cs.root)
-        shown = " ".join(redact_argv(list(self.argv)))
-        return {"kind": "command", "argv": list(redact_argv(list(self.argv))), "cwd": cwd,
-                "describe": f"ran: {shown} (not undoable: heal cannot know what a command changed)",
+        shown = list(redact_argv(list(self.argv)))
+        return {"kind": "command", "argv": shown, "cwd": cwd, "describe": f"ran {' '.join(shown)} (not undoable)",
                 "reason": self.reason}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
         from heal.run import RunSpec, run
 
-        spawned: list[int] = []
-
-        def on_spawn(pid: int) -> None:
-            spawned.append(pid)
-            cs.spawned(pid)
-
-        # shown: it runs as the user's own command (the runner relays Ctrl-C to it); else like an installer,
-        # which Ctrl-C lets finish its current step
-        with contextlib.nullcontext() if self.show else _stopped_with_heal(spawned):
-            result = run(RunSpec(self.argv, cwd=intent["cwd"], passthrough=self.show, timeout=self.timeout,
-                                 on_spawn=on_spawn))
+        # passthrough: its progress is shown and a prompt it asks (a login) reaches the user
+        result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=True, timeout=self.timeout,
+                             on_spawn=cs.spawned))
         changeset.crash_point()
         if result.exit_code != 0:
-            from heal.redact import redact
-
-            tail = [redact(line) for line in result.text.strip().splitlines()[-3:]]
-            raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}"
-                               + (f": {' / '.join(tail)}" if tail and not self.show else ""))
+            raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}")
         return {"exit_code": 0}

@@ -110,11 +110,11 @@ def plan(journal: Journal, cid: str) -> Plan:
         elif kind == "git-ref":
             steps.append(_plan_git(record, done.get(record.seq)))
         elif kind == "command":
-            # heal cannot know what a command changed: said, never guessed at (the rest is still undone)
-            shown = " ".join(record.change["argv"])
-            steps.append(Step(record.seq, f"ran: {shown} (not undone)", "nothing", record.change["cwd"],
-                              warning=f"`{shown}` is not undone: heal ran it for you and cannot know what it "
-                                      "changed; undo that yourself if you need to"))
+            # what `terraform init`, a login or a taught fix did is the command's own business: said, never
+            # guessed at (the record's describe already says "not undoable")
+            what = "ran " + " ".join(record.change["argv"])
+            steps.append(Step(record.seq, f"{what}: not undone", "nothing",
+                              warning=f"{what} is not undone: heal cannot reverse what a command did"))
         else:
             steps.append(Step(record.seq, f"unknown change kind {kind!r}", "nothing",
                               conflict=f"change {record.seq} has an unknown kind {kind!r}", fatal=True))

@@ -8,6 +8,12 @@ import pytest
 from .table import Match, check, from_fixture, ids
 
 ROWS = [
+    # shared/benchmarks/thefuck_cases.jsonl case 15 (thefuck tests/rules/test_git_not_command.py), the whole
+    # log_tail: git's suggestion without the tab git indents it with
+    Match('git.not_a_command', "git: 'brnch' is not a git command. See 'git --help'.\n\nThe most similar command is\nbranch\n",
+          argv=['git', 'brnch'], exit_code=None, category='syntax',
+          facts={'tool': 'git', 'command': 'brnch', 'suggestion': 'branch'},
+          source='shared/benchmarks/thefuck_cases.jsonl case 15 (thefuck tests/rules/test_git_not_command.py), the whole log_tail'),
     # captured here: git 2.39.5, git push --porcelain behind the remote
     Match('git.updates_rejected', (
         "error: failed to push some refs to '/tmp/heal-rt-g7excvyl/remote.git'\n"

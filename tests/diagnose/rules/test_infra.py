@@ -63,7 +63,7 @@ ROWS = [
     # shared/benchmarks/thefuck_cases.jsonl case 6 (thefuck tests/rules/test_terraform_init.py), the whole log_tail
     Match('terraform.not_installed_module', 'This module is not yet installed. Run "terraform init" to install all modules required by this configuration.',
           argv=['terraform', 'plan'], exit_code=None, category='dependency',
-          facts={'tool': 'terraform'},
+          facts={'tool': 'terraform', 'run_first': 'terraform init'},
           source='shared/benchmarks/thefuck_cases.jsonl case 6 (thefuck tests/rules/test_terraform_init.py), the whole log_tail'),
     # terraform's full Error: block decides, with the same category
     from_fixture('terraform.not_installed_module', 'terraform.error', 'terraform-plan-module-not-installed'),

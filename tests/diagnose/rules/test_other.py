@@ -392,6 +392,21 @@ ROWS = [
           source='shared/benchmarks/thefuck_cases.jsonl case 34 (thefuck tests/rules/test_sudo.py), the whole log_tail'),
     from_fixture('permission.generic', 'shell.permission_denied', 'shell-permission-denied-not-executable'),
     from_fixture('permission.generic', 'git.index_lock', 'git-commit-index-lock-permission-denied'),
+    # shared/benchmarks/thefuck_cases.jsonl case 37 (thefuck tests/rules/test_unsudo.py), the whole log_tail:
+    # refused because it runs as root, the opposite of a missing privilege
+    Match('permission.generic', 'you cannot perform this operation as root',
+          argv=['sudo', 'ls'], exit_code=None, category='permission',
+          facts={'tool': 'ls', 'as_root': True},
+          source='shared/benchmarks/thefuck_cases.jsonl case 37 (thefuck tests/rules/test_unsudo.py), the whole log_tail'),
+    # shared/benchmarks/thefuck_cases.jsonl case 46 (thefuck tests/rules/test_tsuru_login.py), the whole log_tail
+    Match('auth.not_logged_in', "Error: you're not authenticated or your session has expired.",
+          argv=['tsuru', 'app-shell'], exit_code=None, category='deployment',
+          facts={'tool': 'tsuru', 'run_first': 'tsuru login'},
+          source='shared/benchmarks/thefuck_cases.jsonl case 46 (thefuck tests/rules/test_tsuru_login.py), the whole log_tail'),
+    # kubectl's own "You must be logged in to the server" is kubectl's rule
+    from_fixture('auth.not_logged_in', 'kubectl.unauthorized', 'kubectl-unauthorized-expired-token'),
+    # a registry refusing credentials is docker's rule
+    from_fixture('auth.not_logged_in', 'docker.unauthorized', 'docker-login-unauthorized'),
     # shared/benchmarks/thefuck_cases.jsonl case 42 (thefuck tests/rules/test_rails_migrations_pending.py), the whole log_tail
     Match('config.pending_migrations', (
         '\n'
@@ -400,7 +415,7 @@ ROWS = [
         '        bin/rails db:migrate RAILS_ENV=test\n'
     ),
           argv=['bin/rspec'], exit_code=None, category='configuration',
-          facts={'tool': 'rspec'},
+          facts={'tool': 'rspec', 'run_first': 'bin/rails db:migrate RAILS_ENV=test'},
           source='shared/benchmarks/thefuck_cases.jsonl case 42 (thefuck tests/rules/test_rails_migrations_pending.py), the whole log_tail'),
     # another 'run this first' message
     from_fixture('config.pending_migrations', 'terraform.init_required', 'terraform-plan-backend-init-required'),

@@ -75,8 +75,8 @@ RULES = (
          r"^error: pathspec '(?P<branch>[^']+)' did not match any file\(s\) known to git",
          "no branch or file named {branch}", ("did not match any file",), priority=86, facts=_G),
     Rule("git.not_a_command", "syntax", "medium",
-         r"^git: '(?P<command>[^']+)' is not a git command\.(?:.*\n(?:\n)?The most similar commands? (?:is|are)\n\s+"
-         r"(?P<suggestion>\S+))?", "git has no command '{command}'", ("is not a git command",), priority=88, facts=_G),
+         r"^git: '(?P<command>[^']+)' is not a git command\.(?:.*\n(?:\n)?The most similar commands? (?:is|are)\n"
+         r"[ \t]*(?P<suggestion>\S+))?", "git has no command '{command}'", ("is not a git command",), priority=88, facts=_G),
     Rule("git.bad_option", "configuration", "medium",
          r"^(?:fatal: unrecognized argument: (?P<option>\S+)|error: unknown (?:option|switch) `(?P<option2>[^']+)')",
          "git does not know that option", ("unrecognized argument", "unknown option", "unknown switch"),

@@ -6,6 +6,7 @@ import re
 
 from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules._base import closest
+from heal.lazyre import lazy
 
 ECOSYSTEM = "infra"
 GUARDS = ("memcache.go",)  # looked up with ctx.has by _kube_unauthorized
@@ -69,6 +70,8 @@ def _terraform(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     if where:
         facts.update(file=where.group("file"), line=where.group("line"))
     facts["summary"] = f"terraform: {title}"
+    if _INIT.search(block) and "backend configuration changed" not in low:
+        facts["run_first"] = f"{_tf(ctx)} init"  # what terraform itself says to run; the planner checks it
     if "module not installed" in low:
         facts["category"] = "dependency"
     elif any(k in low for k in _TF_SYNTAX):
@@ -88,6 +91,28 @@ def _terraform(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         facts["category"] = "deployment"
     else:
         facts["category"] = "configuration"
+    return facts
+
+
+# "Run "terraform init"", "please run "terraform init"", "run: terraform init": terraform's own advice
+_INIT = lazy(r"\brun:?\s+[\"`]?terraform init\b", re.I)
+
+
+def _tf(ctx: Context) -> str:
+    return ctx.tool if ctx.tool in ("terraform", "tofu") else "terraform"
+
+
+def _tf_init(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    facts["run_first"] = f"{_tf(ctx)} init"
+    return facts
+
+
+def _registry_denied(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """Not logged in to the registry (docker says so, or asks for credentials): `docker login` first. A tag
+    that does not exist (manifest unknown) is not a login problem."""
+    if re.search(r"docker login|no basic auth credentials|access denied|requested access to the resource is denied",
+                 m.group(0)):
+        facts["run_first"] = "docker login"
     return facts
 
 
@@ -136,7 +161,7 @@ RULES = (
          "the registry refused the image operation (not logged in, no access, or no such tag)",
          ("no basic auth credentials", "access denied", "requested access to the resource is denied", "no such manifest",
           "manifest unknown", "not found: manifest", "manifest for", "may require 'docker login'"), priority=84,
-         facts=_D),
+         facts=_D, refine=_registry_denied),
     Rule("docker.conflict", "deployment", "medium",
          r"^Error response from daemon: conflict: (?P<message>.*)$", "docker conflict: {message}",
          ("error response from daemon: conflict",), priority=84, facts=_D),
@@ -206,9 +231,10 @@ RULES = (
     Rule("terraform.not_installed_module", "dependency", "high",
          r"This module is not yet installed\. Run \"terraform init\"",
          "terraform modules are not installed: run terraform init", ("module is not yet installed",), priority=80,
-         facts=_T),
+         facts=_T, refine=_tf_init),
     Rule("terraform.init_required", "configuration", "high", r"Error: (?:Backend )?[Ii]nitialization required",
-         "terraform needs `terraform init` first", ("initialization required",), priority=83, facts=_T),
+         "terraform needs `terraform init` first", ("initialization required",), priority=83, facts=_T,
+         refine=_tf_init),
     Rule("terraform.unknown_command", "syntax", "medium",
          r"Terraform has no command named \"(?P<command>[^\"]+)\"(?:\. Did you mean \"(?P<suggestion>[^\"]+)\")?",
          "terraform has no command '{command}'", ("has no command named",), priority=88, facts=_T),

@@ -7,6 +7,7 @@ import re
 
 from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules._base import closest
+from heal.lazyre import lazy
 
 ECOSYSTEM = ""
 
@@ -28,14 +29,63 @@ def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 def _did_you_mean(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     """The suggestions a tool prints under its unknown-command error (composer, symfony-style CLIs:
-    "Did you mean this?" / "Did you mean one of these?" then indented names)."""
+    "Did you mean this?" / "Did you mean one of these?" then indented names; npm: indented command lines,
+    `npm run watch-test # run the "watch-test" package script`, whose words after `npm` are the suggestion)."""
     region = ctx.text[m.end():m.end() + 800]
-    listed = re.search(r"Did you mean (?:this|one of these)\?\s*\n(?P<names>(?:[ \t]+[\w:.-]+[ \t]*\n?)+)", region)
+    listed = re.search(r"Did you mean (?:this|one of these)\?\s*\n(?P<names>(?:[ \t]+\S[^\n]*\n?)+)", region)
     if listed:
-        names = [n.strip() for n in listed.group("names").split("\n") if n.strip()]
+        names = []
+        for line in listed.group("names").split("\n"):
+            words = line.split("#")[0].split()
+            if words and ctx.tool and words[0] == ctx.tool and len(words) > 1:
+                words = words[1:]  # npm's `npm run lint`: the command line the tool would run
+            if words and all(re.fullmatch(r"[\w:.@/-]+", w) for w in words):
+                names.append(" ".join(words))
         if names:
             facts["suggestions"] = names
             facts["suggestion"] = closest(str(facts.get("command", "")), names) or names[0]
+    return facts
+
+
+def _permission(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    if _AS_ROOT.search(m.group(0)):
+        # the opposite of a missing privilege: the tool refuses to run as root (`sudo ls` on some systems,
+        # npm, makepkg, brew): running it without sudo is the fix
+        facts.update(as_root=True, summary="the command refuses to run as root")
+    return facts
+
+
+_AS_ROOT = lazy(r"cannot perform this operation as root|must not be run as root|should not be run as root|"
+                r"refus\w* to run as root|(?:do|should) not run (?:\w+ )?as root|running as root is not "
+                r"(?:allowed|supported|permitted)|not (?:allowed|supposed) to (?:be )?run as root", re.I)
+
+
+def _migrations(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    """The command the framework says applies the pending migrations (Rails, Django): run it first. Only
+    these shapes are taken from the output; the planner checks them again."""
+    region = ctx.text[m.start():m.end() + 600]
+    said = re.search(r"^[ \t'\"`]*((?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|"
+                     r"python3? manage\.py migrate)[ \t'\"`.]*$", region, re.M)  # the whole line: nothing after it
+    if said:
+        facts["run_first"] = said.group(1)
+    return facts
+
+
+# Tools whose session expires, and the command that logs in again (interactive: the planner always asks).
+# PaaS and deploy CLIs are where this is met: deploying, so that is the category; elsewhere it is permission.
+LOGIN = {"tsuru": ("tsuru login", True), "heroku": ("heroku login", True), "fly": ("fly auth login", True),
+         "flyctl": ("flyctl auth login", True), "vercel": ("vercel login", True), "netlify": ("netlify login", True),
+         "firebase": ("firebase login", True), "railway": ("railway login", True), "cf": ("cf login", True),
+         "oc": ("oc login", True), "wrangler": ("wrangler login", True), "docker": ("docker login", True),
+         "npm": ("npm login", False), "gh": ("gh auth login", False), "az": ("az login", False),
+         "gcloud": ("gcloud auth login", False), "glab": ("glab auth login", False), "doctl": ("doctl auth init", True)}
+
+
+def _not_logged_in(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    login = LOGIN.get(ctx.tool)
+    if login is not None:
+        facts["run_first"] = login[0]
+        facts["category"] = "deployment" if login[1] else "permission"
     return facts
 
 
@@ -186,11 +236,20 @@ RULES = (
          r"operation as root|must be (?:run as )?root|requires? (?:root|superuser|administrator) privileges|are you "
          r"root\?|Access is denied|insufficient permissions).*$", "permission denied",
          ("permission denied", "eacces", "not permitted", "eperm", "as root", "must be root", "privileges",
-          "are you root", "access is denied", "insufficient permissions"), priority=45),
+          "are you root", "access is denied", "insufficient permissions"), priority=45, refine=_permission),
+    Rule("auth.not_logged_in", "permission", "medium",
+         r"^.*(?:you'?re not authenticated|you are not authenticated|your session has expired|session expired, please "
+         r"log ?in|you are not logged in|you must be logged in|not logged in\. (?:run|please)|please (?:log|sign) "
+         r"?in(?: first| again)?\b|login required).*$",
+         "not logged in (or the session expired): log in again", ("not authenticated", "session has expired",
+                                                                  "session expired", "not logged in",
+                                                                  "must be logged in", "please log", "please sign",
+                                                                  "login required"), priority=50,
+         refine=_not_logged_in),
     Rule("config.pending_migrations", "configuration", "medium",
          r"^.*(?:Migrations are pending|You have \d+ unapplied migration|pending migrations?).*$",
          "database migrations are pending: run them first", ("migrations are pending", "unapplied migration",
-                                                             "pending migration"), priority=70),
+                                                             "pending migration"), priority=70, refine=_migrations),
     Rule("vagrant.machine_state", "runtime", "medium",
          r"^.*(?:VM must be (?P<state>running|created) (?:to|before) [^.\n]*|The VM is not (?P<state2>created|running)|"
          r"[Tt]he (?:virtual machine|VM) is (?P<state3>not created|not running|powered off|saved))[^\n]*"

@@ -130,13 +130,11 @@ def _typo_of(command: str) -> str | None:
     """A command the name is one slip away from (gti -> git), unless the name is itself a known tool."""
     if command in KNOWN_TOOLS or len(command) < 2:
         return None
-    candidates = KNOWN_TOOLS | _path_commands()
-    best = None
-    for cand in candidates:
-        if abs(len(cand) - len(command)) <= 1 and cand != command and _one_edit(command, cand):
-            if best is None or (cand in KNOWN_TOOLS and best not in KNOWN_TOOLS):
-                best = cand
-    return best
+    candidates = KNOWN_TOOLS | path_names()
+    # the same preference as the correction heal plans (heal.fixes.correct.closest): the same first letter,
+    # then a common tool, then the name's order
+    near = [c for c in candidates if abs(len(c) - len(command)) <= 1 and c != command and _one_edit(command, c)]
+    return min(near, key=lambda c: (c[:1] != command[:1], c not in KNOWN_TOOLS, c), default=None)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -156,20 +154,31 @@ def _one_edit(a: str, b: str) -> bool:
     return False
 
 
-_PATH_CACHE: set[str] | None = None
+_PATH_CACHE: tuple[str, frozenset[str]] | None = None
+# A PATH directory holds a few thousand names at most on a sane system; a Windows drive mounted into WSL
+# (/mnt/c/...) holds tens of thousands (thefuck #1036: 10-20 s per failure). Read at most this many names
+# of each directory.
+PATH_DIR_LIMIT = 5000
 
 
-def _path_commands() -> set[str]:
+def path_names() -> frozenset[str]:
+    """The names in the PATH directories (what a typed command may have meant), read once per process and
+    per PATH, only when a command was not found, and bounded per directory."""
     global _PATH_CACHE
-    if _PATH_CACHE is None:
+    path = os.environ.get("PATH", "")
+    if _PATH_CACHE is None or _PATH_CACHE[0] != path:
         names: set[str] = set()
-        for d in os.environ.get("PATH", "").split(os.pathsep):
+        for d in path.split(os.pathsep):
             try:
-                names.update(e for e in os.listdir(d or "."))
+                with os.scandir(d or ".") as it:
+                    for n, entry in enumerate(it):
+                        if n >= PATH_DIR_LIMIT:
+                            break
+                        names.add(entry.name)
             except OSError:
                 continue
-        _PATH_CACHE = names
-    return _PATH_CACHE
+        _PATH_CACHE = (path, frozenset(names))
+    return _PATH_CACHE[1]
 
 
 def _shell_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
@@ -224,6 +233,6 @@ RULES = (
          refine=_shell_tool),
     Rule("shell.no_such_file", "runtime", "medium",
          r"^(?P<tool>mkdir|touch|cp|mv|cat|ls|rm|ln|cd|chmod|chown|tar|source|\.): (?:cannot (?:create directory|touch|"
-         r"stat|access|open|remove|move)\s)?[‘'\"]?(?P<path>[^’'\"]+?)[’'\"]?: No such file or directory\s*$",
+         r"create regular file|create symbolic link|stat|access|open|remove|move)\s)?[‘'\"]?(?P<path>[^’'\"]+?)[’'\"]?: No such file or directory\s*$",
          "{tool}: {path}: no such file or directory", ("no such file or directory",), priority=55),
 )
