@@ -24,6 +24,10 @@ Benchmarks (in this process unless said otherwise; medians; "base" is measured i
                  it), opening the store, record_outcome(), closing. The import is timed in fresh
                  interpreters that already imported what the failure path has (what engine._heal imports).
                  base: sqlite3 connect, INSERT, COMMIT, close on the same file            target <= 5 ms
+  heal-run       the same, end to end: a real failing `heal -- python app.py` (a missing module heal only
+                 suggests for) with learning on (store lookup, ranking, outcome, the project's last failure)
+                 against the same run with `learn.enabled = false`, interleaved, as processes; the difference
+                 of the medians, and their ratio                                          target <= 5 ms
 
 Patterns are generated from the real failures of fixtures/outputs/: every recognised output's diagnosis
 is a template; copies get other names in their key facts and quoted names, so they spread over gates the
@@ -215,15 +219,19 @@ def size_line(path: str, n: int, tally: Tally) -> None:
 
 
 def _import_ms(before: str, module: str) -> float:
-    """Milliseconds importing `module` takes in a fresh interpreter that already imported `before` (its
-    cumulative time from -X importtime: timing whole interpreters would bury 3 ms in start-up noise)."""
+    """Milliseconds importing `module` takes in a fresh interpreter that already imported `before` (the
+    cumulative times from -X importtime of the module and of its packages imported with it: timing whole
+    interpreters would bury 3 ms in start-up noise)."""
     r = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {before}; import {module}"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    parts = module.split(".")
+    names = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    total = 0
     for row in r.stderr.decode().splitlines():
-        parts = row.split("|")
-        if len(parts) == 3 and parts[2].strip() == module:
-            return int(parts[1]) / 1000
-    return 0.0
+        cells = row.split("|")
+        if len(cells) == 3 and cells[2].strip() in names:
+            total += int(cells[1])
+    return total / 1000
 
 
 def bench_outcome(runs: int, tally: Tally, work: str) -> None:
@@ -260,15 +268,64 @@ def bench_outcome(runs: int, tally: Tally, work: str) -> None:
         db.close()
         bare.append(time.perf_counter() - t0)
     # what importing the store adds on the failure path: what engine._heal imports is there already
-    before = "heal.engine, heal.diagnose, heal.fixes, heal.fixes.playbooks, heal.present, heal.project, heal.run"
-    imports = [_import_ms(before, "heal.store") for _ in range(max(11, runs // 2))]
+    before = "heal.engine, heal.diagnose, heal.fixes, heal.fixes.playbooks, heal.ui, heal.project, heal.run"
+    imports = [_import_ms(before, "heal.store.memory") for _ in range(max(11, runs // 2))]
     imp = sorted(imports)[len(imports) // 2]
     rec, base = median_ms(record), median_ms(bare)
     total = imp + rec
     status = tally.add("outcome", total <= 5.0)
     line("outcome", f"{total:.2f} ms", f"{base:.2f} ms", f"{rec / base:.2f}", "<= 5 ms", status,
-         f"import heal.store {imp:.2f} ms + open, record, close {rec:.2f} ms (ratio: the latter / base); "
+         f"import heal.store.memory {imp:.2f} ms + open, record, close {rec:.2f} ms (ratio: the latter / base); "
          f"no checkpoint on close: {hasattr(sqlite3, 'SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE')}")
+
+
+def bench_heal_run(heal: str, runs: int, tally: Tally, work: str) -> None:
+    """What learning adds to a real heal failure: learning on against learn.enabled = false, interleaved."""
+    import statistics
+
+    from heal.store import Store
+
+    project = os.path.join(work, "run-project")
+    os.makedirs(project)
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("import zzmod_bench_missing\n")
+    off_config = os.path.join(work, "config-off", "heal")
+    os.makedirs(off_config)
+    with open(os.path.join(off_config, "config.toml"), "w") as fh:
+        fh.write("[learn]\nenabled = false\n")
+    home = os.path.join(work, "run-home")
+    base_env = {k: v for k, v in os.environ.items() if k not in ("HEAL_UI", "XDG_CONFIG_HOME")}
+    envs = {"on": dict(base_env, HEAL_HOME=home, XDG_CONFIG_HOME=os.path.join(work, "config-on")),
+            "off": dict(base_env, HEAL_HOME=home, XDG_CONFIG_HOME=os.path.join(work, "config-off"))}
+    argv = [heal, "--", sys.executable, "app.py"]
+
+    def once(side: str) -> float:
+        t0 = time.perf_counter()
+        r = subprocess.run(argv, cwd=project, env=envs[side], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=60)
+        seconds = time.perf_counter() - t0
+        if r.returncode != 1 or (side == "on") != (b"heal learn" in r.stderr) or b"pattern store" in r.stderr:
+            raise RuntimeError(f"unexpected run ({side}): exit {r.returncode}: {r.stderr.decode()[-300:]}")
+        return seconds
+
+    for _ in range(3):
+        once("on")
+        once("off")  # warm-up: page cache, .pyc files, the store created and migrated
+    rnd = random.Random(SEED)
+    samples: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(runs):
+        order = ["on", "off"] if rnd.random() < 0.5 else ["off", "on"]
+        for side in order:
+            samples[side].append(once(side))
+    on, off = median_ms(samples["on"]), median_ms(samples["off"])
+    pairs = statistics.median(a - b for a, b in zip(samples["on"], samples["off"])) * 1000
+    with Store(os.path.join(home, "patterns.sqlite3")) as s:
+        recorded = s.metrics()["runs"]
+    added = on - off
+    status = tally.add("heal-run", added <= 5.0)
+    line("heal-run", f"{added:+.2f} ms", f"{off:.1f} ms", f"{on / off:.3f}", "<= 5 ms", status,
+         f"median with learning {on:.1f} ms, without {off:.1f} ms; median of the {runs} pairs' differences "
+         f"{pairs:+.2f} ms; {recorded} outcomes recorded")
 
 
 def bench_quality() -> None:
@@ -324,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_lookup(f"gate-{big // 1000}k", big, bases, max(3, runs // 5), tally, None, work, one_gate=True)
         bench_import(heal, patterns, tally, work)
         bench_outcome(runs, tally, work)
+        bench_heal_run(heal, max(runs, 20), tally, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.quality:

@@ -114,7 +114,7 @@ def test_git_pull_without_upstream_tracks_the_remote_branch_then_pulls(heal, pro
     assert r.returncode == 0, r.stderr
     assert _git(project, "rev-parse", "--abbrev-ref", "topic@{upstream}").strip() == "origin/topic"
     log = json.loads(heal("log", "--json").stdout)["change_sets"]
-    assert log[0]["changes"] == ["ran git branch --set-upstream-to=origin/topic topic"]
+    assert log[0]["changes"] == ["ran git branch --set-upstream-to=origin/topic topic (not undoable)"]
     r = heal("rollback", "--last", "--yes")
     assert r.returncode == 0 and b"not undone" in r.stderr  # said, not pretended
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 
 import pytest
 
@@ -159,8 +160,14 @@ def test_rank_fixes_moves_steps_that_failed_here_later_and_drops_failed_ones(sto
     assert store.rank_fixes(f.signature, [go_get, go_suggest]) == [go_get, go_suggest]  # nothing known: as planned
     store.record_fix(other, go_get, False)  # it failed in this environment, for another failure
     assert store.rank_fixes(f.signature, [go_get, go_suggest]) == [go_suggest, go_get]
-    store.record_fix(f, go_get, False)  # and now for this one: skipped
+    store.record_fix(f, go_get, False)  # and now for this one: still later
+    assert store.rank_fixes(f.signature, [go_get, go_suggest]) == [go_suggest, go_get]
+    store.record_fix(f, go_get, False)  # it keeps failing for this one: skipped
     assert store.rank_fixes(f.signature, [go_get, go_suggest]) == [go_suggest]
+    store.record_fix(f, go_suggest, True)  # a step that worked here is never dropped by another's record
+    assert store.rank_fixes(f.signature, [go_get, go_suggest]) == [go_suggest]
+    # a month after its last failure here, it is tried again (last): an outage does not ban a fix for good
+    assert store.rank_fixes(f.signature, [go_get, go_suggest], now=time.time() + 31 * 86400) == [go_suggest, go_get]
 
 
 def test_lookup_uses_the_per_process_cache_until_anyone_commits(tmp_path):

@@ -172,6 +172,13 @@ def patterns_cmd(ctx: typer.Context) -> None:
     _call("patterns", list(ctx.args) or ["--help"])
 
 
+@app.command("learn", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def learn_cmd(ctx: typer.Context) -> None:
+    """Teach heal the fix you found by hand: heal learn [--for 'CMD'] -- FIX [ARGS]... runs FIX, then the last
+    failure heal could not heal here; if it passes now, heal remembers FIX for that failure."""
+    _call("learn", list(ctx.args) or ["--help"])
+
+
 @app.command("hooks", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def hooks_cmd(ctx: typer.Context) -> None:
     """Install heal where commands run without a person: install | uninstall | status  git | pre-commit |
@@ -187,7 +194,7 @@ def hook_cmd(ctx: typer.Context) -> None:
 
 
 def app_main(args: list[str]) -> int:
-    if args[:1] in (["patterns"], ["hooks"], ["hook"]):
+    if args[:1] in (["patterns"], ["hooks"], ["hook"], ["learn"]):
         return _call_direct(args[0], ["--help"])  # their own, fuller, usage texts
     try:
         app(args=args, prog_name="heal", standalone_mode=True)

@@ -101,8 +101,12 @@ class _Run:
     """What one heal run has done so far: the loop's own state, in one place."""
 
     def __init__(self, command: tuple[str, ...], first) -> None:
-        self.command = command
+        self.argv = command  # as typed
+        self.command = command  # what runs now (a fix may correct it)
         self.result = first
+        self.memory = None  # the pattern store for this run (heal.store.memory.Memory), or None: not learning
+        self.first_diagnosis = None  # the diagnosis of the first run
+        self.diagnosis = None  # the diagnosis of self.result, once made
         self.attempts: list = []
         self.tried: set[tuple] = set()
         self.retries = 0
@@ -111,6 +115,8 @@ class _Run:
         self.change_id: str | None = None
         self.healed = False
         self.last_signature: str | None = None
+        self.planned = False  # heal had a candidate fix (a failure within its reach: worth teaching a fix for)
+        self.offered = False  # a fix from the pattern store was offered, not applied (no need to say how to teach)
 
 
 def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict, outcome, status: _Status,
@@ -128,11 +134,13 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
     from heal.run import result_of
 
     start = time.monotonic()
+    started = time.time()  # when the first run ended failing: the outcome's time, and its time to heal
     try:
         cwd = os.getcwd()
     except OSError:
         cwd = ""  # the working directory was deleted: diagnose, but there is no project to fix
     root = project_root(cwd) if cwd else ""
+    learning = outcome.exit_code != 0 and cfg.bool("learn.enabled")
     run = _Run(tuple(argv), result_of(outcome, tuple(argv), cwd, bool(settings["pty"])))
     first = run.result
     ui.timeout(first)
@@ -145,8 +153,15 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
     with contextlib.ExitStack() as stack:
         while True:
             diagnosis = diagnose_result(run.result)
+            run.diagnosis = diagnosis
+            if run.first_diagnosis is None:
+                run.first_diagnosis = diagnosis
             if diagnosis.category == "unknown":
                 break
+            if learning and run.memory is None:
+                from heal.store.memory import Memory  # sqlite3 is imported for failures heal knows, only
+
+                run.memory = Memory(ui.note, cutoff=cfg.float("learn.cutoff"))
             ui.diagnosis(diagnosis)
             last = run.attempts[-1] if run.attempts else None
             if last is not None and last.applied and last.fix is not None:
@@ -164,8 +179,8 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
             ctx = PlanContext(diagnosis, run.command, cwd, root, run.result.text, run.result.exit_code,
                               settings=cfg.values, elapsed=time.monotonic() - start, retries=run.retries)
-            fix = _first_applied(candidates(ctx, books, errors), run, opts, ui, stack, diagnosis, cwd, root,
-                                 budget, start, errors)
+            fix = _first_applied(candidates(ctx, books, errors, memory=run.memory), run, opts, ui, stack, diagnosis,
+                                 cwd, root, budget, start, errors)
             if fix is None:
                 break
             t0 = time.monotonic()
@@ -178,13 +193,17 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             run.result = result_of(Runner(run.command, **settings).execute(), run.command, cwd,
                                    bool(settings["pty"]))
             status.exit_code = run.result.exit_code
+            run.diagnosis = None
             run.attempts.append(Attempt(diagnosis, fix, True, run.result.exit_code, time.monotonic() - t0))
             if run.result.ok:
                 run.healed = True
                 break
     seconds = time.monotonic() - start
     ui.summary(run.result, run.attempts, run.healed, run.change_id, seconds)
-    learn(first, run.result, run.attempts, run.healed, seconds)
+    if not opts.dry_run:  # a dry run changes nothing, heal's record of what worked included
+        learn(run, books, started, cwd, root, ui)
+    if run.memory is not None:
+        run.memory.close()
     if opts.report:
         _report(opts.report, first, run, ui)
 
@@ -196,20 +215,30 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
     without diagnosing or planning again."""
     import time
 
-    from heal.fixes import ACTIONS
     from heal.fixes.model import Attempt
 
     said = len(errors)
     for fix in fixes:
+        run.planned = True
         for error in errors[said:]:
             ui.note(error)  # a playbook that failed to plan is skipped (said once); the others still apply
         said = len(errors)
         if fix.key() in run.tried:
             continue
+        if fix.aside:
+            ui.suggest(fix)  # what was learned elsewhere, said once; the next candidate is still tried
+            run.tried.add(fix.key())
+            continue
+        if fix.choices and run.memory is not None:
+            picked = run.memory.choice(*_choice_key(fix))
+            if picked in fix.choices:
+                # the user picked it before, for the same candidates: heal does not guess, it remembers
+                fix = _chosen(fix, picked)
         decision = decide(fix, yes=opts.yes, dry_run=opts.dry_run, interactive=ui.interactive,
                           approved=run.approved and fix.repeat)
         if decision in (SUGGEST, NEEDS_YES, NEEDS_TERMINAL, CHOICES):
             ui.suggest(fix, "" if decision == SUGGEST else decision)
+            run.offered = run.offered or fix.source.startswith("learned:")
             return None
         if decision == DRY_RUN:
             ui.dry_run(fix)
@@ -218,7 +247,9 @@ def _first_applied(fixes, run: _Run, opts: RunOptions, ui, stack, diagnosis, cwd
             choice = ui.choose(fix)
             if choice is None:
                 return None
-            fix = ACTIONS[fix.action].choose(fix, choice)
+            if run.memory is not None:
+                run.memory.remember_choice(*_choice_key(fix), choice)
+            fix = _chosen(fix, choice)
         elif decision == ASK:
             if not ui.confirm(fix):
                 return None
@@ -276,8 +307,54 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
         return str(exc)
 
 
-def learn(first, last, attempts: list, healed: bool, seconds: float) -> None:
-    """What this run teaches: the pattern store's seam (outcomes, which fix worked for which failure)."""
+def _chosen(fix, choice: str):
+    """The fix for the candidate picked among fix.choices (its action's choose()), still the same playbook
+    step."""
+    from dataclasses import replace
+
+    from heal.fixes import ACTIONS
+
+    chosen = ACTIONS[fix.action].choose(fix, choice)
+    return replace(chosen, step=fix.step) if chosen.step is None else chosen
+
+
+def _choice_key(fix) -> tuple[str, str]:
+    """Where the user's pick among a fix's candidates is remembered: the same question (the action and the
+    candidates the curated map offers, in any order) gets the same answer; other candidates ask again."""
+    return fix.action, "\x1f".join(sorted(fix.choices))
+
+
+def learn(run: _Run, books: list, started: float, cwd: str, root: str, ui) -> None:
+    """What this run teaches, into the pattern store: each applied fix's outcome for its failure and the
+    run's outcome (heal.store.learn). A failure heal did not heal is also remembered for `heal learn`, and
+    heal says how to teach it. Nothing when learning is off, or the failure was none heal knows."""
+    memory = run.memory
+    if memory is None or run.first_diagnosis is None:
+        return
+    final = run.diagnosis if not run.healed else None
+    memory.learn(run.attempts, command=list(run.argv), started=started, healed=run.healed, books=books,
+                 first=run.first_diagnosis, final_signature=final.signature if final is not None else None)
+    if memory.broken or not root:
+        return
+    from heal.store import memory as memories
+
+    if run.healed:
+        last = memories.load_failure(root)
+        if last is not None and last["signature"] == run.first_diagnosis.signature:
+            memories.forget_failure(root)  # what `heal learn` would re-run is healed now
+    elif final is not None and final.category != "unknown":
+        import time
+
+        try:
+            rerunnable = memories.save_failure(root, cwd, run.command, final, when=time.time())
+        except OSError:
+            return
+        # only where heal had a fix to offer (not a genuine test failure, a process killed by a signal), and no fix
+        # from the store was just offered (that is the next step, not teaching)
+        if run.planned and not run.offered:
+            ui.note("found the fix yourself? teach heal: heal learn -- <your fix>" if rerunnable else
+                    "found the fix yourself? teach heal: heal learn --for '<the command>' -- <your fix> "
+                    "(the command holds a secret heal did not keep)")
 
 
 def _report(path: str, first, run: _Run, ui) -> None:

@@ -15,6 +15,7 @@ COMMANDS = {
     "checkpoint": "heal.commands.checkpoint",
     "config": "heal.commands.config",
     "patterns": "heal.commands.patterns",
+    "learn": "heal.commands.learn",
     "hooks": "heal.commands.hooks",
     "hook": "heal.commands.hook",
 }

@@ -318,6 +318,8 @@ class Terminal:
         applied = [a for a in attempts if a.applied]
         if not applied:
             return
+        if change_id and not any(getattr(a.fix.change, "undoable", True) for a in applied if a.fix.change):
+            change_id = None  # only commands heal ran for you (heal log lists them): nothing rollback can undo
         if healed:
             what = "; ".join(a.fix.description for a in applied)
             self.say(f"healed in {seconds:.1f}s: {what}" + (f" (undo: heal rollback {change_id})" if change_id else ""))

@@ -13,11 +13,16 @@ a module here, a line in ACTIONS, and its test.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from heal.fixes import chmod, command, install, retry, suggest
 from heal.fixes import json_edit, python_edit
 from heal.fixes.model import Attempt, Fix, PlanContext
 from heal.fixes.playbooks import Playbook, PlaybookError, load_all
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest,
            "python_edit": python_edit, "json_edit": json_edit}
@@ -26,32 +31,96 @@ __all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookErro
            "plan_fixes"]
 
 
-def candidates(ctx: PlanContext, books: Iterable[Playbook], errors: list[str] | None = None) -> Iterator[Fix]:
-    """Candidate fixes for the diagnosis, best first, planned one at a time: each matching playbook's steps
-    in order. Lazy, so the engine plans the next candidate only when the one before could not be applied
-    (planning may ask a tool something: a probe costs only when it is needed).
+def candidates(ctx: PlanContext, books: Iterable[Playbook], errors: list[str] | None = None,
+               memory: Any = None) -> Iterator[Fix]:
+    """Candidate fixes for the diagnosis, best first, planned one at a time. Lazy, so the engine plans the
+    next candidate only when the one before could not be applied (planning may ask a tool something: a
+    probe costs only when it is needed).
+
+    Without `memory` (heal diagnose, learning off): each matching playbook's steps in order. With it (the
+    pattern store for this run, heal.store.memory.Memory):
+      1. what was learned elsewhere that heal only says (observed advice, an imported command nobody
+         approved yet): Fix.aside, the engine says it and goes on;
+      2. the store's patterns for this failure, by similarity x confidence: a playbook step re-planned
+         through its action (source `learned:<id>`), a taught or approved command (heal.fixes.learned);
+      3. the playbooks' own steps, reordered by what happened here (Store.rank_fixes): a step that failed
+         for this failure later, one that keeps failing for it not at all.
 
     A playbook that fails while matching or planning (a user's, say, with an option the loader could not
     foresee) disables only itself: a one-line error naming it goes to `errors`, the others still plan."""
     if ctx.diagnosis.category == "unknown":
         return  # an answer (grep found nothing), Ctrl-C, or nothing heal recognises: leave it alone
-    seen: list[Fix] = []
-    for book in books:
-        try:
-            if not book.matches(ctx):
-                continue
-        except Exception as exc:  # noqa: BLE001 - any failure of one playbook must not stop the others
-            _failed(book, exc, errors)
-            continue
-        for step in book.steps:
-            try:
-                fix = ACTIONS[step["action"]].plan(step, ctx, book.id, book.risk)
-            except Exception as exc:  # noqa: BLE001
-                _failed(book, exc, errors)
-                break
-            if fix is not None and fix not in seen:
-                seen.append(fix)
+    books = list(books)
+    plan = _Planner(ctx, errors)
+    if memory is not None:
+        from heal.fixes import learned
+
+        found = sorted(memory.lookup(ctx.diagnosis), key=lambda c: -c.score)  # stable: exact ones first on a tie
+        for c in found:
+            fix = learned.aside(c)
+            if fix is not None:
                 yield fix
+        for c in found:
+            if c.fix.kind == "playbook":
+                book = next((b for b in books if b.id == c.fix.playbook), None)
+                fix = None if book is None else plan.step(book, c.fix.step, c.label)
+            else:
+                fix = learned.command(c, ctx)
+            if fix is not None and plan.new(fix):
+                yield fix
+    steps = [(book, i) for book in books if plan.matches(book) for i in range(len(book.steps))]
+    if memory is not None and steps:
+        from heal.store.model import PatternFix
+
+        where: dict[PatternFix, list[tuple[Playbook, int]]] = {}
+        for book, i in steps:
+            where.setdefault(PatternFix.of_playbook(book.id, i), []).append((book, i))
+        steps = [s for ref in memory.rank(ctx.diagnosis.signature, list(where)) for s in where[ref]]
+    for book, i in steps:
+        fix = plan.step(book, i, book.id)
+        if fix is not None and plan.new(fix):
+            yield fix
+
+
+class _Planner:
+    """One candidates() call's planning: each playbook matched once, each step planned once, a playbook that
+    fails skipped from then on, no fix offered twice."""
+
+    def __init__(self, ctx: PlanContext, errors: list[str] | None) -> None:
+        self.ctx = ctx
+        self.errors = errors
+        self.matched: dict[int, bool] = {}
+        self.planned: set[tuple[str, int]] = set()
+        self.seen: list[Fix] = []
+
+    def matches(self, book: Playbook) -> bool:
+        if id(book) not in self.matched:
+            try:
+                self.matched[id(book)] = bool(book.matches(self.ctx))
+            except Exception as exc:  # noqa: BLE001 - any failure of one playbook must not stop the others
+                _failed(book, exc, self.errors)
+                self.matched[id(book)] = False
+        return self.matched[id(book)]
+
+    def step(self, book: Playbook, index: int, source: str) -> Fix | None:
+        """Step `index` of the playbook planned for this failure (once), its source and index on the fix."""
+        if (book.id, index) in self.planned or not 0 <= index < len(book.steps) or not self.matches(book):
+            return None
+        self.planned.add((book.id, index))
+        step = book.steps[index]
+        try:
+            fix = ACTIONS[step["action"]].plan(step, self.ctx, source, book.risk)
+        except Exception as exc:  # noqa: BLE001
+            _failed(book, exc, self.errors)
+            self.matched[id(book)] = False  # its other steps are not planned either
+            return None
+        return None if fix is None else replace(fix, step=index)
+
+    def new(self, fix: Fix) -> bool:
+        if fix in self.seen:
+            return False
+        self.seen.append(fix)
+        return True
 
 
 def plan_fixes(ctx: PlanContext, books: list[Playbook] | None = None, errors: list[str] | None = None) -> list[Fix]:

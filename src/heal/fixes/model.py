@@ -34,6 +34,8 @@ class Fix:
     question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
     repeat: bool = False  # the same fix may be applied again (a retry series, bounded by its own policy)
     preview: str = ""  # what the change will look like (a unified diff of an edit): shown before it is applied
+    step: int | None = None  # the index of the playbook step that planned it (what the pattern store records)
+    aside: bool = False  # advice said on the way (what was learned elsewhere): the next candidate is still tried
 
     @property
     def advice(self) -> bool:

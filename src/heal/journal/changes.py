@@ -454,29 +454,35 @@ class GitRefChange:
         return {"branch": branch, "after": after}
 
 
-# --- a command run before the failed one -------------------------------------------------------------------
+# --- a command run for the failed one ----------------------------------------------------------------------
 # `terraform init`, `vagrant up`, `git branch --set-upstream-to=...`, a login: what the failed command needed
-# first. What such a command does (providers downloaded, a VM booted, credentials stored, a config line) is
-# the tool's own state, which heal cannot put back byte-exact; so the change is recorded (the log and the
-# report say it ran) and rollback says it is not undone, instead of pretending.
+# first; or a fix the user taught heal (`heal learn -- CMD`, and a taught pattern heal runs later). What such a
+# command does (providers downloaded, a VM booted, credentials stored, packages installed, a config line) is
+# its own business, which heal cannot know, let alone put back byte-exact; so the change is recorded (the log
+# and the report say it ran, and that it is not undone) and rollback says it is not undone, instead of
+# pretending. The command line is recorded redacted; the line that runs is the one given.
 
 @dataclass(frozen=True)
 class CommandChange:
     """Run one command (an argv, never a shell line) in the project, its output shown as the command's is."""
 
+    undoable = False  # a class attribute, not a field: `heal rollback` cannot undo it (heal.ui says no undo)
     argv: tuple[str, ...]
     cwd: str
     reason: str = ""
-    timeout: float = 1800.0  # a `vagrant up` downloading a box takes minutes; a hung one must still end
+    timeout: float | None = 1800.0  # a `vagrant up` downloading a box takes minutes; a hung one must still end
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "argv", tuple(self.argv))
-        if not self.argv or self.argv[0].startswith("-"):
+        if not self.argv or not self.argv[0] or self.argv[0].startswith("-"):
             raise JournalError(f"not a command: {' '.join(self.argv)}")
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
+        from heal.redact import redact_argv
+
         cwd = check_editable(self.cwd, cs.root)
-        return {"kind": "command", "argv": list(self.argv), "cwd": cwd, "describe": f"ran {' '.join(self.argv)}",
+        shown = list(redact_argv(list(self.argv)))
+        return {"kind": "command", "argv": shown, "cwd": cwd, "describe": f"ran {' '.join(shown)} (not undoable)",
                 "reason": self.reason}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
@@ -487,5 +493,5 @@ class CommandChange:
                              on_spawn=cs.spawned))
         changeset.crash_point()
         if result.exit_code != 0:
-            raise JournalError(f"{' '.join(self.argv)} exited {result.exit_code}")
+            raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}")
         return {"exit_code": 0}

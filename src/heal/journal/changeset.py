@@ -465,6 +465,8 @@ def _check_shapes(records: list[Record]) -> str:
                 and isinstance(c.get("manifests"), dict) and all(_is_state(v) for v in c["manifests"].values())
         elif kind == "git-ref":
             ok = all(isinstance(c.get(k), str) for k in ("cwd", "branch", "before"))
+        elif kind == "command":
+            ok = isinstance(c.get("cwd"), str) and isinstance(c.get("argv"), list)
         else:
             ok = True  # an unknown kind is refused by name when rolling back
         if not ok:

@@ -110,8 +110,9 @@ def plan(journal: Journal, cid: str) -> Plan:
         elif kind == "git-ref":
             steps.append(_plan_git(record, done.get(record.seq)))
         elif kind == "command":
-            # what `terraform init` or a login did is the tool's own state: said, never guessed at
-            what = record.change.get("describe", "a command")
+            # what `terraform init`, a login or a taught fix did is the command's own business: said, never
+            # guessed at (the record's describe already says "not undoable")
+            what = "ran " + " ".join(record.change["argv"])
             steps.append(Step(record.seq, f"{what}: not undone", "nothing",
                               warning=f"{what} is not undone: heal cannot reverse what a command did"))
         else:

@@ -11,7 +11,6 @@ longer than the timeout) and BadPattern for invalid input from its caller.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -21,6 +20,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from heal.store import schema
+
+try:
+    # what hashlib.blake2b is, without importing hashlib, whose OpenSSL set-up costs ~2 ms of every failure
+    # that records its outcome (heal.diagnose.signature does the same)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
 if TYPE_CHECKING:
@@ -33,6 +39,8 @@ BUSY_SECONDS = 10.0  # eight processes each committing a row wait milliseconds; 
 DEFAULT_CUTOFF = 0.88  # learn.cutoff's default: README "What heal learns" has the pairs that chose it
 MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a caller shows
 MAX_TEXT = 4000  # characters of evidence or summary stored
+SKIP_AFTER = 2  # failures of a playbook step for one signature (more than its successes) before it is skipped
+SKIP_DAYS = 30  # ... for this long after its last failure there
 WAL_PAGES = 200  # pages in the write-ahead log before a commit checkpoints it
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "
            "created, first_used, last_used, approved_hash")
@@ -109,7 +117,7 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]  # a garbage file fails here
             if version > schema.VERSION:
                 raise StoreUnavailable(f"pattern store {self.path} is from a newer heal (schema v{version}; this "
-                                       f"heal knows v{schema.VERSION}): not learning")
+                                       f"heal knows v{schema.VERSION})")
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 db.execute("PRAGMA journal_mode = WAL")  # persistent: once per file
             db.execute("PRAGMA synchronous = NORMAL")
@@ -194,8 +202,8 @@ class Store:
 
     def _similar(self, failure: Failure, cutoff: float, exclude: set[int]) -> list[Candidate]:
         ids, texts = self._gate(failure.scope, failure.category, failure.key)
-        if not ids:
-            return []
+        if all(i in exclude for i in ids):
+            return []  # nothing in the gate but the exact matches: no rapidfuzz to import (the same failure again)
         from rapidfuzz import process
 
         from heal.store.match import scorer
@@ -284,25 +292,35 @@ class Store:
                               (failure.signature, fix_text)).fetchone()[0]
 
     @_guarded
-    def rank_fixes(self, signature: str, fixes: Sequence[PatternFix]) -> list[PatternFix]:
+    def rank_fixes(self, signature: str, fixes: Sequence[PatternFix], *, now: float | None = None) -> list[PatternFix]:
         """The planner's playbook steps, in its order, reordered by what happened here: a step that failed more
-        often than it worked for this signature is dropped; a step that failed in this environment (for any
-        failure) moves after those that did not (by the mean of its Beta(1,1) posterior: unseen 0.5)."""
+        often than it worked for this signature moves after the others; one that keeps failing for it (at
+        least SKIP_AFTER failures, more than its successes, the last within SKIP_DAYS) is dropped; among the
+        rest, a step that failed in this environment (for any failure) moves after those that did not, by
+        the mean of its Beta(1,1) posterior (unseen: 0.5). A step that was dropped comes back once its last
+        failure here is SKIP_DAYS old (an outage ends), or when `heal patterns prune` removes its record."""
         if not fixes:
             return []
+        now = time.time() if now is None else now
         texts = {f.canonical(): f for f in fixes}
         marks = ",".join("?" * len(texts))
-        here: dict[str, tuple[int, int]] = {}
+        here: dict[str, tuple[int, int, float]] = {}
         overall: dict[str, list[int]] = {}
-        for sig, fix, s, f in self.db.execute(
-                f"SELECT signature, fix, successes, failures FROM patterns WHERE fix IN ({marks})", tuple(texts)):
+        for sig, fix, s, f, last in self.db.execute(
+                f"SELECT signature, fix, successes, failures, last_used FROM patterns WHERE fix IN ({marks})",
+                tuple(texts)):
             total = overall.setdefault(fix, [0, 0])
             total[0] += s
             total[1] += f
             if sig == signature:
-                here[fix] = (s, f)
-        kept = [t for t in texts if not (t in here and here[t][1] > here[t][0])]
-        kept.sort(key=lambda t: -(overall.get(t, [0, 0])[0] + 1) / (sum(overall.get(t, [0, 0])) + 2))
+                here[fix] = (s, f, last or 0.0)
+
+        def failing(t: str) -> bool:
+            return t in here and here[t][1] > here[t][0]
+
+        kept = [t for t in texts if not (failing(t) and here[t][1] >= SKIP_AFTER
+                                         and now - here[t][2] < SKIP_DAYS * 86400)]
+        kept.sort(key=lambda t: (failing(t), -(overall.get(t, [0, 0])[0] + 1) / (sum(overall.get(t, [0, 0])) + 2)))
         return [texts[t] for t in kept]
 
     @_guarded
@@ -326,7 +344,7 @@ class Store:
         healed it. The command line is kept only as a keyed hash: runs of one command group together, and
         the line cannot be recovered by hashing guesses without this store's salt."""
         with self._write() as db:
-            digest = hashlib.blake2b("\x00".join(argv).encode(errors="surrogateescape"), digest_size=16,
+            digest = blake2b("\x00".join(argv).encode(errors="surrogateescape"), digest_size=16,
                                      key=self._salt_in(db)).hexdigest()
             db.execute("INSERT INTO outcomes (time, duration, category, signature, healed, pattern_id, "
                        "command_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -34,11 +34,13 @@ LEARNED = "learned:"
 
 def learn(store: Store, attempts: Sequence[Any], *, command: Sequence[str], started: float,
           healed: bool, final_signature: str | None = None, books: Iterable[Any] | None = None,
-          now: float | None = None) -> int | None:
+          now: float | None = None, first: Any = None) -> int | None:
     """Record the run: each applied fix's outcome for its failure, then one outcome row (time, duration, the
     first failure's category and signature, healed or not, the pattern that healed it, the command's hash).
     `started` is when the command's first run ended failing, so the outcome's duration (until `now`) is the
-    time to heal it. Returns the id of the pattern that healed the run, if any. Raises StoreUnavailable only."""
+    time to heal it. `first` is the first failure's diagnosis: the outcome is recorded for it even when no fix
+    was tried (only suggested, or nothing heal knows); without it, the first attempt's. Returns the id of the
+    pattern that healed the run, if any. Raises StoreUnavailable only."""
     now = time.time() if now is None else now
     steps = _steps(books)
     healer: int | None = None
@@ -63,8 +65,9 @@ def learn(store: Store, attempts: Sequence[Any], *, command: Sequence[str], star
                 pid = store.record_fix(failure, ref, worked, when=now)
         if worked and attempt.exit_code == 0 and attempt.applied:
             healer = pid
-    if attempts:
+    if first is None and attempts:
         first = attempts[0].diagnosis
+    if first is not None:
         store.record_outcome(started=started, duration=now - started, category=first.category,
                              signature=first.signature, healed=healed, argv=list(command), pattern_id=healer)
     return healer

@@ -8,7 +8,6 @@ run, and generating four frozen dataclasses cost 4 ms of import there (a named t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -201,6 +200,8 @@ class Pattern(namedtuple("Pattern", "id signature fingerprint category fix sourc
 def content_hash(pattern: Pattern) -> str:
     """sha256 of the pattern's content: approving an imported pattern approves this hash, so a pattern whose
     command or scope changed (a re-import, an edited row) needs approving again, as `direnv allow` does."""
+    import hashlib  # imported patterns only: recording an outcome does not pay for OpenSSL's set-up
+
     text = json.dumps(pattern.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
