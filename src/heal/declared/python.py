@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group)
-from heal.declared.reqs import marker_environment, read_requirements_files, requirements_kind
+from heal.declared.reqs import marker_environment, read_requirements_files
 from heal.declared.sources import (Sink, read_hatch_toml, read_pipfile, read_pyproject, read_setup_cfg,
                                    read_setup_py, read_tox)
 

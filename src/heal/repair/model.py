@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 OK, REPAIRED, UNREPAIRABLE = "ok", "repaired", "unrepairable"
 
