@@ -11,7 +11,8 @@ the file and the key.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from _collections_abc import Iterator, Mapping  # loaded already by os; collections.abc is not
+
 from heal import paths
 from heal.errors import ConfigError  # noqa: F401 - re-exported
 

@@ -22,18 +22,20 @@ that runs.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import select
-import signal
+# _signal, not signal: signal.py builds its enums at import (enum is a tenth of `heal -- true`). Handlers and
+# numbers are plain ints here.
+import _signal as signal
 import stat
 import termios
 import time
-from collections.abc import Callable, Mapping
+from _collections_abc import Callable, Mapping  # already loaded by os: collections.abc would load collections
 
 from heal import terminal
 from heal.capture import Capture
+from heal.lean import suppress
 from heal.spawn import SpawnError, spawn
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -202,14 +204,14 @@ class Runner:
 
     def _restore_signals(self) -> None:
         for sig, old in self.old_handlers.items():
-            with contextlib.suppress(Exception):
+            with suppress(Exception):
                 signal.signal(sig, old)  # type: ignore[arg-type]
         if self.old_wakeup is not None:
-            with contextlib.suppress(Exception):
+            with suppress(Exception):
                 signal.set_wakeup_fd(self.old_wakeup)
         for fd in (self.wake_r, self.wake_w):
             if fd >= 0:
-                with contextlib.suppress(OSError):
+                with suppress(OSError):
                     os.close(fd)
 
     def _on_signal(self, sig: int, frame: object) -> None:
@@ -234,7 +236,7 @@ class Runner:
         if self.status is not None or not self.pid:
             return
         if self.shared_group:
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 os.kill(self.pid, sig)
             return
         targets = {self.pgid}
@@ -243,7 +245,7 @@ class Runner:
             if fg and fg > 0:
                 targets.add(fg)  # a shell inside the pty may have put a job in the foreground
         for pg in targets:
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 os.killpg(pg, sig)
 
     def _start(self) -> list[_Channel]:
@@ -358,7 +360,7 @@ class Runner:
         if self.saved_attrs is not None:
             terminal.set_attrs(0, self.saved_attrs)
         if self.master >= 0:
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 os.close(self.master)
             self.master = -1
 
@@ -432,7 +434,7 @@ class Runner:
                     continue
                 got = ch.pump(self.capture)
                 if got is None:  # EOF or dead
-                    with contextlib.suppress(KeyError, ValueError):
+                    with suppress(KeyError, ValueError):
                         poller.unregister(fd)
                     by_fd.pop(fd, None)
                     ch.close()
@@ -516,7 +518,7 @@ class Runner:
         if self.wake_r >= 0:
             _drain(self.wake_r)  # older wake-ups: only a SIGCONT from now on counts
         self.continued = False
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.kill(os.getpid(), sig)
         # Here heal has been stopped and continued, or never stopped. The wakeup fd shows a SIGCONT at
         # once; the handler's flag covers the case without one (out of file descriptors).
@@ -527,7 +529,9 @@ class Runner:
             self._signal_child(signal.SIGCONT)  # as the kernel would have done for it without heal
         else:
             # It waits for the terminal, which only job control could give it: don't spin, say so.
-            _write_all(2, f"heal: the command (pid {self.pid}) is stopped by {signal.Signals(sig).name}: it wants "
+            import signal as signals  # the enum, for the signal's name: only on this rare path
+
+            _write_all(2, f"heal: the command (pid {self.pid}) is stopped by {signals.Signals(sig).name}: it wants "
                           f"the terminal; `kill -CONT {self.pid}` continues it\n".encode())
         return False
 
@@ -538,7 +542,7 @@ class Runner:
                 return
             # Woken by SIGCHLD or SIGCONT through the wakeup fd; without it, look every 50 ms.
             timeout = None if self.wake_r >= 0 and self.signals else 0.05
-            with contextlib.suppress(OSError, ValueError):
+            with suppress(OSError, ValueError):
                 select.select([self.wake_r] if self.wake_r >= 0 else [], [], [], timeout)
             if self.wake_r >= 0 and signal.SIGCONT in _drain(self.wake_r):
                 self.continued = True
@@ -562,7 +566,7 @@ class Runner:
                     _relay(pairs)
             finally:
                 os._exit(0)
-        with contextlib.suppress(ChildProcessError):
+        with suppress(ChildProcessError):
             os.waitpid(pid, 0)
 
     def _filter_input(self, data: bytes) -> bytes:
@@ -579,15 +583,15 @@ class Runner:
         if before:
             _write_all(self.master, before)
         target = terminal.foreground_of(self.master) or self.pgid
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.killpg(target, signal.SIGSTOP)
         terminal.set_attrs(0, self.saved_attrs)
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.killpg(os.getpgrp(), signal.SIGTSTP)
         # Resumed by `fg` (or never stopped, when heal's own group has no job control).
         terminal.set_raw(0)
         terminal.copy_winsize(1, self.master)
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.killpg(target, signal.SIGCONT)
         return self._filter_input(after)
 
@@ -685,7 +689,7 @@ class _Channel:
         False when a writer still holds it open (a background job of the command)."""
         if self.closed:
             return True
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.set_blocking(self.src, False)
         moved = 0
         while moved < _DRAIN_LIMIT:
@@ -702,7 +706,7 @@ class _Channel:
         if not self.closed:
             self.closed = True
             if self.owns_src:
-                with contextlib.suppress(OSError):
+                with suppress(OSError):
                     os.close(self.src)
 
 
@@ -715,7 +719,7 @@ def rewind_output(first: Outcome) -> None:
     if mark is None:
         return
     dev, ino, offset, size = mark
-    with contextlib.suppress(OSError):
+    with suppress(OSError):
         st = os.fstat(1)
         if (st.st_dev, st.st_ino) != (dev, ino) or not stat.S_ISREG(st.st_mode):
             return
@@ -792,7 +796,7 @@ def _relay(pairs: list[tuple[int, int | None]]) -> None:
     import gc
 
     gc.disable()  # heal's objects stay untouched: no finalizer may act on an fd closed below
-    with contextlib.suppress(Exception):
+    with suppress(Exception):
         signal.set_wakeup_fd(-1)
     for sig in (signal.SIGINT, signal.SIGQUIT):
         signal.signal(sig, signal.SIG_IGN)  # as a shell's background job has them
@@ -801,7 +805,7 @@ def _relay(pairs: list[tuple[int, int | None]]) -> None:
     sources: dict[int, int | None] = dict(pairs)
     # Hold nothing else of heal's: not its stdin, not a journal lock, not a pipe its caller waits on.
     keep = sorted(sources)
-    with contextlib.suppress(OSError):
+    with suppress(OSError):
         os.close(0)
     try:
         top = os.sysconf("SC_OPEN_MAX")
@@ -911,7 +915,7 @@ def _stopped_now(pid: int) -> bool:
 def _drain(fd: int) -> bytes:
     """Empty the (non-blocking) wakeup pipe; the signal numbers that were in it."""
     got = b""
-    with contextlib.suppress(OSError):
+    with suppress(OSError):
         while True:
             data = os.read(fd, 512)
             if not data:
