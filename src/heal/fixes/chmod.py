@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import stat
 
 from heal.fixes.model import Fix, PlanContext
@@ -76,6 +75,8 @@ def _program(argv: tuple[str, ...]) -> str | None:
             if i + 1 >= len(args):
                 return None
             try:
+                import shlex  # only for `sh -c SCRIPT`
+
                 words = shlex.split(args[i + 1], comments=True)
             except ValueError:
                 return None

@@ -8,7 +8,6 @@ Global and system installs are only ever suggested.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -26,6 +25,26 @@ _NODE_BUILTINS = {
     "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
 }
 _NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+# A PEP 508 project name alone: what every import map entry is. Anything else (extras, a version) is checked by
+# packaging, whose import (with its tags, platform and subprocess) costs more than planning otherwise does.
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503's normalised name (packaging.utils.canonicalize_name, without importing packaging)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _valid_requirement(dist: str) -> bool:
+    if _PROJECT_NAME.match(dist):
+        return True
+    try:
+        from packaging.requirements import Requirement
+
+        Requirement(dist)
+    except Exception:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -135,15 +154,9 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)
-    from packaging.utils import canonicalize_name
-
-    try:
-        from packaging.requirements import Requirement
-
-        Requirement(dist)
-    except Exception:
+    if not _valid_requirement(dist):
         return None
-    declared = _declared(ctx.root, canonicalize_name(dist))
+    declared = _declared(ctx.root, canonical_name(dist))
     manager = python_manager(ctx.root)
     if manager != "pip" and _which(manager, ctx.env):
         fix = _plan_managed(manager, ctx, module, dist, declared, source, risk)
@@ -204,9 +217,9 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
 
 
 def _which(name: str, env) -> str | None:
-    import shutil
+    from heal.lean import which  # shutil's, without shutil's imports
 
-    return shutil.which(name, path=env.get("PATH"))
+    return which(name, path=env.get("PATH"))
 
 
 def _short(python: str, root: str) -> str:
@@ -223,15 +236,13 @@ def _is_local(module: str, root: str, cwd: str) -> bool:
 
 def _declared(root: str, dist: str) -> str | None:
     """The file that declares dist as a dependency, if the project does."""
-    from packaging.utils import canonicalize_name
-
     for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         if re.fullmatch(r"requirements[\w.-]*\.txt", name):
             try:
                 with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
                     for line in fh:
                         m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-                        if m and canonicalize_name(m.group(1)) == dist:
+                        if m and canonical_name(m.group(1)) == dist:
                             return os.path.join(root, name)
             except OSError:
                 continue
@@ -245,7 +256,7 @@ def _declared(root: str, dist: str) -> str | None:
             deps = []
         for dep in deps:
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(dep))
-            if m and canonicalize_name(m.group(1)) == dist:
+            if m and canonical_name(m.group(1)) == dist:
                 return pyproject
     return None
 
@@ -310,7 +321,7 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
 def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     """The Python the failing command really ran: `python`, `.venv/bin/python x.py`, a console script's
     shebang (`pytest`), through `sh -c`, `env` or `timeout`. None when it cannot be told."""
-    import shutil
+    from heal.lean import which  # shutil's, without shutil's imports
 
     args = list(argv)
     while args and (os.path.basename(args[0]) in ("env", "nice", "time", "timeout", "sudo", "heal") or
@@ -321,7 +332,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if not args:
         return None
     first = args[0]
-    path = first if "/" in first else shutil.which(first, path=env.get("PATH"))
+    path = first if "/" in first else which(first, path=env.get("PATH"))
     if path and "/" in first and not os.path.isabs(path):
         path = os.path.join(cwd, path)
     if not path or not os.path.exists(path):
@@ -336,13 +347,31 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if line.startswith(b"#!"):
         interp = line[2:].strip().split()
         if interp and os.path.basename(interp[0].decode(errors="replace")) == "env" and len(interp) > 1:
-            return shutil.which(interp[1].decode(errors="replace"), path=env.get("PATH"))
+            return which(interp[1].decode(errors="replace"), path=env.get("PATH"))
         if interp and re.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
             return interp[0].decode(errors="replace")
     return None
 
 
+# The first bytes of a native executable (ELF; Mach-O thin and fat, either byte order): not a script or shim.
+_NATIVE = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xfe\xed\xfa\xce",
+           b"\xca\xfe\xba\xbe")
+
+
 def _in_virtualenv(python: str) -> bool:
+    """Whether that interpreter runs in a virtual environment (its sys.prefix is not its base prefix)."""
+    # Read from the disk as the interpreter decides it at start-up (getpath, site.venv): a pyvenv.cfg next to
+    # its executable, as invoked, or one directory up. Starting the interpreter to ask costs a failure 20-150
+    # ms; only a script in between (a pyenv shim, a wrapper) can pick another interpreter, so that one is asked.
+    exe_dir = os.path.dirname(os.path.abspath(python))
+    if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (exe_dir, os.path.dirname(exe_dir))):
+        return True
+    try:
+        with open(python, "rb") as fh:
+            if fh.read(4) in _NATIVE:
+                return False
+    except OSError:
+        pass
     from heal.run import RunSpec, run
 
     r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,
@@ -456,6 +485,8 @@ def _npm_exists(package: str, cwd: str, env) -> bool:
     npm = _which("npm", env)
     if npm is None:
         return False
+    import json
+
     from heal.run import RunSpec, run
 
     # one try, ten seconds: offline, the answer is "not confirmed" (a suggestion), not a long wait
@@ -472,6 +503,8 @@ def _node_root(cwd: str, root: str) -> str | None:
 
 
 def _node_declared(root: str, package: str) -> bool:
+    import json
+
     try:
         with open(os.path.join(root, "package.json")) as fh:
             data = json.load(fh)

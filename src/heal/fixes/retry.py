@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections.abc import Sequence
 
 from heal.fixes.model import Fix, PlanContext
@@ -90,6 +89,8 @@ def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
         i = args.index("-c")
         if i + 1 < len(args):
             try:
+                import shlex  # only for `sh -c SCRIPT`
+
                 words = shlex.split(args[i + 1], comments=True)
             except ValueError:
                 words = args[i + 1].split()

@@ -8,24 +8,24 @@ state after it. Undoing is heal.journal.rollback's job, from these records alone
 from __future__ import annotations
 
 import contextlib
-import glob
-import json
 import os
-import shutil
-import signal
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
-from heal.journal import changeset
-from heal.journal.blobs import sha256
 from heal.managers import MANAGERS
 from heal.managers import MANIFESTS as _MANIFESTS
 from heal.project import check_editable
+from heal.record import Record
+
+# Planning builds these changes on every failure it can fix, long before (and mostly without) anything being
+# applied: the change set, the blob store's hashlib, json, shutil and signal are imported where they are used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from heal.journal import changeset
 
 # The manifests and lockfiles an install may rewrite, of every manager: backed up byte-exact before every install.
 MANIFESTS = _MANIFESTS
@@ -41,21 +41,31 @@ def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
         raise JournalError(f"{path} is not a regular file")
     with open(path, "rb") as fh:
         data = fh.read()
-    digest = cs.journal.blobs.put(data) if backup else sha256(data)
+    if backup:
+        digest = cs.journal.blobs.put(data)
+    else:
+        from heal.journal.blobs import sha256
+
+        digest = sha256(data)
     return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode)}
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(Record):
     """Write (create or replace), delete, or chmod one file inside the project; or create a directory."""
 
+    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason")
+    _hidden = ("data",)
     path: str
-    data: bytes | None = field(default=None, repr=False)
-    mode: int | None = None
-    delete: bool = False
-    mkdir: bool = False
-    rmdir: bool = False
-    reason: str = ""
+    data: bytes | None
+    mode: int | None
+    delete: bool
+    mkdir: bool
+    rmdir: bool
+    reason: str
+
+    def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "") -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         path = check_editable(self.path, cs.root)
@@ -108,8 +118,7 @@ class FileChange:
         return file_state(cs, path, backup=False)
 
 
-@dataclass(frozen=True)
-class PackageChange:
+class PackageChange(Record):
     """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
     yarn, pnpm or bun; go; cargo).
 
@@ -118,27 +127,25 @@ class PackageChange:
     `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
     replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
 
+    __slots__ = ("manager", "argv", "cwd", "python", "packages", "imports", "reason", "remove")
     manager: str
     argv: tuple[str, ...]
     cwd: str
-    python: str = ""  # the environment's interpreter (Python managers); heal's own when not given
-    packages: tuple[str, ...] = ()  # what the install is for (said in the log; not what is undone)
-    imports: tuple[str, ...] = ()  # Python modules that must import afterwards (the install action checks)
-    reason: str = ""
-    # node packages to take out of node_modules by hand instead of running argv (see rollback)
-    remove: tuple[str, ...] = ()
+    python: str  # the environment's interpreter (Python managers); heal's own when not given
+    packages: tuple[str, ...]  # what the install is for (said in the log; not what is undone)
+    imports: tuple[str, ...]  # Python modules that must import afterwards (the install action checks)
+    reason: str
+    remove: tuple[str, ...]  # node packages to take out of node_modules by hand instead of running argv (see rollback)
 
-    def __post_init__(self) -> None:
-        if self.manager not in MANAGERS:
-            raise JournalError(f"unsupported package manager {self.manager}")
-        if self.remove and self.manager != "npm":
-            raise JournalError(f"removing packages by hand is for npm, not {self.manager}")
+    def __init__(self, manager: str, argv: tuple[str, ...], cwd: str, python: str = "", packages: tuple[str, ...] = (),
+                 imports: tuple[str, ...] = (), reason: str = "", remove: tuple[str, ...] = ()) -> None:
+        if manager not in MANAGERS:
+            raise JournalError(f"unsupported package manager {manager}")
+        if remove and manager != "npm":
+            raise JournalError(f"removing packages by hand is for npm, not {manager}")
         # frozen: normalised here once (callers pass lists)
-        object.__setattr__(self, "argv", tuple(self.argv))
-        object.__setattr__(self, "packages", tuple(self.packages or ()))
-        object.__setattr__(self, "imports", tuple(self.imports or ()))
-        object.__setattr__(self, "remove", tuple(self.remove or ()))
-        object.__setattr__(self, "python", self.python or sys.executable)
+        self._fill(manager, tuple(argv), cwd, python or sys.executable, tuple(packages or ()), tuple(imports or ()),
+                   reason, tuple(remove or ()))
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
@@ -152,6 +159,7 @@ class PackageChange:
                 **({"remove": list(self.remove)} if self.remove else {})}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+        from heal.journal import changeset
         from heal.run import RunSpec, run
 
         spawned: list[int] = []
@@ -191,6 +199,9 @@ class InstallFailed(JournalError):
 def _remove_node_packages(node_modules: str, names: list[str]) -> None:
     """Take packages out of node_modules as npm would, leaving every other package where it is: their
     directories, the .bin links into them, and their entries in npm's hidden lockfile."""
+    import json
+    import shutil
+
     dirs = [os.path.join(node_modules, *name.split("/")) for name in names]
     bin_dir = os.path.join(node_modules, ".bin")
     if os.path.isdir(bin_dir):
@@ -225,6 +236,7 @@ def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
     of output, which pip and npm never write in the middle of changing the environment (killing pip while it
     copies a wheel leaves files no uninstall knows about). A second signal while heal waits passes SIGINT on,
     for an installer that has nothing more to say (a stalled download)."""
+    import signal
     signals: list[int] = []
 
     def handler(sig: int, frame: object) -> None:
@@ -266,6 +278,8 @@ GENERATED = ("*.egg-info", os.path.join("src", "*.egg-info"))
 def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
     """path -> state of every file in the directories an install generates in the project (and each such
     directory itself, as {"dir": True})."""
+    import glob
+
     out: dict[str, dict] = {}
     for pattern in GENERATED:
         for d in sorted(glob.glob(os.path.join(glob.escape(cwd), pattern))):
@@ -299,18 +313,19 @@ def environment(manager: str, cwd: str, python: str) -> dict:
 # the object store, so recording the two commit ids is enough to undo it exactly: `git reset --keep <before>`
 # puts back the branch and every tracked file, and refuses rather than lose an edit made since.
 
-@dataclass(frozen=True)
-class GitRefChange:
+class GitRefChange(Record):
     """Run a git command that moves the current branch: `pull --rebase` or `reset --keep <commit>`."""
 
+    __slots__ = ("argv", "cwd", "reason")
     argv: tuple[str, ...]
     cwd: str
-    reason: str = ""
+    reason: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "argv", tuple(self.argv))
-        if list(self.argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
-            raise JournalError(f"unsupported git change {' '.join(self.argv)}")
+    def __init__(self, argv: tuple[str, ...], cwd: str, reason: str = "") -> None:
+        argv = tuple(argv)
+        if list(argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
+            raise JournalError(f"unsupported git change {' '.join(argv)}")
+        self._fill(argv, cwd, reason)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
@@ -327,6 +342,8 @@ class GitRefChange:
                 "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict) -> dict:
+        from heal.journal import changeset
+
         cwd = intent["cwd"]
         argv = list(self.argv[1:])
         if argv[:2] == ["pull", "--rebase"]:

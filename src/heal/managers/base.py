@@ -15,21 +15,25 @@ A module is mostly data (see Manager); it defines a function only where its ecos
 
 from __future__ import annotations
 
-import json
 import os
+from collections import namedtuple
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+
+# collections.namedtuple, not typing.NamedTuple: planning an install imports this module on every failure it
+# can fix, and typing costs more than the planning (collections is loaded already, by re).
 
 
-class Environment(NamedTuple):
+class Environment(namedtuple("Environment", ("packages", "requires", "where"))):
+    __slots__ = ()
     packages: dict[str, str]  # name -> version
     requires: dict[str, list[str]]  # name -> the names it depends on (to name what a removal would break)
     where: str  # the environment's real path (what tells two environments apart)
 
 
-class Undo(NamedTuple):
+class Undo(namedtuple("Undo", ("added", "replaced", "drift", "python", "cwd"))):
     """What a rollback knows about one install when it asks the manager how to undo it."""
 
+    __slots__ = ()
     added: list[str]  # packages the install added that are still there
     replaced: dict[str, str]  # name -> the version the install replaced
     drift: list[str]  # packages the environment gained or lost since, that heal did not change
@@ -37,17 +41,18 @@ class Undo(NamedTuple):
     cwd: str
 
 
-class Run(NamedTuple):
+class Run(namedtuple("Run", ("argv", "remove"), defaults=((),))):
     """One command of an undo; `remove` names node packages to take out by hand instead of running argv."""
 
+    __slots__ = ()
     argv: tuple[str, ...]
-    remove: tuple[str, ...] = ()
+    remove: tuple[str, ...]
 
 
 def which(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    import shutil
+    from heal.lean import which as lookup  # shutil's, without shutil's imports
 
-    return shutil.which(name, path=(env if env is not None else os.environ).get("PATH"))
+    return lookup(name, path=(env if env is not None else os.environ).get("PATH"))
 
 
 def tool(name: str, env: Mapping[str, str] | None = None) -> str:
@@ -88,6 +93,8 @@ def python_environment(cwd: str, python: str) -> Environment:
 
     result = run(RunSpec((python, "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
                          tail_bytes=0))
+    import json
+
     try:
         obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None
     except ValueError:
@@ -106,6 +113,8 @@ def managed_python_environment(cwd: str, python: str) -> Environment:
 
 def node_environment(cwd: str, python: str) -> Environment:
     """The packages in the project's node_modules (scoped ones included), from their package.json files."""
+    import json
+
     directory = os.path.join(cwd, "node_modules")
     found: dict[str, str] = {}
     requires: dict[str, list[str]] = {}
