@@ -381,6 +381,11 @@ def _in_virtualenv(python: str) -> bool:
 
 def verify_python(python: str, modules: tuple[str, ...], dists: tuple[str, ...] = ()) -> bool:
     """The distributions are installed (importlib.metadata) and the modules importable, in that Python."""
+    from heal.managers.base import verified
+
+    answer = verified(python, modules, dists)  # the listing the install's after-state just took
+    if answer is not None:
+        return answer
     from heal.run import RunSpec, run
 
     code = ("import importlib.metadata as md, importlib.util, sys\n"

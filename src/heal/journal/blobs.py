@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 
 from heal.fsutil import write_atomic
+
+
+_SIZES = ".sizes.json"
+_RACY_NS = 3 * 10**9
 
 
 class BlobError(Exception):
@@ -13,6 +17,8 @@ class BlobError(Exception):
 
 
 def sha256(data: bytes) -> str:
+    import hashlib  # only to store or check a backup: `heal log` lists without it
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -62,7 +68,51 @@ class BlobStore:
         return out
 
     def size(self) -> int:
-        return sum(os.path.getsize(self.path(d)) for d in self.all() if os.path.exists(self.path(d)))
+        """Bytes of backups. Each of the (up to 256) subdirectories' totals is cached in .sizes.json with the
+        directory's mtime, which every blob added or removed changes: `heal log` stats 256 directories, not
+        every blob. A total taken within a few seconds of its directory's last change is not cached (another
+        process may add a blob within the same timestamp tick), as git treats a racily clean index entry."""
+        import json
+        import time
+
+        cache_path = os.path.join(self.directory, _SIZES)
+        try:
+            with open(cache_path, "rb") as fh:
+                cached = json.loads(fh.read())
+            if not isinstance(cached, dict):
+                cached = {}
+        except (OSError, ValueError, RecursionError):
+            cached = {}
+        try:
+            subdirs = [e for e in os.scandir(self.directory) if e.is_dir()]
+        except OSError:
+            return 0
+        settled = time.time_ns() - _RACY_NS
+        total = 0
+        keep: dict[str, list[int]] = {}
+        for entry in subdirs:
+            try:
+                mtime = entry.stat().st_mtime_ns
+                hit = cached.get(entry.name)
+                if isinstance(hit, list) and len(hit) == 2 and hit[0] == mtime and type(hit[1]) is int:
+                    size = hit[1]
+                else:
+                    size = sum(e.stat().st_size for e in os.scandir(entry.path) if len(e.name) == 64 and e.is_file())
+            except OSError:
+                continue
+            total += size
+            if mtime < settled:
+                keep[entry.name] = [mtime, size]
+        if keep != cached:
+            tmp = f"{cache_path}.{os.getpid()}.tmp"
+            try:  # a cache: replaced atomically, not fsynced (a torn one is read as empty)
+                with open(tmp, "w") as fh:
+                    fh.write(json.dumps(keep))
+                os.replace(tmp, cache_path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        return total
 
     def remove(self, digest: str) -> None:
         try:

@@ -150,7 +150,7 @@ class PackageChange(Record):
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
         manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
-        env = environment(self.manager, cwd, self.python)
+        env = environment(self.manager, cwd, self.python, reuse=True)
         describe = f"npm: remove {', '.join(self.remove)} from node_modules" if self.remove else \
             f"{self.manager}: {' '.join(self.argv)}"
         return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
@@ -168,6 +168,7 @@ class PackageChange(Record):
             spawned.append(pid)
             cs.spawned(pid)
 
+        _PLANNED.clear()  # from here on, what any environment held is unknown until it is read again
         if self.remove:
             _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), list(self.remove))
             exit_code, tail = 0, []
@@ -180,7 +181,9 @@ class PackageChange(Record):
         after = {"exit_code": exit_code,
                  "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
                                for name in MANIFESTS},
-                 "installed": installed(self.manager, intent["cwd"], intent["python"]),
+                 # with the modules the install is for: the install action's check() reads that answer
+                 # (heal.managers.base.verified) instead of starting the interpreter once more
+                 "installed": installed(self.manager, intent["cwd"], intent["python"], self.imports),
                  "generated": generated_files(cs, intent["cwd"], backup=False)}
         if exit_code != 0:
             # what a failed install changed is recorded all the same: rollback undoes that part too
@@ -296,16 +299,37 @@ def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[
     return out
 
 
-def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
+def installed(manager: str, cwd: str, python: str, modules: tuple[str, ...] = ()) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
-    return environment(manager, cwd, python)["packages"]
+    return environment(manager, cwd, python, modules)["packages"]
 
 
-def environment(manager: str, cwd: str, python: str) -> dict:
+# A rollback plans from a listing of the environment and then, at once, applies its undo, whose record needs
+# the same listing as its "before": the plan's listing (environment(..., plan=True)) is kept for that one
+# prepare(), if it comes within a moment (a question on the terminal makes it read again) and no installer
+# ran in between (perform() forgets it). Nothing else reuses a listing: between two fixes of a heal run the
+# user's command runs, and may install things itself.
+_PLANNED: dict[tuple[str, str, str], tuple[float, dict]] = {}
+_REUSE_SECONDS = 2.0
+
+
+def environment(manager: str, cwd: str, python: str, modules: tuple[str, ...] = (), *, plan: bool = False,
+                reuse: bool = False) -> dict:
     """{"packages": {name: version}, "requires": {name: [dependency names]}, "where": the environment's path}
-    of the target environment now, as its manager reads it."""
-    env = MANAGERS[manager].environment(cwd, python)
-    return {"packages": env.packages, "requires": env.requires, "where": env.where}
+    of the target environment now, as its manager reads it (see Manager.environment for modules). plan: keep it
+    for the prepare() of the change that follows; reuse: take the listing so kept, if there is one."""
+    import time
+
+    key = (manager, os.path.realpath(cwd), python)
+    if reuse:
+        hit = _PLANNED.pop(key, None)
+        if hit is not None and time.monotonic() - hit[0] < _REUSE_SECONDS:
+            return hit[1]
+    env = MANAGERS[manager].environment(cwd, python, modules)
+    listed = {"packages": env.packages, "requires": env.requires, "where": env.where}
+    if plan:
+        _PLANNED[key] = (time.monotonic(), listed)
+    return listed
 
 
 # --- a branch moved by git ---------------------------------------------------------------------------------
