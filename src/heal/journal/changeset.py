@@ -329,6 +329,7 @@ class Journal:
                 if created < cutoff and info.status not in ("incomplete", "damaged"):
                     shutil.rmtree(os.path.join(self.dir, cid), ignore_errors=True)
                     removed += 1
+            self.blobs.remove_leftovers()
             used = self.referenced_blobs()
             blobs = 0
             for digest in self.blobs.all():
