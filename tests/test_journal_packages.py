@@ -102,8 +102,13 @@ def test_bun_project_gets_bun_add_and_rollback_removes_it(heal, heal_env, projec
     env = dict(heal_env, PATH=bun_bin + os.pathsep + heal_env["PATH"], BUN_INSTALL_CACHE_DIR=str(tmp_path / "bc"))
     with open(os.path.join(project, "package.json"), "w") as fh:
         fh.write('{\n  "name": "demo",\n  "version": "1.0.0",\n  "private": true\n}\n')
-    # a project that already uses bun: it has a bun.lock
-    subprocess.run(["bun", "add", "left-pad@1.3.0"], cwd=project, check=True, capture_output=True, env=env)
+    # a project that already uses bun: it has a bun.lock (a bun that cannot reach the registry here, e.g.
+    # without the machine's CA bundle, retries for minutes: bounded, and then this test has nothing to say)
+    try:
+        subprocess.run(["bun", "add", "left-pad@1.3.0"], cwd=project, check=True, capture_output=True, env=env,
+                       timeout=120)
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"bun cannot install from the registry here: {type(exc).__name__}")
     assert os.path.exists(os.path.join(project, "bun.lock"))
     with open(os.path.join(project, "index.js"), "w") as fh:
         fh.write("console.log(require('is-number')(7));\n")

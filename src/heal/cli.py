@@ -172,9 +172,23 @@ def patterns_cmd(ctx: typer.Context) -> None:
     _call("patterns", list(ctx.args) or ["--help"])
 
 
+@app.command("hooks", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def hooks_cmd(ctx: typer.Context) -> None:
+    """Install heal where commands run without a person: install | uninstall | status  git | pre-commit |
+    claude-code (heal hooks --help for the options)."""
+    _call("hooks", list(ctx.args) or ["--help"])
+
+
+@app.command("hook", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def hook_cmd(ctx: typer.Context) -> None:
+    """What installed hooks run: heal hook claude-code (Claude Code's hook JSON on stdin, an answer on stdout,
+    always exit 0), heal hook git NAME SCRIPT [ARGS...]."""
+    _call("hook", list(ctx.args) or ["--help"])
+
+
 def app_main(args: list[str]) -> int:
-    if args[:1] == ["patterns"]:
-        return _call_direct("patterns", ["--help"])  # its own, fuller, usage text
+    if args[:1] in (["patterns"], ["hooks"], ["hook"]):
+        return _call_direct(args[0], ["--help"])  # their own, fuller, usage texts
     try:
         app(args=args, prog_name="heal", standalone_mode=True)
     except SystemExit as exc:

@@ -57,6 +57,11 @@ KEYS: tuple[Key, ...] = (
     Key("learn.enabled", bool, True, "record outcomes in the pattern store and offer what was learned"),
     Key("learn.cutoff", float, 0.88, "how alike (0-1) a failure's evidence must read to reuse a pattern learned "
         "for another", minimum=0),
+    Key("hooks.repair", str, "check", "heal's git pre-commit hook, for a broken staged file: check (show the repair, "
+        "stop the commit) or apply (also repair the working-tree copy, journaled; the commit still stops)",
+        choices=("check", "apply")),
+    Key("hooks.claude_code_apply", bool, False, "`heal hook claude-code` applies low-risk fixes itself (journaled) "
+        "instead of only describing them"),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 _TABLES = {k.name.rsplit(".", 1)[0] for k in KEYS if "." in k.name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from heal.errors import SafetyError  # noqa: F401 - re-exported
 
@@ -31,8 +32,12 @@ def is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def check_editable(path: str, root: str) -> str:
-    """The absolute real path of a file heal may change, or SafetyError."""
+def check_editable(path: str, root: str, allow: Iterable[str] = ()) -> str:
+    """The absolute real path of a file heal may change, or SafetyError.
+
+    `allow` names files (or directories, admitting themselves and the files directly in them) that an
+    integration must write although they lie outside the project or inside .git: a git hook, Claude Code's
+    settings. Only those paths are admitted, compared as real paths; everything else is checked as usual."""
     real = os.path.realpath(path)
     try:
         st = os.stat(real)
@@ -43,6 +48,8 @@ def check_editable(path: str, root: str) -> str:
         # would change too
         raise SafetyError(f"{path} has {st.st_nlink} hard links: heal does not change a file shared with "
                           f"another path")
+    if allow and _allowed(real, allow):
+        return real
     root = os.path.realpath(root)
     if real != root and not real.startswith(root + os.sep):
         raise SafetyError(f"{path} is outside the project ({root})")
@@ -55,6 +62,14 @@ def check_editable(path: str, root: str) -> str:
             raise SafetyError(f"{path} is inside the virtualenv {probe}")
         probe = os.path.dirname(probe)
     return real
+
+
+def _allowed(real: str, allow: Iterable[str]) -> bool:
+    for entry in allow:
+        named = os.path.realpath(entry)
+        if real == named or (os.path.dirname(real) == named and os.path.isdir(named)):
+            return True
+    return False
 
 
 def project_files(root: str) -> list[str]:

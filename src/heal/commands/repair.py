@@ -115,6 +115,21 @@ def run(opts: Options, args: list[str]) -> int:
     return 1 if any(r.status == UNREPAIRABLE for r in repairs) else 0
 
 
+def check_contents(named: list[tuple[str, bytes]], root: str) -> list[tuple[Target, Repair]]:
+    """`heal repair --check` on contents that are not files of the working tree (a git hook checks the staged
+    bytes): each (path as shown, bytes) with its repair; paths heal does not repair are left out."""
+    targets = [Target(path, path, KINDS[os.path.splitext(path)[1].lower()], data) for path, data in named
+               if os.path.splitext(path)[1].lower() in KINDS]
+    if not targets:
+        return []
+    return list(zip(targets, _repair_all(targets, _project_python(root))))
+
+
+def present(t: Target, r: Repair, *, diff: bool) -> None:
+    """What `heal repair --check [--diff]` prints about one file."""
+    _present(t, r, Options((t.path,), check=True, diff=diff), written=False)
+
+
 def _project_python(root: str) -> str | None:
     from heal.repair.python import project_python
 

@@ -71,9 +71,9 @@ def tool_of(argv: Sequence[str]) -> str:
     return ""
 
 
-def _last_simple_command(script: str) -> list[str]:
-    """The words of the last command of a shell script that does work: in `ulimit -n 20; python3 x.py`
-    it is python3 that can fail."""
+def script_commands(script: str) -> list[list[str]]:
+    """The simple commands of a shell script (`sh -c SCRIPT`), in order, split into words as the shell would;
+    a script shlex cannot split (an unclosed quote) is split on blanks."""
     import shlex  # only for `sh -c SCRIPT`
 
     try:
@@ -88,10 +88,17 @@ def _last_simple_command(script: str) -> list[str]:
             commands.append([])
         else:
             commands[-1].append(word)
+    return [c for c in commands if c]
+
+
+def _last_simple_command(script: str) -> list[str]:
+    """The words of the last command of a shell script that does work: in `ulimit -n 20; python3 x.py`
+    it is python3 that can fail."""
+    commands = script_commands(script)
     for command in reversed(commands):
-        if command and command[0] not in _BUILTINS:
+        if command[0] not in _BUILTINS:
             return command
-    return next((c for c in reversed(commands) if c), [])
+    return commands[-1] if commands else []
 
 
 def _skip_options(args: list[str]) -> list[str]:

@@ -25,26 +25,6 @@ _NODE_BUILTINS = {
     "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
 }
 _NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
-# A PEP 508 project name alone: what every import map entry is. Anything else (extras, a version) is checked by
-# packaging, whose import (with its tags, platform and subprocess) costs more than planning otherwise does.
-_PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-
-
-def canonical_name(name: str) -> str:
-    """PEP 503's normalised name (packaging.utils.canonicalize_name, without importing packaging)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _valid_requirement(dist: str) -> bool:
-    if _PROJECT_NAME.match(dist):
-        return True
-    try:
-        from packaging.requirements import Requirement
-
-        Requirement(dist)
-    except Exception:
-        return False
-    return True
 
 
 @lru_cache(maxsize=1)
@@ -154,8 +134,13 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if dist is None:
         return Fix("suggest", f"not installing anything for {module}: {why}", None, source=source, risk="low",
                    confidence=0.3)
-    if not _valid_requirement(dist):
-        return None
+    if not _BARE_NAME.match(dist):  # a bare PEP 508 name is a valid requirement: packaging only for the rest
+        try:
+            from packaging.requirements import Requirement
+
+            Requirement(dist)
+        except Exception:
+            return None
     declared = _declared(ctx.root, canonical_name(dist))
     manager = python_manager(ctx.root)
     if manager != "pip" and _which(manager, ctx.env):
@@ -232,6 +217,15 @@ def _is_local(module: str, root: str, cwd: str) -> bool:
         if os.path.exists(os.path.join(base, top + ".py")) or os.path.isdir(os.path.join(base, top)):
             return True
     return False
+
+
+# PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
+_BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def canonical_name(name: str) -> str:
+    """packaging.utils.canonicalize_name (PEP 503), without its import."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _declared(root: str, dist: str) -> str | None:
@@ -359,12 +353,12 @@ _NATIVE = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\
 
 
 def _in_virtualenv(python: str) -> bool:
-    """Whether that interpreter runs in a virtual environment (its sys.prefix is not its base prefix)."""
-    # Read from the disk as the interpreter decides it at start-up (getpath, site.venv): a pyvenv.cfg next to
-    # its executable, as invoked, or one directory up. Starting the interpreter to ask costs a failure 20-150
-    # ms; only a script in between (a pyenv shim, a wrapper) can pick another interpreter, so that one is asked.
-    exe_dir = os.path.dirname(os.path.abspath(python))
-    if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (exe_dir, os.path.dirname(exe_dir))):
+    # PEP 405: a virtualenv's interpreter has pyvenv.cfg beside it or one directory up (the path as given: it is
+    # a symlink to the base interpreter). That answers without starting a Python; so does a native executable
+    # without one (not a virtualenv, as the interpreter itself would decide at start-up). Anything else (a pyenv
+    # shim, a wrapper script) may pick another interpreter, so that one is asked.
+    here = os.path.dirname(os.path.abspath(python))
+    if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here))):
         return True
     try:
         with open(python, "rb") as fh:

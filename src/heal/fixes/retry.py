@@ -88,21 +88,9 @@ def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
     if os.path.basename(args[0]) in _SHELLS and "-c" in args[1:] and depth < 3:
         i = args.index("-c")
         if i + 1 < len(args):
-            try:
-                import shlex  # only for `sh -c SCRIPT`
+            from heal.diagnose.command import script_commands
 
-                words = shlex.split(args[i + 1], comments=True)
-            except ValueError:
-                words = args[i + 1].split()
-            commands: list[list[str]] = [[]]
-            for w in words:
-                if w in (";", "&&", "||", "|", "&") or w.endswith(";"):
-                    if w.endswith(";") and w != ";":
-                        commands[-1].append(w[:-1])
-                    commands.append([])
-                else:
-                    commands[-1].append(w)
-            return [c for cmd in commands if cmd for c in _commands(cmd, depth + 1)]
+            return [c for cmd in script_commands(args[i + 1]) for c in _commands(cmd, depth + 1)]
     return [args]
 
 

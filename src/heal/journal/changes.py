@@ -51,9 +51,11 @@ def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
 
 
 class FileChange(Record):
-    """Write (create or replace), delete, or chmod one file inside the project; or create a directory."""
+    """Write (create or replace), delete, or chmod one file inside the project; or create a directory. Or one of
+    the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
+    allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
 
-    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason")
+    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason", "allow")
     _hidden = ("data",)
     path: str
     data: bytes | None
@@ -62,14 +64,16 @@ class FileChange(Record):
     mkdir: bool
     rmdir: bool
     reason: str
+    allow: tuple[str, ...]
 
     def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 mkdir: bool = False, rmdir: bool = False, reason: str = "") -> None:
-        self._fill(path, data, mode, delete, mkdir, rmdir, reason)
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = ()) -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
-        path = check_editable(self.path, cs.root)
-        rel = os.path.relpath(path, cs.root)
+        path = check_editable(self.path, cs.root, allow=self.allow)
+        rel = _shown(path, cs.root)
+        allowed = {"allow": [os.path.realpath(a) for a in self.allow]} if self.allow else {}
         if self.mkdir or self.rmdir:
             # a directory heal creates (restoring a checkpoint) is removed again when it is empty, and one it
             # removes (rolling that back) is created again
@@ -79,7 +83,7 @@ class FileChange(Record):
             return {"kind": "file", "op": op, "path": path,
                     "describe": f"{'created' if self.mkdir else 'removed'} directory {rel}/",
                     "before": {"exists": os.path.isdir(path), "blob": None, "mode": None},
-                    **({"reason": self.reason} if self.reason else {})}
+                    **({"reason": self.reason} if self.reason else {}), **allowed}
         before = file_state(cs, path, backup=True)
         if self.delete:
             op, describe = "delete", f"deleted {rel}"
@@ -88,7 +92,7 @@ class FileChange(Record):
             describe = f"{'edited' if before['exists'] else 'created'} {rel}"
         else:
             op, describe = "chmod", f"chmod {self.mode:o} {rel}"
-        intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe}
+        intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe, **allowed}
         if self.data is not None:
             intent["new_blob"] = cs.journal.blobs.put(self.data)
         if self.mode is not None:
@@ -116,6 +120,12 @@ class FileChange(Record):
             # in place: the inode, its owner, links, ACLs and xattrs stay what they were
             os.chmod(path, intent["new_mode"])
         return file_state(cs, path, backup=False)
+
+
+def _shown(path: str, root: str) -> str:
+    """Relative to the project when inside it; an allowed file elsewhere keeps its absolute path."""
+    rel = os.path.relpath(path, root)
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 class PackageChange(Record):

@@ -636,18 +636,19 @@ def rollback(journal: Journal, p: Plan, *, force: bool = False, dry_run: bool = 
                            diagnosis=f"rollback of {cid}", kind="rollback", undoes=cid) as cs:
         for step in p.work:
             if step.action == "restore":
-                _parents(cs, step.path, why)
+                allow = _allow_of(p, step)
+                _parents(cs, step.path, why, allow)
                 data = journal.blobs.get(step.detail["blob"])
-                cs.apply(FileChange(step.path, data=data, mode=step.detail["mode"], reason=why))
+                cs.apply(FileChange(step.path, data=data, mode=step.detail["mode"], reason=why, allow=allow))
             elif step.action == "chmod":
-                cs.apply(FileChange(step.path, mode=step.detail["mode"], reason=why))
+                cs.apply(FileChange(step.path, mode=step.detail["mode"], reason=why, allow=_allow_of(p, step)))
             elif step.action == "delete":
-                cs.apply(FileChange(step.path, delete=True, reason=why))
+                cs.apply(FileChange(step.path, delete=True, reason=why, allow=_allow_of(p, step)))
             elif step.action == "rmdir":
                 if os.path.isdir(step.path) and not os.listdir(step.path):
-                    cs.apply(FileChange(step.path, rmdir=True, reason=why))
+                    cs.apply(FileChange(step.path, rmdir=True, reason=why, allow=_allow_of(p, step)))
             elif step.action == "mkdir":
-                _parents(cs, os.path.join(step.path, "x"), why)
+                _parents(cs, os.path.join(step.path, "x"), why, _allow_of(p, step))
             elif step.action == "packages":
                 _undo_packages(journal, cs, step, cid)
             elif step.action == "git":
@@ -691,7 +692,7 @@ def _supersede(journal: Journal, cid: str, by: str) -> None:
             journal.set_status(other, "superseded", by=by)  # an interrupted earlier attempt
 
 
-def _parents(cs, path: str, why: str) -> None:
+def _parents(cs, path: str, why: str, allow: tuple[str, ...] = ()) -> None:
     """Directories a restored file needs, created through the journal (so that they are removed again)."""
     missing = []
     d = os.path.dirname(path)
@@ -699,7 +700,7 @@ def _parents(cs, path: str, why: str) -> None:
         missing.append(d)
         d = os.path.dirname(d)
     for d in reversed(missing):
-        cs.apply(FileChange(d, mkdir=True, reason=why))
+        cs.apply(FileChange(d, mkdir=True, reason=why, allow=allow))
 
 
 def remove_stale_tmp(p: Plan) -> None:
@@ -724,6 +725,15 @@ def remove_stale_tmp(p: Plan) -> None:
                 continue  # a live process is writing it right now
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _allow_of(p: Plan, step: Step) -> tuple[str, ...]:
+    """The files outside the project the change was allowed to write (an integration's hook or settings):
+    its undo may write exactly those again."""
+    for record in p.target.actions:
+        if record.seq == step.seq and record.op == "intent":
+            return tuple(str(a) for a in record.change.get("allow") or ())
+    return ()
 
 
 def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:

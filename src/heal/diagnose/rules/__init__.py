@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from heal.diagnose.model import Context, Finding, FunctionRule, Rule, replace
-from heal.diagnose.rules import (c, generic, git, go, infra, java, network, node, other, process, python, rust, shell,
-                                 testing)
+from heal.diagnose.rules import (c, generic, git, go, infra, java, network, node, other, precommit, process, python, rust,
+                                 shell, testing)
 
-MODULES = (process, shell, python, node, c, rust, go, java, git, infra, network, testing, other, generic)
+MODULES = (process, shell, python, node, c, rust, go, java, git, infra, network, testing, precommit, other, generic)
 
 
 def _with_ecosystem(module) -> tuple[Rule, ...]:

@@ -1,0 +1,1 @@
+"""Hook templates that `heal hooks install` writes (shipped inside the wheel as heal.hooks)."""

@@ -1,0 +1,51 @@
+"""Where commands run without a person: git hooks, the pre-commit framework, Claude Code.
+
+Each integration is one module with the same three functions, all taking the directory heal runs in and the
+parsed options, and returning the lines to print:
+
+    install(cwd, options) -> list[str]      writes through the change log (`heal rollback` undoes it)
+    uninstall(cwd, options) -> list[str]    puts back exactly what was there before install
+    status(cwd, options) -> list[str]       reads only
+
+They raise IntegrationError (one line, exit 1) for what they refuse to do, and change nothing then. Every file
+an integration writes outside the project, or inside .git, is named exactly in the change's allow-list
+(heal.project.check_editable): nothing else can be written through it.
+
+The table holds module names so that `heal hooks status git` imports neither of the other two.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from heal.errors import HealError
+
+INTEGRATIONS = {
+    "git": "heal.integrations.git",
+    "pre-commit": "heal.integrations.pre_commit",
+    "claude-code": "heal.integrations.claude_code",
+}
+
+
+class IntegrationError(HealError):
+    """What an integration refuses to do, as one line; nothing was changed."""
+
+    exit_code = 1
+
+
+class Options:
+    """The options of `heal hooks ...` (hand-parsed by heal.commands.hooks)."""
+
+    __slots__ = ("hooks", "scope")
+
+    def __init__(self, hooks: tuple[str, ...] = (), scope: str = "project") -> None:
+        self.hooks = hooks  # git: the hook names (default: pre-commit and pre-push)
+        self.scope = scope  # claude-code: project | user
+
+
+def load(name: str) -> ModuleType:
+    return importlib.import_module(INTEGRATIONS[name])
+
+
+__all__ = ["INTEGRATIONS", "IntegrationError", "Options", "load"]
