@@ -110,6 +110,22 @@ def test_import_heal_diagnose_compiles_no_regex_and_loads_only_diagnosis(heal_en
     assert len(modules) <= MAX_HEAL_MODULES, modules
 
 
+def test_import_heal_fixes_compiles_no_regex(heal_env):
+    # planning imports every action module on every failure heal can place: their patterns compile on first use
+    code = (
+        "import json, re\n"
+        "import heal.diagnose\n"
+        "calls = []\n"
+        "original = re._compile\n"
+        "re._compile = lambda pattern, flags: calls.append(pattern) or original(pattern, flags)\n"
+        "import heal.fixes\n"
+        "re._compile = original\n"
+        "print(json.dumps(calls))\n"
+    )
+    calls = json.loads(_python(code, heal_env))
+    assert calls == [], f"{len(calls)} regexes compiled at import (use heal.lazyre.lazy): {calls[:5]}"
+
+
 def test_value_classes_are_not_dataclasses_and_behave_like_frozen_ones():
     import dataclasses
 

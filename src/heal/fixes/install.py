@@ -14,6 +14,7 @@ import sys
 from functools import lru_cache
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy  # compiled on first use: most failures never need these
 from heal.managers import MANAGERS, node_manager, python_manager
 
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
@@ -24,7 +25,7 @@ _NODE_BUILTINS = {
     "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream", "string_decoder",
     "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
 }
-_NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+_NPM_NAME = lazy(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +221,7 @@ def _is_local(module: str, root: str, cwd: str) -> bool:
 
 
 # PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
-_BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_BARE_NAME = lazy(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
 def canonical_name(name: str) -> str:
@@ -259,7 +260,7 @@ def _declared(root: str, dist: str) -> str | None:
 # where, packages are installed
 _SAFE_REQ_OPTIONS = ("--hash", "--pre", "--prefer-binary", "--only-binary", "--no-binary", "--require-hashes",
                      "--config-settings", "--global-option", "--no-deps")
-_VCS = re.compile(r"^(?:git|hg|svn|bzr)\+|://")
+_VCS = lazy(r"^(?:git|hg|svn|bzr)\+|://")
 
 
 def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
