@@ -329,13 +329,7 @@ class Journal:
                 if created < cutoff and info.status not in ("incomplete", "damaged"):
                     shutil.rmtree(os.path.join(self.dir, cid), ignore_errors=True)
                     removed += 1
-            self.blobs.remove_leftovers()
-            used = self.referenced_blobs()
-            blobs = 0
-            for digest in self.blobs.all():
-                if digest not in used:
-                    self.blobs.remove(digest)
-                    blobs += 1
+            blobs = self.blobs.remove_unreferenced(self.referenced_blobs())
         return removed, blobs
 
     def referenced_blobs(self) -> set[str]:

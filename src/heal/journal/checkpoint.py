@@ -21,8 +21,8 @@ def create(journal: Journal, root: str, name: str = "") -> dict:
     root = os.path.realpath(root)
     files = {}
     # the blobs are not referenced by anything until the checkpoint file is written: garbage collection
-    # (heal log prune) must wait for that. They are written as one batch, made durable once before the
-    # checkpoint file that names them (see heal.journal.blobs.Batch).
+    # (heal log prune) must wait for that. They are written as one batch, one pack made durable once, before
+    # the checkpoint file that names them (see heal.journal.blobs.Batch).
     with journal.gc_guard(shared=True), journal.blobs.batch() as batch:
         for rel in project_files(root):
             try:
