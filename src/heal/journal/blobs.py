@@ -24,6 +24,7 @@ from heal.fsutil import write_atomic
 _SIZES = ".sizes.json"
 _RACY_NS = 3 * 10**9
 _PACKS = "packs"
+_FLUSH = 1 << 20
 
 
 class BlobError(Exception):
@@ -67,15 +68,17 @@ class BlobStore:
         """Many puts made durable at once, in one pack (a checkpoint of a whole project): see Batch."""
         return Batch(self)
 
-    def get(self, digest: str) -> bytes:
-        """The blob's bytes, verified: never hands back bytes that are not what was stored."""
+    def get(self, digest: str, *, loose: bool = True) -> bytes:
+        """The blob's bytes, verified: never hands back bytes that are not what was stored. loose=False: the
+        caller knows there is no loose copy (a Batch, in a store without the blob's subdirectory)."""
         found = False
         try:
-            with open(self.path(digest), "rb") as fh:
-                data = fh.read()
-            found = True
-            if sha256(data) == digest:
-                return data
+            if loose:
+                with open(self.path(digest), "rb") as fh:
+                    data = fh.read()
+                found = True
+                if sha256(data) == digest:
+                    return data
         except OSError:
             pass
         where = self.packed().get(digest)
@@ -253,6 +256,11 @@ class Batch:
         self.pack = ""
         self._fd = -1
         self._offset = 0
+        self._buffer = bytearray()  # written in large pieces: one write per ~1 MB, not per blob
+        try:  # the loose subdirectories there are: a blob whose prefix has none is not stored loose
+            self._loose = {n for n in os.listdir(store.directory) if len(n) == 2}
+        except OSError:
+            self._loose = set()
 
     def __enter__(self) -> Batch:
         return self
@@ -266,8 +274,13 @@ class Batch:
 
     def put(self, data: bytes) -> str:
         digest = sha256(data)
-        if digest in self.entries or self.store.check(digest) is None:
+        if digest in self.entries:
             return digest
+        try:
+            self.store.get(digest, loose=digest[:2] in self._loose)
+            return digest  # stored already, intact
+        except BlobError:
+            pass
         if self._fd < 0:
             d = os.path.join(self.store.directory, _PACKS)
             os.makedirs(d, exist_ok=True)
@@ -276,12 +289,19 @@ class Batch:
             name = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{os.getpid()}-{os.urandom(4).hex()}"
             self.pack = os.path.join(d, name + ".pack")
             self._fd = os.open(self.pack, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o444)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]
+        self._buffer += data
+        if len(self._buffer) >= _FLUSH:
+            self._flush()
         self.entries[digest] = (self._offset, len(data))
         self._offset += len(data)
         return digest
+
+    def _flush(self) -> None:
+        view = memoryview(self._buffer)
+        while view:
+            view = view[os.write(self._fd, view):]
+        del view
+        self._buffer.clear()
 
     def commit(self) -> None:
         """Every blob put so far is durable and found by get()."""
@@ -289,6 +309,7 @@ class Batch:
             return
         import json
 
+        self._flush()
         os.fsync(self._fd)
         os.close(self._fd)
         self._fd = -1

@@ -37,7 +37,8 @@ def create(journal: Journal, root: str, name: str = "") -> dict:
         obj = {"id": cid, "name": name, "created": now.isoformat(timespec="microseconds"), "root": root,
                "files": files}
         os.makedirs(_dir(journal), exist_ok=True)
-        write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj, indent=1) + "\n").encode())
+        # not indented: json's C encoder writes 10,000 entries in a tenth of the time its Python one needs
+        write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj) + "\n").encode())
     return obj
 
 
@@ -47,13 +48,13 @@ def _read(path: str) -> tuple[bytes, int]:
     try:
         st = os.fstat(fd)
         parts = []
-        size = max(st.st_size, 0) + 1  # one more: the read that returns it is the end of the file
+        size = max(st.st_size, 0) + 1  # one more than the file holds: a short read is its end, no extra read
         while True:
             chunk = os.read(fd, size)
-            if not chunk:
-                break
             parts.append(chunk)
-            size = 1 << 16
+            if len(chunk) < size:
+                break
+            size = 1 << 16  # it grew while we read: on to its end
     finally:
         os.close(fd)
     return b"".join(parts) if len(parts) != 1 else parts[0], stat.S_IMODE(st.st_mode)
