@@ -502,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
 
     run = Runner(DATA_DIR / "bench_diagnose.stderr.log", RUN_TIMEOUT)
     failure = real_failure_file()
+    # heal reads the configuration of the project it runs in: here, a new directory, as in a project that has
+    # none (this checkout's pyproject.toml names heal, and would be read)
+    os.chdir(tempfile.mkdtemp(prefix="heal-bench-project-"))  # outside this checkout
     thefuck = thefuck_argv(failure) if args.with_thefuck else None
     if args.with_thefuck and thefuck is None:
         tally.failed("thefuck")

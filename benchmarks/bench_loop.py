@@ -23,7 +23,8 @@ Benchmarks (NAME for --only in brackets):
   [checkpoint]  `heal checkpoint create` of 10,000 files / 200 MB (no git; a new state directory each round)
                 vs `tar cf` of the same directory into a file                     target ratio <= 3.0
 
-Test data goes to benchmarks/.data/ (gitignored) and is reused. The script exits 0 (benchmarks report, they
+Test data goes to benchmarks/.data/ (gitignored) and is reused; the projects heal runs in, to $TMPDIR/heal-bench
+(outside this checkout, whose git top-level would otherwise be the project). The script exits 0 (benchmarks report, they
 don't gate) except when heal is missing (exit 2).
 """
 
@@ -49,6 +50,9 @@ from common import (DATA_DIR, Runner, RunFailed, Tally, arg_parser, byte_compile
 
 RUN_TIMEOUT = 600.0
 PACKAGE = "termcolor"  # in heal's import map; installed from a wheel built here
+# Projects live outside this checkout: heal takes the nearest git top-level (and its configuration) as the
+# project, which inside benchmarks/.data would be this repository.
+PROJECTS_DIR = Path(tempfile.gettempdir()) / "heal-bench"
 
 
 def line(name: str, heal: str, base: str, ratio: float | None, target: str, status: str, extra: str = "") -> None:
@@ -79,7 +83,8 @@ def _run(argv: list[str], cwd: str, env: dict[str, str], check: bool = True) -> 
 def bench_subcommands(heal: str, python: str, runs: int, tally: Tally) -> None:
     from heal.journal import FileChange, Journal
 
-    work = Path(tempfile.mkdtemp(prefix="subcommands-", dir=DATA_DIR))
+    PROJECTS_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="subcommands-", dir=PROJECTS_DIR))
     project, home = work / "project", str(work / "home")
     project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True)
@@ -125,7 +130,7 @@ def change_log(n: int) -> Path:
         cid = time.strftime("%Y%m%d-%H%M%S-", now) + f"{i % 1000000:06d}-{rng.randrange(65536):04x}"
         d = jdir / cid
         d.mkdir()
-        root = str(DATA_DIR / f"changelog-project-{i % PROJECTS}")
+        root = str(PROJECTS_DIR / f"changelog-project-{i % PROJECTS}")
         meta = {"id": cid, "created": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", now), "cwd": root, "root": root,
                 "command": [".venv/bin/python", "app.py"], "diagnosis": "Python module 'colorama' is not installed",
                 "kind": "run", "undoes": None}
@@ -150,7 +155,7 @@ def change_log(n: int) -> Path:
 
 
 def bench_log(heal: str, python: str, runs: int, sizes: tuple[int, ...], tally: Tally) -> None:
-    project = DATA_DIR / "changelog-project-0"
+    project = PROJECTS_DIR / "changelog-project-0"
     project.mkdir(parents=True, exist_ok=True)
     for n in sizes:
         home = change_log(n)
@@ -225,7 +230,8 @@ def _fix_to_rerun(log: str) -> tuple[float, float]:
 
 def bench_loop(heal: str, runs: int, tally: Tally, with_loop: bool, with_rollback: bool) -> None:
     strace = shutil.which("strace")
-    work = Path(tempfile.mkdtemp(prefix="loop-", dir=DATA_DIR))
+    PROJECTS_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="loop-", dir=PROJECTS_DIR))
     project = work / "project"
     project.mkdir()
     wheels = DATA_DIR / "wheels"
@@ -292,7 +298,7 @@ def bench_loop(heal: str, runs: int, tally: Tally, with_loop: bool, with_rollbac
 
 def checkpoint_project(files: int, size: int) -> Path:
     """files files in 100 directories, size bytes in all (4-37 KB each, printable), built once."""
-    root = DATA_DIR / f"checkpoint-{files}"
+    root = PROJECTS_DIR / f"checkpoint-{files}"
     if (root / ".complete").exists():
         return root / "project"
     shutil.rmtree(root, ignore_errors=True)
@@ -310,7 +316,7 @@ def checkpoint_project(files: int, size: int) -> Path:
 
 def bench_checkpoint(heal: str, runs: int, files: int, size: int, tally: Tally) -> None:
     project = checkpoint_project(files, size)
-    work = Path(tempfile.mkdtemp(prefix="checkpoint-", dir=DATA_DIR))
+    work = Path(tempfile.mkdtemp(prefix="checkpoint-", dir=PROJECTS_DIR))
     archive = work / "project.tar"
     rounds = [0]
 

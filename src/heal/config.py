@@ -172,10 +172,11 @@ def _mentions_heal(path: str) -> bool:
 
 
 def _parse(path: str) -> dict:
-    from heal.fsutil import load_toml, toml_module
+    from heal.fsutil import toml_module
+    from heal.tomlcache import load  # a config file unchanged since the last run is not parsed again
 
     try:
-        return load_toml(path)
+        return load(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -1,5 +1,6 @@
-"""TOML data files read through a compiled cache: heal's playbooks, import map, command map and npm names
-are parsed once, not on every failure.
+"""TOML data files read through a compiled cache: heal's playbooks, import map, command map and npm names,
+and the config files (the user's, a project's heal.toml or pyproject.toml with a [tool.heal]) are parsed
+once, not on every run.
 
 tomllib is a pure-Python parser: importing it and parsing the 15 shipped files cost more than diagnosing and
 planning together. The parsed table of each file is kept in the cache directory (heal.paths.cache_dir()) as
@@ -75,7 +76,7 @@ def _write(entry: str, key: bytes, table: dict) -> None:
         return  # a value marshal cannot hold (a TOML date): this file is parsed every time
     tmp = f"{entry}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        os.makedirs(os.path.dirname(entry), mode=0o700, exist_ok=True)  # it holds projects' config: the user's
         with open(tmp, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
