@@ -1,10 +1,11 @@
-"""What bench_run.py and bench_diagnose.py share: running commands with a deadline, interleaving runs,
-tallying targets, the command line and the report's lines. Not a benchmark itself.
+"""What the benchmarks share: running commands with a deadline, interleaving runs, tallying targets, the command
+line, the report's lines and the rows bench_all.py gathers (--results). Not a benchmark itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -33,10 +34,18 @@ class RunFailed(Exception):
 class Tally:
     results: dict[str, bool] = field(default_factory=dict)
     mismatch: bool = False
+    rows: list[dict] = field(default_factory=list)  # what --results writes for bench_all's table
 
     def add(self, name: str, passed: bool) -> str:
         self.results[name] = passed
         return "PASS" if passed else "FAIL"
+
+    def row(self, name: str, what: str, heal: str, base: str, ratio: float | None, target: str,
+            passed: bool | None) -> str:
+        """A row of the summary table (and its target tallied when it has one): PASS, FAIL or "-"."""
+        self.rows.append({"name": name, "what": what, "heal": heal, "base": base,
+                          "ratio": None if ratio is None else round(ratio, 3), "target": target, "met": passed})
+        return "-" if passed is None else self.add(name, passed)
 
     def failed(self, name: str) -> None:
         """A target whose benchmark could not finish counts as not met (once)."""
@@ -221,7 +230,10 @@ def error_line(name: str, exc: Exception) -> None:
     print(f"{name:<13} ERROR: {exc}", flush=True)
 
 
-def summary(prog: str, t0: float, tally: Tally, mismatch: str) -> None:
+def summary(prog: str, t0: float, tally: Tally, mismatch: str, results: str | None = None) -> None:
+    if results:
+        with open(results, "w", encoding="utf-8") as fh:
+            json.dump({"prog": prog, "rows": tally.rows, "mismatch": tally.mismatch}, fh, indent=1)
     print(f"{prog}: took {time.perf_counter() - t0:.0f}s")
     note = f"  ({mismatch} MISMATCH)" if tally.mismatch else ""
     met = sum(tally.results.values())
@@ -244,6 +256,10 @@ def arg_parser(description: str, quick_help: str, runs_help: str) -> argparse.Ar
     parser.add_argument("--runs", type=_positive, default=None, help=runs_help)
     parser.add_argument("--heal", default=os.path.join(sysconfig.get_path("scripts"), "heal"),
                         help="the heal executable (default: next to this interpreter)")
+    parser.add_argument("--baseline-python", default=sys.executable,
+                        help="the interpreter of the `python -c pass` baselines (default: this one; bench_all.py "
+                             "gives a clean venv's, whose start-up no .pth hook of heal's environment slows)")
+    parser.add_argument("--results", default=None, help="also write the rows as JSON to this file (bench_all.py)")
     return parser
 
 

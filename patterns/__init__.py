@@ -20,9 +20,9 @@ def path(*parts: str) -> str:
 def table(name: str) -> dict:
     """The parsed `<name>.toml`, or {} when it is missing or broken (heal then knows less, and says so
     through what it does not plan, never through a traceback)."""
-    from heal.fsutil import load_toml
+    from heal.tomlcache import load  # parsed once, then read from heal's compiled cache
 
     try:
-        return load_toml(path(f"{name}.toml"))
+        return load(path(f"{name}.toml"))
     except (OSError, ValueError, RecursionError):
         return {}

@@ -71,11 +71,12 @@ def test_validate_detects_a_flipped_byte(heal, heal_env, project):
     j = Journal(heal_env["HEAL_HOME"])
     with open(os.path.join(heal_env["HEAL_HOME"], "checkpoints", cp["id"] + ".json")) as fh:
         blob = json.load(fh)["files"]["src/a.py"]["blob"]
-    path = j.blobs.path(blob)
+    path, offset, _ = j.blobs.locate(blob)  # in the checkpoint's pack
     os.chmod(path, 0o644)
     with open(path, "r+b") as fh:
+        fh.seek(offset)
         first = fh.read(1)
-        fh.seek(0)
+        fh.seek(offset)
         fh.write(bytes([first[0] ^ 0x01]))
     r = heal("checkpoint", "validate", cp["id"])
     assert r.returncode == 1

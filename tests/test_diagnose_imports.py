@@ -78,13 +78,16 @@ def test_heal_diagnose_of_an_output_it_cannot_place_imports_nothing_heavy(heal_e
     assert {m.split(".")[0] for m in _heavy(added)} == {"json"}
 
 
-@pytest.mark.xfail(strict=True, reason="planning (heal.fixes: dataclasses, tomllib playbooks and import map; "
-                                       "heal.config: tomllib) is not yet lean; issue 14's fixes-side half")
 def test_heal_diagnose_of_a_real_failure_with_its_fixes_imports_nothing_heavy(heal_env, project, tmp_path):
+    # planning too: the fix values are records, not dataclasses; the playbooks and the import map come from
+    # heal's compiled cache (heal.tomlcache), which the first run in a new HEAL_HOME writes
     log = tmp_path / "failure.log"
     log.write_text(FAILURE)
-    added = _imported([*heal_argv(), "diagnose", "--command", "python3 app.py", str(log)], heal_env, project)
-    assert "heal.fixes" in added
+    argv = [*heal_argv(), "diagnose", "--command", "python3 app.py", str(log)]
+    first = _imported(argv, heal_env, project)
+    assert "heal.fixes" in first and {"tomllib", "tomli"} & first  # it saw planning, and the cache was cold
+    added = _imported(argv, heal_env, project)
+    assert "heal.fixes.install" in added and "heal.tomlcache" in added
     assert not _heavy(added), _heavy(added)
 
 
@@ -105,6 +108,22 @@ def test_import_heal_diagnose_compiles_no_regex_and_loads_only_diagnosis(heal_en
               or m.startswith("heal.commands")]
     assert not strays, strays
     assert len(modules) <= MAX_HEAL_MODULES, modules
+
+
+def test_import_heal_fixes_compiles_no_regex(heal_env):
+    # planning imports every action module on every failure heal can place: their patterns compile on first use
+    code = (
+        "import json, re\n"
+        "import heal.diagnose\n"
+        "calls = []\n"
+        "original = re._compile\n"
+        "re._compile = lambda pattern, flags: calls.append(pattern) or original(pattern, flags)\n"
+        "import heal.fixes\n"
+        "re._compile = original\n"
+        "print(json.dumps(calls))\n"
+    )
+    calls = json.loads(_python(code, heal_env))
+    assert calls == [], f"{len(calls)} regexes compiled at import (use heal.lazyre.lazy): {calls[:5]}"
 
 
 def test_value_classes_are_not_dataclasses_and_behave_like_frozen_ones():

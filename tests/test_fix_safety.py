@@ -217,12 +217,13 @@ def test_f19_a_malformed_playbook_is_one_line_and_the_shipped_chmod_fix_still_ap
 
 def test_f19_a_playbook_that_fails_while_planning_is_skipped_by_name(project):
     from heal.fixes.playbooks import load
+    from heal.record import replace
 
     path = os.path.join(project, "ok.toml")
     _write(path, 'id = "fine"\ncategory = "permission"\ndescription = "x"\n[[steps]]\naction = "chmod"\n')
     book = load(path)
     # a step dict the loader never produced (an action planner raising) must cost only that playbook
-    broken = type(book)(**{**book.__dict__, "id": "broken", "steps": ({"action": "retry", "max_retries": "x"},)})
+    broken = replace(book, id="broken", steps=({"action": "retry", "max_retries": "x"},))
     out = "sh: 1: ./run.sh: Permission denied\n"
     _write(os.path.join(project, "run.sh"), "#!/bin/sh\n", 0o644)
     d = diagnose(out, argv=["./run.sh"], exit_code=126, cwd=project)

@@ -14,12 +14,12 @@ from heal.diagnose import diagnose
 from heal.fixes import PlanContext, plan_fixes
 from heal.fixes.install import distribution_for, import_map, interpreter_of, package_for_specifier
 
+import toolcache
+
 
 @pytest.fixture(scope="module")
 def venv_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("venv") / "template"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return str(path)
+    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
 
 
 @pytest.fixture
@@ -86,7 +86,12 @@ def test_a_python_that_is_not_a_virtualenv_only_gets_a_suggestion(project):
 
 def test_interpreter_of_a_console_script_is_its_shebang(project, heal_env):
     venv = os.path.join(project, "fresh-venv")  # a copied venv's scripts would point at the original
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    # the console script pip would write for pip itself (installing pip only for it took seconds)
+    with open(os.path.join(venv, "bin", "pip"), "w") as fh:
+        fh.write(f"#!{os.path.join(venv, 'bin', 'python')}\nimport sys\nfrom pip._internal.cli.main import main\n"
+                 "sys.exit(main())\n")
+    os.chmod(os.path.join(venv, "bin", "pip"), 0o755)
     env = dict(heal_env, PATH=os.path.join(venv, "bin") + os.pathsep + heal_env["PATH"])
     assert interpreter_of(("pip", "--version"), os.getcwd(), env).startswith(os.path.join(venv, "bin", "python"))
     assert interpreter_of((os.path.join(venv, "bin", "python"), "x.py"), os.getcwd(), env) == \
@@ -145,12 +150,10 @@ def test_declared_dependency_is_synced_not_added(heal, project, venv):
 
 @pytest.fixture(scope="module")
 def uv_bin(tmp_path_factory):
-    tools = tmp_path_factory.mktemp("uvtools")
-    subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
-    r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", "uv"], capture_output=True)
-    if r.returncode != 0:
+    try:
+        return str(toolcache.python_tool("uv", "uv", tmp_path_factory.mktemp("uvtools")))
+    except RuntimeError:
         pytest.skip("uv could not be installed from PyPI here")
-    return str(tools / "bin")
 
 
 def test_uv_project_gets_uv_add_and_rollback_restores_the_lock(heal, heal_env, project, uv_bin):
@@ -204,14 +207,12 @@ def tool_bin(tmp_path_factory):
 
     def _bin(name: str) -> str:
         if name not in made:
-            tools = tmp_path_factory.mktemp(f"{name}tools")
-            subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
             # pdm's own tested pins: unpinned, pdm 2.29 breaks against hishel 2 and newer httpx
             spec = {"pdm": "pdm[locked]"}.get(name, name)
-            r = subprocess.run([str(tools / "bin" / "pip"), "install", "-q", spec], capture_output=True)
-            if r.returncode != 0:
+            try:  # built once and kept across runs (tests/toolcache.py)
+                made[name] = str(toolcache.python_tool(name, spec, tmp_path_factory.mktemp(f"{name}tools")))
+            except RuntimeError:
                 pytest.skip(f"{name} could not be installed from PyPI here")
-            made[name] = str(tools / "bin")
         return made[name]
 
     return _bin

@@ -15,6 +15,7 @@ import time
 import pytest
 
 import bigwheel
+import toolcache
 from conftest import heal_argv
 
 
@@ -72,10 +73,15 @@ def wheels(tmp_path_factory) -> str:
     return str(d)
 
 
+@pytest.fixture(scope="module")
+def venv_template(tmp_path_factory) -> str:
+    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
+
+
 @pytest.fixture
-def setup(project, heal_env, wheels):
+def setup(project, heal_env, wheels, venv_template):
     venv = os.path.join(project, ".venv")
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run(["cp", "-a", venv_template, venv], check=True)
     with open(os.path.join(project, "app.py"), "w") as fh:
         fh.write("import termcolor\n")
     env = dict(heal_env, PIP_NO_INDEX="1", PIP_FIND_LINKS=wheels)

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import toolcache
 from heal.journal import Journal, PackageChange
 from test_journal import tree
 
@@ -21,9 +22,7 @@ def _installed(python: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def venv_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("venv") / "template"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return str(path)
+    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
 
 
 def test_pip_install_then_rollback_removes_it_and_puts_back_what_it_replaced(heal, heal_env, project, venv_template):
@@ -91,14 +90,12 @@ def test_yarn_and_pnpm_installs_are_healed_and_rolled_back(heal, heal_env, proje
 
 @pytest.fixture(scope="module")
 def bun_bin(tmp_path_factory):
-    """bun from the npm registry (its platform binary comes as an optional dependency): its bin directory."""
-    tools = tmp_path_factory.mktemp("buntools")
-    r = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(tools), "bun"],
-                       capture_output=True)
-    bin_dir = tools / "node_modules" / ".bin"
-    if r.returncode != 0 or subprocess.run([str(bin_dir / "bun"), "--version"], capture_output=True).returncode:
+    """bun from the npm registry (its platform binary comes as an optional dependency): its bin directory, built
+    once and kept across runs (tests/toolcache.py)."""
+    try:
+        return str(toolcache.npm_tool("bun", "bun", tmp_path_factory.mktemp("buntools")))
+    except (RuntimeError, OSError):
         pytest.skip("bun could not be installed from the npm registry here")
-    return str(bin_dir)
 
 
 def test_bun_project_gets_bun_add_and_rollback_removes_it(heal, heal_env, project, bun_bin, tmp_path):

@@ -40,6 +40,11 @@ def package_dirs() -> dict[str, str]:
     return dict(pyproject()["tool"]["setuptools"].get("package-dir", {"": "."}))
 
 
+def script_files() -> list[str]:
+    """The executables the wheel installs on PATH ([tool.setuptools] script-files)."""
+    return list(pyproject()["tool"]["setuptools"].get("script-files", []))
+
+
 def files_under(top: str) -> list[str]:
     """Every file below top, relative to it ('/'-separated), skipping caches."""
     found = []
@@ -85,6 +90,9 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
         shutil.copy2(os.path.join(ROOT, readme), tree)
     for directory in set(package_dirs().values()):
         shutil.copytree(os.path.join(ROOT, directory), tree / directory, ignore=IGNORED)
+    for script in script_files():
+        (tree / script).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.join(ROOT, script), tree / script)
     cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-q", "-w", str(tmp / "dist")]
     if _backend_installed():
         cmd.append("--no-build-isolation")  # no index needed: the build backend is already here
@@ -132,12 +140,30 @@ def test_the_wheel_ships_every_package_and_data_file(wheel):
 
 def test_the_wheel_ships_nothing_but_heal(wheel):
     stray = [n for n in wheel.namelist() if not n.startswith(("heal/", "heal-")) or
-             n.startswith("heal-") and ".dist-info/" not in n]
+             n.startswith("heal-") and ".dist-info/" not in n and not n.endswith(".data/scripts/heal")]
     assert not stray, stray  # no tests, fixtures or top-level patterns package
     assert all(n.startswith("heal/") for n in wheel.namelist() if not n.startswith("heal-"))
 
 
-def test_the_wheel_declares_the_console_script(wheel):
-    entry = next(n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt"))
-    text = wheel.read(entry).decode()
-    assert "[console_scripts]" in text and "heal = heal.entry:main" in text
+def test_the_wheel_installs_a_heal_executable_that_does_not_import_re(wheel):
+    # shipped as a script (pip rewrites its #!python line), not generated from an entry point: pip's
+    # generated wrapper imports re, a third of `heal -- true`'s start-up
+    script = next(n for n in wheel.namelist() if n.endswith(".data/scripts/heal"))
+    text = wheel.read(script).decode()
+    assert text.startswith("#!python\n")
+    assert "from heal.entry import main" in text and "sys.exit(main())" in text
+    assert "import re" not in text
+    assert wheel.getinfo(script).external_attr >> 16 & 0o111, "the script must be executable"
+    assert not any(n.endswith(".dist-info/entry_points.txt") for n in wheel.namelist())  # no second `heal`
+
+
+def test_the_installed_heal_is_the_shipped_script():
+    # what the suite runs (pip install -e .): the same file, its #! line pointed at this interpreter
+    script = os.path.join(os.path.dirname(sys.executable), "heal")
+    if not os.path.exists(script):
+        pytest.skip("heal is not installed next to this interpreter")
+    with open(script, encoding="utf-8") as fh:
+        first, rest = fh.read().split("\n", 1)
+    with open(os.path.join(ROOT, script_files()[0]), encoding="utf-8") as fh:
+        assert rest == fh.read().split("\n", 1)[1]
+    assert first.startswith("#!") and "python" in first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections import deque
+from _collections import deque  # collections/__init__ imports much more, for nothing the fast path uses
 
 # Pieces below this are coalesced, so a byte-at-a-time stream doesn't become a million objects; a pty
 # delivers up to 4095 bytes a read, which is kept as is.

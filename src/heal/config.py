@@ -11,7 +11,8 @@ the file and the key.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from _collections_abc import Iterator, Mapping  # loaded already by os; collections.abc is not
+
 from heal import paths
 from heal.errors import ConfigError  # noqa: F401 - re-exported
 
@@ -171,10 +172,11 @@ def _mentions_heal(path: str) -> bool:
 
 
 def _parse(path: str) -> dict:
-    from heal.fsutil import load_toml, toml_module
+    from heal.fsutil import toml_module
+    from heal.tomlcache import load  # a config file unchanged since the last run is not parsed again
 
     try:
-        return load_toml(path)
+        return load(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:

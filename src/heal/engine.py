@@ -310,7 +310,7 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
 def _chosen(fix, choice: str):
     """The fix for the candidate picked among fix.choices (its action's choose()), still the same playbook
     step."""
-    from dataclasses import replace
+    from heal.record import replace
 
     from heal.fixes import ACTIONS
 

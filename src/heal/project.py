@@ -120,13 +120,26 @@ def project_files(root: str) -> list[str]:
             return sorted(n for n in set(names) if os.path.isfile(os.path.join(root, n))
                           and not os.path.islink(os.path.join(root, n))
                           and not any(n.startswith(d + "/") for d in env_dirs))
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not is_virtualenv(os.path.join(dirpath, d))]
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if os.path.isfile(full) and not os.path.islink(full):
-                found.append(os.path.relpath(full, root))
+    # os.walk, with each entry's type from the directory listing itself: a regular file that is not a link
+    # costs no stat (a checkpoint of 10,000 files made ~8 stats a file)
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel) if rel else root))
+        except OSError:
+            continue  # unreadable or gone, as os.walk skips it
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS and not is_virtualenv(entry.path):
+                        pending.append(name)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(name.replace("/", os.sep))
+            except OSError:
+                continue
     return sorted(found)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
-from collections.abc import Mapping, Sequence
+import _signal as signal  # not signal: its enums cost more than this whole module (see heal.runner)
+from _collections_abc import Mapping, Sequence
 
 # Python ignores these at start-up; a child must get the defaults or `heal -- yes | head -1` never ends.
 _DEFAULT_SIGNALS = tuple(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import termios
-import tty
+
+from heal.lean import suppress
 
 _WINSZ = b"\0" * 8
 
@@ -25,7 +25,7 @@ def get_winsize(fd: int) -> bytes | None:
 def copy_winsize(src: int, dst: int) -> None:
     size = get_winsize(src)
     if size is not None:
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             fcntl.ioctl(dst, termios.TIOCSWINSZ, size)
 
 
@@ -38,13 +38,15 @@ def get_attrs(fd: int) -> list | None:
 
 def set_attrs(fd: int, attrs: list | None) -> None:
     if attrs is not None:
-        with contextlib.suppress(termios.error, OSError):
+        with suppress(termios.error, OSError):
             termios.tcsetattr(fd, termios.TCSANOW, attrs)
 
 
 def set_raw(fd: int) -> None:
     # TCSANOW, not the default TCSAFLUSH: keys typed before the command started must not be lost.
-    with contextlib.suppress(termios.error, OSError):
+    import tty  # only a pty run needs it
+
+    with suppress(termios.error, OSError):
         tty.setraw(fd, termios.TCSANOW)
 
 

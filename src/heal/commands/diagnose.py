@@ -38,12 +38,7 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
 
     argv: list[str] = []
     if command:
-        import shlex  # only for --command
-
-        try:
-            argv = shlex.split(command)
-        except ValueError as exc:
-            raise UsageError(f"--command: {exc}") from None
+        argv = split_command(command)
     if source == "-":
         if sys.stdin.isatty():
             raise UsageError("no input: give a FILE, or pipe the output in (heal diagnose - < log.txt)")
@@ -90,3 +85,20 @@ def _fixes(d, argv: list[str], output: bytes, exit_code: int | None) -> list:
         return plan_fixes(ctx)
     except Exception:  # planning is advice here: a failure in it must not cost the diagnosis
         return []
+
+
+# What str.split() treats as whitespace but a shell does not, and what only shlex can read: quotes, escapes.
+_NOT_PLAIN = frozenset("'\"\\\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def split_command(command: str) -> list[str]:
+    """--command as shlex.split reads it. A plain command line (no quote, no backslash: most) splits on
+    whitespace alike, without importing shlex."""
+    if command.isascii() and _NOT_PLAIN.isdisjoint(command):
+        return command.split()
+    import shlex
+
+    try:
+        return shlex.split(command)
+    except ValueError as exc:
+        raise UsageError(f"--command: {exc}") from None

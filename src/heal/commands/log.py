@@ -18,9 +18,10 @@ def main(args: list[str]) -> int:
 
     journal = open_journal()
     root = None if seen.get("all") else project_root()
-    ids = journal.ids()
+    roots = journal.roots()  # from the change log's index: no change set is opened to find a project's
+    ids = list(roots)
     # the newest first, and only as many as shown are read in full
-    mine = [i for i in reversed(ids) if root is None or journal.root_of(i) in (root, "")]
+    mine = [i for i in reversed(ids) if root is None or roots[i] in (root, "")]
     infos = [journal.info(i) for i in mine[:n]]
     size = journal.blobs.size()
     if seen.get("json"):

@@ -13,7 +13,7 @@ a module here, a line in ACTIONS, and its test.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from heal.record import replace
 
 from heal.fixes import chmod, command, install, retry, suggest
 from heal.fixes import json_edit, python_edit

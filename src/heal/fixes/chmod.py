@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import stat
 
 from heal.fixes.model import Fix, PlanContext
@@ -56,6 +55,8 @@ def _elsewhere(program: str, path: str, ctx: PlanContext, source: str) -> Fix | 
     rel = os.path.normpath(program)
     if not named or os.path.isabs(program) or rel.startswith(("-", "..")) or os.path.lexists(path):
         return None
+    import shlex  # only for a suggestion's exact quoting
+
     return Fix("suggest", f"{rel} is not executable; where it is: chmod +x {shlex.quote(rel)} (and, to commit the "
                f"mode: git update-index --chmod=+x {shlex.quote(rel)})", ("chmod", "+x", rel), risk="low",
                source=source, confidence=0.7)
@@ -91,6 +92,8 @@ def _program(argv: tuple[str, ...]) -> str | None:
             if i + 1 >= len(args):
                 return None
             try:
+                import shlex  # only for `sh -c SCRIPT`
+
                 words = shlex.split(args[i + 1], comments=True)
             except ValueError:
                 return None

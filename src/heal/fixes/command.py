@@ -5,7 +5,6 @@ Never invents an identity, never adds --force, --no-verify or --legacy-peer-deps
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -192,6 +191,8 @@ def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if not script or tool not in ("npm", "yarn", "pnpm", "bun"):
         return None
     try:
+        import json  # a node project's question only
+
         with open(os.path.join(ctx.cwd, "package.json")) as fh:
             scripts = list((json.load(fh).get("scripts") or {}).keys())
     except (OSError, ValueError):

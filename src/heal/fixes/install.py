@@ -8,13 +8,13 @@ Global and system installs are only ever suggested.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 from functools import lru_cache
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy  # compiled on first use: most failures never need these
 from heal.managers import MANAGERS, node_manager, python_manager
 
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
@@ -25,7 +25,7 @@ _NODE_BUILTINS = {
     "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream", "string_decoder",
     "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib", "test",
 }
-_NPM_NAME = re.compile(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+_NPM_NAME = lazy(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 
 
 @lru_cache(maxsize=1)
@@ -526,9 +526,9 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
 
 
 def _which(name: str, env) -> str | None:
-    import shutil
+    from heal.lean import which  # shutil's, without shutil's imports
 
-    return shutil.which(name, path=env.get("PATH"))
+    return which(name, path=env.get("PATH"))
 
 
 def _short(python: str, root: str) -> str:
@@ -536,7 +536,7 @@ def _short(python: str, root: str) -> str:
 
 
 # PEP 508's name; importing packaging costs more than a hook's whole diagnosis, and a bare name needs none of it
-_BARE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_BARE_NAME = lazy(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
 def canonical_name(name: str) -> str:
@@ -548,7 +548,7 @@ def canonical_name(name: str) -> str:
 # where, packages are installed
 _SAFE_REQ_OPTIONS = ("--hash", "--pre", "--prefer-binary", "--only-binary", "--no-binary", "--require-hashes",
                      "--config-settings", "--global-option", "--no-deps")
-_VCS = re.compile(r"^(?:git|hg|svn|bzr)\+|://")
+_VCS = lazy(r"^(?:git|hg|svn|bzr)\+|://")
 
 
 def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
@@ -604,7 +604,7 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
 def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     """The Python the failing command really ran: `python`, `.venv/bin/python x.py`, a console script's
     shebang (`pytest`), through `sh -c`, `env` or `timeout`. None when it cannot be told."""
-    import shutil
+    from heal.lean import which  # shutil's, without shutil's imports
 
     args = list(argv)
     while args and (os.path.basename(args[0]) in ("env", "nice", "time", "timeout", "sudo", "heal") or
@@ -615,7 +615,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if not args:
         return None
     first = args[0]
-    path = first if "/" in first else shutil.which(first, path=env.get("PATH"))
+    path = first if "/" in first else which(first, path=env.get("PATH"))
     if path and "/" in first and not os.path.isabs(path):
         path = os.path.join(cwd, path)
     if not path or not os.path.exists(path):
@@ -630,19 +630,31 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if line.startswith(b"#!"):
         interp = line[2:].strip().split()
         if interp and os.path.basename(interp[0].decode(errors="replace")) == "env" and len(interp) > 1:
-            return shutil.which(interp[1].decode(errors="replace"), path=env.get("PATH"))
+            return which(interp[1].decode(errors="replace"), path=env.get("PATH"))
         if interp and re.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
             return interp[0].decode(errors="replace")
     return None
 
 
+# The first bytes of a native executable (ELF; Mach-O thin and fat, either byte order): not a script or shim.
+_NATIVE = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xfe\xed\xfa\xce",
+           b"\xca\xfe\xba\xbe")
+
+
 def _in_virtualenv(python: str) -> bool:
     # PEP 405: a virtualenv's interpreter has pyvenv.cfg beside it or one directory up (the path as given: it is
-    # a symlink to the base interpreter). That answers without starting a Python; anything else (a pyenv shim,
-    # a wrapper script) is asked.
+    # a symlink to the base interpreter). That answers without starting a Python; so does a native executable
+    # without one (not a virtualenv, as the interpreter itself would decide at start-up). Anything else (a pyenv
+    # shim, a wrapper script) may pick another interpreter, so that one is asked.
     here = os.path.dirname(os.path.abspath(python))
     if any(os.path.isfile(os.path.join(d, "pyvenv.cfg")) for d in (here, os.path.dirname(here))):
         return True
+    try:
+        with open(python, "rb") as fh:
+            if fh.read(4) in _NATIVE:
+                return False
+    except OSError:
+        pass
     from heal.run import RunSpec, run
 
     r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,
@@ -652,6 +664,11 @@ def _in_virtualenv(python: str) -> bool:
 
 def verify_python(python: str, modules: tuple[str, ...], dists: tuple[str, ...] = ()) -> bool:
     """The distributions are installed (importlib.metadata) and the modules importable, in that Python."""
+    from heal.managers.base import verified
+
+    answer = verified(python, modules, dists)  # the listing the install's after-state just took
+    if answer is not None:
+        return answer
     from heal.run import RunSpec, run
 
     code = ("import importlib.metadata as md, importlib.util, sys\n"
@@ -807,6 +824,8 @@ def _bins(name: str, field) -> set[str]:
 
 
 def _read_json(path: str):
+    import json
+
     try:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
@@ -859,6 +878,8 @@ def commonjs_version(package: str, cwd: str, env) -> tuple[str, str]:
 def _esm_only(meta: dict) -> bool:
     """A package.json whose every entry point is ESM: `"type": "module"` with no `require` export condition
     (and no .cjs main), or an .mjs main."""
+    import json
+
     exports = meta.get("exports")
     text = json.dumps(exports) if exports is not None else ""
     if '"require"' in text or str(meta.get("main", "")).endswith(".cjs") or ".cjs" in text:
@@ -871,6 +892,8 @@ def _npm_view(package: str, version: str, cwd: str, env, *fields: str):
     if npm is None:
         return None
     from heal.run import RunSpec, run
+
+    import json
 
     spec = f"{package}@{version}" if version else package
     r = run(RunSpec((npm, "view", "--json", "--fetch-retries=0", "--fetch-timeout=10000", "--", spec, *fields),
@@ -942,6 +965,8 @@ def _npm_exists(package: str, cwd: str, env) -> bool:
     npm = _which("npm", env)
     if npm is None:
         return False
+    import json
+
     from heal.run import RunSpec, run
 
     # one try, ten seconds: offline, the answer is "not confirmed" (a suggestion), not a long wait
@@ -958,6 +983,8 @@ def _node_root(cwd: str, root: str) -> str | None:
 
 
 def _node_declared(root: str, package: str) -> bool:
+    import json
+
     try:
         with open(os.path.join(root, "package.json")) as fh:
             data = json.load(fh)

@@ -1,41 +1,64 @@
 """The values the fix engine works with: what a fix is (Fix), what it sees (PlanContext), what happened
-(Attempt)."""
+(Attempt). Records, not dataclasses: they are built on every failure (see heal.record)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from _collections_abc import Mapping
 
 from heal.diagnose.model import Diagnosis
+from heal.record import Record
 
 RISKS = ("low", "medium", "high")
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Record):
     """One candidate fix. What it changes is `change`, a journal change its action built (a FileChange,
     PackageChange or GitRefChange): the engine applies it through the change log and knows nothing else
     about the action. A fix without a change changes nothing itself (a retry, a corrected command, a
-    suggestion)."""
+    suggestion).
 
-    action: str  # the registered action that planned it (heal.fixes.ACTIONS)
+    action       the registered action that planned it (heal.fixes.ACTIONS)
+    argv         the command it runs (or, for a suggestion, would): shown and reported
+    change       the journal change it makes, or None
+    new_command  the corrected command, re-run (and reported) from then on
+    source       the playbook it came from (or learned:<id>)
+    ask          confirm on a terminal even with --yes (rewrites history, e.g. pull --rebase)
+    wait         seconds to wait before the rerun (a retry)
+    choices      candidates only the user may pick from (never guessed); see the action's choose()
+    question     what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
+    repeat       the same fix may be applied again (a retry series, bounded by its own policy)
+    preview      what the change will look like (a unified diff of an edit): shown before it is applied
+    step         the index of the playbook step that planned it (what the pattern store records)
+    aside        advice said on the way (what was learned elsewhere): the next candidate is still tried
+    """
+
+    __slots__ = ("action", "description", "argv", "change", "new_command", "risk", "source", "confidence", "ask",
+                 "wait", "choices", "question", "repeat", "preview", "step", "aside")
+    action: str
     description: str
-    argv: tuple[str, ...] | None = None  # the command it runs (or, for a suggestion, would): shown and reported
-    change: Any = None  # the journal change it makes, or None
-    new_command: tuple[str, ...] | None = None  # the corrected command, re-run (and reported) from then on
-    risk: str = "low"
-    source: str = ""  # the playbook it came from (or learned:<id>)
-    confidence: float = 1.0
-    ask: bool = False  # confirm on a terminal even with --yes (rewrites history, e.g. pull --rebase)
-    wait: float = 0.0  # seconds to wait before the rerun (a retry)
-    choices: tuple[str, ...] = ()  # candidates only the user may pick from (never guessed); see the action's choose()
-    question: str = ""  # what to ask on a terminal, when not "<description>?" (a retry asks once for its series)
-    repeat: bool = False  # the same fix may be applied again (a retry series, bounded by its own policy)
-    preview: str = ""  # what the change will look like (a unified diff of an edit): shown before it is applied
-    step: int | None = None  # the index of the playbook step that planned it (what the pattern store records)
-    aside: bool = False  # advice said on the way (what was learned elsewhere): the next candidate is still tried
+    argv: tuple[str, ...] | None
+    change: object
+    new_command: tuple[str, ...] | None
+    risk: str
+    source: str
+    confidence: float
+    ask: bool
+    wait: float
+    choices: tuple[str, ...]
+    question: str
+    repeat: bool
+    preview: str
+    step: int | None
+    aside: bool
+
+    def __init__(self, action: str, description: str, argv: tuple[str, ...] | None = None, change: object = None,
+                 new_command: tuple[str, ...] | None = None, risk: str = "low", source: str = "",
+                 confidence: float = 1.0, ask: bool = False, wait: float = 0.0, choices: tuple[str, ...] = (),
+                 question: str = "", repeat: bool = False, preview: str = "",
+                 step: int | None = None, aside: bool = False) -> None:
+        self._fill(action, description, argv, change, new_command, risk, source, confidence, ask, wait, choices,
+                   question, repeat, preview, step, aside)
 
     @property
     def advice(self) -> bool:
@@ -59,30 +82,45 @@ class Fix:
                 "source": self.source, "confidence": round(self.confidence, 3)}
 
 
-@dataclass(frozen=True)
-class PlanContext:
-    """What planning may look at: the failure and where it happened. Planning changes nothing."""
+class PlanContext(Record):
+    """What planning may look at: the failure and where it happened. Planning changes nothing.
 
+    env      the environment the command ran with (default: heal's own, copied)
+    elapsed  seconds since the first failure (the retry policy's stop_after_delay)
+    retries  retries already spent on this failure
+    """
+
+    __slots__ = ("diagnosis", "argv", "cwd", "root", "output", "exit_code", "env", "settings", "elapsed", "retries")
     diagnosis: Diagnosis
     argv: tuple[str, ...]
     cwd: str
     root: str
     output: str
     exit_code: int
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    settings: Mapping[str, object] = field(default_factory=dict)
-    elapsed: float = 0.0  # seconds since the first failure (the retry policy's stop_after_delay)
-    retries: int = 0  # retries already spent on this failure
+    env: Mapping[str, str]
+    settings: Mapping[str, object]
+    elapsed: float
+    retries: int
+
+    def __init__(self, diagnosis: Diagnosis, argv: tuple[str, ...], cwd: str, root: str, output: str,
+                 exit_code: int, env: Mapping[str, str] | None = None, settings: Mapping[str, object] | None = None,
+                 elapsed: float = 0.0, retries: int = 0) -> None:
+        self._fill(diagnosis, argv, cwd, root, output, exit_code, dict(os.environ) if env is None else env,
+                   {} if settings is None else settings, elapsed, retries)
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(Record):
+    __slots__ = ("diagnosis", "fix", "applied", "exit_code", "seconds", "note")
     diagnosis: Diagnosis
     fix: Fix | None
     applied: bool
     exit_code: int
     seconds: float
-    note: str = ""
+    note: str
+
+    def __init__(self, diagnosis: Diagnosis, fix: Fix | None, applied: bool, exit_code: int, seconds: float,
+                 note: str = "") -> None:
+        self._fill(diagnosis, fix, applied, exit_code, seconds, note)
 
     def to_json(self) -> dict:
         return {"diagnosis": self.diagnosis.to_json(), "fix": self.fix.to_json() if self.fix else None,

@@ -25,33 +25,41 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 from heal.diagnose.model import CATEGORIES
 from heal.errors import PlaybookError
 from heal.fixes.model import RISKS, PlanContext
+from heal.record import Record
 
 
+class Playbook(Record):
+    """One loaded playbook (a Record, not a dataclass: loaded on every failure)."""
 
-
-
-@dataclass(frozen=True)
-class Playbook:
+    __slots__ = ("id", "category", "description", "risk", "path", "steps", "rules", "facts", "ecosystem", "tools",
+                 "output", "exit_codes", "rerun", "check", "_compiled")
+    _hidden = ("_compiled",)
     id: str
     category: str
     description: str
     risk: str
     path: str
     steps: tuple[dict, ...]
-    rules: tuple[str, ...] = ()
-    facts: tuple[str, ...] = ()
-    ecosystem: tuple[str, ...] = ()
-    tools: tuple[str, ...] = ()
-    output: tuple[str, ...] = ()
-    exit_codes: tuple[int, ...] = ()
-    rerun: bool = True
-    check: tuple[str, ...] = ()
-    _compiled: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
+    rules: tuple[str, ...]
+    facts: tuple[str, ...]
+    ecosystem: tuple[str, ...]
+    tools: tuple[str, ...]
+    output: tuple[str, ...]
+    exit_codes: tuple[int, ...]
+    rerun: bool
+    check: tuple[str, ...]
+    _compiled: tuple[re.Pattern[str], ...]
+
+    def __init__(self, id: str, category: str, description: str, risk: str, path: str, steps: tuple[dict, ...],
+                 rules: tuple[str, ...] = (), facts: tuple[str, ...] = (), ecosystem: tuple[str, ...] = (),
+                 tools: tuple[str, ...] = (), output: tuple[str, ...] = (), exit_codes: tuple[int, ...] = (),
+                 rerun: bool = True, check: tuple[str, ...] = (), _compiled: tuple[re.Pattern[str], ...] = ()) -> None:
+        self._fill(id, category, description, risk, path, steps, rules, facts, ecosystem, tools, output, exit_codes,
+                   rerun, check, _compiled)
 
     def matches(self, ctx: PlanContext) -> bool:
         d = ctx.diagnosis
@@ -101,7 +109,7 @@ def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
 
 
 def load(path: str) -> Playbook:
-    from heal.fsutil import load_toml
+    from heal.tomlcache import load as load_toml  # parsed once, then read from heal's compiled cache
 
     try:
         data = load_toml(path)

@@ -16,12 +16,13 @@ import re
 from collections.abc import Sequence
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy  # compiled on first use: planning imports every action, few retry
 from heal.policy import Policy, RetryState, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
 __all__ = ["OPTIONS", "Policy", "RetryState", "non_idempotent", "permanent_status", "plan", "policy_from",
            "retry_after", "stop_after_attempt", "stop_after_delay", "wait_exponential_jitter"]
 
-_RETRY_AFTER = re.compile(r"(?i)retry[- ]after:?\s*(\d+(?:\.\d+)?)|retry in (\d+(?:\.\d+)?)\s*s|"
+_RETRY_AFTER = lazy(r"(?i)retry[- ]after:?\s*(\d+(?:\.\d+)?)|retry in (\d+(?:\.\d+)?)\s*s|"
                           r"\"retry_after\":\s*(\d+(?:\.\d+)?)|try again in (\d+(?:\.\d+)?) seconds?")
 
 
@@ -55,7 +56,7 @@ _WRAPPERS = frozenset({"env", "nice", "nohup", "time", "timeout", "command", "ex
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
 # curl's short options that take a value (the rest of the cluster, or the next argument)
 _CURL_VALUED = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
-_VERBOSE_METHOD = re.compile(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", re.M)  # curl -v shows what it sent
+_VERBOSE_METHOD = lazy(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", re.M)  # curl -v shows what it sent
 
 
 def permanent_status(status: object) -> bool:

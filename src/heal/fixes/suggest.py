@@ -4,7 +4,6 @@ for a full disk, and `cargo add` / `go get` where the journaled install could no
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from functools import lru_cache
 
@@ -61,6 +60,8 @@ def _disk(source: str) -> Fix:
         size = _size(path)
         if size:
             parts.append(f"{name} {size / 2**20:.0f} MB ({' '.join(cmd) if cmd else 'rm -r ' + path})")
+    import shutil  # its import pulls in bz2, lzma and fnmatch: only for this question
+
     if shutil.which("docker"):
         parts.append("docker images and build cache (docker system df; docker system prune)")
     text = "the disk is full; space heal can see: " + ("; ".join(parts) if parts else "no large caches found")

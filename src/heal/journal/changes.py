@@ -8,24 +8,24 @@ state after it. Undoing is heal.journal.rollback's job, from these records alone
 from __future__ import annotations
 
 import contextlib
-import glob
-import json
 import os
-import shutil
-import signal
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
-from heal.journal import changeset
-from heal.journal.blobs import sha256
 from heal.managers import MANAGERS
 from heal.managers import MANIFESTS as _MANIFESTS
 from heal.project import check_editable
+from heal.record import Record
+
+# Planning builds these changes on every failure it can fix, long before (and mostly without) anything being
+# applied: the change set, the blob store's hashlib, json, shutil and signal are imported where they are used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from heal.journal import changeset
 
 # The manifests and lockfiles an install may rewrite, of every manager: backed up byte-exact before every install.
 MANIFESTS = _MANIFESTS
@@ -41,24 +41,34 @@ def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
         raise JournalError(f"{path} is not a regular file")
     with open(path, "rb") as fh:
         data = fh.read()
-    digest = cs.journal.blobs.put(data) if backup else sha256(data)
+    if backup:
+        digest = cs.journal.blobs.put(data)
+    else:
+        from heal.journal.blobs import sha256
+
+        digest = sha256(data)
     return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode)}
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(Record):
     """Write (create or replace), delete, or chmod one file inside the project; or create a directory. Or one of
     the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
     allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
 
+    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason", "allow")
+    _hidden = ("data",)
     path: str
-    data: bytes | None = field(default=None, repr=False)
-    mode: int | None = None
-    delete: bool = False
-    mkdir: bool = False
-    rmdir: bool = False
-    reason: str = ""
-    allow: tuple[str, ...] = ()
+    data: bytes | None
+    mode: int | None
+    delete: bool
+    mkdir: bool
+    rmdir: bool
+    reason: str
+    allow: tuple[str, ...]
+
+    def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = ()) -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         path = check_editable(self.path, cs.root, allow=self.allow)
@@ -118,8 +128,7 @@ def _shown(path: str, root: str) -> str:
     return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
-@dataclass(frozen=True)
-class PackageChange:
+class PackageChange(Record):
     """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
     yarn, pnpm or bun; go; cargo).
 
@@ -128,32 +137,30 @@ class PackageChange:
     `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
     replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
 
+    __slots__ = ("manager", "argv", "cwd", "python", "packages", "imports", "reason", "remove")
     manager: str
     argv: tuple[str, ...]
     cwd: str
-    python: str = ""  # the environment's interpreter (Python managers); heal's own when not given
-    packages: tuple[str, ...] = ()  # what the install is for (said in the log; not what is undone)
-    imports: tuple[str, ...] = ()  # Python modules that must import afterwards (the install action checks)
-    reason: str = ""
-    # node packages to take out of node_modules by hand instead of running argv (see rollback)
-    remove: tuple[str, ...] = ()
+    python: str  # the environment's interpreter (Python managers); heal's own when not given
+    packages: tuple[str, ...]  # what the install is for (said in the log; not what is undone)
+    imports: tuple[str, ...]  # Python modules that must import afterwards (the install action checks)
+    reason: str
+    remove: tuple[str, ...]  # node packages to take out of node_modules by hand instead of running argv (see rollback)
 
-    def __post_init__(self) -> None:
-        if self.manager not in MANAGERS:
-            raise JournalError(f"unsupported package manager {self.manager}")
-        if self.remove and self.manager != "npm":
-            raise JournalError(f"removing packages by hand is for npm, not {self.manager}")
+    def __init__(self, manager: str, argv: tuple[str, ...], cwd: str, python: str = "", packages: tuple[str, ...] = (),
+                 imports: tuple[str, ...] = (), reason: str = "", remove: tuple[str, ...] = ()) -> None:
+        if manager not in MANAGERS:
+            raise JournalError(f"unsupported package manager {manager}")
+        if remove and manager != "npm":
+            raise JournalError(f"removing packages by hand is for npm, not {manager}")
         # frozen: normalised here once (callers pass lists)
-        object.__setattr__(self, "argv", tuple(self.argv))
-        object.__setattr__(self, "packages", tuple(self.packages or ()))
-        object.__setattr__(self, "imports", tuple(self.imports or ()))
-        object.__setattr__(self, "remove", tuple(self.remove or ()))
-        object.__setattr__(self, "python", self.python or sys.executable)
+        self._fill(manager, tuple(argv), cwd, python or sys.executable, tuple(packages or ()), tuple(imports or ()),
+                   reason, tuple(remove or ()))
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
         manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
-        env = environment(self.manager, cwd, self.python)
+        env = environment(self.manager, cwd, self.python, reuse=True)
         describe = f"npm: remove {', '.join(self.remove)} from node_modules" if self.remove else \
             f"{self.manager}: {' '.join(self.argv)}"
         return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
@@ -164,6 +171,8 @@ class PackageChange:
                 **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+        from heal.journal import changeset
+
         from heal.run import RunSpec, run
 
         spawned: list[int] = []
@@ -172,6 +181,7 @@ class PackageChange:
             spawned.append(pid)
             cs.spawned(pid)
 
+        _PLANNED.clear()  # from here on, what any environment held is unknown until it is read again
         if self.remove:
             _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), list(self.remove))
             exit_code, tail = 0, []
@@ -184,7 +194,9 @@ class PackageChange:
         after = {"exit_code": exit_code,
                  "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
                                for name in MANIFESTS},
-                 "installed": installed(self.manager, intent["cwd"], intent["python"]),
+                 # with the modules the install is for: the install action's check() reads that answer
+                 # (heal.managers.base.verified) instead of starting the interpreter once more
+                 "installed": installed(self.manager, intent["cwd"], intent["python"], self.imports),
                  "generated": generated_files(cs, intent["cwd"], backup=False)}
         if isinstance(intent.get("dirty"), list):
             _worktree_written(cs, intent, after)
@@ -205,6 +217,9 @@ class InstallFailed(JournalError):
 def _remove_node_packages(node_modules: str, names: list[str]) -> None:
     """Take packages out of node_modules as npm would, leaving every other package where it is: their
     directories, the .bin links into them, and their entries in npm's hidden lockfile."""
+    import json
+    import shutil
+
     dirs = [os.path.join(node_modules, *name.split("/")) for name in names]
     bin_dir = os.path.join(node_modules, ".bin")
     if os.path.isdir(bin_dir):
@@ -248,6 +263,7 @@ def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
     of output, which pip and npm never write in the middle of changing the environment (killing pip while it
     copies a wheel leaves files no uninstall knows about). A second signal while heal waits passes SIGINT on,
     for an installer that has nothing more to say (a stalled download)."""
+    import signal
     signals: list[int] = []
 
     def handler(sig: int, frame: object) -> None:
@@ -289,6 +305,8 @@ GENERATED = ("*.egg-info", os.path.join("src", "*.egg-info"))
 def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
     """path -> state of every file in the directories an install generates in the project (and each such
     directory itself, as {"dir": True})."""
+    import glob
+
     out: dict[str, dict] = {}
     for pattern in GENERATED:
         for d in sorted(glob.glob(os.path.join(glob.escape(cwd), pattern))):
@@ -394,16 +412,37 @@ def _index_state(cs: changeset.ChangeSet, path: str) -> dict:
     return {"exists": True, "blob": cs.journal.blobs.put(blob.stdout), "mode": 0o755 if fields[0] == "100755" else 0o644}
 
 
-def installed(manager: str, cwd: str, python: str) -> dict[str, str]:
+def installed(manager: str, cwd: str, python: str, modules: tuple[str, ...] = ()) -> dict[str, str]:
     """name -> version of what the target environment has installed now."""
-    return environment(manager, cwd, python)["packages"]
+    return environment(manager, cwd, python, modules)["packages"]
 
 
-def environment(manager: str, cwd: str, python: str) -> dict:
+# A rollback plans from a listing of the environment and then, at once, applies its undo, whose record needs
+# the same listing as its "before": the plan's listing (environment(..., plan=True)) is kept for that one
+# prepare(), if it comes within a moment (a question on the terminal makes it read again) and no installer
+# ran in between (perform() forgets it). Nothing else reuses a listing: between two fixes of a heal run the
+# user's command runs, and may install things itself.
+_PLANNED: dict[tuple[str, str, str], tuple[float, dict]] = {}
+_REUSE_SECONDS = 2.0
+
+
+def environment(manager: str, cwd: str, python: str, modules: tuple[str, ...] = (), *, plan: bool = False,
+                reuse: bool = False) -> dict:
     """{"packages": {name: version}, "requires": {name: [dependency names]}, "where": the environment's path}
-    of the target environment now, as its manager reads it."""
-    env = MANAGERS[manager].environment(cwd, python)
-    return {"packages": env.packages, "requires": env.requires, "where": env.where}
+    of the target environment now, as its manager reads it (see Manager.environment for modules). plan: keep it
+    for the prepare() of the change that follows; reuse: take the listing so kept, if there is one."""
+    import time
+
+    key = (manager, os.path.realpath(cwd), python)
+    if reuse:
+        hit = _PLANNED.pop(key, None)
+        if hit is not None and time.monotonic() - hit[0] < _REUSE_SECONDS:
+            return hit[1]
+    env = MANAGERS[manager].environment(cwd, python, modules)
+    listed = {"packages": env.packages, "requires": env.requires, "where": env.where}
+    if plan:
+        _PLANNED[key] = (time.monotonic(), listed)
+    return listed
 
 
 # --- a branch moved by git ---------------------------------------------------------------------------------
@@ -411,18 +450,19 @@ def environment(manager: str, cwd: str, python: str) -> dict:
 # the object store, so recording the two commit ids is enough to undo it exactly: `git reset --keep <before>`
 # puts back the branch and every tracked file, and refuses rather than lose an edit made since.
 
-@dataclass(frozen=True)
-class GitRefChange:
+class GitRefChange(Record):
     """Run a git command that moves the current branch: `pull --rebase` or `reset --keep <commit>`."""
 
+    __slots__ = ("argv", "cwd", "reason")
     argv: tuple[str, ...]
     cwd: str
-    reason: str = ""
+    reason: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "argv", tuple(self.argv))
-        if list(self.argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
-            raise JournalError(f"unsupported git change {' '.join(self.argv)}")
+    def __init__(self, argv: tuple[str, ...], cwd: str, reason: str = "") -> None:
+        argv = tuple(argv)
+        if list(argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
+            raise JournalError(f"unsupported git change {' '.join(argv)}")
+        self._fill(argv, cwd, reason)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         cwd = check_editable(self.cwd, cs.root)
@@ -439,6 +479,8 @@ class GitRefChange:
                 "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+        from heal.journal import changeset
+
         cwd = intent["cwd"]
         argv = list(self.argv[1:])
         if argv[:2] == ["pull", "--rebase"]:
@@ -462,20 +504,22 @@ class GitRefChange:
 # and the report say it ran, and that it is not undone) and rollback says it is not undone, instead of
 # pretending. The command line is recorded redacted; the line that runs is the one given.
 
-@dataclass(frozen=True)
-class CommandChange:
-    """Run one command (an argv, never a shell line) in the project, its output shown as the command's is."""
+class CommandChange(Record):
+    """Run one command (an argv, never a shell line) in the project, its output shown as the command's is.
+    timeout: a `vagrant up` downloading a box takes minutes; a hung one must still end."""
 
     undoable = False  # a class attribute, not a field: `heal rollback` cannot undo it (heal.ui says no undo)
+    __slots__ = ("argv", "cwd", "reason", "timeout")
     argv: tuple[str, ...]
     cwd: str
-    reason: str = ""
-    timeout: float | None = 1800.0  # a `vagrant up` downloading a box takes minutes; a hung one must still end
+    reason: str
+    timeout: float | None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "argv", tuple(self.argv))
-        if not self.argv or not self.argv[0] or self.argv[0].startswith("-"):
-            raise JournalError(f"not a command: {' '.join(self.argv)}")
+    def __init__(self, argv: tuple[str, ...], cwd: str, reason: str = "", timeout: float | None = 1800.0) -> None:
+        argv = tuple(argv)
+        if not argv or not argv[0] or argv[0].startswith("-"):
+            raise JournalError(f"not a command: {' '.join(argv)}")
+        self._fill(argv, cwd, reason, timeout)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         from heal.redact import redact_argv
@@ -486,6 +530,7 @@ class CommandChange:
                 "reason": self.reason}
 
     def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+        from heal.journal import changeset
         from heal.run import RunSpec, run
 
         # passthrough (no progress line needed): its own progress is shown and a prompt it asks (a login) reaches the user

@@ -9,6 +9,9 @@ Layout under the state directory (HEAL_HOME):
                                 {"seq": n, "op": "failed", "error": "..."}    the change raised
                                 {"seq": 0, "op": "end"}                       the run closed the set
     journal/<id>/status.json    {"status": "rolled back", "by": <id>, "at": ...} once undone
+    journal/index.jsonl         ["<id>", "<project root>"] per change set, appended once its meta.json is
+                                written: `heal log` lists a project's sets without opening every meta.json
+                                (checked against the directory listing on every read, and repaired)
     blobs/                      content-addressed backups (heal.journal.blobs)
     locks/gc.lock               held shared while blobs are added, exclusively while unreferenced ones go
 
@@ -21,46 +24,61 @@ files are damaged is reported as such and never stops the others from being list
 from __future__ import annotations
 
 import contextlib
-import datetime
 import fcntl
 import json
 import os
-import secrets
-import signal
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
+from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
-from heal.errors import JournalError
+from heal import record
 
-@dataclass(frozen=True)
-class Record:
+# `heal log` reads this module and little else: datetime (ids, pruning), secrets and signal are imported where
+# they are used, and the values are heal.record Records, not dataclasses.
+
+
+class Record(record.Record):
+    """One line of actions.jsonl. op: intent | spawned | done | failed | end; process (spawned):
+    {"pid": int, "start": int | None}."""
+
+    __slots__ = ("seq", "op", "change", "after", "error", "process")
     seq: int
-    op: str  # intent | spawned | done | failed | end
-    change: dict = field(default_factory=dict)
-    after: dict = field(default_factory=dict)
-    error: str = ""
-    process: dict = field(default_factory=dict)  # spawned: {"pid": int, "start": int | None}
+    op: str
+    change: dict
+    after: dict
+    error: str
+    process: dict
+
+    def __init__(self, seq: int, op: str, change: dict | None = None, after: dict | None = None, error: str = "",
+                 process: dict | None = None) -> None:
+        self._fill(seq, op, {} if change is None else change, {} if after is None else after, error,
+                   {} if process is None else process)
 
 
-@dataclass(frozen=True)
-class ChangeSetInfo:
-    """A change set as `heal log` shows it."""
+class ChangeSetInfo(record.Record):
+    """A change set as `heal log` shows it. kind: run | rollback | checkpoint-restore; status: applied |
+    rolled back | incomplete | failed | empty | damaged."""
 
+    __slots__ = ("id", "created", "cwd", "root", "command", "diagnosis", "kind", "undoes", "status", "actions",
+                 "problem")
     id: str
     created: str
     cwd: str
     root: str
     command: tuple[str, ...]
     diagnosis: str
-    kind: str  # run | rollback | checkpoint-restore
+    kind: str
     undoes: str | None
-    status: str  # applied | rolled back | incomplete | failed | empty | damaged
+    status: str
     actions: tuple[Record, ...]
-    problem: str = ""
+    problem: str
+
+    def __init__(self, id: str, created: str, cwd: str, root: str, command: tuple[str, ...], diagnosis: str,
+                 kind: str, undoes: str | None, status: str, actions: tuple[Record, ...], problem: str = "") -> None:
+        self._fill(id, created, cwd, root, command, diagnosis, kind, undoes, status, actions, problem)
 
     def describe(self) -> list[str]:
         """One line per change: what was done."""
@@ -102,11 +120,13 @@ class Journal:
                 cs.close()
 
     def _create(self, meta: dict) -> ChangeSet:
+        import datetime
+
         for _ in range(100):
             now = datetime.datetime.now(datetime.timezone.utc)
             # sortable to the microsecond: change sets are created under the project lock, so the sort
             # order is the order they changed the project in
-            cid = now.strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
+            cid = now.strftime("%Y%m%d-%H%M%S-%f-") + os.urandom(2).hex()  # secrets.token_hex(2), as it was
             path = os.path.join(self.dir, cid)
             try:
                 os.mkdir(path)
@@ -114,19 +134,81 @@ class Journal:
                 continue
             meta = {"id": cid, "created": now.isoformat(timespec="seconds"), **meta}
             write_atomic(os.path.join(path, "meta.json"), (json.dumps(meta, indent=1) + "\n").encode())
+            self._index_append({cid: meta["root"]})
             return ChangeSet(self, cid, path, meta)
         raise JournalError("cannot create a change set id")
 
     def ids(self) -> list[str]:
+        return list(self.roots())
+
+    def roots(self) -> dict[str, str]:
+        """id -> project root ("" when unreadable) of every change set, oldest first.
+
+        From the index, checked against the directory listing (one getdents, no stat per set): a set missing
+        from it (a crash between its meta.json and the append, a store written before the index) is read and
+        added; an entry whose set is gone (pruned) is dropped. Losing a concurrent append to such a rewrite
+        only means that set is read again next time."""
         if os.path.lexists(self.state_dir) and not os.path.isdir(self.state_dir):
             raise JournalError(f"heal's state directory {self.state_dir} is not a directory (see HEAL_HOME)")
         if not os.path.isdir(self.dir):
-            return []
+            return {}
         try:
-            names = os.listdir(self.dir)
+            names = {n for n in os.listdir(self.dir) if not n.startswith(".") and n != _INDEX}
         except OSError as exc:
             raise JournalError(f"cannot read {self.dir}: {exc.strerror}") from None
-        return sorted(n for n in names if os.path.isfile(os.path.join(self.dir, n, "meta.json")))
+        index = self._index_read()
+        gone = [cid for cid in index if cid not in names]
+        for cid in gone:
+            del index[cid]
+        new = {n: self.root_of(n) for n in sorted(names.difference(index))
+               if os.path.isfile(os.path.join(self.dir, n, "meta.json"))}
+        if gone:
+            self._index_write({**index, **new})
+        elif new:
+            self._index_append(new)
+        index.update(new)
+        return {cid: index[cid] for cid in sorted(index)}
+
+    def _index_read(self) -> dict[str, str]:
+        try:
+            with open(os.path.join(self.dir, _INDEX), "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            return {}
+        lines = raw.split(b"\n")
+        try:  # one parse for the whole file; a torn or damaged line sends it line by line
+            rows = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
+        except ValueError:
+            rows = []
+            for line in lines:
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    continue
+        index: dict[str, str] = {}
+        for row in rows:
+            if isinstance(row, list) and len(row) == 2 and isinstance(row[0], str) and isinstance(row[1], str):
+                index[row[0]] = row[1]
+        return index
+
+    def _index_append(self, entries: dict[str, str]) -> None:
+        # one write of whole lines with O_APPEND: appends of concurrent heal runs never interleave
+        data = "".join(json.dumps([cid, root]) + "\n" for cid, root in entries.items()).encode()
+        try:
+            fd = os.open(os.path.join(self.dir, _INDEX), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            return  # a read-only store: the index is a cache, listing works without it
+        try:
+            os.write(fd, data)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def _index_write(self, index: dict[str, str]) -> None:
+        data = "".join(json.dumps([cid, root]) + "\n" for cid, root in index.items()).encode()
+        with contextlib.suppress(OSError):
+            write_atomic(os.path.join(self.dir, _INDEX), data)
 
     def resolve(self, ident: str | None, *, last: bool = False, root: str | None = None) -> str:
         """The change set an id (or unique prefix) names; with `last`, the newest run of the project at root
@@ -232,6 +314,7 @@ class Journal:
 
     def prune(self, older_than_days: float) -> tuple[int, int]:
         """Drop change sets older than the given age, then unreferenced blobs. (sets, blobs) removed."""
+        import datetime
         import shutil
 
         cutoff = time.time() - older_than_days * 86400
@@ -246,12 +329,7 @@ class Journal:
                 if created < cutoff and info.status not in ("incomplete", "damaged"):
                     shutil.rmtree(os.path.join(self.dir, cid), ignore_errors=True)
                     removed += 1
-            used = self.referenced_blobs()
-            blobs = 0
-            for digest in self.blobs.all():
-                if digest not in used:
-                    self.blobs.remove(digest)
-                    blobs += 1
+            blobs = self.blobs.remove_unreferenced(self.referenced_blobs())
         return removed, blobs
 
     def referenced_blobs(self) -> set[str]:
@@ -261,9 +339,9 @@ class Journal:
             if info.status == "damaged" and not info.actions:
                 # unreadable: keep every blob, rather than lose one it may name
                 return set(self.blobs.all())
-            for record in info.actions:
-                _collect_blobs(record.change, used)
-                _collect_blobs(record.after, used)
+            for action in info.actions:
+                _collect_blobs(action.change, used)
+                _collect_blobs(action.after, used)
         cp_dir = os.path.join(self.state_dir, "checkpoints")
         if os.path.isdir(cp_dir):
             for name in os.listdir(cp_dir):
@@ -372,6 +450,7 @@ class ChangeSet:
 
 
 _OPS = ("intent", "spawned", "done", "failed", "end")
+_INDEX = "index.jsonl"
 
 
 def _read_records(path: str) -> tuple[list[Record], str]:
@@ -497,8 +576,12 @@ def crash_point() -> None:
     global _steps
     _steps += 1
     if str(_steps) == target:
+        import signal
+
         os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _now() -> str:
+    import datetime
+
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import secrets
 import stat
 
 from heal.fsutil import write_atomic
@@ -22,25 +21,43 @@ def create(journal: Journal, root: str, name: str = "") -> dict:
     root = os.path.realpath(root)
     files = {}
     # the blobs are not referenced by anything until the checkpoint file is written: garbage collection
-    # (heal log prune) must wait for that
-    with journal.gc_guard(shared=True):
+    # (heal log prune) must wait for that. They are written as one batch, one pack made durable once, before
+    # the checkpoint file that names them (see heal.journal.blobs.Batch).
+    with journal.gc_guard(shared=True), journal.blobs.batch() as batch:
         for rel in project_files(root):
-            path = os.path.join(root, rel)
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-                mode = stat.S_IMODE(os.stat(path).st_mode)
+                data, mode = _read(os.path.join(root, rel))
             except OSError:
                 continue  # vanished or unreadable while we looked: not part of the snapshot
-            files[rel] = {"blob": journal.blobs.put(data), "mode": mode}
+            files[rel] = {"blob": batch.put(data), "mode": mode}
+        batch.commit()
         now = datetime.datetime.now(datetime.timezone.utc)
         # sortable to the microsecond, like change set ids: `checkpoint list` is oldest first
-        cid = now.strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
+        cid = now.strftime("%Y%m%d-%H%M%S-%f-") + os.urandom(2).hex()  # secrets.token_hex(2)
         obj = {"id": cid, "name": name, "created": now.isoformat(timespec="microseconds"), "root": root,
                "files": files}
         os.makedirs(_dir(journal), exist_ok=True)
-        write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj, indent=1) + "\n").encode())
+        # not indented: json's C encoder writes 10,000 entries in a tenth of the time its Python one needs
+        write_atomic(os.path.join(_dir(journal), cid + ".json"), (json.dumps(obj) + "\n").encode())
     return obj
+
+
+def _read(path: str) -> tuple[bytes, int]:
+    """(bytes, permission bits) of a file, from one open: no path lookup for its mode, no isatty."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        parts = []
+        size = max(st.st_size, 0) + 1  # one more than the file holds: a short read is its end, no extra read
+        while True:
+            chunk = os.read(fd, size)
+            parts.append(chunk)
+            if len(chunk) < size:
+                break
+            size = 1 << 16  # it grew while we read: on to its end
+    finally:
+        os.close(fd)
+    return b"".join(parts) if len(parts) != 1 else parts[0], stat.S_IMODE(st.st_mode)
 
 
 def all_checkpoints(journal: Journal) -> list[dict]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import sys
@@ -182,6 +181,8 @@ def lock_path(root: str) -> str:
     gitdir = _git_dir(real)
     if gitdir and os.access(gitdir, os.W_OK):
         return os.path.join(gitdir, LOCK_NAME)
+    import hashlib  # a lock outside git only
+
     name = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return os.path.join(_user_lock_dir(), name + ".lock")
 

@@ -274,7 +274,7 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
         return Step(record.seq, describe, "nothing", cwd, fatal=True,
                     conflict=f"the environment of {python} no longer exists")
     try:
-        env = environment(manager, cwd, python)
+        env = environment(manager, cwd, python, plan=True)  # the undo's record reuses it (see changes.environment)
     except JournalError as exc:
         return Step(record.seq, describe, "nothing", cwd, conflict=str(exc), fatal=True)
     now = env["packages"]

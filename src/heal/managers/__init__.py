@@ -5,7 +5,6 @@ rollback (how to undo it). Adding a manager is a module here, a line in MANAGERS
 
 from __future__ import annotations
 
-import json
 import os
 
 from heal.managers import bun, cargo, go, npm, pdm, pip, pipenv, pnpm, poetry, uv, yarn
@@ -33,6 +32,8 @@ def python_manager(root: str) -> str:
 
 def node_manager(root: str) -> str:
     """package.json's `packageManager` first (what the project says it uses), then the lockfile."""
+    import json  # a node project's question only
+
     try:
         with open(os.path.join(root, "package.json")) as fh:
             pm = str(json.load(fh).get("packageManager", ""))

@@ -15,40 +15,45 @@ A module is mostly data (see Manager); it defines a function only where its ecos
 
 from __future__ import annotations
 
-import json
 import os
+from collections import namedtuple
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+
+# collections.namedtuple, not typing.NamedTuple: planning an install imports this module on every failure it
+# can fix, and typing costs more than the planning (collections is loaded already, by re).
 
 
-class Environment(NamedTuple):
+class Environment(namedtuple("Environment", ("packages", "requires", "where"))):
+    __slots__ = ()
     packages: dict[str, str]  # name -> version
     requires: dict[str, list[str]]  # name -> the names it depends on (to name what a removal would break)
     where: str  # the environment's real path (what tells two environments apart)
 
 
-class Undo(NamedTuple):
+class Undo(namedtuple("Undo", ("added", "replaced", "drift", "python", "cwd", "fresh"), defaults=(False,))):
     """What a rollback knows about one install when it asks the manager how to undo it."""
 
+    __slots__ = ()
     added: list[str]  # packages the install added that are still there
     replaced: dict[str, str]  # name -> the version the install replaced
     drift: list[str]  # packages the environment gained or lost since, that heal did not change
     python: str
     cwd: str
-    fresh: bool = False  # the environment did not exist before the install (no node_modules): all of it is ours
+    fresh: bool  # the environment did not exist before the install (no node_modules): all of it is ours
 
 
-class Run(NamedTuple):
+class Run(namedtuple("Run", ("argv", "remove"), defaults=((),))):
     """One command of an undo; `remove` names node packages to take out by hand instead of running argv."""
 
+    __slots__ = ()
     argv: tuple[str, ...]
-    remove: tuple[str, ...] = ()
+    remove: tuple[str, ...]
 
 
 def which(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    import shutil
+    from heal.lean import which as lookup  # shutil's, without shutil's imports
 
-    return shutil.which(name, path=(env if env is not None else os.environ).get("PATH"))
+    return lookup(name, path=(env if env is not None else os.environ).get("PATH"))
 
 
 def tool(name: str, env: Mapping[str, str] | None = None) -> str:
@@ -62,52 +67,74 @@ def no_environment(cwd: str, python: str) -> Environment:
     return Environment({}, {}, "")
 
 
-_PY_LIST = """import importlib.metadata as m, json, re, sys
-norm = lambda n: re.sub(r'[-_.]+', '-', n).lower()
-pkgs, reqs = {}, {}
-for d in m.distributions():
-    name = d.metadata['Name']
-    if not name:
-        continue
-    pkgs[norm(name)] = d.version
-    deps = set()
-    for r in d.requires or ():
-        if 'extra ==' in r.replace('extra==', 'extra =='):
-            continue  # an optional dependency
-        mm = re.match(r'\\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)
-        if mm:
-            deps.add(norm(mm.group(1)))
-    reqs[norm(name)] = sorted(deps)
-print(json.dumps({'prefix': sys.prefix, 'packages': pkgs, 'requires': reqs}))
-"""
+# The last listing of each interpreter this process took with modules to check (see python_listing): the
+# install action's check() reads the one taken right after the install instead of starting the interpreter again.
+_CHECKED: dict[str, tuple[tuple[str, ...], Environment, tuple[str, ...]]] = {}
 
 
-def python_environment(cwd: str, python: str) -> Environment:
-    """The distributions installed for an interpreter, read by that interpreter (importlib.metadata), isolated
-    (-I): an sdist's own `*.egg-info` in the working directory is not an installed distribution."""
+def python_environment(cwd: str, python: str, modules: Sequence[str] = ()) -> Environment:
+    """The distributions installed for an interpreter, read by that interpreter (as importlib.metadata finds
+    them: heal.managers.pyscan), isolated (-I): an sdist's own `*.egg-info` in the working directory is not an
+    installed distribution. With modules, which of them it cannot import is noted for verified()."""
+    return python_listing(python, modules)[0]
+
+
+def python_listing(python: str, modules: Sequence[str] = ()) -> tuple[Environment, tuple[str, ...]]:
+    """(the environment, the modules of `modules` it cannot import), from one run of the interpreter."""
     from heal.errors import JournalError
     from heal.run import RunSpec, run
 
-    result = run(RunSpec((python, "-I", "-c", _PY_LIST), passthrough=False, keep_stdout=True, timeout=120, head_bytes=0,
-                         tail_bytes=0))
+    with open(os.path.join(os.path.dirname(__file__), "pyscan.py"), encoding="utf-8") as fh:
+        script = fh.read()
+    result = run(RunSpec((python, "-I", "-c", script, *modules), passthrough=False, keep_stdout=True, timeout=120,
+                         head_bytes=0, tail_bytes=0))
+    fields = (result.stdout or b"").decode("utf-8", "surrogateescape").split("\0")
     try:
-        obj = json.loads(result.stdout or b"") if result.exit_code == 0 else None
-    except ValueError:
-        obj = None
-    if not isinstance(obj, dict):
-        raise JournalError(f"cannot list the packages installed for {python}")
-    return Environment(obj["packages"], obj["requires"], os.path.realpath(obj["prefix"]))
+        if result.exit_code != 0 or fields[0] != "heal-pyscan-1":
+            raise ValueError
+        count = int(fields[2])
+        rows = fields[3:3 + 3 * count]
+        if len(rows) != 3 * count:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise JournalError(f"cannot list the packages installed for {python}") from None
+    packages: dict[str, str] = {}
+    requires: dict[str, list[str]] = {}
+    for i in range(0, len(rows), 3):
+        name, version, deps = rows[i:i + 3]
+        packages[name] = None if version == "\x01" else version  # type: ignore[assignment]  # no Version header
+        requires[name] = deps.split()
+    env = Environment(packages, requires, os.path.realpath(fields[1]))
+    missing = tuple(fields[3 + 3 * count:])
+    if modules:
+        _CHECKED[python] = (tuple(modules), env, missing)
+    return env, missing
 
 
-def managed_python_environment(cwd: str, python: str) -> Environment:
+def verified(python: str, modules: Sequence[str], dists: Sequence[str]) -> bool | None:
+    """Whether the last listing of python taken with modules to check (the one an install's after-state took)
+    has the distributions installed and the modules importable; None when there is none for these modules.
+    Taken once: a later question asks the interpreter again."""
+    from heal.managers.pyscan import norm
+
+    got = _CHECKED.pop(python, None)
+    if got is None or not set(modules) <= set(got[0]):
+        return None
+    _, env, missing = got
+    return not set(modules) & set(missing) and all(norm(d) in env.packages for d in dists)
+
+
+def managed_python_environment(cwd: str, python: str, modules: Sequence[str] = ()) -> Environment:
     """A manager that creates its environment on first use (uv's .venv): none yet means nothing installed."""
     if not os.path.exists(python):
         return Environment({}, {}, os.path.realpath(os.path.dirname(os.path.dirname(python))))
-    return python_environment(cwd, python)
+    return python_environment(cwd, python, modules)
 
 
 def node_environment(cwd: str, python: str) -> Environment:
     """The packages in the project's node_modules (scoped ones included), from their package.json files."""
+    import json
+
     directory = os.path.join(cwd, "node_modules")
     found: dict[str, str] = {}
     requires: dict[str, list[str]] = {}
@@ -191,11 +218,15 @@ class Manager:
             return None
         return found
 
-    def environment(self, cwd: str, python: str) -> Environment:
+    def environment(self, cwd: str, python: str, modules: Sequence[str] = ()) -> Environment:
+        """What the environment has installed; modules (Python): also note which of them it cannot import, for
+        heal.managers.base.verified (one run of the interpreter for both)."""
         if self.ECOSYSTEM == "node":
             return node_environment(cwd, python)
         if self.ECOSYSTEM == "python":
-            return managed_python_environment(cwd, python) if self.NAME != "pip" else python_environment(cwd, python)
+            if self.NAME != "pip":
+                return managed_python_environment(cwd, python, modules)
+            return python_environment(cwd, python, modules)
         return no_environment(cwd, python)
 
     def undo_remove(self, tool_: str, undo: Undo) -> list[Run]:

@@ -1,0 +1,193 @@
+"""What a Python environment has installed, read the way importlib.metadata.distributions() finds it, and
+which of some modules it cannot import: run inside the target interpreter as `python -c <this file> MODULE...`.
+
+importlib.metadata itself costs the target interpreter 4-5x its own start-up (email, zipfile, csv, pathlib);
+this reads the same directories with os alone. heal lists an environment before and after every install, and
+checks the installed modules import, on the way from a fix to the rerun: one lean process does all of it.
+
+The rules are importlib.metadata's (Python 3.8-3.13), for what it finds on sys.path: in each entry ("" is
+the working directory), the `*.dist-info` and `*.egg-info` children in directory order, grouped by their
+normalised name; the `EGG-INFO` of an entry that is itself an `.egg`; the name and version of METADATA, else
+PKG-INFO, else the egg-info file itself; the requirements of `Requires-Dist`, else of `requires.txt` (whose
+extra sections are optional dependencies). A later distribution of the same name wins, as it did when heal
+read importlib.metadata into a dict. Zip files on sys.path are not read (nothing installs into one).
+tests/managers/test_pyscan.py checks it against importlib.metadata.
+
+No f-strings, annotations or walrus: the target interpreter may be older than heal's.
+"""
+
+import os
+import sys
+
+
+def norm(name):
+    """PEP 503's normalised name, without re (a tenth of this script's cost)."""
+    out = []
+    dash = False
+    for c in name.lower():
+        if c in "-_.":
+            if not dash:
+                out.append("-")
+            dash = True
+        else:
+            out.append(c)
+            dash = False
+    return "".join(out)
+
+
+def _group_key(child):
+    # importlib.metadata's Lookup: the part before the first "-" of the name without its suffix, normalised
+    name = child.lower().rpartition(".")[0].partition("-")[0]
+    return norm(name).replace("-", "_")
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "surrogateescape")
+    except (OSError, ValueError):
+        return None
+
+
+def _headers(text):
+    """{lower-cased name: [values]} of the header block, by email's rules (compat32, as importlib.metadata reads
+    it): up to the first empty line or the first line that is neither a header nor a continuation; a value
+    loses its leading blanks, keeps its trailing ones, and a folded line is joined with its newline."""
+    found = {}
+    last = None
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line[:1] in (" ", "\t"):
+            if last is not None:
+                found[last][-1] += "\n" + line
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not all("!" <= c <= "~" for c in name):
+            break  # an empty line, or the body
+        last = name.lower()
+        found.setdefault(last, []).append(value.lstrip(" \t"))
+    return found
+
+
+def _egg_requires(text):
+    """requires.txt as importlib.metadata converts it: a section [extra] or [extra:marker] holds optional
+    dependencies (dropped here, as heal drops every `extra ==` requirement); [:marker] and the top are kept."""
+    section = None
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        if section and not section.startswith(":"):
+            continue
+        out.append(line)
+    return out
+
+
+def _requirement_name(req):
+    req = req.lstrip()
+    if not req or not req[0].isalnum() or not req[0].isascii():
+        return None
+    end = 1
+    while end < len(req) and (req[end].isascii() and (req[end].isalnum() or req[end] in "._-")):
+        end += 1
+    return req[:end]
+
+
+def _distribution(path):
+    """(name, version, requirement names) of one distribution directory or egg-info file, or None."""
+    text = _read(os.path.join(path, "METADATA")) or _read(os.path.join(path, "PKG-INFO"))
+    if not text and not os.path.isdir(path):
+        text = _read(path)
+    headers = _headers(text or "")
+    name = (headers.get("name") or [""])[0]
+    if not name:
+        return None
+    version = (headers.get("version") or [None])[0]
+    reqs = headers.get("requires-dist")
+    if not reqs:
+        egg = _read(os.path.join(path, "requires.txt"))
+        reqs = _egg_requires(egg) if egg else []
+    deps = set()
+    for r in reqs:
+        if "extra ==" in r.replace("extra==", "extra =="):
+            continue  # an optional dependency
+        dep = _requirement_name(r)
+        if dep:
+            deps.add(norm(dep))
+    return name, version, sorted(deps)
+
+
+def listing(paths):
+    """({normalised name: version}, {normalised name: [dependency names]}) of what importlib.metadata finds on
+    paths."""
+    packages, requires = {}, {}
+    for entry in paths:
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except Exception:  # not a directory (a zip, a missing entry): nothing importlib.metadata reads either
+            continue
+        groups = {}
+        eggs = []
+        base_is_egg = os.path.basename(entry).lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                groups.setdefault(_group_key(child), []).append(os.path.join(entry, child))
+            elif base_is_egg and low == "egg-info":
+                eggs.append(os.path.join(entry, child))
+        for path in [p for group in groups.values() for p in group] + eggs:
+            dist = _distribution(path)
+            if dist is not None:
+                packages[norm(dist[0])] = dist[1]
+                requires[norm(dist[0])] = dist[2]
+    return packages, requires
+
+
+def missing(modules):
+    """The top-level modules importlib.util.find_spec would not find (without importing importlib.util)."""
+    out = []
+    for name in modules:
+        if not name:
+            continue
+        if name in sys.modules:
+            if sys.modules[name] is None:
+                out.append(name)
+            continue
+        if "." in name:
+            import importlib.util
+
+            try:
+                found = importlib.util.find_spec(name) is not None
+            except Exception:  # a parent package that is missing or fails to import
+                found = False
+            if not found:
+                out.append(name)
+            continue
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if find is not None and find(name, None, None) is not None:
+                break
+        else:
+            out.append(name)
+    return out
+
+
+def main(argv):
+    """NUL-separated: a format tag, sys.prefix, the number of distributions, then name, version and space-separated
+    dependency names of each, then the modules that do not import (NUL never occurs in a path or a name)."""
+    modules = [m for m in argv if m]
+    packages, requires = listing(list(sys.path))
+    fields = ["heal-pyscan-1", sys.prefix, str(len(packages))]
+    for name in packages:
+        version = packages[name]
+        fields += [name, "\x01" if version is None else version, " ".join(requires[name])]
+    fields += missing(modules)
+    sys.stdout.buffer.write("\0".join(fields).encode("utf-8", "surrogateescape"))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
