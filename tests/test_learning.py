@@ -19,7 +19,7 @@ import pytest
 import bigwheel
 from conftest import heal_argv
 from heal.store import Failure, Store
-from heal.store.db import FILENAME
+from heal.store.location import FILENAME
 
 RETRY_FIRST = """\
 id = "permission-retry-first"

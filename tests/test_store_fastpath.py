@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from heal.store import Failure, PatternFix, Store
-from heal.store.db import FILENAME
+from heal.store.location import FILENAME
 
 
 def imported_modules(argv: list[str], env: dict[str, str], cwd: str) -> tuple[int, set[str]]:

@@ -23,10 +23,21 @@ rapidfuzz only when a lookup compares evidence.
 - learn.py    learn(store, attempts, ...): the engine's seam
 """
 
-from heal.store.db import BadPattern, Store, StoreUnavailable, store_path
-from heal.store.learn import learn
-from heal.store.model import (Candidate, Failure, Pattern, PatternFix, content_hash, is_approved, refusal,
-                              wilson)
+# Re-exported lazily: heal.store.memory (on every failure heal knows) and heal.store.location must not load
+# sqlite3 through this package before a store exists.
+_EXPORTS = {
+    "BadPattern": "heal.store.db", "Store": "heal.store.db", "StoreUnavailable": "heal.store.db",
+    "store_path": "heal.store.location", "learn": "heal.store.learn",
+    **dict.fromkeys(("Candidate", "Failure", "Pattern", "PatternFix", "content_hash", "is_approved", "refusal",
+                     "wilson"), "heal.store.model"),
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = ["BadPattern", "Candidate", "Failure", "Pattern", "PatternFix", "Store", "StoreUnavailable",
-           "content_hash", "is_approved", "learn", "refusal", "store_path", "wilson"]
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'heal.store' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -21,12 +21,7 @@ from typing import TYPE_CHECKING
 
 from heal.store import schema
 
-try:
-    # what hashlib.blake2b is, without importing hashlib, whose OpenSSL set-up costs ~2 ms of every failure
-    # that records its outcome (heal.diagnose.signature does the same)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python
-    from hashlib import blake2b
+from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
 if TYPE_CHECKING:
@@ -34,9 +29,7 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-FILENAME = "patterns.sqlite3"
 BUSY_SECONDS = 10.0  # eight processes each committing a row wait milliseconds; a stuck writer gets this long
-DEFAULT_CUTOFF = 0.88  # learn.cutoff's default: README "What heal learns" has the pairs that chose it
 MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a caller shows
 MAX_TEXT = 4000  # characters of evidence or summary stored
 SKIP_AFTER = 2  # failures of a playbook step for one signature (more than its successes) before it is skipped
@@ -53,12 +46,6 @@ class StoreUnavailable(Exception):
 
 class BadPattern(ValueError):
     """Invalid input from the caller (an empty command to teach, an unknown pattern id); str() is one line."""
-
-
-def store_path() -> str:
-    from heal.paths import state_dir
-
-    return os.path.join(state_dir(), FILENAME)
 
 
 def _redact(text: str) -> str:

@@ -20,12 +20,12 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from heal.store.db import DEFAULT_CUTOFF, Store, StoreUnavailable
-from heal.store.model import Failure
+from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 
 if TYPE_CHECKING:
     from typing import Any
 
+    from heal.store.db import Store
     from heal.store.model import Candidate, PatternFix
 
 
@@ -37,8 +37,14 @@ class Memory:
         self._store: Store | None = None
         self.broken = False  # said once; nothing more is asked of the store in this run
 
-    def _open(self) -> Store | None:
+    def _open(self, create: bool) -> Store | None:
+        """The store, opened on first use; None when it is broken, or when there is none yet and the caller
+        only reads (a heal run that has learned nothing yet never loads sqlite3 to find that out)."""
         if self._store is None and not self.broken:
+            if not create and not os.path.exists(self._path or store_path()):
+                return None
+            from heal.store.db import Store
+
             self._store = Store(self._path, cutoff=self._cutoff)
         return self._store
 
@@ -48,9 +54,11 @@ class Memory:
             self._warn(f"{exc}; going on without learning")
         self.close()
 
-    def _call(self, what: Callable[[Store], Any], default: Any) -> Any:
+    def _call(self, what: Callable[[Store], Any], default: Any, *, create: bool = False) -> Any:
+        from heal.store.db import StoreUnavailable
+
         try:
-            store = self._open()
+            store = self._open(create)
             return default if store is None else what(store)
         except StoreUnavailable as exc:
             self._failed(exc)
@@ -58,6 +66,8 @@ class Memory:
 
     def lookup(self, diagnosis: Any) -> list[Candidate]:
         """The store's patterns for this failure (heal.store.Store.lookup), best first."""
+        from heal.store.model import Failure
+
         return self._call(lambda s: s.lookup(Failure.of(diagnosis)), [])
 
     def rank(self, signature: str, steps: Sequence[PatternFix]) -> list[PatternFix]:
@@ -68,13 +78,13 @@ class Memory:
         return self._call(lambda s: s.choice(kind, key), None)
 
     def remember_choice(self, kind: str, key: str, value: str) -> None:
-        self._call(lambda s: s.remember_choice(kind, key, value), None)
+        self._call(lambda s: s.remember_choice(kind, key, value), None, create=True)
 
     def learn(self, attempts: Sequence[Any], **kwargs: Any) -> int | None:
         """heal.store.learn: every applied fix's outcome for its failure, and the run's outcome row."""
         from heal.store.learn import learn
 
-        return self._call(lambda s: learn(s, attempts, **kwargs), None)
+        return self._call(lambda s: learn(s, attempts, **kwargs), None, create=True)
 
     def close(self) -> None:
         if self._store is not None:
@@ -89,7 +99,6 @@ FAILURES = "failures"  # the directory under the state directory
 
 def failure_path(root: str) -> str:
     from heal.paths import state_dir
-    from heal.store.db import blake2b
 
     name = blake2b(os.path.realpath(root).encode(errors="surrogateescape"), digest_size=12).hexdigest()
     return os.path.join(state_dir(), FAILURES, name + ".json")
@@ -103,6 +112,8 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
     import json
 
     from heal.redact import redact, redact_argv
+
+    from heal.store.model import Failure
 
     shown = list(redact_argv(list(argv)))
     f = Failure.of(diagnosis)
