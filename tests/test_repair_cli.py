@@ -173,3 +173,34 @@ def test_valid_files_never_import_libcst_or_typer(heal_env, repo):
 def test_help_goes_through_typer(heal, repo):
     r = heal("repair", "--help")
     assert r.returncode == 0 and b"--check" in r.stdout and b"--dry-run" in r.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to own files as another user")
+def test_run_as_root_repair_and_rollback_keep_the_files_owner(heal, repo):
+    # `sudo heal repair` in a user's project: the repaired file, a file rollback recreates and a directory a
+    # checkpoint restore recreates stay the user's, not root's (break-it W6)
+    user = (4321, 4322)
+    for d in (repo, os.path.join(repo, "pkg")):
+        os.makedirs(d, exist_ok=True)
+        os.chown(d, *user)
+    path = _write(repo, "pkg/mod.py", b"def g(y)\n    return y\n")
+    os.chown(path, *user)
+    r = heal("repair", "pkg/mod.py")
+    assert r.returncode == 0, r.stderr
+    assert _read(path) == FIXED
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid) == user
+    assert heal("rollback", "--last", "--yes").returncode == 0
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid) == user and _read(path) == b"def g(y)\n    return y\n"
+    # a directory and a file that come back from a checkpoint take their parent's owner
+    created = heal("checkpoint", "create")
+    assert created.returncode == 0, created.stderr
+    cid = (created.stdout + created.stderr).decode().split("checkpoint ", 1)[1].split(":", 1)[0]
+    os.unlink(path)
+    os.rmdir(os.path.join(repo, "pkg"))
+    r = heal("checkpoint", "restore", cid, "--yes")
+    assert r.returncode == 0, r.stderr
+    for p in (os.path.join(repo, "pkg"), path):
+        st = os.stat(p)
+        assert (st.st_uid, st.st_gid) == user, p

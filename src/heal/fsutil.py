@@ -5,12 +5,40 @@ from __future__ import annotations
 import os
 
 
+def owner_for(path: str) -> tuple[int, int] | None:
+    """The (uid, gid) a file written at path should have when heal runs as root: the file's own owner if it
+    exists, else its directory's. A user who runs `sudo heal ...` in their project must not find files there
+    that only root can change. None when not root (a file is then created as the user, as any tool does)."""
+    if os.geteuid() != 0:
+        return None
+    for candidate in (path, os.path.dirname(os.path.abspath(path))):
+        try:
+            st = os.lstat(candidate)
+        except OSError:
+            continue
+        return st.st_uid, st.st_gid
+    return None
+
+
+def give_to(path: str, owner: tuple[int, int] | None) -> None:
+    """chown path (not a symlink's target) to owner, when there is one and it differs from what it has."""
+    if owner is None:
+        return
+    st = os.lstat(path)
+    if (st.st_uid, st.st_gid) != owner:
+        os.lchown(path, *owner)
+
+
 def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
-    """Write data to path via a temporary file in the same directory, fsync, then rename over."""
+    """Write data to path via a temporary file in the same directory, fsync, then rename over. Run as root,
+    the file keeps the owner it had (or takes its directory's): see owner_for."""
     directory = os.path.dirname(os.path.abspath(path))
+    owner = owner_for(path)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666 if mode is None else mode)
     try:
+        if owner is not None:
+            os.fchown(fd, *owner)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]

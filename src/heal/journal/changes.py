@@ -104,7 +104,11 @@ class FileChange(Record):
     def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
         path = intent["path"]
         if intent["op"] == "mkdir":
+            from heal.fsutil import give_to, owner_for
+
+            owner = owner_for(path)  # run as root: the directory belongs to whoever owns its parent
             os.makedirs(path, exist_ok=True)
+            give_to(path, owner)
             return {"exists": True, "blob": None, "mode": None}
         if intent["op"] == "rmdir":
             with contextlib.suppress(FileNotFoundError):
