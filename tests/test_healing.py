@@ -130,18 +130,54 @@ def test_node_missing_module_is_installed_and_rolled_back(heal, project):
     assert {k: v for k, v in tree(project).items() if not k.startswith("node_modules")} == before
 
 
-def test_a_flaky_command_is_healed_by_retry(heal, project):
-    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
+def _flaky_script(project: str) -> str:
     counter = os.path.join(project, "tries")
     _write(os.path.join(project, "flaky.sh"),
            f"#!/bin/sh\nn=$(cat {counter} 2>/dev/null || echo 0); echo $((n+1)) > {counter}\n"
            "if [ $n -lt 2 ]; then echo \"curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect "
            "to server\" >&2; exit 7; fi\necho fetched\n", 0o755)
+    return counter
+
+
+def test_a_flaky_command_is_healed_by_retry(heal, project):
+    # a script heal does not know is retried with --yes alone only when the project says any command may be
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\nany_command = true\n")
+    _flaky_script(project)
     r = heal("--yes", "--", "./flaky.sh")
     assert r.returncode == 0, r.stderr
     assert r.stdout == b"fetched\n"
     assert r.stderr.count(b"retrying in") == 2
     assert _log(heal) == []  # a retry changes nothing
+
+
+def test_an_unknown_script_is_not_run_twice_on_yes_alone(heal, project):
+    # it may have done something that must not happen twice (a POST inside it): said, not retried (break-it W7)
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
+    counter = _flaky_script(project)
+    r = heal("--yes", "--", "./flaky.sh")
+    assert r.returncode == 7
+    assert open(counter).read().strip() == "1"
+    assert b"retrying in" not in r.stderr
+    assert b"./flaky.sh may not be safe to run twice" in r.stderr and b"--yes is not enough" in r.stderr
+
+
+def test_an_unknown_script_is_retried_after_a_yes_on_a_terminal(project, heal_env):
+    import pexpect
+
+    from conftest import heal_argv
+
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
+    counter = _flaky_script(project)
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "./flaky.sh"], cwd=project, env=heal_env, timeout=60)
+    child.expect_exact("may not be safe to run twice")
+    child.expect_exact("[y/N]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    transcript = child.before.decode(errors="replace")
+    assert child.exitstatus == 0, transcript
+    assert "fetched" in transcript and open(counter).read().strip() == "3"
 
 
 def test_retries_stop_at_the_policy_limit(heal, project):

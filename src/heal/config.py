@@ -52,6 +52,8 @@ KEYS: tuple[Key, ...] = (
     Key("retry.cap", float, 30.0, "longest backoff, in seconds", minimum=0),
     Key("retry.max_delay", float, 120.0, "stop retrying after this many seconds of waiting", minimum=0),
     Key("retry.non_idempotent", bool, False, "retry requests that may not be repeated (curl -d, -X POST, uploads)"),
+    Key("retry.any_command", bool, False, "retry scripts and programs heal does not know with --yes alone "
+        "(otherwise their retry is asked on a terminal: they may not be safe to run twice)"),
     Key("retry.flaky_tests", int, 0, "reruns of a failing test run, to tell flaky from broken; 0 = never",
         minimum=0),
     Key("learn.enabled", bool, True, "record outcomes in the pattern store and offer what was learned"),

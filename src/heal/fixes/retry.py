@@ -54,6 +54,18 @@ _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HTTPIE = frozenset({"http", "https", "xh", "xhs", "httpie"})
 _WRAPPERS = frozenset({"env", "nice", "nohup", "time", "timeout", "command", "exec", "sudo", "stdbuf", "heal"})
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
+# Programs whose run a retry may repeat with --yes alone: fetchers (whose requests are checked above),
+# package managers, VCS and build tools, which converge when run twice, and builtins that only print or
+# wait. A script or a program heal does not know may do anything twice (a POST, a payment, a deploy): its
+# retry is asked on a terminal, unless retry.any_command = true.
+_RETRYABLE = frozenset({
+    "curl", "wget", "http", "https", "xh", "git", "pip", "pip3", "uv", "poetry", "pipenv", "pdm", "npm", "npx",
+    "yarn", "pnpm", "bun", "cargo", "rustup", "go", "mvn", "mvnw", "gradle", "gradlew", "docker", "podman",
+    "apt", "apt-get", "brew", "gem", "bundle", "composer", "dotnet", "nuget", "terraform", "helm", "conda",
+    "mamba", "tox", "nox", "pytest", "make", "cmake", "ninja", "gcc", "cc", "clang", "javac", "tsc",
+    "echo", "printf", "sleep", "true", "false", "exit", "test", "[", ":",
+})
+_PYTHON_MODULES = frozenset({"pip", "pytest", "tox", "nox", "build", "venv", "ensurepip"})
 # curl's short options that take a value (the rest of the cluster, or the next argument)
 _CURL_VALUED = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
 _VERBOSE_METHOD = lazy(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", re.M)  # curl -v shows what it sent
@@ -93,6 +105,26 @@ def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
 
             return [c for cmd in script_commands(args[i + 1]) for c in _commands(cmd, depth + 1)]
     return [args]
+
+
+def unknown_programs(argv: Sequence[str]) -> list[str]:
+    """The programs argv runs (wrappers peeled, each command of a `sh -c` script) that are not known to be
+    safe to run twice: scripts, interpreters running a file, anything not in _RETRYABLE."""
+    out: list[str] = []
+    for words in _commands(list(argv)):
+        name = os.path.basename(words[0])
+        if re.match(r"^python[\d.]*$", name) and len(words) > 2 and words[1] == "-m":
+            if words[2] in _PYTHON_MODULES:
+                continue
+            name = f"{name} -m {words[2]}"
+        elif name in _RETRYABLE and (words[0] == name or os.path.isabs(words[0]) or name in ("gradlew", "mvnw")):
+            continue  # a name found on PATH (a script ./curl is not curl), or the project's own build wrapper
+        shown = words[0] if os.sep in words[0] else name
+        if re.match(r"^(?:python[\d.]*|node|deno|ruby|perl|php|bash|sh)$", name) and len(words) > 1:
+            shown += f" {words[1]}"  # the script it runs is what matters
+        if shown not in out:
+            out.append(shown)
+    return out
 
 
 def _unsafe_request(words: list[str]) -> str | None:
@@ -194,7 +226,9 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
     most = min(int(ctx.settings.get("retry.attempts", 3)), limit or 1 << 30,
                int(ctx.settings.get("max_attempts", 3)))
     series = max(1, most - ctx.retries)
+    unknown = [] if ctx.settings.get("retry.any_command", False) else unknown_programs(ctx.argv)
+    question = f"{why}: run it again, up to {series} time{'s' if series > 1 else ''} (first in {wait:.1f}s)"
+    if unknown:
+        question += f"? {', '.join(unknown[:3])} may not be safe to run twice"
     return Fix("retry", f"run it again in {wait:.1f}s ({why}; retry {ctx.retries + 1})", None, risk="low",
-               source=source, confidence=0.6, wait=wait, repeat=True,
-               question=f"{why}: run it again, up to {series} time{'s' if series > 1 else ''} "
-                        f"(first in {wait:.1f}s)")
+               source=source, confidence=0.6, wait=wait, repeat=True, ask=bool(unknown), question=question)
