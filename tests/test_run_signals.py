@@ -46,7 +46,9 @@ def test_signal_to_heal_reaches_the_child(heal_env, project, sig):
     assert b"Traceback" not in err
 
 
-def test_sigint_default_action_gives_130(heal_env, project):
+def test_sigint_default_action_ends_heal_by_sigint_too(heal_env, project):
+    # the command died of SIGINT, so heal does: a shell sees $? = 130 either way, but only a death by SIGINT
+    # stops a `while ...; do heal -- cmd; done` loop on Ctrl-C (break-it W2)
     proc = _start(heal_env, project, "--", "sh", "-c", "echo ready; exec sleep 30")
     try:
         assert proc.stdout.readline() == b"ready\n"
@@ -54,8 +56,26 @@ def test_sigint_default_action_gives_130(heal_env, project):
         _, err = proc.communicate(timeout=20)
     finally:
         proc.kill()
-    assert proc.returncode == 130
+    assert proc.returncode == -signal.SIGINT
     assert err == b""
+
+
+def test_an_exit_status_of_130_stays_an_exit_status(heal):
+    r = heal("--", "sh", "-c", "exit 130")
+    assert r.returncode == 130  # not a signal: the command exited so
+
+
+def test_ctrl_c_on_a_terminal_stops_a_shell_loop_of_heals(heal_env, project):
+    import pexpect
+
+    loop = f"while true; do {' '.join(heal_argv())} -- sleep 30; echo looped; done"
+    child = pexpect.spawn("bash", ["--norc", "--noprofile", "-c", loop], cwd=project, env=heal_env, timeout=20)
+    time.sleep(1.5)  # heal is running sleep
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "looped" not in child.before.decode(errors="replace")
+    assert child.signalstatus == signal.SIGINT or child.exitstatus == 130
 
 
 def test_forwarded_signal_reaches_the_whole_process_group(heal_env, project):

@@ -27,6 +27,7 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
     if outcome.exit_code == 0 and not opts.report:
         return 0  # the fast path ends here: nothing more is imported
     status = _Status(outcome.exit_code)
+    status.ended(outcome)
     from heal import ui as presenters
 
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
@@ -34,20 +35,59 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
         ui = presenters.presenter("quiet" if opts.quiet else cfg["ui"])
         _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
-        ui.stopped_by_user()
-        status.exit_code = 130  # as a shell reports a job Ctrl-C ended, heal's own work included
+        ui.stopped_by_user(status.run.change_id if status.run is not None else None)
+        status.exit_code, status.interrupted = 130, True  # as a shell reports a job Ctrl-C ended
     except Exception as exc:  # heal's own failure never changes the command's status
         ui.internal_error(exc)
+    if status.interrupted:
+        _die_by_sigint(status.typed_intr)
     return status.exit_code
 
 
-class _Status:
-    """The exit status to return: the command's, from its latest run (kept when heal itself fails)."""
+_SIGINT = 2  # signal.SIGINT, without importing signal's enums on the fast path
 
-    __slots__ = ("exit_code",)
+
+class _Status:
+    """The exit status to return: the command's, from its latest run (kept when heal itself fails), and
+    whether that run (or heal's own work) ended by Ctrl-C."""
+
+    __slots__ = ("exit_code", "interrupted", "typed_intr", "run")
 
     def __init__(self, exit_code: int) -> None:
         self.exit_code = exit_code
+        self.interrupted = False
+        self.typed_intr = False
+        self.run: _Run | None = None
+
+    def ended(self, outcome) -> None:
+        """The run that now decides heal's status (heal.runner.Outcome)."""
+        self.exit_code = outcome.exit_code
+        self.interrupted = outcome.signal == _SIGINT
+        self.typed_intr = self.interrupted and outcome.typed_intr
+
+
+def _die_by_sigint(typed: bool) -> None:
+    """End heal the way the command ended: killed by SIGINT, not exit(130). A shell that runs
+    `while ...; do heal -- cmd; done` stops the loop on Ctrl-C only when its child died of SIGINT and it
+    got one itself (bash's wait-and-cooperative-exit); an exit status of 130 makes it go on. typed: the
+    user's Ctrl-C reached the command through the terminal heal relays (pty mode), so nothing else in
+    heal's job saw it: heal sends it to its whole process group, as the terminal would have. Returns when
+    that cannot be done (then heal exits 130)."""
+    import os
+    import sys
+
+    import _signal
+
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        _signal.signal(_SIGINT, _signal.SIG_DFL)
+        if typed:
+            os.killpg(os.getpgrp(), _SIGINT)
+        os.kill(os.getpid(), _SIGINT)
+    except Exception:  # not the main thread, a closed stream: exit 130 instead
+        return
 
 
 def run_settings(opts: RunOptions, cfg: config.Config) -> dict:
@@ -142,6 +182,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
     root = project_root(cwd) if cwd else ""
     learning = outcome.exit_code != 0 and cfg.bool("learn.enabled")
     run = _Run(tuple(argv), result_of(outcome, tuple(argv), cwd, bool(settings["pty"])))
+    status.run = run  # what heal_command says when Ctrl-C stops heal's own work
     first = run.result
     ui.timeout(first)
     books, errors = load_all()
@@ -190,9 +231,9 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             ui.rerun(run.command, fix.repeat)
             run.last_signature = diagnosis.signature
             rewind_output(outcome)  # `gen > out` ends up holding the final run only (see the README)
-            run.result = result_of(Runner(run.command, **settings).execute(), run.command, cwd,
-                                   bool(settings["pty"]))
-            status.exit_code = run.result.exit_code
+            rerun = Runner(run.command, **settings).execute()
+            run.result = result_of(rerun, run.command, cwd, bool(settings["pty"]))
+            status.ended(rerun)
             run.diagnosis = None
             run.attempts.append(Attempt(diagnosis, fix, True, run.result.exit_code, time.monotonic() - t0))
             if run.result.ok:

@@ -69,11 +69,11 @@ class Outcome:
     """What the runner observed; heal.run turns it into a RunResult when the pipeline needs one."""
 
     __slots__ = ("exit_code", "signal", "timed_out", "hung", "capture", "duration", "exec_error", "stdout",
-                 "out_mark")
+                 "out_mark", "typed_intr")
 
     def __init__(self, exit_code: int, signal: int | None, timed_out: bool, hung: bool, capture: Capture,
                  duration: float, exec_error: str | None, stdout: bytes | None,
-                 out_mark: tuple[int, int, int, int] | None = None) -> None:
+                 out_mark: tuple[int, int, int, int] | None = None, typed_intr: bool = False) -> None:
         self.exit_code = exit_code
         self.signal = signal
         self.timed_out = timed_out
@@ -85,6 +85,9 @@ class Outcome:
         # heal's stdout was a file opened without O_APPEND (`gen > out`): (st_dev, st_ino, offset, size)
         # when the run started, for rewind_output
         self.out_mark = out_mark
+        # the user typed Ctrl-C at the terminal heal relayed (pty mode), where the command's own terminal
+        # turned it into its SIGINT: the user's shell, whose terminal heal keeps raw, never saw one
+        self.typed_intr = typed_intr
 
 
 class Runner:
@@ -125,6 +128,8 @@ class Runner:
         self.master = -1
         self.saved_attrs: list | None = None
         self.susp_char = b""  # the user's Ctrl-Z, when heal relays a terminal
+        self.intr_char = b""  # and Ctrl-C
+        self.typed_intr = False
         self.shared_group = False  # pipe mode in a terminal's foreground: the child is in heal's job
         self.timed_out = False
         self.hung = False
@@ -185,7 +190,7 @@ class Runner:
             code = os.waitstatus_to_exitcode(status)
         stdout = bytes(self.stdout_buf) if self.stdout_buf is not None else None
         return Outcome(code, sig, self.timed_out, self.hung, self.capture, time.monotonic() - start, None, stdout,
-                       self.out_mark)
+                       self.out_mark, self.typed_intr)
 
     def _install_signals(self) -> None:
         try:
@@ -361,6 +366,7 @@ class Runner:
         eof = b"" if self.saved_attrs is not None else terminal.eof_char(master)
         if self.saved_attrs is not None:
             self.susp_char = terminal.control_char(self.saved_attrs, termios.VSUSP)
+            self.intr_char = terminal.control_char(self.saved_attrs, termios.VINTR)
         os.set_blocking(master, False)
         return [
             _Channel(master, 1, close_on_dead_dst=False, extra=self.stdout_buf, greedy=True),
@@ -590,6 +596,10 @@ class Runner:
         """Ctrl-Z typed at the user's terminal: suspend the command and heal together, as a shell's
         job control would. (The pty's own ^Z can't: the command's session has no job control, so the
         kernel discards the stop signal, which is what script(1) users get.)"""
+        if self.intr_char and self.intr_char in data:
+            attrs = terminal.get_attrs(self.master)
+            if attrs is not None and attrs[3] & termios.ISIG:
+                self.typed_intr = True  # the command's terminal signals its job; heal's caller is told later
         susp = self.susp_char
         if not susp or susp not in data:
             return data

@@ -327,8 +327,10 @@ class Terminal:
             self.say(f"not healed after {len(applied)} attempt(s), {seconds:.1f}s; exit status {last.exit_code}"
                      + (f" (undo the changes: heal rollback {change_id})" if change_id else ""))
 
-    def stopped_by_user(self) -> None:
-        self.say("stopped (Ctrl-C)")
+    def stopped_by_user(self, change_id: str | None = None) -> None:
+        """Ctrl-C during heal's own work. A fix it was applying is either done or undone by the change log's
+        recovery; what it did so far is in the log, and rollback undoes it."""
+        self.say("stopped (Ctrl-C)" + (f"; undo what heal changed: heal rollback {change_id}" if change_id else ""))
 
     def internal_error(self, exc: BaseException) -> None:
         self.say(f"internal error after the command ran: {type(exc).__name__}: {exc}")
