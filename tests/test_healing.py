@@ -117,6 +117,21 @@ def test_npm_ci_without_lockfile_becomes_npm_install(heal, project):
 
 
 @NPM
+def test_a_project_npmrc_registry_makes_an_install_asked(heal, project):
+    # a clone's .npmrc sending installs to another server: --yes alone never installs from it (break-it H4)
+    _write(os.path.join(project, "package.json"),
+           json.dumps({"name": "x", "version": "1.0.0", "private": True, "dependencies": {"is-number": "7.0.0"}}))
+    _write(os.path.join(project, ".npmrc"), "registry=http://127.0.0.1:9/\n")
+    _write(os.path.join(project, "index.js"), "const isNumber = require('is-number');\nconsole.log(isNumber(5));\n")
+    r = heal("--yes", "--", "node", "index.js", timeout=120)
+    assert r.returncode == 1
+    assert b".npmrc in this project sends installs to http://127.0.0.1:9" in r.stderr
+    assert b"--yes is not enough" in r.stderr and b"running again" not in r.stderr
+    assert not os.path.exists(os.path.join(project, "node_modules"))
+    assert _log(heal) == []
+
+
+@NPM
 def test_node_missing_module_is_installed_and_rolled_back(heal, project):
     _write(os.path.join(project, "package.json"), json.dumps({"name": "x", "version": "1.0.0", "private": True}))
     _write(os.path.join(project, "index.js"), "const isNumber = require('is-number');\nconsole.log(isNumber(5));\n")

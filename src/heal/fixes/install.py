@@ -61,8 +61,40 @@ def _install(description: str, argv: tuple[str, ...], *, manager: str, cwd: str,
 
     change = PackageChange(manager, argv, cwd=cwd, python=python, packages=packages, imports=verify,
                            reason=description)
+    registry = project_registry(cwd) if MANAGERS[manager].ECOSYSTEM == "node" else None
+    if registry is not None:
+        # a cloned project's own config sends every install elsewhere: what it serves is that server's choice
+        ask = True
+        question = (f"{registry[1]} in this project sends installs to {registry[0]}, not the public registry: "
+                    f"{question or description}?")
     return Fix("install", description, argv, change=change, risk=risk, source=source, confidence=confidence,
                ask=ask, choices=choices, question=question)
+
+
+_PUBLIC_REGISTRIES = ("https://registry.npmjs.org", "https://registry.yarnpkg.com", "https://registry.npmjs.com")
+# (file, how a registry line reads in it): the project-level files npm, pnpm, yarn and bun read
+_REGISTRY_FILES = (
+    (".npmrc", r"^\s*(?:@[\w.-]+:)?registry\s*=\s*(\S+)"),
+    (".yarnrc", r"^\s*(?:\"?@[\w.-]+:)?registry\"?\s+\"?([^\s\"]+)"),
+    (".yarnrc.yml", r"^\s*npmRegistryServer\s*:\s*[\"']?([^\s\"']+)"),
+    ("bunfig.toml", r"^\s*registry\s*=\s*[\"']([^\"']+)"),
+)
+
+
+def project_registry(root: str) -> tuple[str, str] | None:
+    """(the registry, the file that names it) when the project's own config points node installs at a
+    registry other than the public one, or None. A user's ~/.npmrc is their choice; a clone's is not."""
+    for name, pattern in _REGISTRY_FILES:
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
+                text = fh.read(65536)
+        except OSError:
+            continue
+        for m in re.finditer(pattern, text, re.M):
+            url = m.group(1).rstrip("/")
+            if url not in _PUBLIC_REGISTRIES and not url.startswith("${"):
+                return url, name
+    return None
 
 
 def check(fix: Fix) -> str:
