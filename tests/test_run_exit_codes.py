@@ -18,14 +18,17 @@ from conftest import heal_argv
         (["true"], 0),
         (["false"], 1),
         (["sh", "-c", "exit 3"], 3),
-        (["sh", "-c", "kill -INT $$"], 130),
+        (["sh", "-c", "kill -INT $$"], -2),  # heal dies of SIGINT as the command did: a shell shows 130
         (["sh", "-c", "kill -TERM $$"], 143),
         (["sh", "-c", "kill -KILL $$"], 137),
     ],
 )
-def test_exit_status_is_the_commands(heal, argv, code):
+def test_exit_status_is_the_commands(heal, argv, code, heal_env, project):
     r = heal("--", *argv)
     assert r.returncode == code
+    shown = subprocess.run(["sh", "-c", f"{shlex.join([*heal_argv(), '--', *argv])}; echo $?"], cwd=project,
+                           env=heal_env, capture_output=True)
+    assert shown.stdout.split()[-1] == str(code % 256 if code >= 0 else 128 - code).encode()
     # heal adds at most its one-line diagnosis (killed by a signal), nothing else
     assert all(line.startswith(b"heal: ") for line in r.stderr.splitlines())
     assert len(r.stderr.splitlines()) <= 1

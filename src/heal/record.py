@@ -2,7 +2,7 @@
 
 Planning a fix runs on every failure, where importing dataclasses (with the inspect, ast and tokenize it
 pulls in) and generating each class cost more than the planning itself. A Record is a slotted class whose
-`__slots__` name its fields in constructor order; it behaves as the frozen dataclass it replaces:
+`__slots__` (after its base classes') name its fields in constructor order; it behaves as the frozen dataclass it replaces:
 positional or keyword construction (a hand-written `__init__` that calls `_fill`), field equality and
 hashing (a TypeError for a dict field, as before), a repr, no assignment after construction, pickling and
 copying, and `replace(obj, **changes)` in place of dataclasses.replace.
@@ -22,14 +22,20 @@ _set = object.__setattr__
 class Record:
     __slots__: tuple[str, ...] = ()
     _hidden: tuple[str, ...] = ()  # fields the repr leaves out (a dataclass's field(repr=False))
+    _fields: tuple[str, ...] = ()  # every field, a base class's first: a subclass adds its own __slots__
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fields = tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ())
+                            if klass is not Record and klass is not object)
 
     def _fill(self, *values: object) -> None:
-        """Set every field, in __slots__ order: what a constructor calls once it has its values."""
-        for name, value in zip(self.__slots__, values):
+        """Set every field, in _fields order: what a constructor calls once it has its values."""
+        for name, value in zip(self._fields, values):
             _set(self, name, value)
 
     def _values(self) -> tuple[object, ...]:
-        return tuple([getattr(self, name) for name in self.__slots__])
+        return tuple([getattr(self, name) for name in self._fields])
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -40,7 +46,7 @@ class Record:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name not in self._hidden)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields if name not in self._hidden)
         return f"{type(self).__name__}({shown})"
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -57,7 +63,7 @@ def replace(obj: _R, **changes: Any) -> _R:
     """A copy of obj with some fields changed, made through its constructor (which checks and normalises
     them again), as dataclasses.replace does."""
     cls = type(obj)
-    unknown = set(changes) - set(cls.__slots__)
+    unknown = set(changes) - set(cls._fields)
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
-    return cls(**{name: changes[name] if name in changes else getattr(obj, name) for name in cls.__slots__})
+    return cls(**{name: changes[name] if name in changes else getattr(obj, name) for name in cls._fields})

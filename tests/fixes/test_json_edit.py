@@ -213,7 +213,7 @@ def test_a_checker_naming_a_toml_file(tmp_path):
 def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
     """Through pre-commit the hook's diagnosis is nested: its file is the `hook_file` fact. The output is
     pre-commit 4.7.0's, captured here running pre-commit-hooks 6.0.0's check-json as a local system hook."""
-    import dataclasses
+    from heal.record import replace as replace_record
 
     from .planning import context
 
@@ -227,4 +227,4 @@ def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
     from heal.diagnose.model import replace
 
     moved = replace(ctx.diagnosis, facts={**ctx.diagnosis.facts, "hook_line": 1})
-    assert _plan("json", dataclasses.replace(ctx, diagnosis=moved)) is None  # not where heal finds the error now
+    assert _plan("json", replace_record(ctx, diagnosis=moved)) is None  # not where heal finds the error now

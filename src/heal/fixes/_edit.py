@@ -11,22 +11,28 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 
 from heal.errors import JournalError
 from heal.fixes.model import Fix, PlanContext
 from heal.journal.changes import FileChange
 from heal.project import SafetyError, check_editable
+from heal.lazyre import lazy  # compiled on first use: planning most failures needs none
 
 MAX_PREVIEW_LINES = 80
 
 
-@dataclass(frozen=True)
 class EditChange(FileChange):
     """A FileChange planned on known bytes: applied only if the file still holds them (the user may have edited
-    it while heal asked), so heal never writes a repair of bytes that are no longer there."""
+    it while heal asked), so heal never writes a repair of bytes that are no longer there.
+    expect: sha256 of the bytes the edit was computed from."""
 
-    expect: str = ""  # sha256 of the bytes the edit was computed from
+    __slots__ = ("expect",)
+    expect: str
+
+    def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = (),
+                 expect: str = "") -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow, expect)
 
     def prepare(self, cs) -> dict:
         try:
@@ -103,9 +109,9 @@ def advice(description: str, *, source: str, confidence: float = 0.4) -> Fix:
 
 # --- where an exception was raised --------------------------------------------------------------------------
 
-_PY_FRAME = re.compile(r'^[ \t]*(?:E[ \t]+)?File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
-_PYTEST_IN = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in \S", re.M)
-_BREAK = re.compile(r"^(?:_ _ _|_{5,}|={5,})", re.M)
+_PY_FRAME = lazy(r'^[ \t]*(?:E[ \t]+)?File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
+_PYTEST_IN = lazy(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in \S", re.M)
+_BREAK = lazy(r"^(?:_ _ _|_{5,}|={5,})", re.M)
 
 
 def raised_at(output: str, exception: re.Pattern[str]) -> list[tuple[str, int, re.Match[str]]]:

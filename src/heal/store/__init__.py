@@ -27,11 +27,18 @@ rapidfuzz only when a lookup compares evidence.
 # sqlite3 through this package before a store exists.
 _EXPORTS = {
     "BadPattern": "heal.store.db", "Store": "heal.store.db", "StoreUnavailable": "heal.store.db",
-    "store_path": "heal.store.location", "learn": "heal.store.learn",
+    "store_path": "heal.store.location",
     **dict.fromkeys(("Candidate", "Failure", "Pattern", "PatternFix", "content_hash", "is_approved", "refusal",
                      "wilson"), "heal.store.model"),
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "learn"])
+
+
+def learn(*args: object, **kwargs: object) -> object:
+    """heal.store.learn.learn (a function here: importing the submodule would put the module in its place)."""
+    from heal.store.learn import learn as _learn
+
+    return _learn(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def __getattr__(name: str) -> object:
