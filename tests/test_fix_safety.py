@@ -142,6 +142,9 @@ def test_n2_the_popular_list_is_curated_data_with_provenance():
     assert "Provenance: built on" in head
     assert lookalike_of("express") is None and lookalike_of("expresss") == "express"
     assert lookalike_of("@types/nodee") == "@types/node"
+    assert lookalike_of("crossenv") == "cross-env" and lookalike_of("left-padd") == "left-pad"
+    # two edits of a short name are another real package, not a typo (break-it: is-odd was "like is-obj")
+    assert lookalike_of("is-odd") is None
 
 
 # --- N3: a requirements file synced for one module ----------------------------------------------------

@@ -978,15 +978,15 @@ def npm_popular() -> frozenset[str]:
 
 
 def lookalike_of(package: str) -> str | None:
-    """The popular package `package` is a near miss of (Damerau-Levenshtein distance 1 for names of up to 5
+    """The popular package `package` is a near miss of (Damerau-Levenshtein distance 1 for names of up to 8
     characters, 2 for longer ones; among equals the most downloaded), or None. A popular name is never its
-    own lookalike."""
+    own lookalike. (Two edits of a short name reach real, different packages: is-odd and is-obj.)"""
     if package in npm_popular():
         return None
     from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein
 
-    limit = 1 if len(package) <= 5 else 2
+    limit = 1 if len(package) <= 8 else 2
     best = process.extractOne(package, npm_popular_ranked(), scorer=DamerauLevenshtein.distance,
                               score_cutoff=limit)
     return str(best[0]) if best else None
