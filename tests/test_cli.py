@@ -80,3 +80,15 @@ def test_unwritable_report_keeps_the_exit_code(heal, project):
     assert r.returncode == 4
     assert r.stdout == b"x\n"
     assert r.stderr.decode().startswith("heal: cannot write report")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_one_line_and_exit_74(project, heal_env):
+    import subprocess
+
+    from conftest import heal_argv
+
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*heal_argv(), "log"], cwd=project, env=heal_env, stdout=full, stderr=subprocess.PIPE)
+    assert r.returncode == 74
+    assert r.stderr == b"heal: error: No space left on device (writing heal's output)\n"

@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, HealError):
             _err(f"error: {exc}")
             return exc.exit_code
+        if isinstance(exc, OSError) and exc.errno is not None:
+            # the machine, not heal: a full disk or a dead terminal under `heal log > out`
+            where = f" ({exc.filename})" if exc.filename else " (writing heal's output)"
+            _err(f"error: {exc.strerror or exc}{where}")
+            return 74  # EX_IOERR
         _err(f"internal error: {type(exc).__name__}: {exc}")
         return 70  # EX_SOFTWARE: only reached when no command ran
 
