@@ -330,3 +330,41 @@ def test_a_flaky_test_passes_on_rerun_when_asked_to(heal, project):
     r = heal("--yes", "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_flaky.py")
     assert r.returncode == 0, r.stderr
     assert b"a failing test may be flaky" in r.stderr
+
+
+def _reads_then_flakes(project: str) -> None:
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.02\nany_command = true\n")
+    counter = os.path.join(project, "tries")
+    _write(os.path.join(project, "job.sh"),
+           f"#!/bin/sh\ncat | wc -c | tr -d ' '\nn=$(cat {counter} 2>/dev/null || echo 0); echo $((n+1)) > {counter}\n"
+           "if [ $n -lt 1 ]; then echo \"curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect "
+           "to server\" >&2; exit 7; fi\n", 0o755)
+
+
+def test_a_rerun_reads_a_file_on_stdin_from_where_the_first_run_started(project, heal_env):
+    # `heal -- cmd < file`: the first run read the file; the rerun that proves the fix reads it again
+    import subprocess
+
+    from conftest import heal_argv
+
+    _reads_then_flakes(project)
+    _write(os.path.join(project, "input.txt"), "hello\n")
+    with open(os.path.join(project, "input.txt"), "rb") as stdin:
+        r = subprocess.run([*heal_argv(), "--yes", "--", "./job.sh"], cwd=project, env=heal_env, stdin=stdin,
+                           capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"6\n6\n"  # both runs read all six bytes
+    assert b"input was a pipe" not in r.stderr
+
+
+def test_a_rerun_after_a_consumed_pipe_is_not_claimed_without_a_caveat(project, heal_env):
+    import subprocess
+
+    from conftest import heal_argv
+
+    _reads_then_flakes(project)
+    r = subprocess.run([*heal_argv(), "--yes", "--", "./job.sh"], cwd=project, env=heal_env, input=b"hello\n",
+                       capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"6\n0\n"  # the rerun found the pipe empty
+    assert b"its input was a pipe, which the first run read" in r.stderr

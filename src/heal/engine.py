@@ -23,11 +23,13 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
     """Run argv; when it fails, heal it. Returns the exit status of the last run of the command."""
     cfg = _load_config()
     settings = run_settings(opts, cfg)
+    stdin = _stdin_position()
     outcome = Runner(tuple(argv), **settings).execute()
     if outcome.exit_code == 0 and not opts.report:
         return 0  # the fast path ends here: nothing more is imported
     status = _Status(outcome.exit_code)
     status.ended(outcome)
+    status.stdin = stdin
     from heal import ui as presenters
 
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
@@ -51,19 +53,51 @@ class _Status:
     """The exit status to return: the command's, from its latest run (kept when heal itself fails), and
     whether that run (or heal's own work) ended by Ctrl-C."""
 
-    __slots__ = ("exit_code", "interrupted", "typed_intr", "run")
+    __slots__ = ("exit_code", "interrupted", "typed_intr", "run", "stdin")
 
     def __init__(self, exit_code: int) -> None:
         self.exit_code = exit_code
         self.interrupted = False
         self.typed_intr = False
         self.run: _Run | None = None
+        self.stdin: int | None = None  # see _stdin_position
 
     def ended(self, outcome) -> None:
         """The run that now decides heal's status (heal.runner.Outcome)."""
         self.exit_code = outcome.exit_code
         self.interrupted = outcome.signal == _SIGINT
         self.typed_intr = self.interrupted and outcome.typed_intr
+
+
+PIPE_INPUT = -1  # _stdin_position: the command's stdin is a pipe or socket, which a run may have read
+
+
+def _stdin_position() -> int | None:
+    """Where the command's stdin stands before its first run: the offset of a regular file (`heal -- cmd <
+    file`), rewound before a rerun so that it reads the same input; PIPE_INPUT for a pipe or socket, which
+    cannot be (the first run may have read it all); None for a terminal, /dev/null or no stdin."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(0).st_mode
+        if stat.S_ISREG(mode):
+            return os.lseek(0, 0, os.SEEK_CUR)
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            return PIPE_INPUT
+    except OSError:
+        pass
+    return None
+
+
+def _rewind_stdin(position: int | None) -> None:
+    import os
+
+    if position is not None and position >= 0:
+        try:
+            os.lseek(0, position, os.SEEK_SET)
+        except OSError:
+            pass
 
 
 def _die_by_sigint(typed: bool) -> None:
@@ -231,6 +265,7 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
             ui.rerun(run.command, fix.repeat)
             run.last_signature = diagnosis.signature
             rewind_output(outcome)  # `gen > out` ends up holding the final run only (see the README)
+            _rewind_stdin(status.stdin)
             rerun = Runner(run.command, **settings).execute()
             run.result = result_of(rerun, run.command, cwd, bool(settings["pty"]))
             status.ended(rerun)
@@ -241,6 +276,9 @@ def _heal(argv: list[str], opts: RunOptions, cfg: config.Config, settings: dict,
                 break
     seconds = time.monotonic() - start
     ui.summary(run.result, run.attempts, run.healed, run.change_id, seconds)
+    if run.healed and status.stdin == PIPE_INPUT:
+        ui.note("its input was a pipe, which the first run read: the run that passed may not have had the same "
+                "input; run it again with its input to be sure")
     if not opts.dry_run:  # a dry run changes nothing, heal's record of what worked included
         learn(run, books, started, cwd, root, ui)
     if run.memory is not None:
