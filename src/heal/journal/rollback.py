@@ -270,9 +270,11 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     if MANAGERS[manager].ECOSYSTEM == "python" and not os.path.exists(python):
         if not c["installed"] and not after_rec.get("installed"):
             return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
-        # deleted since: there is nothing to uninstall from, and nothing heal could vouch for, forced or not
-        return Step(record.seq, describe, "nothing", cwd, fatal=True,
-                    conflict=f"the environment of {python} no longer exists")
+        # deleted since: what the install put there went with it, so there is nothing to uninstall (and
+        # nothing to put back: heal never recreates an environment); the change set's other steps (manifests,
+        # files) are still undone, and it is marked rolled back, so `rollback --last` does not stop on it again
+        return Step(record.seq, f"{describe}: nothing to undo", "nothing", cwd,
+                    warning=f"the environment of {python} no longer exists: what the install put there went with it")
     try:
         env = environment(manager, cwd, python, plan=True)  # the undo's record reuses it (see changes.environment)
     except JournalError as exc:
