@@ -130,3 +130,22 @@ def test_ctrl_c_stops_the_installer_with_heal(heal, project, setup):
     r = heal("rollback", "--last", "--yes", env=env, timeout=600)
     assert r.returncode == 0, r.stderr
     assert venv_tree(venv) == before
+
+
+def test_a_failed_install_says_the_installers_errors_not_its_warnings(project, heal_env, tmp_path):
+    # pip 2x (the venv's own, really run): a missing --find-links is a WARNING line before the ERROR lines that
+    # say why; the one line heal shows keeps the errors
+    from heal.journal import Journal, PackageChange
+    from heal.journal.changes import InstallFailed
+
+    venv = os.path.join(project, ".venv")
+    subprocess.run(["cp", "-a", str(toolcache.pip_venv(tmp_path / "template")), venv], check=True)
+    py = os.path.join(venv, "bin", "python")
+    argv = [py, "-m", "pip", "install", "--no-index", "--find-links", str(tmp_path / "nowhere"), "nosuchpkg==1.0"]
+    j = Journal(heal_env["HEAL_HOME"])
+    with pytest.raises(InstallFailed) as failed:
+        with j.changeset(cwd=project, root=project, command=[py, "app.py"]) as cs:
+            cs.apply(PackageChange("pip", argv, cwd=project, python=py))
+    said = str(failed.value)
+    assert "ERROR: No matching distribution found for nosuchpkg==1.0" in said
+    assert "WARNING" not in said

@@ -193,7 +193,7 @@ class PackageChange(Record):
             with _stopped_with_heal(spawned):
                 result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
                                      on_spawn=on_spawn, on_output=progress))
-            exit_code, tail = result.exit_code, result.text.strip().splitlines()[-3:]
+            exit_code, tail = result.exit_code, _error_lines(result.text)
         changeset.crash_point()
         after = {"exit_code": exit_code,
                  "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
@@ -447,6 +447,14 @@ def environment(manager: str, cwd: str, python: str, modules: tuple[str, ...] = 
     if plan:
         _PLANNED[key] = (time.monotonic(), listed)
     return listed
+
+
+def _error_lines(text: str, most: int = 3) -> list[str]:
+    """What an installer said about why it failed: its last error lines (pip's and npm's `ERROR:`/`npm ERR!`,
+    `error:`), else its last lines; a warning before the error is noise there, each line kept short."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith(("error", "npm err", "err!", "fatal", "×"))]
+    return [line if len(line) <= 300 else line[:297] + "..." for line in (errors or lines)[-most:]]
 
 
 # --- a branch moved by git ---------------------------------------------------------------------------------
