@@ -300,8 +300,9 @@ def _inside_traceback(text: str, head: re.Match[str], bare: re.Match[str]) -> bo
 
 _PYTEST_MARK = lazy(r"^=+ (test session starts|short test summary info|FAILURES|ERRORS) =+$|"
                           r"^=+ .*\b(passed|failed|error|errors|skipped|no tests ran)\b.* in [\d.]+s", re.M)
-_PYTEST_USAGE = lazy(r"^(?:ERROR: usage: (?:pytest|py\.test).*\n)?(?:pytest|py\.test|__main__\.py): error: "
-                           r"(?P<msg>.+)$", re.M)
+# pytest 8/9 under `python -m pytest` names itself so: `python -m pytest: error: unrecognized arguments: --cov`
+_PYTEST_USAGE = lazy(r"^(?:ERROR: usage: (?:\S*python[\d.]* -m )?(?:pytest|py\.test).*\n)?"
+                     r"(?:\S*python[\d.]* -m )?(?:pytest|py\.test|__main__\.py): error: (?P<msg>.+)$", re.M)
 _COLLECT = lazy(r"^_+ ERROR collecting (?P<file>\S+) _+$", re.M)
 _E_EXC = lazy(r"^E\s+(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Warning)\w*)(?:: (?P<msg>.*))?$",
                     re.M)
