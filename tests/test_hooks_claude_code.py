@@ -414,3 +414,15 @@ def test_the_hook_imports_no_typer_libcst_and_no_diagnosis_for_a_success(venv_pr
         mods = imported(success(venv_project, command))
         assert not {m for m in mods if m.startswith(("heal.diagnose.rules", "heal.fixes"))}
     assert "heal.store" in mods  # the observed pattern went into the store
+
+
+def test_a_huge_one_word_command_is_not_split_word_by_word():
+    # shlex grows a word a character at a time: a 400 KB word took it 5 s (break-it friction); past 16 KiB the
+    # command stays a shell line, as Claude Code's Bash tool runs it, and the script is split on blanks
+    from heal.diagnose.command import script_commands
+    from heal.integrations.claude_code import MAX_SPLIT, argv_of
+
+    command = "echo " + "a" * (MAX_SPLIT + 1)
+    assert argv_of(command) == ["sh", "-c", command]
+    assert script_commands(command) == [["echo", "a" * (MAX_SPLIT + 1)]]
+    assert argv_of("git commit -m 'a b'") == ["git", "commit", "-m", "a b"]  # a typed command is still split

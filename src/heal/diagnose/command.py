@@ -70,12 +70,17 @@ def tool_of(argv: Sequence[str]) -> str:
     return ""
 
 
+MAX_SPLIT = 16 << 10  # a longer `sh -c` script is split on blanks (shlex is quadratic in a word's length)
+
+
 def script_commands(script: str) -> list[list[str]]:
     """The simple commands of a shell script (`sh -c SCRIPT`), in order, split into words as the shell would;
     a script shlex cannot split (an unclosed quote) is split on blanks."""
     import shlex  # only for `sh -c SCRIPT`
 
     try:
+        if len(script) > MAX_SPLIT:
+            raise ValueError  # shlex grows words a character at a time: seconds for a huge one
         words = shlex.split(script, comments=True)
     except ValueError:
         words = script.split()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 
+MAX_SPLIT = 16 << 10  # argv_of: longer commands are not split into words
 MAX_INPUT = 4 << 20  # Claude Code middle-truncates `error` past 10,000 characters: a bigger payload is not one
 MAX_CONTEXT = 2000  # characters of additionalContext: factual and short, far below Claude Code's 10,000
 EVENTS = ("PostToolUseFailure", "PostToolUse")
@@ -436,7 +437,9 @@ def argv_of(command: str) -> list[str]:
     expansions, a quote shlex cannot close) is `sh -c COMMAND`, as Claude Code's Bash tool runs it."""
     import shlex
 
-    if any(c in command for c in "$`\n") or "<(" in command:
+    # shlex grows a word a character at a time: a command of one huge word (a heredoc-free `echo <1 MB>`)
+    # would take it seconds; past a length no typed command reaches it stays a shell line
+    if len(command) > MAX_SPLIT or any(c in command for c in "$`\n") or "<(" in command:
         return ["sh", "-c", command]
     try:
         lex = shlex.shlex(command, posix=True, punctuation_chars=True)
