@@ -269,3 +269,14 @@ def test_long_file_with_hopeless_line_gives_up_untouched():
     lines[500] = "this is ( not } python ]"
     r = repair_python("\n".join(lines).encode())
     assert r.status == UNREPAIRABLE and r.new is None
+
+
+def test_an_error_without_a_line_is_said_without_one():
+    # compile() of a 200,000-deep unary chain fails without a line number (MemoryError, RecursionError):
+    # the reason names no "line None" (break-it cosmetics)
+    from heal.repair.pysearch import check, repair_text
+
+    text = "x = " + "-" * 200_000 + "1\n"
+    assert check(text).lineno is None
+    result = repair_text(text)
+    assert result.status == "unrepairable" and "None" not in result.reason

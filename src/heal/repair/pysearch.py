@@ -269,8 +269,9 @@ def _round(text: str, err: SyntaxErrorInfo, deadline: float):
             seq += 1
     if not goals:
         if evals >= ROUND_BUDGET or time.monotonic() > deadline:
-            return f"no repair found within the search budget at line {err.lineno}"
-        return f"no repair found near line {err.lineno}"
+            return "no repair found within the search budget" + (f" at line {err.lineno}" if err.lineno else "")
+        # a SyntaxError without a line (a null byte, an encoding declaration) names no place to look near
+        return "no repair found" + (f" near line {err.lineno}" if err.lineno else "")
     best = min(g[0] for g in goals)
     top = [g for g in goals if g[0] <= best + TIE]
     distinct = {}
