@@ -4,7 +4,6 @@ genuine test failure."""
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import os
 import shutil

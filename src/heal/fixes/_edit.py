@@ -11,7 +11,6 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 
 from heal.errors import JournalError
 from heal.fixes.model import Fix, PlanContext
@@ -21,12 +20,20 @@ from heal.project import SafetyError, check_editable
 MAX_PREVIEW_LINES = 80
 
 
-@dataclass(frozen=True)
 class EditChange(FileChange):
     """A FileChange planned on known bytes: applied only if the file still holds them (the user may have edited
-    it while heal asked), so heal never writes a repair of bytes that are no longer there."""
+    it while heal asked), so heal never writes a repair of bytes that are no longer there.
 
-    expect: str = ""  # sha256 of the bytes the edit was computed from
+    A Record like FileChange (a dataclass subclass of it takes only its own fields): a Record's fields are all
+    of its __slots__, in constructor order, so FileChange's are named again before `expect`."""
+
+    __slots__ = FileChange.__slots__ + ("expect",)
+    expect: str  # sha256 of the bytes the edit was computed from
+
+    def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = (),
+                 expect: str = "") -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow, expect)
 
     def prepare(self, cs) -> dict:
         try:

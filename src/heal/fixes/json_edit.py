@@ -23,9 +23,9 @@ failure reported, the file heal found is not the one that failed, and nothing is
 from __future__ import annotations
 
 import os
-import re
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy  # compiled on first use: most failures never need these
 
 KINDS = ("json", "toml")
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}
@@ -91,7 +91,7 @@ def _repair(kind: str, path: str, data: bytes):
     return repair_toml(data)
 
 
-_LITERAL = re.compile(r"""['"]([^'"\n]+)['"]""")
+_LITERAL = lazy(r"""['"]([^'"\n]+)['"]""")
 READER_LINES = 8  # how far above the line that parsed the data its open() may be
 
 

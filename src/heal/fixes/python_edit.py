@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from heal.fixes.model import Fix, PlanContext
+from heal.lazyre import lazy  # compiled on first use: most failures never need these
 
 KINDS = ("syntax", "missing-import", "moved-api")
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}
@@ -32,13 +33,13 @@ OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}
 SYNTAX = ("SyntaxError", "IndentationError", "TabError")
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
-_NAME_ERROR = re.compile(r"^(?:E[ \t]+)?(?P<exc>NameError): name '(?P<name>\w+)' is not defined", re.M)
-_CANNOT_IMPORT = re.compile(r"^(?:E[ \t]+)?(?P<exc>ImportError): cannot import name '(?P<name>\w+)' from "
-                            r"'(?P<module>[\w.]+)'", re.M)
-_NO_ATTRIBUTE = re.compile(r"^(?:E[ \t]+)?(?P<exc>AttributeError): (?:module '(?P<module>[\w.]+)'|'\w+' object) "
-                           r"has no attribute '(?P<name>\w+)'", re.M)
-_GONE_MODULE = re.compile(r"^(?:E[ \t]+)?(?P<exc>ModuleNotFoundError): No module named '(?P<module>imp|cgi|distutils)"
-                          r"(?:\.\w+)*'", re.M)
+_NAME_ERROR = lazy(r"^(?:E[ \t]+)?(?P<exc>NameError): name '(?P<name>\w+)' is not defined", re.M)
+_CANNOT_IMPORT = lazy(r"^(?:E[ \t]+)?(?P<exc>ImportError): cannot import name '(?P<name>\w+)' from "
+                      r"'(?P<module>[\w.]+)'", re.M)
+_NO_ATTRIBUTE = lazy(r"^(?:E[ \t]+)?(?P<exc>AttributeError): (?:module '(?P<module>[\w.]+)'|'\w+' object) "
+                     r"has no attribute '(?P<name>\w+)'", re.M)
+_GONE_MODULE = lazy(r"^(?:E[ \t]+)?(?P<exc>ModuleNotFoundError): No module named '(?P<module>imp|cgi|distutils)"
+                    r"(?:\.\w+)*'", re.M)
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
