@@ -12,7 +12,6 @@ import pytest
 
 from heal.fixes import json_edit
 from heal.fsutil import toml_module
-from .planning import ran  # noqa: F401 - a fixture
 
 PY = sys.executable
 NPM = shutil.which("npm")

@@ -14,7 +14,6 @@ import pytest
 
 from heal.fixes import python_edit
 from heal.repair.pysearch import compiles
-from .planning import ran  # noqa: F401 - a fixture
 
 PY = sys.executable
 
