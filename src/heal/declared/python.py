@@ -13,9 +13,9 @@ from functools import lru_cache
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group)
 from heal.declared.reqs import MarkerEnvironment, read_requirements_files
-from heal.record import replace
 from heal.declared.sources import (Sink, read_hatch_toml, read_pipfile, read_pyproject, read_setup_cfg,
                                    read_setup_py, read_tox)
+from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
