@@ -115,6 +115,46 @@ def test_group_names_classify(name, kind):
     assert classify(name) == kind
 
 
+def test_the_target_environment_is_worked_out_only_for_a_marker(tmp_path):
+    # planning passes another interpreter's environment as a callable (it starts that interpreter): a project
+    # whose requirements hold no marker never calls it; one with markers calls it once, for all of them
+    calls = []
+
+    def linux() -> dict[str, str]:
+        calls.append(1)
+        return LINUX_311
+
+    plain = write(tmp_path / "plain", {"requirements.txt": "six>=1\n"
+                                                          "-e git+https://example.invalid/x.git#egg=gitdep\n"})
+    assert [d.name for d in python_declarations(plain, environment=linux).items] == ["six", "gitdep"]
+    assert calls == []
+    marked = write(tmp_path / "marked", {"requirements.txt": 'six ; sys_platform == "linux"\n'
+                                                            'old ; python_version < "3"\n'})
+    decls = python_declarations(marked, environment=linux)
+    assert calls == [1] and [d.applies for d in decls.items] == [True, False]
+    assert decls == python_declarations(marked, environment=LINUX_311)
+
+
+def test_declarations_are_records_that_behave_as_frozen_dataclasses(tmp_path):
+    import dataclasses
+
+    from heal.record import replace
+
+    decls = python_declarations(write(tmp_path, {"requirements.txt": "six>=1\n"}), environment=LINUX_311)
+    six = decls.items[0]
+    assert not dataclasses.is_dataclass(six) and six == replace(six)
+    assert hash(six) == hash(decls.groups[0].requirements[0])
+    assert not replace(six, applies=False).applies and six.applies
+    assert repr(six).startswith("Declaration(name='six', raw_name='six', requirement='six>=1', file='requirements.txt'")
+    with pytest.raises(AttributeError):
+        six.name = "other"  # type: ignore[misc]
+    node = node_declarations(write(tmp_path, {"package.json": '{"scripts": {"test": "tape"}}'}))
+    assert node.scripts == {"test": "tape"}
+    assert node_declarations(write(tmp_path / "none", {"package.json": "{}"})).scripts == {}
+    with pytest.raises(TypeError):
+        hash(node)  # its scripts are a dict, as the frozen dataclass's were
+
+
 # --- pyproject ------------------------------------------------------------------------------------
 
 def test_pyproject_extras_groups_and_self_references(tmp_path):

@@ -4,7 +4,6 @@ proxy — the public proxy is unreachable from this project's machines — and r
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import zipfile

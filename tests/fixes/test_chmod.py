@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 from heal.fixes import chmod
-from .planning import ran  # noqa: F401 - a fixture
 
 
 def _script(path, mode=0o644, text="#!/bin/sh\necho hi\n"):

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from .planning import FIXTURES, context, fixture, ran  # noqa: F401 (ran: a fixture)
+from .planning import FIXTURES, context, fixture
 from heal.fixes import correct, plan_fixes
 from heal.journal.changes import CommandChange
 

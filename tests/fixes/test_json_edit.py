@@ -12,7 +12,6 @@ import pytest
 
 from heal.fixes import json_edit
 from heal.fsutil import toml_module
-from .planning import ran  # noqa: F401 - a fixture
 
 PY = sys.executable
 NPM = shutil.which("npm")
@@ -213,8 +212,6 @@ def test_a_checker_naming_a_toml_file(tmp_path):
 def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
     """Through pre-commit the hook's diagnosis is nested: its file is the `hook_file` fact. The output is
     pre-commit 4.7.0's, captured here running pre-commit-hooks 6.0.0's check-json as a local system hook."""
-    from heal.record import replace as replace_record
-
     from .planning import context
 
     _write(tmp_path, "config/app.json", '{\n  "a": 1,\n}\n')
@@ -224,7 +221,8 @@ def test_a_pre_commit_hook_names_the_file_in_its_own_facts(tmp_path):
     ctx = context(out, ["pre-commit", "run", "--all-files"], 1, str(tmp_path))
     assert ctx.diagnosis.rule == "precommit.hook_failed" and ctx.diagnosis.facts["hook_file"] == "config/app.json"
     assert _plan("json", ctx).change.data == b'{\n  "a": 1\n}\n'
-    from heal.diagnose.model import replace
+    from heal.diagnose.model import replace as replace_value
+    from heal.record import replace  # PlanContext is a record, not a dataclass
 
-    moved = replace(ctx.diagnosis, facts={**ctx.diagnosis.facts, "hook_line": 1})
-    assert _plan("json", replace_record(ctx, diagnosis=moved)) is None  # not where heal finds the error now
+    moved = replace_value(ctx.diagnosis, facts={**ctx.diagnosis.facts, "hook_line": 1})
+    assert _plan("json", replace(ctx, diagnosis=moved)) is None  # not where heal finds the error now

@@ -4,7 +4,6 @@ genuine test failure."""
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import os
 import shutil
@@ -15,7 +14,6 @@ import pytest
 
 from heal.fixes import python_edit
 from heal.repair.pysearch import compiles
-from .planning import ran  # noqa: F401 - a fixture
 
 PY = sys.executable
 

@@ -1,18 +1,19 @@
 """A Node project's declared environment: package.json's dependency sections, scripts and workspaces,
-the `packageManager` field (Corepack) and the lockfiles, read statically."""
+the `packageManager` field (Corepack) and the lockfiles, read statically. json loads only for a
+project that has a package.json."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 
 from heal.declared.model import NodeDeclarations, NodeDependency, Note
+from heal.lazyre import lazy
 
 _SECTIONS = (("dependencies", "runtime"), ("devDependencies", "dev"), ("optionalDependencies", "other"),
              ("peerDependencies", "other"))
 _LOCKS = (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lock", "bun"), ("bun.lockb", "bun"),
           ("package-lock.json", "npm"), ("npm-shrinkwrap.json", "npm"))
+_ELSEWHERE = lazy(r"^(?:git\+|git:|github:|https?://|file:|link:)")  # specs that are not registry versions
 
 
 def node_declarations(root: str) -> NodeDeclarations | None:
@@ -22,6 +23,8 @@ def node_declarations(root: str) -> NodeDeclarations | None:
     path = os.path.join(root, "package.json")
     if not os.path.isfile(path):
         return None
+    import json  # only a project with a package.json needs it
+
     notes: list[Note] = []
     data: dict = {}
     try:
@@ -39,7 +42,7 @@ def node_declarations(root: str) -> NodeDeclarations | None:
         if isinstance(table, dict):
             for name, spec in table.items():
                 deps.append(NodeDependency(str(name), str(spec), section, kind))
-                if isinstance(spec, str) and re.match(r"^(?:git\+|git:|github:|https?://|file:|link:)", spec):
+                if isinstance(spec, str) and _ELSEWHERE.match(spec):
                     notes.append(Note("package.json", None, "url" if spec.startswith("http") else
                                       "path" if spec.startswith(("file:", "link:")) else "vcs", f"{name}: {spec}"))
     lockfiles = tuple(lock for lock, _ in _LOCKS if os.path.isfile(os.path.join(root, lock)))

@@ -8,15 +8,18 @@ import glob
 import os
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import replace
 from functools import lru_cache
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group)
-from heal.declared.reqs import marker_environment, read_requirements_files
+from heal.declared.reqs import MarkerEnvironment, read_requirements_files
 from heal.declared.sources import (Sink, read_hatch_toml, read_pipfile, read_pyproject, read_setup_cfg,
                                    read_setup_py, read_tox)
+from heal.record import replace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from heal.declared.reqs import Given
 
 PROJECT = "project"  # the source of the synthetic Declaration find() returns for the project itself
 
@@ -31,11 +34,13 @@ _REQUIREMENT_GLOBS = ("*requirements*.txt", "*requirements*.in", "requirements/*
 _KIND_RANK = {"test": 0, "dev": 1}
 
 
-def python_declarations(root: str, *, environment: Mapping[str, str] | None = None) -> Declarations:
+def python_declarations(root: str, *, environment: Given = None) -> Declarations:
     """Everything the project at `root` declares, read statically (setup.py is parsed, never run).
-    Markers are evaluated for `environment` (see marker_environment_of) over the running interpreter's."""
+    Markers are evaluated for `environment` (see marker_environment_of) over the running interpreter's.
+    `environment` may also be a callable that gives it (or None): it is called only when a requirement
+    has a marker to evaluate, so a project without markers never starts another interpreter."""
     root = os.path.abspath(root)
-    sink = Sink(root=root, env=marker_environment(environment))
+    sink = Sink(root=root, env=MarkerEnvironment(environment))
     read_setup_cfg(sink)  # before pyproject/setup.py only for the name; each reader fills what it finds
     read_setup_py(sink)
     read_pyproject(sink)

@@ -1,27 +1,36 @@
 """Requirement strings (PEP 508, through `packaging`) and pip requirements files (-r/-c includes,
-editable installs of the project, index and VCS lines)."""
+editable installs of the project, index and VCS lines). `packaging` and `shlex` load only when a project
+has a requirement to parse or an option line to split: most failures are in projects that declare none."""
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from _collections_abc import Mapping
 
 from heal.declared.model import REQUIREMENTS, Declaration, Group, Note, classify
+from heal.lazyre import lazy
 
-_VCS = re.compile(r"^(?:git|hg|svn|bzr)\+", re.I)
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_LOCAL = re.compile(r"^(?:\.{1,2}(?:/|\[|$)|/|file:)")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    # what a marker environment may be given as: the mapping, or what works it out when it is first needed
+    Given = Mapping[str, str] | Callable[[], Mapping[str, str] | None] | None
+
+_VCS = lazy(r"^(?:git|hg|svn|bzr)\+", re.I)
+_URL = lazy(r"^[a-z][a-z0-9+.-]*://", re.I)
+_EGG = lazy(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_LOCAL = lazy(r"^(?:\.{1,2}(?:/|\[|$)|/|file:)")
 # options that take a value and send pip somewhere else: a caller must not sync such a file blindly
 _INDEX_OPTIONS = {"-i": "index-url", "--index-url": "index-url", "--extra-index-url": "extra-index-url",
                   "-f": "find-links", "--find-links": "find-links", "--trusted-host": "trusted-host"}
 _HARMLESS_OPTIONS = {"--pre", "--no-index", "--prefer-binary", "--require-hashes", "--only-binary", "--no-binary",
                      "--use-feature", "--config-settings", "--global-option", "--no-deps", "-Z",
                      "--always-unzip"}
-_PER_REQUIREMENT = re.compile(r"\s+--(?:hash|config-settings|global-option|install-option)[= ]\S+")
+_PER_REQUIREMENT = lazy(r"\s+--(?:hash|config-settings|global-option|install-option)[= ]\S+")
+_COMMENT = lazy(r"(^|\s)#.*$")
+_GLUED_OPTION = lazy(r"^-[rcefi]\S")  # -rrequirements-dev.txt
 
 
 def marker_environment(env: Mapping[str, str] | None) -> dict[str, str]:
@@ -32,6 +41,36 @@ def marker_environment(env: Mapping[str, str] | None) -> dict[str, str]:
     merged.update(env or {})
     merged.setdefault("extra", "")
     return merged
+
+
+class MarkerEnvironment(Mapping):
+    """marker_environment(given), worked out when a marker is first evaluated: that costs packaging.markers,
+    and for another interpreter a process (heal.declared.marker_environment_of), which a project without
+    markers never needs. `given` is the mapping, a callable that gives it (or None), or None."""
+
+    __slots__ = ("_given", "_merged")
+
+    def __init__(self, given: Given = None) -> None:
+        self._given = given
+        self._merged: dict[str, str] | None = None
+
+    def _environment(self) -> dict[str, str]:
+        if self._merged is None:
+            given = self._given() if callable(self._given) else self._given
+            self._merged = marker_environment(given)
+        return self._merged
+
+    def __getitem__(self, key: str) -> str:
+        return self._environment()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._environment())
+
+    def __len__(self) -> int:
+        return len(self._environment())
+
+    def __bool__(self) -> bool:
+        return True  # never empty ("extra" at least): `env or default` must not work it out
 
 
 def requirement(text: str, *, file: str, line: int | None, source: str, group: str | None, kind: str,
@@ -58,15 +97,19 @@ def requirement(text: str, *, file: str, line: int | None, source: str, group: s
         marker=marker, applies=applies, condition=condition)
 
 
-@dataclass
 class _FileRead:
-    declarations: list[Declaration] = field(default_factory=list)
-    includes: list[str] = field(default_factory=list)
-    constraints: list[str] = field(default_factory=list)
-    installs_project: bool = False
-    project_extras: list[str] = field(default_factory=list)
-    unsafe: list[Note] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
+    """What one requirements file holds, filled line by line."""
+
+    __slots__ = ("declarations", "includes", "constraints", "installs_project", "project_extras", "unsafe", "notes")
+
+    def __init__(self) -> None:
+        self.declarations: list[Declaration] = []
+        self.includes: list[str] = []
+        self.constraints: list[str] = []
+        self.installs_project = False
+        self.project_extras: list[str] = []
+        self.unsafe: list[Note] = []
+        self.notes: list[Note] = []
 
 
 def requirements_kind(rel: str) -> str:
@@ -114,11 +157,11 @@ def read_requirements_files(root: str, start: list[str], env: Mapping[str, str]
     return list(groups.values()), notes, list(reads)
 
 
-def _logical_lines(text: str):
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     """(line number, line) with comments stripped and backslash continuations joined."""
     buf, first = "", None
     for number, raw in enumerate(text.splitlines(), 1):
-        line = re.sub(r"(^|\s)#.*$", "", raw)
+        line = _COMMENT.sub("", raw)
         if first is None:
             first = number
         if line.endswith("\\"):
@@ -154,6 +197,8 @@ def _read_file(root: str, rel: str, env: Mapping[str, str]) -> _FileRead:
 
 
 def _option(root: str, rel: str, here: str, number: int, line: str, out: _FileRead) -> None:
+    import shlex  # only a project whose requirements have option lines needs it
+
     try:
         words = shlex.split(line)
     except ValueError:
@@ -161,7 +206,7 @@ def _option(root: str, rel: str, here: str, number: int, line: str, out: _FileRe
     opt, value = words[0], " ".join(words[1:])
     if "=" in opt and opt.startswith("--"):
         opt, _, value = opt.partition("=")
-    elif re.match(r"^-[rcefi]\S", opt):  # -rrequirements-dev.txt
+    elif _GLUED_OPTION.match(opt):  # -rrequirements-dev.txt
         opt, value = opt[:2], opt[2:] + (" " + value if value else "")
     value = value.strip()
     if opt in ("-r", "--requirement", "-c", "--constraint"):
@@ -207,5 +252,6 @@ def _entry(root: str, rel: str, number: int, line: str, kind: str, env: Mapping[
         out.unsafe.append(Note(rel, number, "url", line))
 
 
-def _env() -> dict[str, str]:
-    return marker_environment(None)
+def _env() -> MarkerEnvironment:
+    """The running interpreter's marker environment, worked out when a marker needs it."""
+    return MarkerEnvironment(None)

@@ -1,44 +1,51 @@
 """Readers for every place a Python project declares what it needs, all static: pyproject.toml
 ([project], [dependency-groups], poetry, pdm, uv, hatch, setuptools), setup.cfg, setup.py (parsed with
 ast, never run), Pipfile and tox.ini. Each reader adds Groups and Notes to a Sink; nothing raises on a
-malformed file."""
+malformed file. A reader imports its parser (tomllib, configparser, ast) only when its file is there."""
 
 from __future__ import annotations
 
-import ast
-import configparser
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, SETUP_TESTS, TOX, UV, Declaration,
                                  Group, Note, classify)
 from heal.declared.reqs import requirement
+from heal.lazyre import lazy
+from heal.record import replace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import ast
+    import configparser
+    from collections.abc import Mapping
 
 
-@dataclass
 class Sink:
-    root: str
-    env: Mapping[str, str]
-    groups: list[Group] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    name: str | None = None  # the project's name as written
-    name_file: str | None = None  # where it was written
-    packages: list[str] = field(default_factory=list)  # declared top-level import names
-    package_dirs: list[str] = field(default_factory=list)  # where packages are found (src)
-    managers: list[tuple[str, str]] = field(default_factory=list)  # (manager, evidence)
-    requirement_files: list[tuple[str, str]] = field(default_factory=list)  # (file, kind) named by other files
-    dynamic: list[str] = field(default_factory=list)
-    installable: bool = False  # there is something pip can install as the project
+    """What the readers found, filled file by file; python_declarations makes it a Declarations."""
+
+    __slots__ = ("root", "env", "groups", "notes", "files", "name", "name_file", "packages", "package_dirs",
+                 "managers", "requirement_files", "dynamic", "installable")
+
+    def __init__(self, root: str, env: Mapping[str, str]) -> None:
+        self.root = root
+        self.env = env  # the marker environment (reqs.MarkerEnvironment: worked out when a marker needs it)
+        self.groups: list[Group] = []
+        self.notes: list[Note] = []
+        self.files: list[str] = []
+        self.name: str | None = None  # the project's name as written
+        self.name_file: str | None = None  # where it was written
+        self.packages: list[str] = []  # declared top-level import names
+        self.package_dirs: list[str] = []  # where packages are found (src)
+        self.managers: list[tuple[str, str]] = []  # (manager, evidence)
+        self.requirement_files: list[tuple[str, str]] = []  # (file, kind) named by other files
+        self.dynamic: list[str] = []
+        self.installable = False  # there is something pip can install as the project
 
     def add_group(self, source: str, name: str, kind: str, file: str, entries: list[tuple],
                   includes: tuple[str, ...] = (), **extra) -> Group:
         """A group from (requirement string, line[, tox factor condition]) entries; references to the
         project itself (`attrs[tests-no-zope]` inside attrs) become includes of those extras."""
-        from dataclasses import replace
-
         decls: list[Declaration] = []
         more: list[str] = []
         for text, line, *rest in entries:
@@ -428,12 +435,14 @@ def read_hatch_toml(sink: Sink) -> None:
 # --- setup.cfg --------------------------------------------------------------------------------------
 
 def _config(sink: Sink, rel: str, text: str | None = None) -> configparser.ConfigParser | None:
+    path = os.path.join(sink.root, rel)
+    if text is None and not os.path.isfile(path):
+        return None
+    import configparser  # only a project with a setup.cfg or tox.ini needs it
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         if text is None:
-            path = os.path.join(sink.root, rel)
-            if not os.path.isfile(path):
-                return None
             with open(path, encoding="utf-8", errors="replace") as fh:
                 parser.read_file(fh)
         else:
@@ -496,6 +505,8 @@ UNKNOWN = _Unknown()
 
 def _value(node: ast.AST, names: dict[str, object]) -> object:
     """The value of a literal expression, a name bound to one, `a + b` of lists, or dict(k=...)."""
+    import ast  # loaded by read_setup_py already: a lookup in sys.modules
+
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -532,6 +543,8 @@ def _value(node: ast.AST, names: dict[str, object]) -> object:
 
 
 def _is_setup_call(node: ast.AST) -> bool:
+    import ast  # loaded by read_setup_py already
+
     if not isinstance(node, ast.Call):
         return False
     f = node.func
@@ -544,6 +557,8 @@ def read_setup_py(sink: Sink) -> None:
     if not os.path.isfile(path):
         return
     sink.installable = True
+    import ast  # only a project with a setup.py needs it
+
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             tree = ast.parse(fh.read(), filename=rel)
@@ -624,6 +639,8 @@ def read_setup_py(sink: Sink) -> None:
 
 
 def _string_line(tree: ast.AST, text: str, default: int) -> int:
+    import ast  # loaded by read_setup_py already
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and node.value == text:
             return node.lineno
@@ -667,8 +684,8 @@ def read_pipfile(sink: Sink) -> None:
 
 # --- tox.ini ----------------------------------------------------------------------------------------
 
-_FACTOR = re.compile(r"^(?P<factors>[\w.!,{}-]+):\s+(?P<rest>.*)$")
-_SUBST = re.compile(r"\{\[(?P<section>[^\]]+)\](?P<key>[\w-]+)\}")
+_FACTOR = lazy(r"^(?P<factors>[\w.!,{}-]+):\s+(?P<rest>.*)$")
+_SUBST = lazy(r"\{\[(?P<section>[^\]]+)\](?P<key>[\w-]+)\}")
 
 
 def tox_kind(env: str) -> str:

@@ -550,12 +550,15 @@ def _docker_registry(args: Sequence[str]) -> str | None:
 # --- shell-line --------------------------------------------------------------------------------------------
 
 def shell_line(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    import shlex
-
     facts = ctx.diagnosis.facts
     argv = ctx.argv
     if not argv:
         return None
+    if not ((facts.get("shell_syntax") or facts.get("shell_builtin")) and argv[0] == facts.get("command")) and \
+            not any(a in _SHELL_OPERATORS for a in argv[1:]):
+        return None  # none of the cases below: nothing a shell would have read differently
+    import shlex  # only for a line to hand to a shell: the playbook asks this of failures that are mostly not
+
     if facts.get("shell_syntax") and len(argv) >= 1 and argv[0] == facts.get("command"):
         line = " ".join([argv[0], *(shlex.quote(a) for a in argv[1:])])  # the line as typed, as one word
         why = "it is a shell command line given as one word"

@@ -188,12 +188,13 @@ def _python_of(ctx: PlanContext) -> str | None:
 
 
 def _declarations(root: str, python: str | None):
-    """The project's declared environment, markers evaluated for the interpreter that failed."""
+    """The project's declared environment, markers evaluated for the interpreter that failed: asked of it
+    (a process) only when a declared requirement has a marker."""
     if not root or not os.path.isdir(root):
         return None
     from heal.declared import marker_environment_of, python_declarations
 
-    env = marker_environment_of(python) if python and not _same_python(python) else None
+    env = (lambda: marker_environment_of(python)) if python and not _same_python(python) else None
     return python_declarations(root, environment=env)
 
 
