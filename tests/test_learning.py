@@ -76,7 +76,7 @@ def projects(tmp_path):
 
 def _not_executable(project: str, name: str) -> str:
     """A script that fails with 126 until it is made executable; quick retries (heal.toml)."""
-    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
+    _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\nany_command = true\n")
     return _write(os.path.join(project, name), "#!/bin/sh\necho script ran\n", 0o644)
 
 

@@ -175,7 +175,7 @@ FLAKY = ("#!/bin/sh\nn=$(cat tries 2>/dev/null || echo 0); echo $((n+1)) > tries
 def test_what_stdout_holds_after_a_rerun(heal, project, mode, expected):
     # N5: `heal --yes -- gen > out` used to leave the failed run's output in front of the rerun's.
     with open(os.path.join(project, "heal.toml"), "w") as fh:
-        fh.write("[retry]\nbase = 0.01\ncap = 0.02\n")
+        fh.write("[retry]\nbase = 0.01\ncap = 0.02\nany_command = true\n")  # gen.sh: a script heal may rerun
     script = os.path.join(project, "gen.sh")
     with open(script, "w") as fh:
         fh.write(FLAKY)
