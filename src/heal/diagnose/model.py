@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from heal.record import Record
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the failure path
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -26,42 +28,14 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 _set = object.__setattr__  # how the constructors fill the slots of an otherwise read-only object
 
 
-class _Record:
-    """Frozen-dataclass behaviour for a slotted class whose __slots__ name its fields in order."""
-
-    __slots__: tuple[str, ...] = ()
-    _hidden: tuple[str, ...] = ()  # fields the repr leaves out
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple([getattr(self, name) for name in self.__slots__])
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._values())  # a TypeError when a field is a dict, as with the dataclasses
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name not in self._hidden)
-        return f"{type(self).__name__}({shown})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return type(self), self._values()
+_Record = Record  # heal.record: frozen-dataclass behaviour for slotted classes
 
 
 def replace(obj: _R, **changes: Any) -> _R:
     """A copy of obj with some fields changed (what dataclasses.replace did for these classes)."""
     cls = type(obj)
     new = cls.__new__(cls)
-    for name in cls.__slots__:  # slot by slot: at import, every rule is copied with its ecosystem added
+    for name in cls._fields:  # slot by slot: at import, every rule is copied with its ecosystem added
         _set(new, name, changes.pop(name) if name in changes else getattr(obj, name))
     if changes:
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(changes))}")
