@@ -80,6 +80,21 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def _to_wal(db: sqlite3.Connection) -> None:
+    """Switch a new store to WAL. The switch needs the file to itself, and SQLite answers "database is locked"
+    at once, without its busy handler, while another process opens the new file too (eight heals that fail
+    together on a fresh machine): retried for as long as the busy timeout."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class Store:
     """`with Store() as store: store.lookup(Failure.of(diagnosis))`. Opening creates or migrates the file."""
 
@@ -106,7 +121,7 @@ class Store:
                 raise StoreUnavailable(f"pattern store {self.path} is from a newer heal (schema v{version}; this "
                                        f"heal knows v{schema.VERSION})")
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                db.execute("PRAGMA journal_mode = WAL")  # persistent: once per file
+                _to_wal(db)  # persistent: once per file
             db.execute("PRAGMA synchronous = NORMAL")
             # A short WAL: whoever opens the store first after everyone closed it rebuilds the WAL index by
             # reading the whole log (a 1000-page log cost 1.5 ms per heal run, 200 pages 0.4 ms); a big
