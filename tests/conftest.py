@@ -4,12 +4,21 @@ directory inside its own temp dir."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Callable
 
 import pytest
+
+# A suite started in the background by a non-interactive shell (`pytest &`, CI runners that do so) inherits
+# SIGINT and SIGQUIT ignored, and so would every heal it starts: heal keeps an ignored signal ignored (nohup's
+# contract), and the tests that press Ctrl-C would test nothing. The suite's processes start from the defaults.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def heal_argv() -> list[str]:
