@@ -127,3 +127,30 @@ def test_failures_heal_does_not_recognise_add_nothing(heal, argv):
     r = heal("--", *argv)
     assert r.returncode == 1
     assert r.stderr == b""
+
+
+NAMED_PROGRAM_OUTPUT = ("Traceback (most recent call last):\n  File \"app.py\", line 1, in <module>\n    import yaml\n"
+                        "ModuleNotFoundError: No module named 'yaml'\n")
+
+
+def named_program_project(project: str) -> str:
+    """A project whose failing command names a wrapper script as its python, and declares a dependency with a
+    marker (so planning wants that interpreter's markers): running the wrapper leaves a file behind."""
+    os.makedirs(os.path.join(project, "tools"))
+    ran = os.path.join(project, "RAN")
+    with open(os.path.join(project, "tools", "python"), "w") as fh:
+        fh.write(f"#!/bin/sh\ntouch {ran}\nexec python3 \"$@\"\n")
+    os.chmod(os.path.join(project, "tools", "python"), 0o755)
+    with open(os.path.join(project, "pyproject.toml"), "w") as fh:
+        fh.write('[project]\nname = "x"\nversion = "1"\ndependencies = ["PyYAML; python_version > \\"3\\""]\n')
+    return ran
+
+
+def test_diagnose_never_runs_a_program_its_input_names(heal, project):
+    # planning from text: the command's interpreter is not asked for its markers nor whether it is a virtualenv
+    # (break-it W4: a wrapper named in --command was run)
+    ran = named_program_project(project)
+    r = heal("diagnose", "--command", "tools/python app.py", "--exit-code", "1", "-", input=NAMED_PROGRAM_OUTPUT.encode())
+    assert r.returncode == 0, r.stderr
+    assert b"yaml" in r.stdout
+    assert not os.path.exists(ran)

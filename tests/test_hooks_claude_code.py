@@ -426,3 +426,14 @@ def test_a_huge_one_word_command_is_not_split_word_by_word():
     assert argv_of(command) == ["sh", "-c", command]
     assert script_commands(command) == [["echo", "a" * (MAX_SPLIT + 1)]]
     assert argv_of("git commit -m 'a b'") == ["git", "commit", "-m", "a b"]  # a typed command is still split
+
+
+def test_the_hook_never_runs_a_program_the_payload_names(heal, heal_env, tmp_path):
+    from tests.test_diagnose_cli import NAMED_PROGRAM_OUTPUT, named_program_project
+
+    project = str(tmp_path / "p")
+    os.makedirs(project)
+    ran = named_program_project(project)
+    r = hook(heal, failure(project, "tools/python app.py", NAMED_PROGRAM_OUTPUT), heal_env, project)
+    assert "yaml" in context(r)
+    assert not os.path.exists(ran)

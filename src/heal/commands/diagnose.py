@@ -80,7 +80,7 @@ def _fixes(d, argv: list[str], output: bytes, exit_code: int | None) -> list:
         settings = config.defaults().values
     cwd = os.getcwd()
     ctx = PlanContext(d, tuple(argv), cwd, project_root(cwd), output.decode("utf-8", "replace"),
-                      exit_code if exit_code is not None else 1, settings=settings)
+                      exit_code if exit_code is not None else 1, settings=settings, probe=False)
     try:
         return plan_fixes(ctx)
     except Exception:  # planning is advice here: a failure in it must not cost the diagnosis

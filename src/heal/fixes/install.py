@@ -160,7 +160,7 @@ def _plan_python(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if (not module and not plugin) or facts.get("symbol"):
         return None  # `cannot import name`: the module is there, a version or a circular import is the matter
     python = _python_of(ctx)
-    decls = _declarations(ctx.root, python)
+    decls = _declarations(ctx.root, python, ctx.probe)
     if module and not plugin and decls is not None and is_project_module(decls, module, ctx.cwd):
         return _plan_project(ctx, decls, module, python, source, risk)
     wanted = plugin or module
@@ -187,14 +187,15 @@ def _python_of(ctx: PlanContext) -> str | None:
     return interpreter_of(ctx.argv, ctx.cwd, ctx.env)
 
 
-def _declarations(root: str, python: str | None):
+def _declarations(root: str, python: str | None, probe: bool = True):
     """The project's declared environment, markers evaluated for the interpreter that failed: asked of it
     (a process) only when a declared requirement has a marker."""
     if not root or not os.path.isdir(root):
         return None
     from heal.declared import marker_environment_of, python_declarations
 
-    env = (lambda: marker_environment_of(python)) if python and not _same_python(python) else None
+    # another interpreter's markers are asked of it, only when heal runs the command (ctx.probe)
+    env = (lambda: marker_environment_of(python)) if probe and python and not _same_python(python) else None
     return python_declarations(root, environment=env)
 
 
@@ -300,7 +301,7 @@ def _plan_project(ctx: PlanContext, decls, module: str, python: str | None, sour
         return Fix("suggest", f"{module} is a module of this project, but nothing here installs it (no setup.py, "
                    "setup.cfg or [project] table): check sys.path or the working directory", None, source=source,
                    risk="low", confidence=0.5)
-    refusal = _not_a_venv(python, argv, source)
+    refusal = _not_a_venv(python, argv, source, ctx.probe)
     if refusal is not None:
         return refusal
     return _install(f"install this project ({label}, editable), so that {top} imports", tuple(argv), manager="pip",
@@ -308,12 +309,12 @@ def _plan_project(ctx: PlanContext, decls, module: str, python: str | None, sour
                     confidence=0.9)
 
 
-def _not_a_venv(python: str | None, argv, source: str) -> Fix | None:
+def _not_a_venv(python: str | None, argv, source: str, probe: bool = True) -> Fix | None:
     """A pip install goes only into a virtualenv; anything else is a suggestion."""
     if python is None:
         return Fix("suggest", "install it into the Python that runs this command: " + " ".join(argv[1:]),
                    ("python", *argv[1:]), source=source, risk="medium", confidence=0.6)
-    if not _in_virtualenv(python):
+    if not _in_virtualenv(python, probe):
         return Fix("suggest", f"{python} is not a virtualenv: installing there would change the system; create one "
                    "(python3 -m venv .venv) and install into it", tuple(argv), source=source, risk="high",
                    confidence=0.6)
@@ -404,7 +405,7 @@ def _plan_test_environment(ctx: PlanContext, decls, hits: list, module: str, plu
     argv = test_environment(decls, "pip", python=python, pip_version=pip_version_of(python))
     if argv is None:
         return None
-    refusal = _not_a_venv(python, argv, source)
+    refusal = _not_a_venv(python, argv, source, ctx.probe)
     if refusal is not None:
         return refusal
     risky = _risky_test_lines(decls, manager)
@@ -448,7 +449,7 @@ def _plan_declared(ctx: PlanContext, decls, hits: list, module: str, plugin: str
     hit = next((h for h in hits if h.source == REQUIREMENTS), None) or hits[0]
     if manager != "pip":
         return _plan_managed(manager, ctx, module or plugin, hit.raw_name, hit.file, source, risk)
-    refusal = _not_a_venv(python, ("python", "-m", "pip", "install", hit.requirement), source)
+    refusal = _not_a_venv(python, ("python", "-m", "pip", "install", hit.requirement), source, ctx.probe)
     if refusal is not None:
         return refusal
     assert python is not None
@@ -505,7 +506,7 @@ def _plan_curated(ctx: PlanContext, module: str, python: str | None, source: str
     dist, why = distribution_for(module)
     choices = candidates_for(module)
     if dist is None and choices:
-        if python is not None and _in_virtualenv(python):
+        if python is not None and _in_virtualenv(python, ctx.probe):
             # several distributions provide it: the user picks (on a terminal), heal never guesses
             return _install(f"{module} is provided by {' or '.join(choices)}: which one?",
                             (python, "-m", "pip", "install", "--", "<choice>"), risk=risk, source=source,
@@ -524,7 +525,7 @@ def _plan_curated(ctx: PlanContext, module: str, python: str | None, source: str
     if python is None:
         return Fix("suggest", f"install {dist} (provides {module}) into the Python that runs this command",
                    ("python", "-m", "pip", "install", dist), source=source, risk=risk, confidence=0.6)
-    if not _in_virtualenv(python):
+    if not _in_virtualenv(python, ctx.probe):
         return Fix("suggest", f"{python} is not a virtualenv: installing {dist} there would change the system; "
                    "create one (python3 -m venv .venv) and install it there",
                    (python, "-m", "pip", "install", dist), source=source, risk="high", confidence=0.6)
@@ -674,7 +675,7 @@ _NATIVE = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\
            b"\xca\xfe\xba\xbe")
 
 
-def _in_virtualenv(python: str) -> bool:
+def _in_virtualenv(python: str, probe: bool = True) -> bool:
     # PEP 405: a virtualenv's interpreter has pyvenv.cfg beside it or one directory up (the path as given: it is
     # a symlink to the base interpreter). That answers without starting a Python; so does a native executable
     # without one (not a virtualenv, as the interpreter itself would decide at start-up). Anything else (a pyenv
@@ -688,6 +689,8 @@ def _in_virtualenv(python: str) -> bool:
                 return False
     except OSError:
         pass
+    if not probe:
+        return False  # planning from text (heal diagnose, a hook): a program the input names is never run
     from heal.run import RunSpec, run
 
     r = run(RunSpec((python, "-c", "import sys; print(sys.prefix != sys.base_prefix)"), passthrough=False,

@@ -88,9 +88,12 @@ class PlanContext(Record):
     env      the environment the command ran with (default: heal's own, copied)
     elapsed  seconds since the first failure (the retry policy's stop_after_delay)
     retries  retries already spent on this failure
+    probe    planning may start the command's own interpreter to ask it (its markers, whether it is a
+             virtualenv): only when heal runs the command itself. heal diagnose and the hooks plan from text and
+             never run a program their input names
     """
 
-    __slots__ = ("diagnosis", "argv", "cwd", "root", "output", "exit_code", "env", "settings", "elapsed", "retries")
+    __slots__ = ("diagnosis", "argv", "cwd", "root", "output", "exit_code", "env", "settings", "elapsed", "retries", "probe")
     diagnosis: Diagnosis
     argv: tuple[str, ...]
     cwd: str
@@ -101,12 +104,13 @@ class PlanContext(Record):
     settings: Mapping[str, object]
     elapsed: float
     retries: int
+    probe: bool
 
     def __init__(self, diagnosis: Diagnosis, argv: tuple[str, ...], cwd: str, root: str, output: str,
                  exit_code: int, env: Mapping[str, str] | None = None, settings: Mapping[str, object] | None = None,
-                 elapsed: float = 0.0, retries: int = 0) -> None:
+                 elapsed: float = 0.0, retries: int = 0, probe: bool = True) -> None:
         self._fill(diagnosis, argv, cwd, root, output, exit_code, dict(os.environ) if env is None else env,
-                   {} if settings is None else settings, elapsed, retries)
+                   {} if settings is None else settings, elapsed, retries, probe)
 
 
 class Attempt(Record):

@@ -466,7 +466,7 @@ def _plan(d, argv: list[str], cwd: str, output: str, exit_code: int | None, sett
     from heal.project import project_root
 
     ctx = PlanContext(d, tuple(argv), cwd, project_root(cwd), output, exit_code if exit_code is not None else 1,
-                      settings=settings)
+                      settings=settings, probe=False)  # the payload's programs are never run
     try:
         return plan_fixes(ctx)
     except Exception:  # noqa: BLE001 - planning is advice here: its failure must not cost the diagnosis
