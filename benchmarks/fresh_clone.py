@@ -202,6 +202,8 @@ def measure(p: Project, workdir: str | None = None, timeout: float = 1500) -> Ro
         root = checkout(p, archive, parent)
         before = snapshot(p, root)
         env = dict(os.environ, HEAL_HOME=os.path.join(parent, "heal-home"))
+        for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+            env.pop(name, None)  # the harness's pytest options (-p random_order) are not the clone's
         env.pop("VIRTUAL_ENV", None)
         report = os.path.join(parent, "report.json")
         t0 = time.monotonic()
