@@ -22,8 +22,8 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
+from heal import record as values
 from heal.errors import GitError, JournalError, Refused
 from heal.git import dirty, git, head
 from heal.journal import lock as locks
@@ -32,22 +32,35 @@ from heal.journal.changeset import ChangeSetInfo, Journal, Record
 from heal.managers import MANAGERS, Run, Undo, tool
 
 
-@dataclass(frozen=True)
-class Step:
+# Records, not dataclasses: `heal rollback --dry-run` should cost about what `heal log` does.
+
+class Step(values.Record):
+    """One thing a rollback does. action: restore | delete | chmod | mkdir | rmdir | packages | git | nothing;
+    fatal: the conflict cannot be forced (a backup heal cannot vouch for, or someone's own work); warning: said
+    before the step runs, but no reason to refuse (a rebase already pushed)."""
+
+    __slots__ = ("seq", "describe", "action", "path", "conflict", "detail", "fatal", "warning")
     seq: int
     describe: str
-    action: str  # restore | delete | chmod | mkdir | rmdir | packages | git | nothing
-    path: str = ""
-    conflict: str = ""
-    detail: dict = field(default_factory=dict)
-    fatal: bool = False  # the conflict cannot be forced: a backup heal cannot vouch for, or someone's own work
-    warning: str = ""  # said before the step runs, but no reason to refuse (a rebase already pushed)
+    action: str
+    path: str
+    conflict: str
+    detail: dict
+    fatal: bool
+    warning: str
+
+    def __init__(self, seq: int, describe: str, action: str, path: str = "", conflict: str = "",
+                 detail: dict | None = None, fatal: bool = False, warning: str = "") -> None:
+        self._fill(seq, describe, action, path, conflict, {} if detail is None else detail, fatal, warning)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(values.Record):
+    __slots__ = ("target", "steps")
     target: ChangeSetInfo
     steps: tuple[Step, ...]
+
+    def __init__(self, target: ChangeSetInfo, steps: tuple[Step, ...]) -> None:
+        self._fill(target, steps)
 
     @property
     def conflicts(self) -> list[Step]:
@@ -612,11 +625,14 @@ def _pushed(cwd: str, commit: str) -> str:
 
 # --- doing it -------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(values.Record):
+    __slots__ = ("plan", "rollback_id", "done")
     plan: Plan
     rollback_id: str | None
     done: tuple[str, ...]
+
+    def __init__(self, plan: Plan, rollback_id: str | None, done: tuple[str, ...]) -> None:
+        self._fill(plan, rollback_id, done)
 
 
 def check(p: Plan, *, force: bool = False) -> None:
