@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Sequence
 
 from heal.fixes.model import Fix, PlanContext
@@ -52,6 +51,12 @@ _SYSTEM = frozenset({"brew", "apt", "apt-get", "dnf", "yum", "pacman", "zypper",
 _WRAPPERS = frozenset({"env", "nice", "nohup", "time", "command", "exec", "stdbuf", "ionice", "heal"})
 _ASSIGN = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "|&", "&", ">", ">>", "<", "<<", "2>", "2>>", "2>&1", "&>", ">&"})
+
+
+def _which(program: str) -> str | None:
+    import shutil  # only when a correction looks a program up: shutil costs every failure ~2 ms to import
+
+    return shutil.which(program)
 
 
 def unsafe(argv: Sequence[str]) -> str:
@@ -161,7 +166,7 @@ def installs(argv: Sequence[str], cwd: str = ".") -> bool:
         words = ["pip", *words[3:]]
     sub = next((w for w in words[1:] if not w.startswith("-")), "")
     if words[0] in ("pip", "pip3") and sub in ("install", "uninstall"):
-        found = os.path.join(cwd, program) if "/" in program else shutil.which(program)
+        found = os.path.join(cwd, program) if "/" in program else _which(program)
         bin_dir = os.path.dirname(os.path.abspath(found)) if found else ""
         return not (bin_dir and os.path.isfile(os.path.join(os.path.dirname(bin_dir), "pyvenv.cfg")))
     if words[0] in ("pipx", "gem", "cargo", "go") and sub in ("install", "uninstall"):
@@ -257,7 +262,7 @@ def closest_on_path(name: str) -> tuple[str, int] | None:
         found = closest(name, names, preferred=KNOWN_TOOLS)
         if found is None:
             return None
-        if shutil.which(found[0]):
+        if _which(found[0]):
             return found
         names.remove(found[0])  # a file on PATH that is not executable (or a directory): the next one
     return None
@@ -527,7 +532,7 @@ def run_first(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if unsafe(argv) or tuple(ctx.argv[i:]) == argv:
         return None
     program = argv[0]
-    present = os.path.isfile(os.path.join(ctx.cwd, program)) if "/" in program else shutil.which(program)
+    present = os.path.isfile(os.path.join(ctx.cwd, program)) if "/" in program else _which(program)
     if not present:
         return Fix("suggest", what, argv, risk="medium", source=source, confidence=0.7)
     from heal.journal.changes import CommandChange
@@ -688,7 +693,7 @@ def _cmdline(pid: int) -> str:
 def _lsof(port: int) -> tuple[int, str] | None:
     import subprocess
 
-    lsof = shutil.which("lsof")
+    lsof = _which("lsof")
     if not lsof:
         return None
     try:

@@ -13,13 +13,17 @@ Nothing here runs anything; the engine decides and applies these as it does any 
 
 from __future__ import annotations
 
-import shlex
-from typing import TYPE_CHECKING
-
 from heal.fixes.model import Fix, PlanContext
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (or shlex) on every failure
 if TYPE_CHECKING:
     from heal.store.model import Candidate
+
+
+def _join(argv) -> str:
+    import shlex
+
+    return shlex.join(argv)
 
 
 def aside(c: Candidate) -> Fix | None:
@@ -28,7 +32,7 @@ def aside(c: Candidate) -> Fix | None:
     from heal.store.model import is_approved, refusal
 
     if c.fix.kind == "advice":
-        commands = ", then ".join(f"`{shlex.join(cmd)}`" for cmd in c.fix.commands)
+        commands = ", then ".join(f"`{_join(cmd)}`" for cmd in c.fix.commands)
         where = "" if c.exact else ", for a similar failure"
         return Fix("suggest", f"resolved before by {commands} (seen {_times(c.successes)}{where})", None,
                    source=c.label, risk="low", confidence=round(c.score, 3), aside=True)
@@ -38,7 +42,7 @@ def aside(c: Candidate) -> Fix | None:
     if c.fix.kind == "command" and _masked(c.fix.argv):
         # recorded elsewhere with a secret in it (an agent's command, an import): heal kept the command, not
         # the secret, so it cannot run it as it was
-        return Fix("suggest", f"resolved before by `{shlex.join(c.fix.argv or ())}` (seen "
+        return Fix("suggest", f"resolved before by `{_join(c.fix.argv or ())}` (seen "
                    f"{_times(c.successes)}; its secret was not kept: run it yourself)", None, source=c.label,
                    risk="medium", confidence=round(c.score, 3), aside=True)
     return None
@@ -57,7 +61,7 @@ def command(c: Candidate, ctx: PlanContext) -> Fix | None:
     what = (f"run the fix {who} for this failure (pattern {c.id}: healed it {_times(c.successes)}"
             + ("" if c.exact else ", for a similar failure") + ")")
     return Fix("run", what, argv, change=CommandChange(argv, cwd=ctx.cwd, reason=what), risk="medium",
-               source=c.label, confidence=round(c.score, 3), question=f"run `{shlex.join(argv)}`, then the "
+               source=c.label, confidence=round(c.score, 3), question=f"run `{_join(argv)}`, then the "
                f"command again ({'your' if c.source == 'taught' else 'an imported'} fix, pattern {c.id})")
 
 
