@@ -539,3 +539,19 @@ def test_node_malformed_package_json(tmp_path):
     assert decls.manager == "yarn" and decls.dependencies == ()
     assert decls.notes[0].reason == "malformed" and decls.notes[0].line == 3
     assert node_declarations(str(tmp_path / "nowhere")) is None
+
+
+def test_requirement_files_are_found_as_glob_finds_them(tmp_path):
+    # python_declarations lists requirement files without glob's imports; what it finds is glob's answer
+    import glob
+
+    from heal.declared.python import _REQUIREMENT_GLOBS, _glob
+
+    for rel in ("requirements.txt", "dev-requirements.txt", ".requirements-x.txt", "requirements/base.txt",
+                "requirements/.hidden.txt", "tests/requirements-test.txt", "REQUIREMENTS.TXT", "requirements/sub/x.txt",
+                "docs/requirements.in"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    for pattern in _REQUIREMENT_GLOBS:
+        assert _glob(str(tmp_path), pattern) == sorted(glob.glob(os.path.join(str(tmp_path), pattern))), pattern

@@ -4,7 +4,6 @@ project's test environment the way its own docs, tox or CI would."""
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import sys
@@ -34,6 +33,20 @@ _REQUIREMENT_GLOBS = ("*requirements*.txt", "*requirements*.in", "requirements/*
 _KIND_RANK = {"test": 0, "dev": 1}
 
 
+def _glob(root: str, pattern: str) -> list[str]:
+    """glob.glob(root/pattern), sorted, for a pattern with wildcards in its last part only (the ones above),
+    without glob's imports (contextlib costs every failure that reads declarations a millisecond)."""
+    import fnmatch
+
+    directory, name = os.path.split(pattern)
+    base = os.path.join(root, directory)
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return []
+    return sorted(os.path.join(base, n) for n in names if not n.startswith(".") and fnmatch.fnmatchcase(n, name))
+
+
 def python_declarations(root: str, *, environment: Given = None) -> Declarations:
     """Everything the project at `root` declares, read statically (setup.py is parsed, never run).
     Markers are evaluated for `environment` (see marker_environment_of) over the running interpreter's.
@@ -49,7 +62,7 @@ def python_declarations(root: str, *, environment: Given = None) -> Declarations
     read_tox(sink)
     start: list[str] = []
     for pattern in _REQUIREMENT_GLOBS:
-        for path in sorted(glob.glob(os.path.join(root, pattern))):
+        for path in _glob(root, pattern):
             rel = os.path.relpath(path, root)
             if os.path.isfile(path) and rel not in start:
                 start.append(rel)
@@ -115,6 +128,8 @@ def marker_environment_of(python: str) -> dict[str, str] | None:
 def pip_version_of(python: str) -> str | None:
     """The version of pip installed for `python`, read from its site-packages (no process started)."""
     prefix = os.path.dirname(os.path.dirname(os.path.abspath(python)))
+    import glob
+
     found = sorted(glob.glob(os.path.join(prefix, "lib", "python*", "site-packages", "pip-*.dist-info")))
     if not found:
         return None
