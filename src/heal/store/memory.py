@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import namedtuple
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 if TYPE_CHECKING:
     from typing import Any
