@@ -29,6 +29,23 @@ def heal_argv() -> list[str]:
     return [sys.executable, "-m", "heal"]
 
 
+def yes_on_a_terminal(args: list[str], *, cwd: str, env: dict[str, str], before: str = "",
+                      timeout: float = 60) -> tuple[int | None, str]:
+    """Run heal with args on a real terminal (pexpect), wait for `before` (when given) and the [y/N] question,
+    answer y, and return (exit status, what the terminal showed after the answer)."""
+    import pexpect
+
+    cmd = heal_argv()
+    child = pexpect.spawn(cmd[0], [*cmd[1:], *args], cwd=cwd, env=env, timeout=timeout)
+    if before:
+        child.expect_exact(before)
+    child.expect_exact("[y/N]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus, child.before.decode(errors="replace")
+
+
 @pytest.fixture
 def heal_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)

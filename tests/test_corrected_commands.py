@@ -42,19 +42,11 @@ def _python_on_path(heal_env, tmp_path):
 
 
 def test_program_typo_runs_the_closest_program_after_a_yes_on_a_terminal(project, heal_env, tmp_path):
-    import pexpect
+    from conftest import yes_on_a_terminal
 
-    from conftest import heal_argv
-
-    cmd = heal_argv()
-    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "pyhton", "-c", "print(6 * 7)"], cwd=project,
-                          env=_python_on_path(heal_env, tmp_path), timeout=60)
-    child.expect_exact("[y/N]")
-    child.sendline("y")
-    child.expect(pexpect.EOF)
-    child.close()
-    transcript = child.before.decode(errors="replace")
-    assert child.exitstatus == 0, transcript
+    status, transcript = yes_on_a_terminal(["--", "pyhton", "-c", "print(6 * 7)"], cwd=project,
+                                           env=_python_on_path(heal_env, tmp_path))
+    assert status == 0, transcript
     assert "42" in transcript and "running again: python -c 'print(6 * 7)'" in transcript
 
 

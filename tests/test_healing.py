@@ -177,21 +177,13 @@ def test_an_unknown_script_is_not_run_twice_on_yes_alone(heal, project):
 
 
 def test_an_unknown_script_is_retried_after_a_yes_on_a_terminal(project, heal_env):
-    import pexpect
-
-    from conftest import heal_argv
+    from conftest import yes_on_a_terminal
 
     _write(os.path.join(project, "heal.toml"), "[retry]\nbase = 0.01\ncap = 0.05\n")
     counter = _flaky_script(project)
-    cmd = heal_argv()
-    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "./flaky.sh"], cwd=project, env=heal_env, timeout=60)
-    child.expect_exact("may not be safe to run twice")
-    child.expect_exact("[y/N]")
-    child.sendline("y")
-    child.expect(pexpect.EOF)
-    child.close()
-    transcript = child.before.decode(errors="replace")
-    assert child.exitstatus == 0, transcript
+    status, transcript = yes_on_a_terminal(["--", "./flaky.sh"], cwd=project, env=heal_env,
+                                           before="may not be safe to run twice")
+    assert status == 0, transcript
     assert "fetched" in transcript and open(counter).read().strip() == "3"
 
 

@@ -156,22 +156,13 @@ def test_a_retry_after_in_prose_is_bounded_too(heal, fast):
 
 @CURL
 def test_on_a_terminal_a_retry_series_is_asked_about_once(heal_env, project, server, fast):
-    import pexpect
-
-    from conftest import heal_argv
+    from conftest import yes_on_a_terminal
 
     url, plan, counts = server
     plan["/flaky"] = [(503, {}), (503, {}), (503, {}), (200, {})]
-    cmd = heal_argv()
-    child = pexpect.spawn(cmd[0], [*cmd[1:], "--", "curl", "-sS", "-f", f"{url}/flaky"], cwd=project, env=heal_env,
-                          timeout=60)
-    child.expect_exact("run it again, up to 3 times")
-    child.expect_exact("[y/N]")
-    child.sendline("y")
-    child.expect(pexpect.EOF)
-    child.close()
-    transcript = child.before.decode(errors="replace")
-    assert child.exitstatus == 0, transcript
+    status, transcript = yes_on_a_terminal(["--", "curl", "-sS", "-f", f"{url}/flaky"], cwd=project, env=heal_env,
+                                           before="run it again, up to 3 times")
+    assert status == 0, transcript
     assert "[y/N]" not in transcript  # no second question
     assert counts[("GET", "/flaky")] == 4
 
