@@ -28,8 +28,9 @@ The success path imports nothing of the diagnosis unless a failure is pending fo
 
 from __future__ import annotations
 
-import json
 import os
+
+from heal.jsonload import loads
 
 MAX_SPLIT = 16 << 10  # argv_of: longer commands are not split into words
 MAX_INPUT = 4 << 20  # Claude Code middle-truncates `error` past 10,000 characters: a bigger payload is not one
@@ -96,6 +97,8 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
 
 def _load(path: str) -> tuple[str | None, dict]:
     """The file's text (None when there is none) and its JSON; IntegrationError when heal cannot edit it."""
+    import json
+
     from heal.integrations import IntegrationError
 
     try:
@@ -163,6 +166,8 @@ def remove_entries(text: str) -> str:
 
 
 def _next_removal(text: str) -> str | None:
+    import json
+
     from heal.integrations import jsonedit
 
     hooks = jsonedit.parse(text).member("hooks")
@@ -229,6 +234,8 @@ def install(cwd: str, options) -> list[str]:
 
 
 def uninstall(cwd: str, options) -> list[str]:
+    import json
+
     from heal.journal import FileChange
 
     path = settings_path(cwd, options.scope)
@@ -292,6 +299,8 @@ def _state_file() -> str:
 
 
 def _states() -> dict:
+    import json
+
     try:
         with open(_state_file(), "rb") as fh:
             data = json.load(fh)
@@ -301,6 +310,8 @@ def _states() -> dict:
 
 
 def _write_states(states: dict) -> None:
+    import json
+
     from heal.fsutil import write_atomic
 
     os.makedirs(os.path.dirname(_state_file()), exist_ok=True)
@@ -332,7 +343,7 @@ def handle(payload: bytes) -> bytes:
     try:
         if len(payload) > MAX_INPUT:
             return b""
-        obj = json.loads(payload)
+        obj = loads(payload)  # heal.jsonload: no `import json` (and re) on the success path
         if not isinstance(obj, dict) or obj.get("tool_name") != "Bash":
             return b""
         event = obj.get("hook_event_name")
@@ -425,6 +436,8 @@ def _describe(fix) -> str:
 
 
 def _answer(lines: list[str]) -> bytes:
+    import json
+
     text = "\n".join(line for line in lines if line)
     if len(text) > MAX_CONTEXT:
         text = text[: MAX_CONTEXT - 4] + " ..."

@@ -15,9 +15,10 @@ open(): nothing of the diagnosis is imported on that path.
 
 from __future__ import annotations
 
-import json
 import os
 import time
+
+from heal.jsonload import loads
 
 PENDING_TTL = 2 * 3600.0  # a failure the agent has not resolved within two hours is no longer a sequence
 SESSION_TTL = 24 * 3600.0  # session files untouched this long are removed
@@ -168,7 +169,7 @@ class _Locked:
                 break
             chunks.append(chunk)
         try:
-            data = json.loads(b"".join(chunks) or b"{}")
+            data = loads(b"".join(chunks) or b"{}")
         except ValueError:
             data = {}
         if not isinstance(data, dict) or not isinstance(data.get("failures"), list):
@@ -182,6 +183,8 @@ class _Locked:
         if not data["failures"]:
             os.unlink(self.path)  # nothing pending: the success path finds no file and stops there
             return
+        import json  # only when a failure is pending: the common success path reads no file
+
         raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
         os.lseek(self.fd, 0, os.SEEK_SET)
         os.ftruncate(self.fd, 0)

@@ -1,0 +1,41 @@
+"""heal.jsonload.loads answers what json.loads answers (the hook's payload parser without `import json`)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from heal.jsonload import loads
+
+VALID = ['{}', '[]', '1', '-0.5e3', '"x"', '{"a": [1, 2, {"b": null}], "c": true, "d": "\\u00e9\\n"}', '  {"a":1}  ',
+         '{"a":1,"a":2}', 'NaN', '[Infinity, -Infinity]', '"\\ud83d\\ude00"', '"\\ud83d"', '{"x": 1e400}',
+         '12345678901234567890123', '\n\t{"tool_input": {"command": "ls -la"}}\r\n']
+INVALID = ['', ' ', '{', '{"a":1} x', "{'a':1}", '[1,]', '"a\nb"', '01', 'nul', '{"a" 1}', '[1] [2]']
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return type(a) is type(b) and repr(a) == repr(b)
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_valid_json_gives_what_json_gives(text):
+    for data in (text, text.encode("utf-8", "surrogatepass")):
+        assert _same(json.loads(data), loads(data))
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_invalid_json_is_a_value_error_as_with_json(text):
+    for data in (text, text.encode()):
+        with pytest.raises(ValueError):
+            json.loads(data)
+        with pytest.raises(ValueError):
+            loads(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32", "utf-16-le"])
+def test_other_encodings_go_through_json(encoding):
+    assert loads('{"a": "é"}'.encode(encoding)) == json.loads('{"a": "é"}'.encode(encoding)) == {"a": "é"}
