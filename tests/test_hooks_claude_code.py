@@ -402,7 +402,7 @@ def test_the_hook_imports_no_typer_libcst_and_no_diagnosis_for_a_success(venv_pr
     assert "heal.integrations.claude_code" in mods
     assert not {m for m in mods if m.split(".")[0] in ("typer", "libcst", "click", "sqlite3")}
     assert not {m for m in mods if m.startswith(("heal.diagnose", "heal.fixes", "heal.store"))}
-    # nor json, and with it re, enum, functools: a third of the hook (heal.jsonload parses the payload); what
+    # nor json, and with it re, enum, functools: a third of the hook (heal.cjson parses the payload); what
     # the interpreter imports for `pass` here (an editable install's finder imports re) does not count
     base = subprocess.run([sys.executable, "-X", "importtime", "-c", "pass"], cwd=venv_project, env=cenv,
                           capture_output=True, timeout=60).stderr.decode()

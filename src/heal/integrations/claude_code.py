@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 
-from heal.jsonload import loads
+from heal.cjson import loads, string
 
 MAX_SPLIT = 16 << 10  # argv_of: longer commands are not split into words
 MAX_INPUT = 4 << 20  # Claude Code middle-truncates `error` past 10,000 characters: a bigger payload is not one
@@ -343,7 +343,7 @@ def handle(payload: bytes) -> bytes:
     try:
         if len(payload) > MAX_INPUT:
             return b""
-        obj = loads(payload)  # heal.jsonload: no `import json` (and re) on the success path
+        obj = loads(payload)  # heal.cjson: no `import json` (and re) on the success path
         if not isinstance(obj, dict) or obj.get("tool_name") != "Bash":
             return b""
         event = obj.get("hook_event_name")
@@ -436,13 +436,13 @@ def _describe(fix) -> str:
 
 
 def _answer(lines: list[str]) -> bytes:
-    import json
-
+    """The one JSON object Claude Code reads: written as json.dumps(..., ensure_ascii=False) would write it,
+    without importing json (heal.cjson)."""
     text = "\n".join(line for line in lines if line)
     if len(text) > MAX_CONTEXT:
         text = text[: MAX_CONTEXT - 4] + " ..."
-    return (json.dumps({"hookSpecificOutput": {"hookEventName": "PostToolUseFailure", "additionalContext": text}},
-                       ensure_ascii=False) + "\n").encode("utf-8")
+    return ('{"hookSpecificOutput": {"hookEventName": "PostToolUseFailure", "additionalContext": '
+            + string(text) + "}}\n").encode("utf-8")
 
 
 def argv_of(command: str) -> list[str]:

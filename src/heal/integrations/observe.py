@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 
-from heal.jsonload import loads
+from heal.cjson import loads
 
 PENDING_TTL = 2 * 3600.0  # a failure the agent has not resolved within two hours is no longer a sequence
 SESSION_TTL = 24 * 3600.0  # session files untouched this long are removed

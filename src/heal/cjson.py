@@ -1,8 +1,9 @@
-"""json.loads without importing json: the success path of `heal hook claude-code` runs after every Bash
+"""JSON through CPython's C accelerator (`_json`), without importing json: the success path of `heal hook claude-code` runs after every Bash
 command an agent runs, and `import json` imports `re` (and with it enum, functools, collections): 6 ms of a
 20 ms hook. CPython's own C scanner (`_json.make_scanner`, the one json.loads uses) parses the payload; it
 needs no regex. Same answers as json.loads (strict strings, NaN and Infinity accepted, the last of duplicate
-keys wins); anything unusual (another encoding, a BOM, no C scanner) goes to json.loads itself.
+keys wins); anything unusual (another encoding, a BOM, no C scanner) goes to json.loads itself. string()
+is json.dumps(text, ensure_ascii=False) for a str, which the hook's one-field answer needs.
 """
 
 from __future__ import annotations
@@ -57,3 +58,14 @@ def _slow(data: bytes | str) -> object:
     import json
 
     return json.loads(data)
+
+
+def string(text: str) -> str:
+    """json.dumps(text, ensure_ascii=False): the JSON string literal of text."""
+    try:
+        from _json import encode_basestring
+    except ImportError:  # pragma: no cover - a Python without the C accelerator
+        import json
+
+        return json.dumps(text, ensure_ascii=False)
+    return encode_basestring(text)

@@ -1,4 +1,4 @@
-"""heal.jsonload.loads answers what json.loads answers (the hook's payload parser without `import json`)."""
+"""heal.cjson answers what json answers (the hook's payload parser and answer without `import json`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from heal.jsonload import loads
+from heal.cjson import loads, string
 
 VALID = ['{}', '[]', '1', '-0.5e3', '"x"', '{"a": [1, 2, {"b": null}], "c": true, "d": "\\u00e9\\n"}', '  {"a":1}  ',
          '{"a":1,"a":2}', 'NaN', '[Infinity, -Infinity]', '"\\ud83d\\ude00"', '"\\ud83d"', '{"x": 1e400}',
@@ -39,3 +39,10 @@ def test_invalid_json_is_a_value_error_as_with_json(text):
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32", "utf-16-le"])
 def test_other_encodings_go_through_json(encoding):
     assert loads('{"a": "é"}'.encode(encoding)) == json.loads('{"a": "é"}'.encode(encoding)) == {"a": "é"}
+
+
+@pytest.mark.parametrize("text", ["", "plain", 'quote " and \\ backslash', "lines\nand\ttabs\x01", "é ✓ 😀",
+                                  "\ud83d lone surrogate", "</script>"])
+def test_a_string_is_what_json_dumps_writes(text):
+    assert string(text) == json.dumps(text, ensure_ascii=False)
+    assert json.loads(string(text)) == text
