@@ -239,3 +239,21 @@ def test_secrets_in_the_command_are_not_persisted(heal, heal_env, repo):
         cs.apply(FileChange(os.path.join(repo, "x.txt"), data=b"x"))
     raw = open(os.path.join(j.dir, j.ids()[0], "meta.json")).read()
     assert "ghp_abcdefghijklmnopqrstuvwxyz0123" not in raw and "s3cretpw" not in raw
+
+
+def test_write_atomic_never_writes_through_a_planted_temporary_name(tmp_path):
+    # whoever can write to a project directory could plant `.<file>.<pid>.tmp` -> a file outside it: heal (as
+    # root, with the owner handed on) would truncate, fill, chown and chmod that file (review of break-it W6)
+    from heal.fsutil import write_atomic
+
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"secret\n")
+    os.chmod(victim, 0o600)
+    project = tmp_path / "project"
+    project.mkdir()
+    target = project / "setup.cfg"
+    target.write_bytes(b"old\n")
+    os.symlink(victim, project / f".setup.cfg.{os.getpid()}.tmp")
+    write_atomic(str(target), b"new\n", mode=0o644)
+    assert target.read_bytes() == b"new\n" and not target.is_symlink()
+    assert victim.read_bytes() == b"secret\n" and (os.stat(victim).st_mode & 0o777) == 0o600

@@ -31,14 +31,27 @@ def give_to(path: str, owner: tuple[int, int] | None) -> None:
 
 def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
     """Write data to path via a temporary file in the same directory, fsync, then rename over. Run as root,
-    the file keeps the owner it had (or takes its directory's): see owner_for."""
+    the file keeps the owner it had (or takes its directory's): see owner_for.
+
+    The temporary file is a new file heal creates (O_EXCL, O_NOFOLLOW, a random name): whoever can write to the
+    directory cannot have planted a symlink there that heal would write through, and its mode and owner are
+    set on the open file, never by a path someone could swap."""
     directory = os.path.dirname(os.path.abspath(path))
     owner = owner_for(path)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666 if mode is None else mode)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"cannot create a temporary file beside {path}")
     try:
         if owner is not None:
             os.fchown(fd, *owner)
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -48,9 +61,14 @@ def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
         os.unlink(tmp)
         raise
     os.close(fd)
-    if mode is not None:
-        os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, as nothing else can)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def toml_module():
