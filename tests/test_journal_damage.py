@@ -244,3 +244,27 @@ def test_checkpoint_in_git_skips_an_unignored_venv_and_node_modules(heal, projec
     _write(os.path.join(project, "app.py"), "print(1)\n")
     heal("checkpoint", "create")
     assert json.loads(heal("checkpoint", "list", "--json").stdout)[-1]["files"] == 1
+
+
+def test_a_deleted_venv_still_gets_its_manifests_back_and_no_manager_runs(heal, heal_env, project):
+    # uv: the install rewrote pyproject.toml and uv.lock; the venv is deleted since. Rollback puts the manifests
+    # back (or the next `uv sync` would install what heal added) and runs no `uv sync`, which would make the
+    # venv again (review of the deleted-venv change)
+    from heal.journal import PackageChange
+
+    _write(os.path.join(project, "pyproject.toml"), '[project]\nname = "p"\nversion = "0"\ndependencies = []\n')
+    _write(os.path.join(project, "uv.lock"), "version = 1\n")
+    before = {n: open(os.path.join(project, n)).read() for n in ("pyproject.toml", "uv.lock")}
+    venv = os.path.join(project, ".venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    py = os.path.join(venv, "bin", "python")
+    code = ("open('pyproject.toml','w').write('[project]\\nname = \"p\"\\nversion = \"0\"\\ndependencies = [\"evil\"]\\n');"
+            "open('uv.lock','a').write('[[package]]\\nname = \"evil\"\\n')")
+    j = Journal(heal_env["HEAL_HOME"])
+    with j.changeset(cwd=project, root=project, command=[py, "app.py"]) as cs:
+        cs.apply(PackageChange("uv", [py, "-c", code], cwd=project, python=py))
+    subprocess.run(["rm", "-rf", venv], check=True)
+    r = heal("rollback", "--last", "--yes")
+    assert r.returncode == 0, r.stderr
+    assert {n: open(os.path.join(project, n)).read() for n in ("pyproject.toml", "uv.lock")} == before
+    assert not os.path.exists(venv)

@@ -280,23 +280,24 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     cwd, manager, python = c["cwd"], c["manager"], c["python"]
     describe = c.get("describe", "")
     after_rec = end.after if end is not None and isinstance(end.after, dict) else {}
-    if MANAGERS[manager].ECOSYSTEM == "python" and not os.path.exists(python):
-        if not c["installed"] and not after_rec.get("installed"):
-            return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
-        # deleted since: what the install put there went with it, so there is nothing to uninstall (and
-        # nothing to put back: heal never recreates an environment); the change set's other steps (manifests,
-        # files) are still undone, and it is marked rolled back, so `rollback --last` does not stop on it again
-        return Step(record.seq, f"{describe}: nothing to undo", "nothing", cwd,
-                    warning=f"the environment of {python} no longer exists: what the install put there went with it")
-    try:
-        env = environment(manager, cwd, python, plan=True)  # the undo's record reuses it (see changes.environment)
-    except JournalError as exc:
-        return Step(record.seq, describe, "nothing", cwd, conflict=str(exc), fatal=True)
+    gone = MANAGERS[manager].ECOSYSTEM == "python" and not os.path.exists(python)
+    if gone:
+        # deleted since: what the install put there went with it, so there is nothing to uninstall, and no
+        # manager command runs (a `uv sync` would make the environment again: heal never recreates one). The
+        # manifests and generated files the install rewrote are still put back, below.
+        env = {"packages": {}, "requires": {}}
+    else:
+        try:
+            env = environment(manager, cwd, python, plan=True)  # the undo's record reuses it (changes.environment)
+        except JournalError as exc:
+            return Step(record.seq, describe, "nothing", cwd, conflict=str(exc), fatal=True)
     now = env["packages"]
     before = c["installed"]
     recorded_after = after_rec.get("installed")
     # no after state: heal was killed before the install ended (its installer has ended since: see locked())
     after = recorded_after if isinstance(recorded_after, dict) else now
+    if gone:
+        after = before = {}  # nothing of it to compare, remove or put back
     added = {n: v for n, v in after.items() if n not in before}
     ours = set(added) | {n for n, v in before.items() if after.get(n) != v}
     replaced = {n: v for n, v in before.items() if after.get(n) != v and now.get(n) != v}
@@ -376,9 +377,12 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
 
     generated, gen_conflicts = _plan_generated(journal, c, after_rec)
     conflicts.extend(gen_conflicts)
+    warning = f"the environment of {python} no longer exists: what the install put there went with it" \
+        if gone and (c["installed"] or (after_rec.get("installed") or {})) else ""
     if not manifests and not remove and not replaced and not generated:
         # nothing of this change is left: whatever else changed since is no reason to refuse
-        return Step(record.seq, f"{describe}: environment already as before", "nothing", cwd)
+        return Step(record.seq, f"{describe}: " + ("nothing to undo" if gone else "environment already as before"),
+                    "nothing", cwd, warning=warning)
     parts = [f"remove {_names(remove)}"] if remove else []
     if replaced:
         parts.append(f"put back {_names([f'{n} {v}' for n, v in sorted(replaced.items())])}")
@@ -387,9 +391,9 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
     if generated:
         parts.append(f"restore {len(generated)} generated project file(s)")
     return Step(record.seq, f"undo {describe}: {'; '.join(parts)}", "packages", cwd,
-                conflict="; ".join(conflicts), fatal=fatal,
+                conflict="; ".join(conflicts), fatal=fatal, warning=warning,
                 detail={"added": remove, "replaced": replaced, "manifests": manifests, "manager": manager,
-                        "python": python, "drift": drift, "generated": generated,
+                        "python": python, "drift": drift, "generated": generated, "gone": gone,
                         "fresh": c.get("env_existed") is False and not drift})
 
 
@@ -777,7 +781,8 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
     tool_ = tool(manager)
     undo = Undo(added=list(d["added"]), replaced=dict(d["replaced"]), drift=list(d.get("drift") or ()),
                 python=python, cwd=cwd, fresh=bool(d.get("fresh")))
-    for step_ in module.undo_remove(tool_, undo):
+    gone = bool(d.get("gone"))  # the environment was deleted since: no manager command (see _plan_packages)
+    for step_ in () if gone else module.undo_remove(tool_, undo):
         run(step_)  # before the manifests go back: the manager's own remove knows its tree
     for name, plan_ in d["manifests"].items():
         path = os.path.join(cwd, name)
@@ -788,7 +793,7 @@ def _undo_packages(journal: Journal, cs, step: Step, cid: str) -> None:
             cs.apply(FileChange(path, data=journal.blobs.get(before["blob"]), mode=before["mode"], reason=why))
         elif os.path.lexists(path):
             cs.apply(FileChange(path, delete=True, reason=why))
-    for step_ in module.undo_sync(tool_, undo):
+    for step_ in () if gone else module.undo_sync(tool_, undo):
         run(step_)  # with the manifests back: the manager's own sync (or uninstall) puts the environment back
     # the project files the install generated (an *.egg-info), newest structure last
     generated = d.get("generated") or {}
