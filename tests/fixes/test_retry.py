@@ -78,3 +78,42 @@ def test_a_playbook_limit_and_a_switched_off_setting():
     ctx = context(c["output"], c["argv"], c["exit_code"], "/tmp", settings=SETTINGS, retries=1)
     assert retry.plan({"max_retries": 1}, ctx, "p", "low") is None
     assert retry.plan({"max_retries_setting": "retry.flaky_tests"}, ctx, "p", "low") is None  # 0: off
+
+
+# What --yes alone may run twice: (argv, the programs a retry has to ask about). The review's bypasses of the
+# first version are rows here: a command substitution, a project script by its absolute path, sudo, and the
+# subcommands of known tools that run the project's code or change the world.
+@pytest.mark.parametrize("argv, unknown", [
+    (["curl", "-f", "https://example.invalid/x"], []),
+    (["python3", "-m", "pip", "install", "x"], []),
+    (["env", "A=1", "npm", "ci"], []),
+    (["npm", "test"], []),
+    (["./gradlew", "build"], []),
+    (["/usr/bin/git", "fetch"], []),
+    (["git", "push"], []),
+    (["make"], []),
+    (["make", "-j4", "test"], []),
+    (["sh", "-c", "echo x >&2; exit 6"], []),
+    (["docker", "pull", "x"], []),
+    (["terraform", "init"], []),
+    (["./flaky.sh"], ["./flaky.sh"]),
+    (["./curl"], ["./curl"]),
+    (["python3", "app.py"], ["python3 app.py"]),
+    (["bash", "-c", "curl u && ./deploy.sh"], ["./deploy.sh"]),
+    (["sh", "-c", "x=$(./deploy.sh)"], ["a command substitution"]),
+    (["sh", "-c", "echo `./d`"], ["a command substitution"]),
+    (["/home/me/project/script/test"], ["/home/me/project/script/test"]),
+    (["sudo", "-u", "git", "./deploy.sh"], ["sudo"]),
+    (["npx", "some-bin"], ["npx"]),
+    (["npm", "run", "deploy"], ["npm run"]),
+    (["make", "deploy"], ["make deploy"]),
+    (["uv", "run", "x.py"], ["uv run"]),
+    (["cargo", "run"], ["cargo run"]),
+    (["docker", "run", "x"], ["docker run"]),
+    (["terraform", "apply"], ["terraform apply"]),
+    (["./gradlew", "publish"], ["./gradlew publish"]),
+])
+def test_what_a_retry_with_yes_alone_may_run_twice(argv, unknown):
+    from heal.fixes.retry import unknown_programs
+
+    assert unknown_programs(argv) == unknown

@@ -59,12 +59,31 @@ _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
 # wait. A script or a program heal does not know may do anything twice (a POST, a payment, a deploy): its
 # retry is asked on a terminal, unless retry.any_command = true.
 _RETRYABLE = frozenset({
-    "curl", "wget", "http", "https", "xh", "git", "pip", "pip3", "uv", "poetry", "pipenv", "pdm", "npm", "npx",
+    "curl", "wget", "http", "https", "xh", "git", "pip", "pip3", "uv", "poetry", "pipenv", "pdm", "npm",
     "yarn", "pnpm", "bun", "cargo", "rustup", "go", "mvn", "mvnw", "gradle", "gradlew", "docker", "podman",
     "apt", "apt-get", "brew", "gem", "bundle", "composer", "dotnet", "nuget", "terraform", "helm", "conda",
     "mamba", "tox", "nox", "pytest", "make", "cmake", "ninja", "gcc", "cc", "clang", "javac", "tsc",
     "echo", "printf", "sleep", "true", "false", "exit", "test", "[", ":",
 })
+# ... but not the subcommands of those tools that run the project's own code or change the world: what they do
+# twice is as unknown as a script's (None: only the subcommands in ONLY_SUBCOMMANDS are retried)
+_RUNS_CODE = {
+    "npm": {"run", "run-script", "rum", "urn", "exec", "x", "start", "restart", "stop", "explore", "publish"},
+    "pnpm": {"run", "exec", "dlx", "start", "publish"}, "yarn": {"run", "exec", "dlx", "start", "node", "publish"},
+    "bun": {"run", "x", "start", "publish"}, "uv": {"run", "tool", "publish"}, "poetry": {"run", "publish"},
+    "pdm": {"run", "publish"}, "pipenv": {"run"}, "cargo": {"run", "publish", "install"}, "go": {"run"},
+    "mvn": {"deploy", "exec:java", "exec:exec"}, "mvnw": {"deploy", "exec:java", "exec:exec"},
+    "gem": {"push"}, "dotnet": {"run"},
+}
+_ONLY_SUBCOMMANDS = {
+    "docker": {"pull", "build", "push", "login", "search", "images", "version", "info"},
+    "podman": {"pull", "build", "push", "login", "search", "images", "version", "info"},
+    "terraform": {"init", "plan", "validate", "fmt", "get", "providers", "version"},
+    "helm": {"repo", "dependency", "dep", "pull", "template", "lint", "search", "version"},
+    "make": {"all", "build", "test", "check", "lint"},  # and no target: the default build
+}
+# where a program found by its absolute path is the system's (or a virtualenv's), not a project script
+_SYSTEM_BINS = ("/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/", "/sbin/", "/opt/homebrew/bin/")
 _PYTHON_MODULES = frozenset({"pip", "pytest", "tox", "nox", "build", "venv", "ensurepip"})
 # curl's short options that take a value (the rest of the cluster, or the next argument)
 _CURL_VALUED = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
@@ -109,22 +128,63 @@ def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
 
 def unknown_programs(argv: Sequence[str]) -> list[str]:
     """The programs argv runs (wrappers peeled, each command of a `sh -c` script) that are not known to be
-    safe to run twice: scripts, interpreters running a file, anything not in _RETRYABLE."""
+    safe to run twice: scripts, interpreters running a file, anything not in _RETRYABLE, the subcommands of
+    those that run the project's code (`npm run`, `cargo run`, `terraform apply`), and what sudo or a command
+    substitution (`$(./deploy.sh)`) runs."""
     out: list[str] = []
-    for words in _commands(list(argv)):
+    words_all = list(argv)
+    shell = any(os.path.basename(w) in _SHELLS for w in words_all)
+    if any(os.path.basename(w) == "sudo" for w in words_all) or shell and re.search(r"(?:^|[\s;&|(])sudo\s",
+                                                                                   " ".join(words_all)):
+        out.append("sudo")  # what it runs as another user, with options heal does not parse
+    if shell and any(m in w for w in words_all for m in ("$(", "`", "<(", ">(")):
+        out.append("a command substitution")  # a program inside it is not a command _commands sees
+    for words in _commands(words_all):
         name = os.path.basename(words[0])
         if re.match(r"^python[\d.]*$", name) and len(words) > 2 and words[1] == "-m":
             if words[2] in _PYTHON_MODULES:
                 continue
             name = f"{name} -m {words[2]}"
-        elif name in _RETRYABLE and (words[0] == name or os.path.isabs(words[0]) or name in ("gradlew", "mvnw")):
-            continue  # a name found on PATH (a script ./curl is not curl), or the project's own build wrapper
+        elif name in _RETRYABLE and _known_path(words[0], name) and _converges(name, words[1:]):
+            continue
         shown = words[0] if os.sep in words[0] else name
         if re.match(r"^(?:python[\d.]*|node|deno|ruby|perl|php|bash|sh)$", name) and len(words) > 1:
             shown += f" {words[1]}"  # the script it runs is what matters
+        elif name in _RETRYABLE and len(words) > 1:
+            shown += f" {_subcommand(words[1:]) or ''}".rstrip()
         if shown not in out:
             out.append(shown)
     return out
+
+
+def _known_path(word: str, name: str) -> bool:
+    """The program is the tool itself: a name found on PATH, the system's or a virtualenv's copy, or the
+    project's own build wrapper (./gradlew, ./mvnw) — not a project script that happens to share its name."""
+    if word == name or name in ("gradlew", "mvnw"):
+        return True
+    if not os.path.isabs(word):
+        return False
+    here = os.path.dirname(word)
+    return word.startswith(_SYSTEM_BINS) or os.path.isfile(os.path.join(os.path.dirname(here), "pyvenv.cfg"))
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    return next((a for a in args if not a.startswith("-")), "")
+
+
+def _converges(name: str, args: Sequence[str]) -> bool:
+    """Whether this subcommand of a known tool is one that converges when run twice."""
+    name = {"gradlew": "gradle"}.get(name, name)
+    only = _ONLY_SUBCOMMANDS.get(name)
+    if name == "make":
+        targets = [a for a in args if not a.startswith("-") and "=" not in a]
+        return all(t in only for t in targets)
+    sub = _subcommand(args)
+    if only is not None:
+        return sub in only
+    if name == "gradle":
+        return not any(a.startswith(("publish", "run", "bootRun")) for a in args)
+    return sub not in _RUNS_CODE.get(name, ())
 
 
 def _unsafe_request(words: list[str]) -> str | None:
