@@ -302,3 +302,35 @@ def test_n6_clean_drops_every_escape_and_c1_control():
     for text in (clean(raw), printable(raw)):
         assert not any(0x80 <= ord(c) <= 0x9F or c == "\x1b" for c in text), repr(text)
         assert "red" in text and "next" in text
+
+
+@pytest.mark.parametrize("where, name, text, expected", [
+    ("", ".npmrc", "registry=https://evil.example/\n", "https://evil.example"),
+    ("", ".npmrc", 'registry="https://evil.example/"\n', "https://evil.example"),
+    ("", ".npmrc", "@acme:registry=https://npm.acme.example/\n", "https://npm.acme.example"),
+    ("", ".npmrc", "https-proxy=http://proxy.example:8080\n", "http://proxy.example:8080"),
+    ("", ".npmrc", "strict-ssl=false\n", "a server whose certificate is not checked (TLS checking off)"),
+    ("", ".npmrc", "//registry.npmjs.org/:_authToken=abc\nregistry=https://registry.npmjs.org/\n", None),
+    ("", ".yarnrc", '"registry" "https://y.example"\n', "https://y.example"),
+    ("", ".yarnrc.yml", "npmScopes: {foo: {npmRegistryServer: 'https://s.example'}}\n", "https://s.example"),
+    ("", ".yarnrc.yml", "enableStrictSsl: false\n", "a server whose certificate is not checked (TLS checking off)"),
+    ("", "bunfig.toml", '[install]\nregistry = { url = "https://b.example/", token = "x" }\n', "https://b.example"),
+    # a workspace root's config applies to its packages (pnpm, yarn berry and npm read it there)
+    ("packages/app", ".npmrc", "registry=https://evil.example/\n", "https://evil.example"),
+])
+def test_h4_a_projects_own_config_that_sends_installs_elsewhere_is_found(tmp_path, where, name, text, expected):
+    from heal.fixes.install import project_registry
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / where).mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(text)
+    found = project_registry(str(tmp_path / where))
+    assert (found[0] if found else None) == expected
+
+
+def test_h4_config_above_the_repository_is_not_the_projects(tmp_path):
+    from heal.fixes.install import project_registry
+
+    (tmp_path / ".npmrc").write_text("registry=https://mine.example/\n")  # e.g. the user's own, above the clone
+    (tmp_path / "clone" / ".git").mkdir(parents=True)
+    assert project_registry(str(tmp_path / "clone")) is None

@@ -72,28 +72,59 @@ def _install(description: str, argv: tuple[str, ...], *, manager: str, cwd: str,
 
 
 _PUBLIC_REGISTRIES = ("https://registry.npmjs.org", "https://registry.yarnpkg.com", "https://registry.npmjs.com")
-# (file, how a registry line reads in it): the project-level files npm, pnpm, yarn and bun read
+# (file, how a line that sends installs elsewhere reads in it): the project-level files npm, pnpm, yarn and bun
+# read — a registry, a proxy in front of the registry, or TLS checking turned off
 _REGISTRY_FILES = (
-    (".npmrc", r"^\s*(?:@[\w.-]+:)?registry\s*=\s*(\S+)"),
-    (".yarnrc", r"^\s*(?:\"?@[\w.-]+:)?registry\"?\s+\"?([^\s\"]+)"),
-    (".yarnrc.yml", r"^\s*npmRegistryServer\s*:\s*[\"']?([^\s\"']+)"),
+    (".npmrc", r"^\s*(?:@[\w.-]+:)?registry\s*=\s*[\"']?([^\s\"']+)"),
+    (".npmrc", r"^\s*(?:https-)?proxy\s*=\s*[\"']?([^\s\"']+)"),
+    (".npmrc", r"^\s*strict-ssl\s*=\s*[\"']?(false)\b"),
+    (".yarnrc", r"^\s*\"?(?:@[\w.-]+:)?registry\"?\s+\"?([^\s\"]+)"),
+    (".yarnrc", r"^\s*\"?(?:https-)?proxy\"?\s+\"?([^\s\"]+)"),
+    (".yarnrc.yml", r"npmRegistryServer\s*:\s*[\"']?([^\s\"',}]+)"),
+    (".yarnrc.yml", r"^\s*https?Proxy\s*:\s*[\"']?([^\s\"',}]+)"),
+    (".yarnrc.yml", r"^\s*enableStrictSsl\s*:\s*(false)\b"),
     ("bunfig.toml", r"^\s*registry\s*=\s*[\"']([^\"']+)"),
+    ("bunfig.toml", r"^\s*registry\s*=\s*\{[^}\n]*\burl\s*=\s*[\"']([^\"']+)"),
 )
 
 
 def project_registry(root: str) -> tuple[str, str] | None:
-    """(the registry, the file that names it) when the project's own config points node installs at a
-    registry other than the public one, or None. A user's ~/.npmrc is their choice; a clone's is not."""
+    """(where installs would go, the file that says so) when the project's own config sends node installs
+    somewhere other than the public registry (another registry, a proxy, TLS checking off), or None. The
+    files are read in the package's directory and every directory above it up to the repository's top (a
+    workspace root's .npmrc applies to its packages); a user's ~/.npmrc is their choice, a clone's is not."""
+    home = os.path.realpath(os.path.expanduser("~"))
+    here = os.path.realpath(root)
+    while True:
+        if here == home:
+            return None
+        found = _registry_in(here)
+        if found is not None:
+            return found
+        parent = os.path.dirname(here)
+        if parent == here or os.path.exists(os.path.join(here, ".git")):
+            return None
+        here = parent
+
+
+def _registry_in(directory: str) -> tuple[str, str] | None:
+    texts: dict[str, str | None] = {}
     for name, pattern in _REGISTRY_FILES:
-        try:
-            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
-                text = fh.read(65536)
-        except OSError:
+        if name not in texts:
+            try:
+                with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as fh:
+                    texts[name] = fh.read(65536)
+            except OSError:
+                texts[name] = None
+        text = texts[name]
+        if text is None:
             continue
         for m in re.finditer(pattern, text, re.M):
-            url = m.group(1).rstrip("/")
-            if url not in _PUBLIC_REGISTRIES and not url.startswith("${"):
-                return url, name
+            value = m.group(1).rstrip("/")
+            if value == "false":
+                return "a server whose certificate is not checked (TLS checking off)", name
+            if value not in _PUBLIC_REGISTRIES and not value.startswith("${"):
+                return value, name
     return None
 
 
