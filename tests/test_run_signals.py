@@ -206,3 +206,53 @@ def _wait_stopped(heal_pid: int) -> None:
                     return
         time.sleep(0.01)
     raise AssertionError("the child never stopped")
+
+
+def test_ctrl_c_a_command_handles_still_stops_a_plain_sh_loop(heal_env, project):
+    # the command traps ^C and exits 130 (pytest, many CLIs): without heal the terminal's SIGINT would have
+    # reached sh too, and sh dies of it; in pty mode heal passes it on to its job (review of W2)
+    import pexpect
+
+    inner = "trap 'exit 130' INT; echo ready; sleep 30"
+    loop = f"for i in 1 2 3; do {' '.join(heal_argv())} -- sh -c \"{inner}\"; echo looped; done"
+    child = pexpect.spawn("sh", ["-c", loop], cwd=project, env=heal_env, timeout=20)
+    child.expect_exact("ready")
+    time.sleep(0.5)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "looped" not in child.before.decode(errors="replace")
+
+
+def test_a_heal_started_with_sigint_ignored_keeps_ignoring_it(heal_env, project):
+    # nohup / `cmd &`: the command died of a SIGINT it sent itself; heal reports 130 and does not die of it
+    import sys
+
+    code = "import os, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGINT)"
+    r = subprocess.run([*heal_argv(), "--", sys.executable, "-c", code], cwd=project, env=heal_env,
+                       capture_output=True, timeout=30,
+                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert r.returncode == 130
+
+
+def test_heal_does_not_start_fixing_what_ctrl_c_stopped(heal_env, project):
+    # the command handles Ctrl-C by failing with an error heal would retry: heal says nothing of a fix
+    import sys
+
+    with open(os.path.join(project, "heal.toml"), "w") as fh:
+        fh.write("[retry]\nbase = 0.01\ncap = 0.02\nany_command = true\n")
+    code = ("import signal, sys, time\n"
+            "def stop(*_):\n"
+            "    sys.stderr.write(\"curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect "
+            "to server\\n\")\n"
+            "    sys.exit(7)\n"
+            "signal.signal(signal.SIGINT, stop)\nprint('ready', flush=True)\ntime.sleep(30)\n")
+    proc = _start(heal_env, project, "--yes", "--", sys.executable, "-c", code)
+    try:
+        assert proc.stdout.readline() == b"ready\n"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 7
+    assert b"retrying" not in err and b"running again" not in err

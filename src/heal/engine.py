@@ -35,14 +35,19 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
     try:
         ui = presenters.presenter("quiet" if opts.quiet else cfg["ui"])
-        _heal(argv, opts, cfg, settings, outcome, status, ui)
+        if outcome.typed_intr or outcome.got_sigint:
+            # the user stopped the command (Ctrl-C): heal does not start fixing what they stopped
+            if opts.report:
+                _stopped_report(opts.report, argv, outcome, ui)
+        else:
+            _heal(argv, opts, cfg, settings, outcome, status, ui)
     except KeyboardInterrupt:
         ui.stopped_by_user(status.run.change_id if status.run is not None else None)
         status.exit_code, status.interrupted = 130, True  # as a shell reports a job Ctrl-C ended
     except Exception as exc:  # heal's own failure never changes the command's status
         ui.internal_error(exc)
-    if status.interrupted:
-        _die_by_sigint(status.typed_intr)
+    if status.interrupted or status.typed_intr:
+        _pass_on_sigint(status.typed_intr, die=status.interrupted)
     return status.exit_code
 
 
@@ -66,7 +71,7 @@ class _Status:
         """The run that now decides heal's status (heal.runner.Outcome)."""
         self.exit_code = outcome.exit_code
         self.interrupted = outcome.signal == _SIGINT
-        self.typed_intr = self.interrupted and outcome.typed_intr
+        self.typed_intr = outcome.typed_intr
 
 
 PIPE_INPUT = -1  # _stdin_position: the command's stdin is a pipe or socket, which a run may have read
@@ -100,27 +105,31 @@ def _rewind_stdin(position: int | None) -> None:
             pass
 
 
-def _die_by_sigint(typed: bool) -> None:
-    """End heal the way the command ended: killed by SIGINT, not exit(130). A shell that runs
-    `while ...; do heal -- cmd; done` stops the loop on Ctrl-C only when its child died of SIGINT and it
-    got one itself (bash's wait-and-cooperative-exit); an exit status of 130 makes it go on. typed: the
-    user's Ctrl-C reached the command through the terminal heal relays (pty mode), so nothing else in
-    heal's job saw it: heal sends it to its whole process group, as the terminal would have. Returns when
-    that cannot be done (then heal exits 130)."""
+def _pass_on_sigint(typed: bool, die: bool) -> None:
+    """End heal the way the command ended. die: the command died of SIGINT, so heal does too, not exit(130):
+    a shell that runs `while ...; do heal -- cmd; done` stops the loop on Ctrl-C only when its child died of
+    SIGINT and it got one itself (bash's wait-and-cooperative-exit). typed: the user's Ctrl-C reached the
+    command through the terminal heal relays (pty mode), so nothing else in heal's job saw it: heal sends it to
+    its whole process group, as the terminal would have (whether the command died of it or handled it). A heal
+    started with SIGINT ignored (nohup, `cmd &`) keeps ignoring it and exits 130. Returns when it does not die."""
     import os
     import sys
 
     import _signal
 
     try:
+        if _signal.getsignal(_SIGINT) == _signal.SIG_IGN:
+            return
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
-        _signal.signal(_SIGINT, _signal.SIG_DFL)
+        _signal.signal(_SIGINT, _signal.SIG_IGN)  # heal's own share of what it sends its group
         if typed:
             os.killpg(os.getpgrp(), _SIGINT)
-        os.kill(os.getpid(), _SIGINT)
-    except Exception:  # not the main thread, a closed stream: exit 130 instead
+        if die:
+            _signal.signal(_SIGINT, _signal.SIG_DFL)
+            os.kill(os.getpid(), _SIGINT)
+    except Exception:  # not the main thread, a closed stream: exit with the status instead
         return
 
 
@@ -434,6 +443,25 @@ def learn(run: _Run, books: list, started: float, cwd: str, root: str, ui) -> No
             ui.note("found the fix yourself? teach heal: heal learn -- <your fix>" if rerunnable else
                     "found the fix yourself? teach heal: heal learn --for '<the command>' -- <your fix> "
                     "(the command holds a secret heal did not keep)")
+
+
+def _stopped_report(path: str, argv: list[str], outcome, ui) -> None:
+    """--report for a run the user stopped: what ran and how it ended, nothing attempted."""
+    import os
+
+    from heal.run import result_of
+
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    result = result_of(outcome, tuple(argv), cwd, False)
+    from heal.report import report_object, write_report
+
+    try:
+        write_report(path, report_object(result, result))
+    except OSError as exc:
+        ui.note(f"cannot write report {path}: {exc.strerror}")
 
 
 def _report(path: str, first, run: _Run, ui) -> None:

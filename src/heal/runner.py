@@ -69,11 +69,12 @@ class Outcome:
     """What the runner observed; heal.run turns it into a RunResult when the pipeline needs one."""
 
     __slots__ = ("exit_code", "signal", "timed_out", "hung", "capture", "duration", "exec_error", "stdout",
-                 "out_mark", "typed_intr")
+                 "out_mark", "typed_intr", "got_sigint")
 
     def __init__(self, exit_code: int, signal: int | None, timed_out: bool, hung: bool, capture: Capture,
                  duration: float, exec_error: str | None, stdout: bytes | None,
-                 out_mark: tuple[int, int, int, int] | None = None, typed_intr: bool = False) -> None:
+                 out_mark: tuple[int, int, int, int] | None = None, typed_intr: bool = False,
+                 got_sigint: bool = False) -> None:
         self.exit_code = exit_code
         self.signal = signal
         self.timed_out = timed_out
@@ -88,6 +89,7 @@ class Outcome:
         # the user typed Ctrl-C at the terminal heal relayed (pty mode), where the command's own terminal
         # turned it into its SIGINT: the user's shell, whose terminal heal keeps raw, never saw one
         self.typed_intr = typed_intr
+        self.got_sigint = got_sigint  # heal itself got a SIGINT meanwhile (pipe mode: the terminal's Ctrl-C)
 
 
 class Runner:
@@ -130,6 +132,7 @@ class Runner:
         self.susp_char = b""  # the user's Ctrl-Z, when heal relays a terminal
         self.intr_char = b""  # and Ctrl-C
         self.typed_intr = False
+        self.got_sigint = False
         self.shared_group = False  # pipe mode in a terminal's foreground: the child is in heal's job
         self.timed_out = False
         self.hung = False
@@ -190,7 +193,7 @@ class Runner:
             code = os.waitstatus_to_exitcode(status)
         stdout = bytes(self.stdout_buf) if self.stdout_buf is not None else None
         return Outcome(code, sig, self.timed_out, self.hung, self.capture, time.monotonic() - start, None, stdout,
-                       self.out_mark, self.typed_intr)
+                       self.out_mark, self.typed_intr, self.got_sigint)
 
     def _install_signals(self) -> None:
         try:
@@ -229,6 +232,8 @@ class Runner:
                     os.close(fd)
 
     def _on_signal(self, sig: int, frame: object) -> None:
+        if sig == signal.SIGINT:
+            self.got_sigint = True  # Ctrl-C (or a kill -INT) reached heal while the command ran
         if sig in FORWARDED_SIGNALS:
             if self.shared_group and sig != signal.SIGTERM:
                 return  # the terminal sent it to the whole job, the child included
