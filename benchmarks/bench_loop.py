@@ -45,7 +45,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from common import (DATA_DIR, Runner, RunFailed, Tally, arg_parser, byte_compile_heal, error_line, find_heal, header,
+from common import (DATA_DIR, RunFailed, Tally, arg_parser, byte_compile_heal, error_line, find_heal, header,
                     interleave, median_ms, pair_range, summary)
 
 RUN_TIMEOUT = 600.0
