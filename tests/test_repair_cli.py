@@ -204,3 +204,23 @@ def test_run_as_root_repair_and_rollback_keep_the_files_owner(heal, repo):
     for p in (os.path.join(repo, "pkg"), path):
         st = os.stat(p)
         assert (st.st_uid, st.st_gid) == user, p
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to own files as another user")
+def test_run_as_root_a_restored_file_gets_its_recorded_owner_back(heal, heal_env, repo):
+    # a root-only file in a user's project, changed by heal and deleted since: rollback puts it back as root's,
+    # not as the directory's owner (who could then read it) (review of W6)
+    from heal.journal import FileChange, Journal
+
+    os.chown(repo, 4321, 4322)
+    path = _write(repo, "secret.cfg", b"token = 1\n")
+    os.chown(path, 0, 0)
+    os.chmod(path, 0o600)
+    j = Journal(heal_env["HEAL_HOME"])
+    with j.changeset(cwd=repo, root=repo, command=["edit"]) as cs:
+        cs.apply(FileChange(path, data=b"token = 2\n"))
+    os.unlink(path)
+    r = heal("rollback", "--last", "--yes", "--force")
+    assert r.returncode == 0, r.stderr
+    st = os.stat(path)
+    assert _read(path) == b"token = 1\n" and (st.st_uid, st.st_gid) == (0, 0) and (st.st_mode & 0o777) == 0o600

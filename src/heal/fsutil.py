@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 
 
-def owner_for(path: str) -> tuple[int, int] | None:
-    """The (uid, gid) a file written at path should have when heal runs as root: the file's own owner if it
-    exists, else its directory's. A user who runs `sudo heal ...` in their project must not find files there
-    that only root can change. None when not root (a file is then created as the user, as any tool does)."""
+def owner_for(path: str, recorded: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The (uid, gid) a file written at path should have when heal runs as root: the owner recorded for it (a
+    file rollback puts back), else the file's own owner if it exists, else its directory's. A user who runs
+    `sudo heal ...` in their project must not find files there that only root can change, nor read one that
+    only root could. None when not root (a file is then created as the user, as any tool does)."""
     if os.geteuid() != 0:
         return None
+    if recorded is not None:
+        return (int(recorded[0]), int(recorded[1]))
     for candidate in (path, os.path.dirname(os.path.abspath(path))):
         try:
             st = os.lstat(candidate)
@@ -29,7 +32,8 @@ def give_to(path: str, owner: tuple[int, int] | None) -> None:
         os.lchown(path, *owner)
 
 
-def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
+def write_atomic(path: str, data: bytes, mode: int | None = None,
+                 owner: tuple[int, int] | None = None) -> None:
     """Write data to path via a temporary file in the same directory, fsync, then rename over. Run as root,
     the file keeps the owner it had (or takes its directory's): see owner_for.
 
@@ -37,7 +41,7 @@ def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
     directory cannot have planted a symlink there that heal would write through, and its mode and owner are
     set on the open file, never by a path someone could swap."""
     directory = os.path.dirname(os.path.abspath(path))
-    owner = owner_for(path)
+    owner = owner_for(path, owner)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _ in range(100):
         tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")

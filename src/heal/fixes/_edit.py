@@ -31,8 +31,8 @@ class EditChange(FileChange):
 
     def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
                  mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = (),
-                 expect: str = "") -> None:
-        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow, expect)
+                 owner: tuple[int, int] | None = None, expect: str = "") -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow, owner, expect)
 
     def prepare(self, cs) -> dict:
         try:

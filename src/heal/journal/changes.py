@@ -47,7 +47,8 @@ def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
         from heal.journal.blobs import sha256
 
         digest = sha256(data)
-    return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode)}
+    # the owner too: a file rollback recreates as root gets back its own, not its directory's
+    return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode), "owner": [st.st_uid, st.st_gid]}
 
 
 class FileChange(Record):
@@ -55,7 +56,7 @@ class FileChange(Record):
     the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
     allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
 
-    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason", "allow")
+    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason", "allow", "owner")
     _hidden = ("data",)
     path: str
     data: bytes | None
@@ -65,10 +66,13 @@ class FileChange(Record):
     rmdir: bool
     reason: str
     allow: tuple[str, ...]
+    owner: tuple[int, int] | None  # (uid, gid) a written file is given when heal runs as root (a restore's)
 
     def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = ()) -> None:
-        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow)
+                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = (),
+                 owner: tuple[int, int] | None = None) -> None:
+        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow,
+                   tuple(owner) if owner is not None else None)
 
     def prepare(self, cs: changeset.ChangeSet) -> dict:
         path = check_editable(self.path, cs.root, allow=self.allow)
@@ -119,7 +123,7 @@ class FileChange(Record):
                 os.unlink(path)
         elif intent["op"] == "write":
             mode = intent.get("new_mode", intent["before"]["mode"])
-            write_atomic(path, self.data or b"", mode=mode if mode is not None else 0o644)
+            write_atomic(path, self.data or b"", mode=mode if mode is not None else 0o644, owner=self.owner)
         else:
             # in place: the inode, its owner, links, ACLs and xattrs stay what they were
             os.chmod(path, intent["new_mode"])

@@ -171,7 +171,7 @@ def _plan_file(journal: Journal, record: Record, done: Record | None, virtual: d
     if problem:
         return Step(record.seq, rel, "restore", path, conflict=f"{path}: backup {problem}", fatal=True)
     return Step(record.seq, f"restore {path}", "restore", path, conflict=conflict,
-                detail={"blob": before["blob"], "mode": before["mode"]})
+                detail={"blob": before["blob"], "mode": before["mode"], "owner": before.get("owner")})
 
 
 def _plan_dir(record: Record) -> Step:
@@ -395,6 +395,13 @@ def _plan_packages(journal: Journal, record: Record, end: Record | None, history
                 detail={"added": remove, "replaced": replaced, "manifests": manifests, "manager": manager,
                         "python": python, "drift": drift, "generated": generated, "gone": gone,
                         "fresh": c.get("env_existed") is False and not drift})
+
+
+def _owner(recorded: object) -> tuple[int, int] | None:
+    """A recorded [uid, gid] (older records have none)."""
+    if isinstance(recorded, list) and len(recorded) == 2 and all(isinstance(x, int) for x in recorded):
+        return (recorded[0], recorded[1])
+    return None
 
 
 def _names(names: list[str], shown: int = 12) -> str:
@@ -673,7 +680,8 @@ def rollback(journal: Journal, p: Plan, *, force: bool = False, dry_run: bool = 
                 allow = _allow_of(p, step)
                 _parents(cs, step.path, why, allow)
                 data = journal.blobs.get(step.detail["blob"])
-                cs.apply(FileChange(step.path, data=data, mode=step.detail["mode"], reason=why, allow=allow))
+                cs.apply(FileChange(step.path, data=data, mode=step.detail["mode"], reason=why, allow=allow,
+                                    owner=_owner(step.detail.get("owner"))))
             elif step.action == "chmod":
                 cs.apply(FileChange(step.path, mode=step.detail["mode"], reason=why, allow=_allow_of(p, step)))
             elif step.action == "delete":
