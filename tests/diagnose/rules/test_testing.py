@@ -7,23 +7,56 @@ import pytest
 
 from .table import Match, NoMatch, check, from_fixture, ids
 
+# shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55: one output, several rows
+CI_LOG_2 = ('  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
+    'Actual:\n'
+    '  ==\n'
+    '  a.py:10: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
+    '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
+    '  ==                                            (diff)\n'
+    '\n'
+    '============= 2 failed, 5780 passed, 117 skipped in 418.80 seconds =============\n'
+    'passed 0, failed 1, pending 128; running 0\n'
+    '\n'
+    'FAILURE  #0 pytest\n'
+    '\n'
+    'SUMMARY  1/129 tasks and 1/129 tests failed\n'
+    ' FAILURE pytest\n')
+
+# quoted from github.com/minitest/minitest-rg/issues/12 (rake test of minitest-rg)
+MINITEST_RG = ('Run options: --seed 44015\n'
+    '\n'
+    '# Running:\n'
+    '\n'
+    '.FSE\n'
+    '\n'
+    'Finished in 0.000852s, 4693.6071 runs/s, 2346.8035 assertions/s.\n'
+    '\n'
+    '  1) Failure:\n'
+    'minitest-rg#test_0002_fails [/tmp/minitest-rg/test/test_minitest-rg.rb:13]:\n'
+    'Failure should be RED.\n'
+    'Expected: 1\n'
+    '  Actual: 2\n'
+    '\n'
+    '\n'
+    '  2) Error:\n'
+    'minitest-rg#test_0003_error:\n'
+    'RuntimeError: Error should be YELLOW\n'
+    "    /tmp/minitest-rg/test/test_minitest-rg.rb:18:in `block (2 levels) in <top (required)>'\n"
+    '\n'
+    '4 runs, 2 assertions, 1 failures, 1 errors, 1 skips\n'
+    '\n'
+    'You have skipped tests. Run with --verbose for details.\n'
+    'rake aborted!\n'
+    'Command failed with status (1): [/gnu/store/15i5z93xj8v1myqdh5d4d3apqyqzlnz...]\n'
+    "/home/ben/.guix-profile/lib/ruby/gems/2.2.0/gems/hoe-3.13.1/lib/hoe/test.rb:83:in `block in define_test_tasks'\n"
+    'Tasks: TOP => test\n'
+    '(See full trace by running task with --trace)\n')
+
 ROWS = [
     # shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55
     Match('test.pytest_summary', (
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        'Actual:\n'
-        '  ==\n'
-        '  a.py:10: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  ==                                            (diff)\n'
-        '\n'
-        '============= 2 failed, 5780 passed, 117 skipped in 418.80 seconds =============\n'
-        'passed 0, failed 1, pending 128; running 0\n'
-        '\n'
-        'FAILURE  #0 pytest\n'
-        '\n'
-        'SUMMARY  1/129 tasks and 1/129 tests failed\n'
-        ' FAILURE pytest\n'
+        CI_LOG_2
     ),
           argv=[], exit_code=None, category='test',
           facts={'tool': 'pytest'},
@@ -95,67 +128,13 @@ ROWS = [
           source='quoted from github.com/rspec/rspec-core/issues/319'),
     # quoted from github.com/minitest/minitest-rg/issues/12 (rake test of minitest-rg)
     NoMatch('test.rspec_summary', 'test.minitest_summary', (
-        'Run options: --seed 44015\n'
-        '\n'
-        '# Running:\n'
-        '\n'
-        '.FSE\n'
-        '\n'
-        'Finished in 0.000852s, 4693.6071 runs/s, 2346.8035 assertions/s.\n'
-        '\n'
-        '  1) Failure:\n'
-        'minitest-rg#test_0002_fails [/tmp/minitest-rg/test/test_minitest-rg.rb:13]:\n'
-        'Failure should be RED.\n'
-        'Expected: 1\n'
-        '  Actual: 2\n'
-        '\n'
-        '\n'
-        '  2) Error:\n'
-        'minitest-rg#test_0003_error:\n'
-        'RuntimeError: Error should be YELLOW\n'
-        "    /tmp/minitest-rg/test/test_minitest-rg.rb:18:in `block (2 levels) in <top (required)>'\n"
-        '\n'
-        '4 runs, 2 assertions, 1 failures, 1 errors, 1 skips\n'
-        '\n'
-        'You have skipped tests. Run with --verbose for details.\n'
-        'rake aborted!\n'
-        'Command failed with status (1): [/gnu/store/15i5z93xj8v1myqdh5d4d3apqyqzlnz...]\n'
-        "/home/ben/.guix-profile/lib/ruby/gems/2.2.0/gems/hoe-3.13.1/lib/hoe/test.rb:83:in `block in define_test_tasks'\n"
-        'Tasks: TOP => test\n'
-        '(See full trace by running task with --trace)\n'
+        MINITEST_RG
     ),
             argv=['rake', 'test'], exit_code=1,
             source='quoted from github.com/minitest/minitest-rg/issues/12 (rake test of minitest-rg)'),
     # quoted from github.com/minitest/minitest-rg/issues/12 (rake test of minitest-rg)
     Match('test.minitest_summary', (
-        'Run options: --seed 44015\n'
-        '\n'
-        '# Running:\n'
-        '\n'
-        '.FSE\n'
-        '\n'
-        'Finished in 0.000852s, 4693.6071 runs/s, 2346.8035 assertions/s.\n'
-        '\n'
-        '  1) Failure:\n'
-        'minitest-rg#test_0002_fails [/tmp/minitest-rg/test/test_minitest-rg.rb:13]:\n'
-        'Failure should be RED.\n'
-        'Expected: 1\n'
-        '  Actual: 2\n'
-        '\n'
-        '\n'
-        '  2) Error:\n'
-        'minitest-rg#test_0003_error:\n'
-        'RuntimeError: Error should be YELLOW\n'
-        "    /tmp/minitest-rg/test/test_minitest-rg.rb:18:in `block (2 levels) in <top (required)>'\n"
-        '\n'
-        '4 runs, 2 assertions, 1 failures, 1 errors, 1 skips\n'
-        '\n'
-        'You have skipped tests. Run with --verbose for details.\n'
-        'rake aborted!\n'
-        'Command failed with status (1): [/gnu/store/15i5z93xj8v1myqdh5d4d3apqyqzlnz...]\n'
-        "/home/ben/.guix-profile/lib/ruby/gems/2.2.0/gems/hoe-3.13.1/lib/hoe/test.rb:83:in `block in define_test_tasks'\n"
-        'Tasks: TOP => test\n'
-        '(See full trace by running task with --trace)\n'
+        MINITEST_RG
     ),
           argv=['rake', 'test'], exit_code=1, category='test',
           facts={'tool': 'rake'},
@@ -249,20 +228,7 @@ ROWS = [
           source='captured here: ctest (cmake 3.25.1), one of two tests exits 1'),
     # shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55
     NoMatch('test.ctest_summary', 'test.pytest_summary', (
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        'Actual:\n'
-        '  ==\n'
-        '  a.py:10: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  ==                                            (diff)\n'
-        '\n'
-        '============= 2 failed, 5780 passed, 117 skipped in 418.80 seconds =============\n'
-        'passed 0, failed 1, pending 128; running 0\n'
-        '\n'
-        'FAILURE  #0 pytest\n'
-        '\n'
-        'SUMMARY  1/129 tasks and 1/129 tests failed\n'
-        ' FAILURE pytest\n'
+        CI_LOG_2
     ),
             argv=[], exit_code=None,
             source='shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55'),
@@ -324,20 +290,7 @@ ROWS = [
           source='shared/benchmarks/ci_logs.jsonl case 258, the whole log_tail'),
     # shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55
     NoMatch('test.testthat_summary', 'test.pytest_summary', (
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        'Actual:\n'
-        '  ==\n'
-        '  a.py:10: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  a.py:11: error: Argument 1 to "h" has incompatible type "int"; expected "st...\n'
-        '  ==                                            (diff)\n'
-        '\n'
-        '============= 2 failed, 5780 passed, 117 skipped in 418.80 seconds =============\n'
-        'passed 0, failed 1, pending 128; running 0\n'
-        '\n'
-        'FAILURE  #0 pytest\n'
-        '\n'
-        'SUMMARY  1/129 tasks and 1/129 tests failed\n'
-        ' FAILURE pytest\n'
+        CI_LOG_2
     ),
             argv=[], exit_code=None,
             source='shared/benchmarks/ci_logs.jsonl case 2, log_tail lines 42-55'),
