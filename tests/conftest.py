@@ -46,6 +46,22 @@ def yes_on_a_terminal(args: list[str], *, cwd: str, env: dict[str, str], before:
     return child.exitstatus, child.before.decode(errors="replace")
 
 
+@pytest.fixture(scope="session")
+def venv_template(tmp_path_factory) -> str:
+    """A venv with pip and nothing else, to copy (`cp -a`), never to install into: built once and kept across
+    runs (tests/toolcache.py)."""
+    import toolcache
+
+    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))
+
+
+@pytest.fixture
+def py(project, venv_template) -> str:
+    """An empty virtualenv in the project: .venv/bin/python."""
+    subprocess.run(["cp", "-a", venv_template, os.path.join(project, ".venv")], check=True)
+    return os.path.join(project, ".venv", "bin", "python")
+
+
 @pytest.fixture
 def heal_env(tmp_path) -> dict[str, str]:
     env = dict(os.environ)

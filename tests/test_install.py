@@ -17,11 +17,6 @@ from heal.fixes.install import distribution_for, import_map, interpreter_of, pac
 import toolcache
 
 
-@pytest.fixture(scope="module")
-def venv_template(tmp_path_factory):
-    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
-
-
 @pytest.fixture
 def venv(project, venv_template):
     path = os.path.join(project, ".venv")

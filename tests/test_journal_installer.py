@@ -72,11 +72,6 @@ def wheels(tmp_path_factory) -> str:
     return str(d)
 
 
-@pytest.fixture(scope="module")
-def venv_template(tmp_path_factory) -> str:
-    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
-
-
 @pytest.fixture
 def setup(project, heal_env, wheels, venv_template):
     venv = os.path.join(project, ".venv")

@@ -19,11 +19,6 @@ def _installed(python: str) -> dict[str, str]:
     return json.loads(subprocess.run([python, "-c", code], capture_output=True, check=True, text=True).stdout)
 
 
-@pytest.fixture(scope="module")
-def venv_template(tmp_path_factory):
-    return str(toolcache.pip_venv(tmp_path_factory.mktemp("venv") / "template"))  # built once, kept across runs
-
-
 def test_pip_install_then_rollback_removes_it_and_puts_back_what_it_replaced(heal, heal_env, project, venv_template):
     venv = os.path.join(project, ".venv")
     subprocess.run(["cp", "-a", venv_template, venv], check=True)

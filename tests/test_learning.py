@@ -131,13 +131,6 @@ def test_a_step_that_failed_here_sinks_behind_the_others(heal, heal_env, project
 
 
 @pytest.fixture(scope="module")
-def venv_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("venv") / "template"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return str(path)
-
-
-@pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     """zzmod, a package in no curated map: heal does not know how to install it, the user does."""
     return bigwheel.build(str(tmp_path_factory.mktemp("wheelhouse")), name="zzmod", version="1.0", files=0)

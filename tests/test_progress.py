@@ -6,9 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 
-import pytest
 
 from conftest import heal_argv
 
@@ -32,19 +30,6 @@ backend-path = ["."]
 name = "slowdemo"
 version = "1.0"
 '''
-
-
-@pytest.fixture(scope="module")
-def venv_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("venv") / "template"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return str(path)
-
-
-@pytest.fixture
-def py(project, venv_template):
-    subprocess.run(["cp", "-a", venv_template, os.path.join(project, ".venv")], check=True)
-    return os.path.join(project, ".venv", "bin", "python")
 
 
 def _write(project: str, files: dict[str, str]) -> None:

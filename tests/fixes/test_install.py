@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -30,20 +29,6 @@ dependencies = ["six"]
 tests = ["pytest", "hypothesis"]
 docs = ["Pympler>=1.0"]
 """
-
-
-@pytest.fixture(scope="module")
-def venv_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("venv") / "template"
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    return str(path)
-
-
-@pytest.fixture
-def py(project, venv_template):
-    """An empty virtualenv in the project: .venv/bin/python."""
-    subprocess.run(["cp", "-a", venv_template, os.path.join(project, ".venv")], check=True)
-    return os.path.join(project, ".venv", "bin", "python")
 
 
 def write(root: str, files: dict[str, str]) -> None:
