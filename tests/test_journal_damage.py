@@ -181,6 +181,26 @@ def test_a_killed_writes_temp_file_goes_even_when_the_file_is_already_as_before(
     assert not os.path.exists(stale)
 
 
+def test_a_live_writers_temp_file_is_left_alone(heal, heal_env, project):
+    # write_atomic names its temporary file `.<name>.<random>.<pid>.tmp`: while that pid lives, rollback's
+    # clean-up must not take the file from under it (the random part was first put last, hiding the pid)
+    j = Journal(heal_env["HEAL_HOME"])
+    path = os.path.join(project, "f.txt")
+    _write(path, "v1\n")
+    with j.changeset(cwd=project, root=project, command=["edit"]) as cs:
+        cs.apply(FileChange(path, data=b"v2\n"))
+    _write(path, "v1\n")
+    from heal.fsutil import temp_path
+
+    live = temp_path(path)  # named as this (live) process's write would be
+    dead = os.path.join(project, f".f.txt.{os.urandom(4).hex()}.{_dead_pid()}.tmp")
+    _write(live, "")
+    _write(dead, "")
+    r = heal("rollback", "--last", "--yes")
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(live) and not os.path.exists(dead)
+
+
 def test_a_deleted_venv_is_nothing_to_undo_and_rollback_moves_past_it(heal, heal_env, project, tmp_path):
     from heal.journal import PackageChange
 

@@ -32,6 +32,14 @@ def give_to(path: str, owner: tuple[int, int] | None) -> None:
         os.lchown(path, *owner)
 
 
+def temp_path(path: str) -> str:
+    """A new name for write_atomic's temporary file beside path: `.<name>.<random>.<pid>.tmp`, the writer's pid
+    last, which is how rollback's clean-up (heal.journal.rollback.remove_stale_tmp) tells a live writer's
+    file from one a killed write left."""
+    directory = os.path.dirname(os.path.abspath(path))
+    return os.path.join(directory, f".{os.path.basename(path)}.{os.urandom(4).hex()}.{os.getpid()}.tmp")
+
+
 def write_atomic(path: str, data: bytes, mode: int | None = None,
                  owner: tuple[int, int] | None = None) -> None:
     """Write data to path via a temporary file in the same directory, fsync, then rename over. Run as root,
@@ -40,11 +48,10 @@ def write_atomic(path: str, data: bytes, mode: int | None = None,
     The temporary file is a new file heal creates (O_EXCL, O_NOFOLLOW, a random name): whoever can write to the
     directory cannot have planted a symlink there that heal would write through, and its mode and owner are
     set on the open file, never by a path someone could swap."""
-    directory = os.path.dirname(os.path.abspath(path))
     owner = owner_for(path, owner)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _ in range(100):
-        tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        tmp = temp_path(path)
         try:
             fd = os.open(tmp, flags, 0o600)
             break

@@ -41,7 +41,6 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _PATH = lazy(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")
-_TMP_PARTS = lazy(r"^(tmp|temp|var|private|folders|pytest-of-\w+|pytest-\d+|T)$")
 
 
 def normalise(text: str, roots: Iterable[str] = ()) -> str:

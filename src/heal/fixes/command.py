@@ -101,15 +101,13 @@ def _set_upstream(ctx: PlanContext, source: str, risk: str) -> Fix | None:
 def _set_upstream_said(ctx: PlanContext, source: str) -> Fix | None:
     """Not in a repository heal can read (`heal diagnose` on a saved log): git's own hint, said back as a
     suggestion once git has checked the branch is a branch name and the remote a plain name."""
-    import re as _re
-
     said = None
-    for said in _re.finditer(r"^\s+git push --set-upstream (?P<remote>\S+) (?P<branch>\S+)\s*$", ctx.output, _re.M):
+    for said in re.finditer(r"^\s+git push --set-upstream (?P<remote>\S+) (?P<branch>\S+)\s*$", ctx.output, re.M):
         pass
     if said is None:
         return None
     remote, branch = said.group("remote"), said.group("branch")
-    if not _re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote) or branch.startswith("-") or \
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote) or branch.startswith("-") or \
             _git(ctx, "check-ref-format", "--branch", branch) != branch:
         return None
     argv = ("git", "push", "--set-upstream", remote, branch)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from heal.fixes.model import Fix, PlanContext
 from heal.lazyre import lazy  # compiled on first use: most failures never need these
-from heal.managers import MANAGERS, node_manager, python_manager
+from heal.managers import MANAGERS, node_manager, python_manager, tool, which
 
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
 
@@ -274,7 +274,7 @@ def _pick_manager(decls, ctx: PlanContext) -> str:
     manager = python_manager(ctx.root)
     if manager != "pip":
         return manager
-    if decls.manager in MANAGERS and decls.manager != "pip" and _which(decls.manager, ctx.env):
+    if decls.manager in MANAGERS and decls.manager != "pip" and which(decls.manager, ctx.env):
         return decls.manager
     return "pip"
 
@@ -284,7 +284,7 @@ def _managed_argv(manager: str, argv: list[str] | None, ctx: PlanContext) -> tup
     environment for the project yet (only a suggestion then)."""
     if argv is None:
         return None, None
-    tool = _which(manager, ctx.env)
+    tool = which(manager, ctx.env)
     if tool is None:
         return tuple(argv), None
     python = MANAGERS[manager].python(tool, ctx.root, ctx.env)
@@ -549,7 +549,7 @@ def _plan_curated(ctx: PlanContext, module: str, python: str | None, source: str
     if _safe_requirement(dist) is None:
         return None
     manager = python_manager(ctx.root)
-    if manager != "pip" and _which(manager, ctx.env):
+    if manager != "pip" and which(manager, ctx.env):
         fix = _plan_managed(manager, ctx, module, dist, None, source, risk)
         if fix is not None:
             return fix
@@ -575,7 +575,7 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     environment the manager runs the project in, wherever it keeps it; None when it has none for the project
     yet."""
     how = MANAGERS[manager]
-    tool = _which(manager, ctx.env)
+    tool = which(manager, ctx.env)
     if tool is None:
         command = how.sync(manager) if declared else how.add(manager, [dist])
         return Fix("suggest", f"this project is managed by {manager}: {' '.join(command)}", command, source=source,
@@ -588,12 +588,6 @@ def _plan_managed(manager: str, ctx: PlanContext, module: str, dist: str, declar
     what = f"{dist} is declared but not installed: {name}" if declared else f"{name} (provides {module})"
     return _install(what, argv, risk=risk, source=source, confidence=0.9, manager=manager,
                     packages=(dist,), python=python, cwd=ctx.root, verify=(module.split(".")[0],) if module else ())
-
-
-def _which(name: str, env) -> str | None:
-    from heal.lean import which  # shutil's, without shutil's imports
-
-    return which(name, path=env.get("PATH"))
 
 
 def _short(python: str, root: str) -> str:
@@ -669,8 +663,6 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
 def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     """The Python the failing command really ran: `python`, `.venv/bin/python x.py`, a console script's
     shebang (`pytest`), through `sh -c`, `env` or `timeout`. None when it cannot be told."""
-    from heal.lean import which  # shutil's, without shutil's imports
-
     args = list(argv)
     while args and (os.path.basename(args[0]) in ("env", "nice", "time", "timeout", "sudo", "heal") or
                     re.match(r"^[A-Za-z_]\w*=", args[0])):
@@ -680,7 +672,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if not args:
         return None
     first = args[0]
-    path = first if "/" in first else which(first, path=env.get("PATH"))
+    path = first if "/" in first else which(first, env)
     if path and "/" in first and not os.path.isabs(path):
         path = os.path.join(cwd, path)
     if not path or not os.path.exists(path):
@@ -695,7 +687,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     if line.startswith(b"#!"):
         interp = line[2:].strip().split()
         if interp and os.path.basename(interp[0].decode(errors="replace")) == "env" and len(interp) > 1:
-            return which(interp[1].decode(errors="replace"), path=env.get("PATH"))
+            return which(interp[1].decode(errors="replace"), env)
         if interp and re.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
             return interp[0].decode(errors="replace")
     return None
@@ -795,7 +787,7 @@ def _plan_node(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     how = MANAGERS[manager]
     if manager != "npm":
         cmd = how.sync(manager, root=root) if declared else how.add(manager, [target], dev=dev)
-        if _which(manager, ctx.env):
+        if which(manager, ctx.env):
             # journaled like npm: the lockfile and package.json are backed up, rollback removes what it added
             return _install(f"{manager} {' '.join(cmd[1:])}" + (f" ({why})" if why else ""), cmd, risk=risk,
                             source=source, confidence=0.85, manager=manager, packages=(package,), cwd=root)
@@ -842,7 +834,7 @@ def _plan_node_tool(ctx: PlanContext, command: str, source: str, risk: str, npx:
     if present:
         return None  # installed and still not found: not a missing install
     manager = decls.manager if decls.manager in MANAGERS else "npm"
-    tool = _which(manager, ctx.env)
+    tool = which(manager, ctx.env)
     from heal.declared import node_sync
 
     # what CI runs: a clean install of exactly what the lockfile pins (npm ci, --frozen-lockfile), else install
@@ -955,7 +947,7 @@ def _esm_only(meta: dict) -> bool:
 
 
 def _npm_view(package: str, version: str, cwd: str, env, *fields: str):
-    npm = _which("npm", env)
+    npm = which("npm", env)
     if npm is None:
         return None
     from heal.run import RunSpec, run
@@ -1029,7 +1021,7 @@ def lookalike_of(package: str) -> str | None:
 
 def _npm_exists(package: str, cwd: str, env) -> bool:
     """Whether the registry the project uses knows the package (`npm view`); False when it cannot be asked."""
-    npm = _which("npm", env)
+    npm = which("npm", env)
     if npm is None:
         return False
     import json
@@ -1070,9 +1062,9 @@ def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if not re.match(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/[\w.~+-]+)*$", package, re.IGNORECASE):
         return None
     root = _up_to(ctx.cwd, ctx.root, "go.mod")
-    if root is None or not _which("go", ctx.env):
+    if root is None or not which("go", ctx.env):
         return None
-    argv = MANAGERS["go"].add(_which("go", ctx.env) or "go", [package])
+    argv = MANAGERS["go"].add(tool("go", ctx.env), [package])
     return _install(f"go get {package}", argv, risk=risk, source=source, confidence=0.85, manager="go",
                packages=(package,), cwd=root)
 
@@ -1091,7 +1083,7 @@ def _plan_rust(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     if not ctx.argv or os.path.basename(ctx.argv[0]) != "cargo":
         return None
     root = _up_to(ctx.cwd, ctx.root, "Cargo.toml")
-    cargo = _which("cargo", ctx.env)
+    cargo = which("cargo", ctx.env)
     if root is None or cargo is None:
         return None
     if any(os.path.exists(os.path.join(root, "src", p)) for p in (f"{crate}.rs", os.path.join(crate, "mod.rs"))):

@@ -21,6 +21,11 @@ from types import ModuleType
 
 from heal.errors import HealError
 
+# A command line longer than this is not split into words with shlex (quadratic in a word's length: a 400 KB
+# word took it 5 s): the hook's argv_of keeps it a shell line, observe splits it on blanks. (Diagnosis has its
+# own, heal.diagnose.command.MAX_SPLIT: the hook's success path must not import diagnosis.)
+MAX_SPLIT = 16 << 10
+
 INTEGRATIONS = {
     "git": "heal.integrations.git",
     "pre-commit": "heal.integrations.pre_commit",

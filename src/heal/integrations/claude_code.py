@@ -31,8 +31,8 @@ from __future__ import annotations
 import os
 
 from heal.cjson import loads, string
+from heal.integrations import MAX_SPLIT  # argv_of: longer commands are not split into words
 
-MAX_SPLIT = 16 << 10  # argv_of: longer commands are not split into words
 MAX_INPUT = 4 << 20  # Claude Code middle-truncates `error` past 10,000 characters: a bigger payload is not one
 MAX_CONTEXT = 2000  # characters of additionalContext: factual and short, far below Claude Code's 10,000
 EVENTS = ("PostToolUseFailure", "PostToolUse")

@@ -48,7 +48,11 @@ def simple_commands(command: str) -> list[list[str]]:
     [cd x], [pip install y], [tee log]."""
     import shlex
 
+    from heal.integrations import MAX_SPLIT
+
     try:
+        if len(command) > MAX_SPLIT:
+            raise ValueError  # shlex is quadratic in a word's length: a huge line is split on blanks
         lex = shlex.shlex(command, posix=True, punctuation_chars=True)
         lex.whitespace_split = True
         words = list(lex)
