@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -31,9 +32,13 @@ def pre_commit() -> list[str]:
 @pytest.fixture
 def penv(heal_env, tmp_path) -> dict[str, str]:
     env = dict(heal_env)
-    # `language: system` hooks find heal on PATH, as they would in the user's shell
-    env["PATH"] = os.path.dirname(heal_argv()[0]) + os.pathsep + os.path.dirname(sys.executable) + os.pathsep \
-        + env.get("PATH", "")
+    # `language: system` hooks find heal on PATH, as they would in the user's shell: this checkout's heal, put
+    # there as a one-line script (heal_argv may be `python -m heal`, and another heal may be on PATH)
+    bin_dir = tmp_path / "heal-bin"
+    bin_dir.mkdir()
+    (bin_dir / "heal").write_text(f"#!/bin/sh\nexec {shlex.join(heal_argv())} \"$@\"\n")
+    (bin_dir / "heal").chmod(0o755)
+    env["PATH"] = str(bin_dir) + os.pathsep + os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     env.update(GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Dev",
                GIT_AUTHOR_EMAIL="dev@example.com", GIT_COMMITTER_NAME="Dev", GIT_COMMITTER_EMAIL="dev@example.com",
                PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never")

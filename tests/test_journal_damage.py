@@ -201,20 +201,17 @@ def test_a_live_writers_temp_file_is_left_alone(heal, heal_env, project):
     assert os.path.exists(live) and not os.path.exists(dead)
 
 
-def test_a_deleted_venv_is_nothing_to_undo_and_rollback_moves_past_it(heal, heal_env, project, tmp_path):
+def test_a_deleted_venv_is_nothing_to_undo_and_rollback_moves_past_it(heal, heal_env, project, py, tmp_path):
+    import bigwheel
     from heal.journal import PackageChange
 
-    venv = os.path.join(project, ".venv")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
-    py = os.path.join(venv, "bin", "python")
+    venv = os.path.dirname(os.path.dirname(py))
+    wheel = bigwheel.build(str(tmp_path), name="demo", version="1.0", files=0)
     j = Journal(heal_env["HEAL_HOME"])
     with j.changeset(cwd=project, root=project, command=[py, "app.py"]) as cs:
-        # an "install" that puts a distribution in place by hand: no network, no pip
-        site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        code = (f"import os; d = os.path.join({site!r}, 'demo-1.0.dist-info'); os.makedirs(d); "
-                f"open(os.path.join(d, 'METADATA'), 'w').write('Metadata-Version: 2.1\\nName: demo\\nVersion: 1.0\\n')")
-        cs.apply(PackageChange("pip", [py, "-c", code], cwd=project, python=py))
+        # the real pip, from a wheel file: no index needed
+        cs.apply(PackageChange("pip", [py, "-m", "pip", "install", "--no-index", "-q", wheel], cwd=project,
+                               python=py, packages=("demo",)))
     subprocess.run(["rm", "-rf", venv], check=True)
     # what the install put there went with the venv: said, and the change set counts as rolled back, so that
     # `rollback --last` is not stuck on it for ever (break-it friction; it used to refuse, even with --force)

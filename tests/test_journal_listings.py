@@ -1,6 +1,7 @@
 """How often heal starts the target interpreter around an install and its rollback (counts, not timings): the
-environment is listed once before and once after an install, the install's check reuses the listing taken
-after it, and rolling the install back lists it twice (the plan's listing is the undo's "before")."""
+environment is listed once before and once after an install (the real pip installing a wheel from a file), the
+install's check reuses the listing taken after it, and rolling the install back lists it twice (the plan's
+listing is the undo's "before")."""
 
 from __future__ import annotations
 
@@ -10,21 +11,20 @@ import sys
 
 import pytest
 
+import bigwheel
 from heal.fixes import install
 from heal.journal import Journal, PackageChange
 from heal.managers import base
 
-# An installer that needs no index: it writes a distribution (dist-info and module) into site-packages, as pip
-# would, and `pip uninstall -y fakepkg` (the rollback's undo) is handled by the real pip of the venv.
-INSTALL = """import os, sys, sysconfig
-site = sysconfig.get_paths()["purelib"]
-info = os.path.join(site, "fakepkg-1.0.dist-info")
-os.makedirs(info, exist_ok=True)
-open(os.path.join(info, "METADATA"), "w").write("Metadata-Version: 2.1\\nName: fakepkg\\nVersion: 1.0\\n")
-open(os.path.join(info, "RECORD"), "w").write("fakepkg.py,,\\nfakepkg-1.0.dist-info/METADATA,,\\nfakepkg-1.0.dist-info/RECORD,,\\n")
-open(os.path.join(info, "INSTALLER"), "w").write("pip\\n")
-open(os.path.join(site, "fakepkg.py"), "w").write("")
-"""
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> str:
+    """fakepkg 1.0 as a wheel: the real pip installs it from a file, with no index."""
+    return bigwheel.build(str(tmp_path_factory.mktemp("wheelhouse")), name="fakepkg", version="1.0", files=0)
+
+
+def _install(venv: str, wheel: str) -> list[str]:
+    return [venv, "-m", "pip", "install", "--no-index", "-q", "--disable-pip-version-check", wheel]
 
 
 def _venv(tmp_path, *options: str) -> str:
@@ -34,8 +34,12 @@ def _venv(tmp_path, *options: str) -> str:
 
 
 @pytest.fixture
-def venv(tmp_path) -> str:
-    return _venv(tmp_path)  # with pip: the rollback uninstalls with it
+def venv(tmp_path, venv_template) -> str:
+    """A venv with pip in the project (the install and the rollback's uninstall use it)."""
+    path = tmp_path / "project" / ".venv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", venv_template, str(path)], check=True)
+    return str(path / "bin" / "python")
 
 
 @pytest.fixture
@@ -56,15 +60,14 @@ def listings(monkeypatch) -> list[tuple[str, tuple[str, ...]]]:
     return calls
 
 
-def test_an_install_lists_twice_and_its_check_reuses_the_second(tmp_path, bare_venv, listings, monkeypatch):
-    venv = bare_venv
+def test_an_install_lists_twice_and_its_check_reuses_the_second(tmp_path, venv, wheel, listings, monkeypatch):
     project = str(tmp_path / "project")
     spawned: list[tuple] = []
     import heal.run
 
     real_run = heal.run.run
     monkeypatch.setattr(heal.run, "run", lambda spec: spawned.append(spec.argv) or real_run(spec))
-    change = PackageChange("pip", [venv, "-c", INSTALL], cwd=project, python=venv, packages=("fakepkg",),
+    change = PackageChange("pip", _install(venv, wheel), cwd=project, python=venv, packages=("fakepkg",),
                            imports=("fakepkg",))
     fix = install.Fix("install", "install fakepkg", change.argv, change=change)
     j = Journal(str(tmp_path / "home"))
@@ -79,19 +82,18 @@ def test_an_install_lists_twice_and_its_check_reuses_the_second(tmp_path, bare_v
     assert len(started) == 3, [a[:2] for a in started]
 
 
-def test_rolling_back_one_install_lists_the_environment_twice(tmp_path, venv, listings):
+def test_rolling_back_one_install_lists_the_environment_twice(tmp_path, venv, wheel, listings):
     from heal.journal.rollback import plan, rollback
 
     project = str(tmp_path / "project")
     j = Journal(str(tmp_path / "home"))
-    change = PackageChange("pip", [venv, "-c", INSTALL], cwd=project, python=venv, packages=("fakepkg",))
+    change = PackageChange("pip", _install(venv, wheel), cwd=project, python=venv, packages=("fakepkg",))
     with j.changeset(cwd=project, root=project, command=[venv, "app.py"]) as cs:
         cs.apply(change)
     listings.clear()
     p = plan(j, j.ids()[-1])
     outcome = rollback(j, p)
     assert outcome.done and len(listings) == 2  # the plan's (reused as the undo's before) and the undo's after
-    assert not os.path.exists(os.path.join(os.path.dirname(os.path.dirname(venv)), "fakepkg.py"))
     r = subprocess.run([venv, "-c", "import fakepkg"], capture_output=True)
     assert r.returncode != 0  # uninstalled
 
