@@ -111,6 +111,13 @@ def test_closest_script_is_a_typo_away_or_nothing(tmp_path, argv, scripts):
     assert command.plan({"kind": "closest-script"}, ctx, "npm-missing-script", "low") is None
 
 
+@pytest.mark.parametrize("package_json", ["[1, 2]", '{"scripts": ["test"]}', '"x"', "{"])
+def test_a_package_json_of_another_shape_is_no_script_and_no_error(tmp_path, package_json):
+    (tmp_path / "package.json").write_text(package_json)
+    ctx = context('npm error Missing script: "tset"\n', ["npm", "run", "tset"], 1, str(tmp_path))
+    assert command.plan({"kind": "closest-script"}, ctx, "npm-missing-script", "low") is None
+
+
 @pytest.mark.parametrize("argv, scripts, asked", [
     (["npm", "run", "relase"], {"release": "x"}, True),  # what it runs cannot be taken back: a person says yes
     (["npm", "run", "deploi"], {"deploy-prod": "x", "deploy": "y"}, True),

@@ -188,16 +188,11 @@ def _closest_script(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     tool = ctx.argv[0] if ctx.argv else "npm"
     if not script or tool not in ("npm", "yarn", "pnpm", "bun"):
         return None
-    try:
-        import json  # a node project's question only
+    from heal.fixes.correct import _corrected, _line, _scripts, closest
 
-        with open(os.path.join(ctx.cwd, "package.json")) as fh:
-            scripts = list((json.load(fh).get("scripts") or {}).keys())
-    except (OSError, ValueError):
-        return None
+    scripts = _scripts(ctx.cwd)  # package.json's, read as the other corrections read it
     if not scripts:
         return None
-    from heal.fixes.correct import _corrected, _line, closest
 
     # the nearest script within a typo's reach (a swap, a slip), never one that merely shares words:
     # `release-dry-run` is not `release`
