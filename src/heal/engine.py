@@ -27,9 +27,7 @@ def heal_command(argv: list[str], opts: RunOptions) -> int:
     outcome = Runner(tuple(argv), **settings).execute()
     if outcome.exit_code == 0 and not opts.report:
         return 0  # the fast path ends here: nothing more is imported
-    status = _Status(outcome.exit_code)
-    status.ended(outcome)
-    status.stdin = stdin
+    status = _Status(outcome, stdin)
     from heal import ui as presenters
 
     ui = presenters.Terminal(interactive=False)  # until the configured one is made: heal's own failure is said
@@ -60,12 +58,10 @@ class _Status:
 
     __slots__ = ("exit_code", "interrupted", "typed_intr", "run", "stdin")
 
-    def __init__(self, exit_code: int) -> None:
-        self.exit_code = exit_code
-        self.interrupted = False
-        self.typed_intr = False
+    def __init__(self, outcome, stdin: int | None) -> None:
         self.run: _Run | None = None
-        self.stdin: int | None = None  # see _stdin_position
+        self.stdin = stdin  # see _stdin_position
+        self.ended(outcome)
 
     def ended(self, outcome) -> None:
         """The run that now decides heal's status (heal.runner.Outcome)."""
@@ -456,19 +452,18 @@ def _stopped_report(path: str, argv: list[str], outcome, ui) -> None:
     except OSError:
         cwd = ""
     result = result_of(outcome, tuple(argv), cwd, False)
-    from heal.report import report_object, write_report
-
-    try:
-        write_report(path, report_object(result, result))
-    except OSError as exc:
-        ui.note(f"cannot write report {path}: {exc.strerror}")
+    _write_report(path, ui, result, result)
 
 
 def _report(path: str, first, run: _Run, ui) -> None:
+    _write_report(path, ui, first, run.result, healed=run.healed, change_id=run.change_id,
+                  attempts=[a.to_json() for a in run.attempts])
+
+
+def _write_report(path: str, ui, first, last, **fields) -> None:
     from heal.report import report_object, write_report
 
     try:
-        write_report(path, report_object(first, run.result, healed=run.healed, change_id=run.change_id,
-                                         attempts=[a.to_json() for a in run.attempts]))
+        write_report(path, report_object(first, last, **fields))
     except OSError as exc:
         ui.note(f"cannot write report {path}: {exc.strerror}")
