@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .logs import CI_LOG_0
 from .table import Match, Shadowed, check, from_fixture, ids
 
 ROWS = [
@@ -50,20 +51,7 @@ ROWS = [
     from_fixture('maven.goal_failed', 'maven.compile_error', 'mvn-compilation-failure'),
     # shared/benchmarks/ci_logs.jsonl case 0, log_tail lines 44-57
     Shadowed('maven.test_failures', 'test.surefire_summary', (
-        '[INFO] Total time: 18.308 s\n'
-        '[INFO] Finished at: 2017-10-31T21:37:13Z\n'
-        '[INFO] Final Memory: 43M/978M\n'
-        '[INFO] ------------------------------------------------------------------------\n'
-        '[WARNING] The requested profile "spring43-next" could not be activated because it does not exist.\n'
-        '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project spring-hateoas: There are test failures.\n'
-        '[ERROR]\n'
-        '[ERROR] Please refer to /home/travis/build/spring-projects/spring-hateoas/target/surefire-reports for the individual test results.\n'
-        '[ERROR] -> [Help 1]\n'
-        '[ERROR]\n'
-        '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n'
-        '[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n'
-        '[ERROR]\n'
-        '[ERROR] For more information about the errors and possible solutions, please read the following articles:\n'
+        CI_LOG_0
     ),
              argv=[], exit_code=None,
              source='shared/benchmarks/ci_logs.jsonl case 0, log_tail lines 44-57',
