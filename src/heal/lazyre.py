@@ -20,6 +20,8 @@ import re
 import sys
 from collections.abc import Iterator
 
+from heal.recache import compile as cached_compile
+
 # Texts shorter than this are scanned as they are: the line finder costs a second compile of the pattern.
 LARGE = 16 * 1024
 MIN_LITERAL = 2  # shorter required strings pick almost every line: no use as a filter
@@ -42,7 +44,7 @@ class LazyPattern:
         return self._compile()
 
     def _compile(self) -> re.Pattern[str]:
-        compiled: re.Pattern[str] = re.compile(*self._source)
+        compiled: re.Pattern[str] = cached_compile(*self._source)
         for name in _DIRECT:
             self.__dict__[name] = getattr(compiled, name)
         self.__dict__["_compile"] = lambda: compiled
@@ -280,7 +282,7 @@ def _make_plan(regex: re.Pattern[str], tree: object, sre: object) -> _Plan | Non
     # global inline flags must stay at the front of the pattern
     lead = re.match(r"\(\?[aiLmsux]+\)", regex.pattern)
     head = lead.group(0) if lead else ""
-    return "newlines", re.compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
+    return "newlines", cached_compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
 
 
 def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re.Pattern[str]:
@@ -295,7 +297,7 @@ def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re
                 return (part,)
     if len(strings) <= MAX_FIND:
         return tuple(sorted(strings))
-    return re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)))
+    return cached_compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)))
 
 
 def _prefix(items: list, sre: object) -> set[str] | None:

@@ -17,6 +17,7 @@ from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
 from heal.diagnose.text import clean_folded, shorten
 from heal.lazyre import LARGE, line_finditer, needed
+from heal.recache import compile as cached_compile
 from heal.redact import redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
@@ -67,7 +68,7 @@ def diagnose_result(result) -> Diagnosis:  # a heal.run.RunResult; not imported 
 
 @lru_cache(maxsize=None)
 def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+    return cached_compile(pattern, flags)
 
 
 def _match(rule: Rule, ctx: Context) -> Finding | None:

@@ -40,6 +40,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
     )
 )
+_BLANKS = lazy(r"[ \t]+")
 _PATH = lazy(r"(?:[A-Za-z]:)?(?:/[^\s/:'\"()\[\]<>,;]+)+/?")
 
 
@@ -53,7 +54,7 @@ def normalise(text: str, roots: Iterable[str] = ()) -> str:
     text = _PATH.sub(_path, text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 def _path(m: re.Match[str]) -> str:

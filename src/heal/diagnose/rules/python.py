@@ -19,6 +19,9 @@ GUARDS = ("while loading conftest", "fixture '", "recursive dependency involving
           "failed building wheel", "failed to build")
 
 _TB_HEAD = lazy(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", re.M)
+_NO_MODULE = lazy(r"No module named '?([\w.]+)'?")
+_IMPORT_LINE = lazy(r"^\s+(?:from|import) ([\w.]+)", re.M)
+_LINE = lazy(r"^.*$", re.M)
 _FRAME = lazy(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
 _EXC = lazy(r"^(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|"
             r"Failure|Iteration|Timeout|Refused|Exists|NotFound|Denied|Invalid)\w*|KeyError|"
@@ -45,10 +48,9 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     name = exc.rsplit(".", 1)[-1]
     frame_text = "\n".join(f.group(0) for f in frames)
     if name == "ModuleNotFoundError" or (name == "ImportError" and msg.startswith("No module named")):
-        m = re.match(r"No module named '?([\w.]+)'?", msg)
+        m = _NO_MODULE.match(msg)
         module = m.group(1) if m else ""
-        imported = re.search(r"^\s+(?:from|import) ([\w.]+)", ctx.text[frames[-1].end():frames[-1].end() + 300],
-                             re.M) if frames else None
+        imported = _IMPORT_LINE.search(ctx.text[frames[-1].end():frames[-1].end() + 300]) if frames else None
         if imported and "." in imported.group(1) and imported.group(1).endswith("." + module):
             # Python 2 names only the missing tail: its parent package imported fine, so a module of the
             # project (or of an installed package) is missing, not a distribution
@@ -167,7 +169,7 @@ def _traceback(ctx: Context) -> Finding | None:
     frames: list[re.Match[str]] = []
     pos = head.end() + 1
     exc_line = None
-    for line_match in re.finditer(r"^.*$", text[pos:pos + 200_000], re.M):
+    for line_match in _LINE.finditer(text[pos:pos + 200_000]):
         line = line_match.group(0)
         if not line.strip():
             continue
