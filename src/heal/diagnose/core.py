@@ -14,7 +14,7 @@ from functools import lru_cache
 from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
-from heal.diagnose.rules import FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
+from heal.diagnose.rules import ECOSYSTEMS, FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
 from heal.diagnose.text import clean_folded, shorten
 from heal.lazyre import LARGE, line_finditer, needed
 from heal.recache import compile as cached_compile
@@ -48,8 +48,8 @@ def diagnose(
         hung=hung,
     )
     best: Finding | None = None
-    for rule in PATTERN_RULES:
-        finding = _match(rule, ctx)
+    for rule, ecosystem in zip(PATTERN_RULES, ECOSYSTEMS):
+        finding = _match(rule, ecosystem, ctx)
         if finding is not None and (best is None or finding.score > best.score):
             best = finding
     for function in FUNCTION_RULES:
@@ -71,7 +71,7 @@ def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
     return cached_compile(pattern, flags)
 
 
-def _match(rule: Rule, ctx: Context) -> Finding | None:
+def _match(rule: Rule, ecosystem: str, ctx: Context) -> Finding | None:
     if rule.tools and ctx.tool not in rule.tools:
         return None
     if not any(n in ctx.hits for n in rule.needles):
@@ -79,7 +79,7 @@ def _match(rule: Rule, ctx: Context) -> Finding | None:
     regex = _compiled(rule.pattern, rule.flags)
     # the last match decides; if refine vetoes it, try the earlier ones
     for m in _candidates(regex, rule, ctx):
-        facts: dict = dict(rule.facts)
+        facts: dict = {"ecosystem": ecosystem, **rule.facts} if ecosystem else dict(rule.facts)
         for name, value in m.groupdict().items():
             if value is not None and name not in facts:
                 facts[name] = value.strip()

@@ -18,11 +18,6 @@ from heal.diagnose.rules import (c, generic, git, go, infra, java, network, node
 MODULES = (process, shell, python, node, c, rust, go, java, git, infra, network, testing, precommit, other, generic)
 
 
-def _with_ecosystem(module) -> tuple[Rule, ...]:
-    return tuple(replace(r, facts={"ecosystem": module.ECOSYSTEM, **r.facts}) if module.ECOSYSTEM else r
-                 for r in module.RULES)
-
-
 def _tagged(function: FunctionRule, ecosystem: str) -> FunctionRule:
     def tagged(ctx: Context) -> Finding | None:
         found = function(ctx)
@@ -34,7 +29,10 @@ def _tagged(function: FunctionRule, ecosystem: str) -> FunctionRule:
     return tagged
 
 
-PATTERN_RULES: tuple[Rule, ...] = tuple(r for m in MODULES for r in _with_ecosystem(m))
+PATTERN_RULES: tuple[Rule, ...] = tuple(r for m in MODULES for r in m.RULES)
+# each pattern rule's ecosystem (its module's, "" for none), which diagnosis puts first in its findings' facts:
+# copying every rule with it at import cost ~0.8 ms of each failing run
+ECOSYSTEMS: tuple[str, ...] = tuple(m.ECOSYSTEM for m in MODULES for _ in m.RULES)
 # the rules' needles, and the GUARDS of function rules (substrings they check before doing any work)
 NEEDLES: frozenset[str] = frozenset([n for r in PATTERN_RULES for n in r.needles]
                                     + [g for m in MODULES for g in getattr(m, "GUARDS", ())])
