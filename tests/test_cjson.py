@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from heal.cjson import loads, string
+from heal.cjson import dumps, loads, string
 
 VALID = ['{}', '[]', '1', '-0.5e3', '"x"', '{"a": [1, 2, {"b": null}], "c": true, "d": "\\u00e9\\n"}', '  {"a":1}  ',
          '{"a":1,"a":2}', 'NaN', '[Infinity, -Infinity]', '"\\ud83d\\ude00"', '"\\ud83d"', '{"x": 1e400}',
@@ -46,3 +46,42 @@ def test_other_encodings_go_through_json(encoding):
 def test_a_string_is_what_json_dumps_writes(text):
     assert string(text) == json.dumps(text, ensure_ascii=False)
     assert json.loads(string(text)) == text
+
+
+DUMPED = [1, -0.0, 1.5, 3.141592653589793, 10**30, float("nan"), float("inf"), -float("inf"), None, True, False,
+          "plain", "é\u2028\x00\"\\\n", [], {}, (1, "x"), [1, [2, {"a": None}]],
+          {"a": {"b": [None, "x"]}, "n": 10**30}, {1: 2, 2.5: "x", None: 1, True: 2, False: 3}]
+
+
+@pytest.mark.parametrize("value", DUMPED, ids=repr)
+def test_dumps_writes_what_json_dumps_writes(value):
+    assert dumps(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_dumps_of_every_fixture_diagnosis_is_json_dumps():
+    from pathlib import Path
+
+    from heal.diagnose import diagnose
+
+    fixtures = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "outputs").glob("*.json"))
+    assert len(fixtures) > 200
+    for path in fixtures:
+        fx = json.loads(path.read_text(encoding="utf-8"))
+        value = diagnose(fx["output"], argv=fx["argv"], exit_code=fx["exit_code"]).to_json([])
+        assert dumps(value) == json.dumps(value, ensure_ascii=False), path.name
+
+
+@pytest.mark.parametrize("bad", [{"s": {1, 2}}, [object()], {(1, 2): 1}])
+def test_dumps_refuses_what_json_dumps_refuses_with_the_same_error(bad):
+    with pytest.raises(TypeError) as ours:
+        dumps(bad)
+    with pytest.raises(TypeError) as theirs:
+        json.dumps(bad)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_dumps_of_a_circular_value_is_a_value_error():
+    value: list = []
+    value.append(value)
+    with pytest.raises(ValueError, match="Circular reference"):
+        dumps(value)

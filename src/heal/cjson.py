@@ -3,7 +3,8 @@ command an agent runs, and `import json` imports `re` (and with it enum, functoo
 20 ms hook. CPython's own C scanner (`_json.make_scanner`, the one json.loads uses) parses the payload; it
 needs no regex. Same answers as json.loads (strict strings, NaN and Infinity accepted, the last of duplicate
 keys wins); anything unusual (another encoding, a BOM, no C scanner) goes to json.loads itself. string()
-is json.dumps(text, ensure_ascii=False) for a str, which the hook's one-field answer needs.
+is json.dumps(text, ensure_ascii=False) for a str, which the hook's one-field answer needs, and dumps()
+json.dumps(value, ensure_ascii=False) through the C encoder json.dumps itself uses (`heal diagnose --json`).
 """
 
 from __future__ import annotations
@@ -69,3 +70,23 @@ def string(text: str) -> str:
 
         return json.dumps(text, ensure_ascii=False)
     return encode_basestring(text)
+
+
+def dumps(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False), byte for byte (default separators, no sorting, NaN and Infinity
+    written as json writes them); TypeError for a value JSON cannot hold, ValueError for a circular one."""
+    try:
+        from _json import encode_basestring, make_encoder
+    except ImportError:  # pragma: no cover - a Python without the C accelerator
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return encode_basestring(value)  # json.dumps writes a lone string without the encoder
+    # json.JSONEncoder.iterencode(_one_shot=True)'s call: circular check on, indent None, no key sorting
+    encoder = make_encoder({}, _unserialisable, encode_basestring, None, ": ", ", ", False, False, True)
+    return "".join(encoder(value, 0))
+
+
+def _unserialisable(value: object) -> object:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")

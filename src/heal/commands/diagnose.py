@@ -34,7 +34,6 @@ def main(args: list[str]) -> int:
 def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     from heal.capture import read_bounded
     from heal.diagnose import diagnose
-    from heal.ui import detailed, use_colour
 
     argv: list[str] = []
     if command:
@@ -53,10 +52,12 @@ def run(source: str, command: str, exit_code: int | None, as_json: bool) -> int:
     d = diagnose(output, argv=argv, exit_code=exit_code)
     fixes = _fixes(d, argv, output, exit_code)
     if as_json:
-        import json  # only here: the text output needs no json module
+        from heal.cjson import dumps  # json.dumps without importing json (its import compiles regexes)
 
-        sys.stdout.write(json.dumps(d.to_json([f.to_json() for f in fixes]), ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(d.to_json([f.to_json() for f in fixes])) + "\n")
     else:
+        from heal.ui import detailed, use_colour
+
         text = detailed(d, use_colour(sys.stdout))
         for f in fixes[:3]:
             text += f"\n  fix: {f.description}" + (f"  [{' '.join(f.argv)}]" if f.argv else "")
