@@ -2,7 +2,7 @@
 
 Diagnosis holds a few hundred patterns, and a failure needs only the few whose rules' needles occur in
 its output: compiling them all when the modules load cost more than the diagnosis itself (~30 ms of a
-~150 ms `heal diagnose`). `lazy(pattern, flags)` stands in for `re.compile(pattern, flags)` at module
+~150 ms `heal diagnose`). `lazy(pattern, flags)` stands in for `rx.compile(pattern, flags)` at module
 level and compiles on the first method call.
 
 Most of these patterns are multi-line and anchored (`^FAILED ...`). Python's regex engine does not skip
@@ -16,10 +16,10 @@ lines that hold a string every match needs. The matches are exactly finditer's: 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
+from heal import rx
 from heal.recache import compile as cached_compile
 
 # Texts shorter than this are scanned as they are: the line finder costs a second compile of the pattern.
@@ -27,12 +27,12 @@ LARGE = 16 * 1024
 MIN_LITERAL = 2  # shorter required strings pick almost every line: no use as a filter
 # what callers use of a compiled pattern and get straight from it once it is compiled: after the first
 # use these are the compiled pattern's own bound methods, stored on the instance, so calls cost exactly
-# what calls on a re.Pattern cost
+# what calls on a rx.Pattern cost
 _DIRECT = ("match", "fullmatch", "sub", "subn", "split", "scanner", "flags", "groups", "groupindex")
 
 
 class LazyPattern:
-    """A re.Pattern that compiles when first used. Not a subclass (re.Pattern cannot be subclassed):
+    """A rx.Pattern that compiles when first used. Not a subclass (rx.Pattern cannot be subclassed):
     code that needs the real object (isinstance, re.sub(pattern, ...)) takes `.compiled`."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
@@ -40,11 +40,11 @@ class LazyPattern:
         self.__dict__["pattern"] = pattern  # rules reuse a helper's source text at import: no compile for that
 
     @property
-    def compiled(self) -> re.Pattern[str]:
+    def compiled(self) -> rx.Pattern[str]:
         return self._compile()
 
-    def _compile(self) -> re.Pattern[str]:
-        compiled: re.Pattern[str] = cached_compile(*self._source)
+    def _compile(self) -> rx.Pattern[str]:
+        compiled: rx.Pattern[str] = cached_compile(*self._source)
         for name in _DIRECT:
             self.__dict__[name] = getattr(compiled, name)
         self.__dict__["_compile"] = lambda: compiled
@@ -56,13 +56,13 @@ class LazyPattern:
             raise AttributeError(name)
         return getattr(self._compile(), name)
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[rx.Match[str]]:
         compiled = self._compile()
         if min(endpos, len(string)) - pos < LARGE:
             return compiled.finditer(string, pos, endpos)
         return line_finditer(compiled, string, pos, endpos)
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> rx.Match[str] | None:
         compiled = self._compile()
         if min(endpos, len(string)) - pos < LARGE:
             return compiled.search(string, pos, endpos)
@@ -78,13 +78,13 @@ class LazyPattern:
         return f"lazy({self._source[0]!r}, {self._source[1]!r})"
 
 
-def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile(pattern, flags), deferred to the first use. Typed as the pattern it stands for: every
-    method a caller uses of a re.Pattern works on it."""
+def lazy(pattern: str, flags: int = 0) -> rx.Pattern[str]:
+    """rx.compile(pattern, flags), deferred to the first use. Typed as the pattern it stands for: every
+    method a caller uses of a rx.Pattern works on it."""
     return LazyPattern(pattern, flags)  # type: ignore[return-value]
 
 
-def _found(m: re.Match[str], groups: int) -> object:
+def _found(m: rx.Match[str], groups: int) -> object:
     """What findall reports for one match."""
     if groups == 0:
         return m.group(0)
@@ -93,8 +93,8 @@ def _found(m: re.Match[str], groups: int) -> object:
     return tuple(g or "" for g in m.groups())
 
 
-def line_finditer(regex: re.Pattern[str], string: str, pos: int = 0, endpos: int = sys.maxsize
-                  ) -> Iterator[re.Match[str]]:
+def line_finditer(regex: rx.Pattern[str], string: str, pos: int = 0, endpos: int = sys.maxsize
+                  ) -> Iterator[rx.Match[str]]:
     """regex.finditer(string, pos, endpos): the same matches, found faster when the pattern says where
     they can start.
 
@@ -176,8 +176,8 @@ class _Occurrences:
 
     __slots__ = ("strings", "string", "endpos", "next_at", "regex")
 
-    def __init__(self, strings: tuple[str, ...] | re.Pattern[str], string: str, endpos: int) -> None:
-        self.regex = strings if isinstance(strings, re.Pattern) else None
+    def __init__(self, strings: tuple[str, ...] | rx.Pattern[str], string: str, endpos: int) -> None:
+        self.regex = None if isinstance(strings, tuple) else strings
         self.strings = () if self.regex is not None else strings
         self.string = string
         self.endpos = endpos
@@ -203,26 +203,26 @@ class _Occurrences:
 
 
 # kind, the finder (for "newlines"), the strings or a regex of them (for "lines" and "starts")
-_Plan = tuple[str, "re.Pattern[str] | None", "tuple[str, ...] | re.Pattern[str]"]
+_Plan = tuple[str, "rx.Pattern[str] | None", "tuple[str, ...] | rx.Pattern[str]"]
 MAX_FIND = 8  # more strings than this and the scan would cost more than the engine's own
 
 
-def _plan(regex: re.Pattern[str]) -> _Plan | None:
+def _plan(regex: rx.Pattern[str]) -> _Plan | None:
     """How line_finditer scans for regex, or None: as finditer does."""
     return _analysis(regex)[0]
 
 
-def needed(regex: re.Pattern[str]) -> tuple[str, ...] | re.Pattern[str] | None:
+def needed(regex: rx.Pattern[str]) -> tuple[str, ...] | rx.Pattern[str] | None:
     """Strings one of which every match of regex holds, as a tuple (a few, for str.find) or a regex of
     them: a text without any of them holds no match. None when unknown, when the scan plan already looks
     for them, or when a regex of many strings would cost more than the pattern's own cheap scan."""
     return _analysis(regex)[1]
 
 
-_ANALYSES: dict[tuple[str, int], tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]] = {}
+_ANALYSES: dict[tuple[str, int], tuple[_Plan | None, tuple[str, ...] | rx.Pattern[str] | None]] = {}
 
 
-def _analysis(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]:
+def _analysis(regex: rx.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | rx.Pattern[str] | None]:
     key = (regex.pattern, regex.flags)
     found = _ANALYSES.get(key)
     if found is None:
@@ -230,7 +230,7 @@ def _analysis(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | r
     return found
 
 
-def _analyse(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | re.Pattern[str] | None]:
+def _analyse(regex: rx.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | rx.Pattern[str] | None]:
     if not isinstance(regex.pattern, str):
         return None, None
     try:
@@ -245,27 +245,27 @@ def _analyse(regex: re.Pattern[str]) -> tuple[_Plan | None, tuple[str, ...] | re
         plan = _make_plan(regex, tree, sre)
     except Exception:  # an unknown tree shape
         plan = None
-    strings: tuple[str, ...] | re.Pattern[str] | None = None
+    strings: tuple[str, ...] | rx.Pattern[str] | None = None
     try:
-        if not tree.state.flags & re.IGNORECASE and (plan is None or plan[0] == "newlines"):
+        if not tree.state.flags & rx.IGNORECASE and (plan is None or plan[0] == "newlines"):
             required = _required(tree.data, sre)
             if required:
                 strings = _findable(required)
                 cheap_scan = plan is None or _selective(tree.data, sre)
-                if isinstance(strings, re.Pattern) and cheap_scan:
+                if not isinstance(strings, tuple) and cheap_scan:
                     strings = None
     except Exception:
         strings = None
     return plan, strings
 
 
-def _make_plan(regex: re.Pattern[str], tree: object, sre: object) -> _Plan | None:
+def _make_plan(regex: rx.Pattern[str], tree: object, sre: object) -> _Plan | None:
     flags = tree.state.flags  # type: ignore[attr-defined]
     if tree.getwidth()[0] == 0:  # type: ignore[attr-defined]
         return None
     items = tree.data  # type: ignore[attr-defined]
-    caseless = bool(flags & re.IGNORECASE)
-    if not flags & re.MULTILINE or not _anchored(items, sre):
+    caseless = bool(flags & rx.IGNORECASE)
+    if not flags & rx.MULTILINE or not _anchored(items, sre):
         # not line-anchored: worth a plan only when a zero-width test leads (`\\b`, a lookbehind),
         # which keeps the engine from scanning for the strings that follow
         if caseless or not items or str(items[0][0]) not in ("AT", "ASSERT", "ASSERT_NOT"):
@@ -275,17 +275,17 @@ def _make_plan(regex: re.Pattern[str], tree: object, sre: object) -> _Plan | Non
     # A finder rejects a line after a character or two when the pattern's start is that selective
     # (`^FAILED`); a pattern that starts with `.*` costs a scan of each line, worth avoiding when some
     # strings must be in the line: then only the lines that hold one are tried.
-    if not caseless and not _selective(items, sre) and not _newline(items, sre, bool(flags & re.DOTALL)):
+    if not caseless and not _selective(items, sre) and not _newline(items, sre, bool(flags & rx.DOTALL)):
         required = _required(items, sre)
         if required:
             return "lines", None, _findable(required)
     # global inline flags must stay at the front of the pattern
-    lead = re.match(r"\(\?[aiLmsux]+\)", regex.pattern)
+    lead = rx.match(r"\(\?[aiLmsux]+\)", regex.pattern)
     head = lead.group(0) if lead else ""
     return "newlines", cached_compile(head + "\n(?:" + regex.pattern[len(head):] + ")", regex.flags), ()
 
 
-def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re.Pattern[str]:
+def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | rx.Pattern[str]:
     """What to look for to find `strings` (each holding, or with prefixes=True starting with, one of
     them): their longest common substring (prefix) when it has 3 characters or more, else the strings
     themselves if there are few enough, else a regex of them."""
@@ -297,7 +297,7 @@ def _findable(strings: set[str], prefixes: bool = False) -> tuple[str, ...] | re
                 return (part,)
     if len(strings) <= MAX_FIND:
         return tuple(sorted(strings))
-    return cached_compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)))
+    return cached_compile("|".join(rx.escape(s) for s in sorted(strings, key=len, reverse=True)))
 
 
 def _prefix(items: list, sre: object) -> set[str] | None:
@@ -329,7 +329,7 @@ def _anchored(items: list, sre: object) -> bool:
         return av is sre.AT_BEGINNING  # type: ignore[attr-defined]
     if op is sre.SUBPATTERN:  # type: ignore[attr-defined]
         _group, add_flags, del_flags, sub = av
-        if (add_flags | del_flags) & (re.MULTILINE | re.VERBOSE):
+        if (add_flags | del_flags) & (rx.MULTILINE | rx.VERBOSE):
             return False
         return _anchored(sub.data, sre)
     if op is sre.BRANCH:  # type: ignore[attr-defined]
@@ -391,9 +391,9 @@ def _newline(items: list, sre: object, dotall: bool) -> bool:
                 return True
         elif name == "SUBPATTERN":
             _group, add_flags, del_flags, sub = av
-            if (add_flags | del_flags) & re.VERBOSE:
+            if (add_flags | del_flags) & rx.VERBOSE:
                 return True
-            inner = (dotall or bool(add_flags & re.DOTALL)) and not del_flags & re.DOTALL
+            inner = (dotall or bool(add_flags & rx.DOTALL)) and not del_flags & rx.DOTALL
             if _newline(sub.data, sre, inner):
                 return True
         elif name == "ATOMIC_GROUP":
@@ -470,7 +470,7 @@ def _required(items: list, sre: object) -> set[str] | None:
             continue
         close()
         if name == "SUBPATTERN":
-            if not av[1] & (re.IGNORECASE | re.VERBOSE):
+            if not av[1] & (rx.IGNORECASE | rx.VERBOSE):
                 consider(_required(av[3].data, sre))
         elif name == "ATOMIC_GROUP":
             consider(_required(av.data, sre))
@@ -500,7 +500,7 @@ def _exact(items: list, sre: object) -> set[str] | None:
         elif name == "IN":
             found = _class_chars(av)
         elif name == "SUBPATTERN":
-            found = None if av[1] & (re.IGNORECASE | re.VERBOSE) else _exact(av[3].data, sre)
+            found = None if av[1] & (rx.IGNORECASE | rx.VERBOSE) else _exact(av[3].data, sre)
         elif name == "BRANCH":
             found = set()
             for branch in av[1]:

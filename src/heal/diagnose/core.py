@@ -7,10 +7,10 @@ first and the position of its match second (the end of a log is where the decisi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
+from heal import rx
 from heal.diagnose import signature as sig
 from heal.diagnose.command import tool_of
 from heal.diagnose.model import Context, Diagnosis, Finding, Rule
@@ -67,7 +67,7 @@ def diagnose_result(result) -> Diagnosis:  # a heal.run.RunResult; not imported 
 
 
 @lru_cache(maxsize=None)
-def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+def _compiled(pattern: str, flags: int) -> rx.Pattern[str]:
     return cached_compile(pattern, flags)
 
 
@@ -110,7 +110,7 @@ WINDOW_BEFORE = 1500  # a match may start a few lines before its needle...
 WINDOW_AFTER = 4000  # ...and run a few lines past it
 
 
-def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re.Match[str]]:
+def _candidates(regex: rx.Pattern[str], rule: Rule, ctx: Context) -> Iterator[rx.Match[str]]:
     """The rule's matches, last first, found only around occurrences of its needles (for a `first` rule:
     its first match only).
 
@@ -166,13 +166,13 @@ def _candidates(regex: re.Pattern[str], rule: Rule, ctx: Context) -> Iterator[re
         yield from reversed(list(finditer(regex, text, start, end)))
 
 
-def _holds(strings: tuple[str, ...] | re.Pattern[str], text: str, start: int, end: int) -> bool:
+def _holds(strings: tuple[str, ...] | rx.Pattern[str], text: str, start: int, end: int) -> bool:
     if isinstance(strings, tuple):
         return any(text.find(s, start, end) >= 0 for s in strings)
     return strings.search(text, start, end) is not None
 
 
-def _finditer(regex: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+def _finditer(regex: rx.Pattern[str], text: str, start: int, end: int) -> Iterator[rx.Match[str]]:
     return regex.finditer(text, start, end)
 
 

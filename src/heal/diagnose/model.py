@@ -10,9 +10,9 @@ place of dataclasses.replace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
+from heal import rx
 from heal.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the failure path
@@ -138,7 +138,7 @@ class Diagnosis(_Record):
         }
 
 
-Refine = Callable[[Context, "re.Match[str]", dict], "dict | None"]
+Refine = Callable[[Context, "rx.Match[str]", dict], "dict | None"]
 
 
 class Rule(_Record):
@@ -165,7 +165,7 @@ class Rule(_Record):
 
     def __init__(self, id: str, category: str, severity: str, pattern: str, summary: str, needles: tuple[str, ...],
                  priority: int = 50, facts: Mapping[str, object] | None = None, refine: Refine | None = None,
-                 tools: tuple[str, ...] = (), flags: int = re.MULTILINE, first: bool = False) -> None:
+                 tools: tuple[str, ...] = (), flags: int = rx.MULTILINE, first: bool = False) -> None:
         _set(self, "id", id)
         _set(self, "category", category)
         _set(self, "severity", severity)

@@ -8,9 +8,9 @@ needs kept), then hashed together with the rule and the facts that name what fai
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 
+from heal import rx
 from heal.lazyre import lazy
 
 try:
@@ -23,18 +23,18 @@ except ImportError:  # an interpreter built without it
 KEY_FACTS = ("module", "package", "command", "error_code", "exception", "header", "symbol", "env_var", "script",
              "host", "signal", "url")
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_RULES: tuple[tuple[rx.Pattern[str], str], ...] = tuple(
     (lazy(p, f), r)
     for p, r, f in (
-        (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", re.I),
+        (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", rx.I),
         (r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b", "<TIME>", 0),
         (r"\b\d{4}[-/]\d{2}[-/]\d{2}\b", "<DATE>", 0),
         (r"\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b", "<TIME>", 0),
-        (r"\b0x[0-9a-f]+\b", "<HEX>", re.I),
-        (r"\b[0-9a-f]{32,64}\b", "<HASH>", re.I),
+        (r"\b0x[0-9a-f]+\b", "<HEX>", rx.I),
+        (r"\b[0-9a-f]{32,64}\b", "<HASH>", rx.I),
         (r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,12}\b", "<SHA>", 0),  # git short shas
         (r"\b\d+(\.\d+)?\s*(ms|s|sec|secs|seconds|minutes|min|m)\b", "<DURATION>", 0),
-        (r"\b\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib|bytes)\b", "<SIZE>", re.I),
+        (r"\b\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib|bytes)\b", "<SIZE>", rx.I),
         (r"\b\d{1,3}(\.\d{1,3}){3}\b", "<IP>", 0),
         (r"(?<![\w.])\d+(\.\d+)+(?![\w.])", "<VER>", 0),  # 1.2.3 versions, 3.11: keep the package, mask the release
         (r"(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])", "<N>", 0),  # standalone numbers; E0425, TS2307, py3 stay
@@ -57,7 +57,7 @@ def normalise(text: str, roots: Iterable[str] = ()) -> str:
     return _BLANKS.sub(" ", text).strip()
 
 
-def _path(m: re.Match[str]) -> str:
+def _path(m: rx.Match[str]) -> str:
     # Directories differ per machine and checkout; the file name is what identifies the failure.
     path = m.group(0)
     if path.startswith("<ROOT>") or "/" not in path.strip("/"):

@@ -5,8 +5,7 @@ no carriage-return progress lines, CRLF as LF, bounded line length. Secrets are 
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.lazyre import lazy
 from heal.redact import redact
 
@@ -72,7 +71,7 @@ def clean_folded(data: bytes | str, fold: bool = True) -> tuple[str, bytes | Non
     marked = narrow.translate(_MARK_CONTROL)
     count = marked.count(0)
     if count > len(marked) // 64:  # binary garbage: the regex, not a Python loop per character
-        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+", "", text)
+        text = rx.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+", "", text)
         narrow = narrow.translate(None, _CONTROL_BYTES)
     elif count:
         pieces, at = [], 0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from heal import rx
 from heal.diagnose.model import Context, Finding
 from heal.lazyre import lazy
 
@@ -26,7 +26,7 @@ def finding(ctx: Context, rule: str, category: str, severity: str, summary: str,
     return Finding(rule, category, severity, summary, dict(facts), evidence, priority + POSITION_WEIGHT * position)
 
 
-def tests_failed(ctx: Context, rule: str, tool: str, failed: re.Pattern[str], loc: re.Match[str] | None
+def tests_failed(ctx: Context, rule: str, tool: str, failed: rx.Pattern[str], loc: rx.Match[str] | None
                  ) -> Finding | None:
     """The failing tests a runner lists (one `failed` match per test, its name the first group), located at
     the first failure, with the file and line of `loc` when there is one."""

@@ -3,18 +3,17 @@ headers, the linker, make, cmake."""
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.lazyre import lazy
 
 ECOSYSTEM = "c"
 
 _SYNTAX = lazy(r"^(?:expected |stray |missing terminating|unterminated|expected$|extraneous closing|"
-               r"invalid preprocessing directive|#endif without #if|unbalanced)", re.I)
+               r"invalid preprocessing directive|#endif without #if|unbalanced)", rx.I)
 
 
-def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _compiler(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     msg = facts.pop("msg", "")
     if _SYNTAX.match(msg):
         facts.update(category="syntax", summary=f"C/C++ syntax error: {msg}")
@@ -25,13 +24,13 @@ def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _header(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _header(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts["header"] = facts.get("header") or facts.pop("header2", "")
     facts.pop("header2", None)
     return facts
 
 
-def _make_target(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _make_target(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     if not m.group("needed"):
         # a target nobody defined: the invocation is wrong, not the build
         facts.update(category="configuration",
@@ -39,14 +38,14 @@ def _make_target(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _find_package(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _find_package(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts["package"] = facts.get("package") or facts.get("package2") or facts.get("package3")
     facts.pop("package2", None)
     facts.pop("package3", None)
     facts["tool"] = "cmake"
     if str(facts.get("file", "")).startswith("/usr/"):
         # the error is raised inside CMake's own module: the call stack names the user's find_package line
-        call = re.search(r"^\s+(?P<file>\S+):(?P<line>\d+) \(find_package\)", ctx.text[m.end():m.end() + 2000], re.M)
+        call = rx.search(r"^\s+(?P<file>\S+):(?P<line>\d+) \(find_package\)", ctx.text[m.end():m.end() + 2000], rx.M)
         if call:
             facts.update(file=call.group("file"), line=call.group("line"))
     return facts

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.lazyre import lazy
 
@@ -17,7 +16,7 @@ _STEP_WORDS = (
 )
 
 
-def _ci_step(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _ci_step(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     # A CI runner names the step that failed; with nothing better in the log, the step's own name is
     # the best evidence of what kind of failure it was.
     command = facts.get("step", "").lower()

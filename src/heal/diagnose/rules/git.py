@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules.network import network_facts
 
@@ -11,7 +10,7 @@ ECOSYSTEM = "git"
 _G = {"tool": "git"}
 
 
-def _push_rejected(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _push_rejected(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     reason = facts.get("reason", "")
     if "unpacker error" in reason or "permission" in reason.lower():
         facts.update(category="permission", summary=f"the remote could not write the push ({reason})")
@@ -21,9 +20,9 @@ def _push_rejected(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _unable_to_access(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _unable_to_access(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     reason = facts.get("reason", "")
-    status = re.search(r"returned error: (\d{3})", reason)
+    status = rx.search(r"returned error: (\d{3})", reason)
     if status and status.group(1) in ("401", "403"):
         facts.update(category="permission", summary=f"git was refused access to {facts['url']} ({status.group(1)})")
     elif status and status.group(1) == "404":

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, tests_failed
 from heal.lazyre import lazy
@@ -15,7 +14,7 @@ _MISSING = lazy(r"(?:no required module provides package|cannot find module prov
                 r"cannot find package) \"?(?P<module>[^\s\";:]+)")
 
 
-def _compile(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _compile(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     msg = facts.pop("msg", "")
     facts["tool"] = "go"
     missing = _MISSING.search(msg)
@@ -31,10 +30,10 @@ def _compile(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_FAIL = lazy(r"^\s*--- FAIL: (?P<test>\S+)", re.M)
-_TEST_LOC = lazy(r"^\s+(?P<file>[\w./-]+_test\.go):(?P<line>\d+)(?::| \+0x)", re.M)
-_PANIC = lazy(r"^panic: (?P<msg>.*?)(?: \[recovered\])?$", re.M)
-_FRAME = lazy(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", re.M)
+_FAIL = lazy(r"^\s*--- FAIL: (?P<test>\S+)", rx.M)
+_TEST_LOC = lazy(r"^\s+(?P<file>[\w./-]+_test\.go):(?P<line>\d+)(?::| \+0x)", rx.M)
+_PANIC = lazy(r"^panic: (?P<msg>.*?)(?: \[recovered\])?$", rx.M)
+_FRAME = lazy(r"^\t(?P<file>\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", rx.M)
 
 
 def _go_test(ctx: Context) -> Finding | None:
@@ -55,7 +54,7 @@ def _go_panic(ctx: Context) -> Finding | None:
         if "/go/src/" not in path and "/go-1." not in path and "/pkg/mod/" not in path and "/usr/" not in path:
             facts.update(file=path, line=frame.group("line"))
             break
-    sig = re.search(r"\[signal (SIG[A-Z]+)", ctx.text[p.end():p.end() + 300])
+    sig = rx.search(r"\[signal (SIG[A-Z]+)", ctx.text[p.end():p.end() + 300])
     if sig:
         facts["signal"] = sig.group(1)
     return finding(ctx, "go.panic", "runtime", "high", f"panic: {p.group('msg')}", facts, p.start(), p.end(),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules._base import closest
 from heal.lazyre import lazy
@@ -16,14 +15,14 @@ _T = {"tool": "terraform"}
 
 
 def _tool(name: str):
-    def refine(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+    def refine(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
         if ctx.tool.startswith(name):
             facts["tool"] = ctx.tool
         return facts
     return refine
 
 
-def _kube_unauthorized(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _kube_unauthorized(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     # kubectl's client-go logs from memcache.go; ctx.has first, since this runs for every match and a
     # substring search of the whole text costs a few ms per megabyte
     if ctx.tool in ("kubectl", "helm", "oc") or ctx.has("memcache.go") and "memcache.go" in ctx.text:
@@ -31,13 +30,13 @@ def _kube_unauthorized(ctx: Context, m: re.Match[str], facts: dict) -> dict | No
     return None
 
 
-def _docker_unknown(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _docker_unknown(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     if facts.get("command") in ("compose", "buildx", "scan", "scout", "init"):
         facts.update(category="dependency", summary=f"the docker {facts['command']} plugin is not installed")
     return facts
 
 
-def _cobra_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _cobra_suggestion(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """kubectl/helm (cobra) list their guesses under "Did you mean this?": keep them, and the nearest."""
     facts["tool"] = facts.get("parent", "").split()[0] or ctx.tool
     listed = facts.pop("listed", "") or ""
@@ -62,11 +61,11 @@ _TF_NETWORK = ("failed to query available provider packages", "failed to install
                "could not connect", "failed to request discovery document")
 
 
-def _terraform(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _terraform(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     title = facts.pop("title", "").strip()
     low = title.lower()
     block = ctx.text[m.start():m.start() + 3000]
-    where = re.search(r"^[│ ]*on (?P<file>\S+) line (?P<line>\d+)", block, re.M)
+    where = rx.search(r"^[│ ]*on (?P<file>\S+) line (?P<line>\d+)", block, rx.M)
     if where:
         facts.update(file=where.group("file"), line=where.group("line"))
     facts["summary"] = f"terraform: {title}"
@@ -76,10 +75,10 @@ def _terraform(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         facts["category"] = "dependency"
     elif any(k in low for k in _TF_SYNTAX):
         facts["category"] = "syntax"
-    elif any(k in low for k in _TF_NETWORK) or re.search(r"connection refused|no such host|i/o timeout|"
-                                                          r"dial tcp|could not resolve", block, re.I):
+    elif any(k in low for k in _TF_NETWORK) or rx.search(r"connection refused|no such host|i/o timeout|"
+                                                          r"dial tcp|could not resolve", block, rx.I):
         facts["category"] = "network"
-        host = re.search(r"dial tcp (?P<host>[\w.-]+):(?P<port>\d+)|lookup (?P<host2>[\w.-]+)", block)
+        host = rx.search(r"dial tcp (?P<host>[\w.-]+):(?P<port>\d+)|lookup (?P<host2>[\w.-]+)", block)
         if host:
             facts["host"] = host.group("host") or host.group("host2")
             if host.group("port"):
@@ -95,28 +94,28 @@ def _terraform(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
 
 
 # "Run "terraform init"", "please run "terraform init"", "run: terraform init": terraform's own advice
-_INIT = lazy(r"\brun:?\s+[\"`]?terraform init\b", re.I)
+_INIT = lazy(r"\brun:?\s+[\"`]?terraform init\b", rx.I)
 
 
 def _tf(ctx: Context) -> str:
     return ctx.tool if ctx.tool in ("terraform", "tofu") else "terraform"
 
 
-def _tf_init(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _tf_init(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts["run_first"] = f"{_tf(ctx)} init"
     return facts
 
 
-def _registry_denied(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _registry_denied(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """Not logged in to the registry (docker says so, or asks for credentials): `docker login` first. A tag
     that does not exist (manifest unknown) is not a login problem."""
-    if re.search(r"docker login|no basic auth credentials|access denied|requested access to the resource is denied",
+    if rx.search(r"docker login|no basic auth credentials|access denied|requested access to the resource is denied",
                  m.group(0)):
         facts["run_first"] = "docker login"
     return facts
 
 
-def _kube_refused(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _kube_refused(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts.update(host="localhost", port=8080)
     return facts
 
@@ -200,7 +199,7 @@ RULES = (
          refine=_kube_unauthorized),
     Rule("kubectl.server_error", "deployment", "high", r"^Error from server \((?P<reason>\w+)\): (?P<message>.*)$",
          "the cluster rejected the change ({reason}): {message}", ("error from server",), priority=84, facts=_K,
-         refine=lambda ctx, m, f: {**f, **({"file": x.group(1)} if (x := re.search(r'error when \w+ "([^"]+)"',
+         refine=lambda ctx, m, f: {**f, **({"file": x.group(1)} if (x := rx.search(r'error when \w+ "([^"]+)"',
                                                                                   f.get("message", ""))) else {})}),
     Rule("kubectl.unknown_command", "syntax", "medium",
          r"^Error: unknown command \"(?P<command>[^\"]+)\" for \"(?P<parent>[\w -]+)\""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import closest, finding
 from heal.diagnose.rules.network import network_facts
@@ -17,13 +16,13 @@ _SYNTAX = lazy(r"^(?:'.+' expected|illegal start of|class, interface,|reached en
                r"illegal character|orphaned |else without if|unclosed)")
 
 
-def _javac(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _javac(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     msg = facts.pop("msg", "")
     if ctx.tool in ("mvn", "gradle", "gradlew", "mvnw") or "[ERROR]" in m.group(0):
         facts["tool"] = "mvn" if "[ERROR]" in m.group(0) or ctx.tool in ("mvn", "mvnw") else ctx.tool
     else:
         facts["tool"] = "javac"
-    pkg = re.match(r"package (?P<package>[\w.]+) does not exist", msg)
+    pkg = rx.match(r"package (?P<package>[\w.]+) does not exist", msg)
     if pkg:
         facts.update(category="dependency", package=pkg.group("package"),
                      summary=f"Java package {pkg.group('package')} is not on the classpath (a missing dependency)")
@@ -34,22 +33,22 @@ def _javac(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _maven_resolution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _maven_resolution(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     region = ctx.text[m.start():m.start() + 4000]
     # A repository that no longer resolves or answers 4xx is a dependency problem however it surfaces;
     # refused connections and timeouts are the network's.
-    gone = re.search(r"Name or service not known|UnknownHostException|Could not find artifact|was cached in the local "
+    gone = rx.search(r"Name or service not known|UnknownHostException|Could not find artifact|was cached in the local "
                      r"repository|Not Found|Return code is: [45]\d\d|HTTPS Required", ctx.text)
-    if not gone and re.search(r"Connect(?:ion)? to \S+ (?:\[[^\]]*\] )?failed|Connection refused|UnknownHostException|"
+    if not gone and rx.search(r"Connect(?:ion)? to \S+ (?:\[[^\]]*\] )?failed|Connection refused|UnknownHostException|"
                  r"Connect timed out|Could not transfer artifact .* from/to .*: (?!.*offline)", region):
         facts.update(category="network", severity="medium", summary="Maven cannot reach the artifact repository",
                      **{k: v for k, v in network_facts(region).items() if k in ("host", "port", "url")})
-        h = re.search(r"Connect to (?P<host>[\w.-]+):(?P<port>\d+)", region)
+        h = rx.search(r"Connect to (?P<host>[\w.-]+):(?P<port>\d+)", region)
         if h:
             facts.update(host=h.group("host"), port=int(h.group("port")))
         return facts
-    art = re.search(r"artifact (?P<g>[\w.-]+):(?P<a>[\w.-]+):(?:jar|pom|war)?", region) or \
-        re.search(r"Could not find artifact (?P<g>[\w.-]+):(?P<a>[\w.-]+)", region)
+    art = rx.search(r"artifact (?P<g>[\w.-]+):(?P<a>[\w.-]+):(?:jar|pom|war)?", region) or \
+        rx.search(r"Could not find artifact (?P<g>[\w.-]+):(?P<a>[\w.-]+)", region)
     if art:
         facts["package"] = f"{art.group('g')}:{art.group('a')}"
         facts["summary"] = f"Maven cannot resolve {facts['package']}"
@@ -57,8 +56,8 @@ def _maven_resolution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 
 _SUREFIRE = lazy(r"^\[ERROR\] (?:(?P<cls>[\w.$]+)\.(?P<method>\w+)(?:\(.*?\))? -- Time elapsed: .*|"
-                 r"(?P<method2>\w+)\((?P<cls2>[\w.$]+)\)\s+Time elapsed: .*)<<< (?:FAILURE|ERROR)!$", re.M)
-_FRAME = lazy(r"^\s+at (?P<where>[\w.$<>]+)\((?P<file>\w+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)", re.M)
+                 r"(?P<method2>\w+)\((?P<cls2>[\w.$]+)\)\s+Time elapsed: .*)<<< (?:FAILURE|ERROR)!$", rx.M)
+_FRAME = lazy(r"^\s+at (?P<where>[\w.$<>]+)\((?P<file>\w+\.(?:java|kt|scala|groovy)):(?P<line>\d+)\)", rx.M)
 
 
 def _surefire(ctx: Context) -> Finding | None:
@@ -81,8 +80,8 @@ def _surefire(ctx: Context) -> Finding | None:
                    facts, first.start(), first.end(), priority=87)
 
 
-_UNCAUGHT = lazy(r"^Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
-_CAUSED = lazy(r"^Caused by: (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", re.M)
+_UNCAUGHT = lazy(r"^Exception in thread \"(?P<thread>[^\"]+)\" (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", rx.M)
+_CAUSED = lazy(r"^Caused by: (?P<exception>[\w.$]+)(?:: (?P<msg>.*))?$", rx.M)
 _JAVA_NETWORK = {"ConnectException", "UnknownHostException", "SocketTimeoutException", "NoRouteToHostException",
                  "SSLHandshakeException", "SocketException", "HttpTimeoutException"}
 
@@ -105,7 +104,7 @@ def _uncaught(ctx: Context) -> Finding | None:
             break
     category, severity = "runtime", "high"
     frames = ctx.text[m.end():m.end() + 8000]
-    if re.search(r"\bat (?:org\.junit|junit\.framework|org\.testng|org\.scalatest|org\.spockframework)\.", frames):
+    if rx.search(r"\bat (?:org\.junit|junit\.framework|org\.testng|org\.scalatest|org\.spockframework)\.", frames):
         category, severity = "test", "medium"  # thrown inside a test: the test failed
     elif name in ("ClassNotFoundException", "NoClassDefFoundError", "NoSuchMethodError", "AbstractMethodError",
                   "IncompatibleClassChangeError", "UnsupportedClassVersionError"):
@@ -125,9 +124,9 @@ _MAVEN_PLUGIN_CATEGORY = {
     "maven-checkstyle-plugin": {"category": "unknown"}, "apache-rat-plugin": {"category": "unknown"},
     "maven-deploy-plugin": {"category": "deployment"}, "maven-release-plugin": {"category": "deployment"},
 }
-def _phase_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _phase_suggestion(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """Maven lists its lifecycle phases after an unknown one: the nearest is the suggestion."""
-    listed = re.search(r"Available lifecycle phases are: ([\w, -]+)", ctx.text[m.start():m.start() + 3000])
+    listed = rx.search(r"Available lifecycle phases are: ([\w, -]+)", ctx.text[m.start():m.start() + 3000])
     if listed and facts.get("phase"):
         best = closest(str(facts["phase"]), [p.strip() for p in listed.group(1).split(",") if p.strip()])
         if best:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.lazyre import lazy
 
@@ -45,7 +44,7 @@ def network_facts(text: str) -> dict:
     return facts
 
 
-def _enrich(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _enrich(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     start, end = ctx.line_at(m.start())
     around = ctx.text[max(0, start - 1500):min(len(ctx.text), end + 600)]
     for found in (network_facts(ctx.text[start:end]), network_facts(around)):
@@ -80,11 +79,11 @@ def _status_summary(status: int) -> str:
         f"HTTP {status} from the server"
 
 
-def _curl(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _curl(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     code = m.group("code")
     facts["tool"] = "curl"
     if code == "22":
-        status = re.search(r"error: (\d{3})", m.group("message"))
+        status = rx.search(r"error: (\d{3})", m.group("message"))
         s = status.group(1) if status else ""
         if s.startswith("5") or s == "429":
             facts.update(summary=_status_summary(int(s)), status=int(s))
@@ -102,8 +101,8 @@ def _curl(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     return _enrich(ctx, m, facts)
 
 
-def _http_status(ctx: Context, m: re.Match[str], facts: dict) -> dict:
-    status = re.search(r"\b(5\d\d|429)\b", m.group(0))
+def _http_status(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
+    status = rx.search(r"\b(5\d\d|429)\b", m.group(0))
     if status:
         facts["status"] = int(status.group(1))
         if facts["status"] in _PERMANENT:
@@ -111,7 +110,7 @@ def _http_status(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return _enrich(ctx, m, facts)
 
 
-def _wget(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _wget(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     status = int(m.group("status"))
     facts.update(tool="wget", status=status)
     if status >= 500 or status == 429:

@@ -3,8 +3,7 @@ pnpm, npx, jest, mocha, node:test."""
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import closest, finding, is_library_path
 from heal.diagnose.rules.network import network_facts
@@ -15,15 +14,15 @@ GUARDS = ("node.js v", "node:internal", "    at ", "error", "rejection", "error 
           "not ok ", "✖", "not found", "not recognized")
 
 _EXC = lazy(r"^(?P<exc>(?:[A-Z][\w$]*)?(?:Error|Exception|Rejection)[\w$]*)(?: \[(?P<code>[A-Z_0-9]+)\])?: "
-            r"(?P<msg>.*)$", re.M)
+            r"(?P<msg>.*)$", rx.M)
 _HEADER = lazy(r"^(?P<file>(?:/|file://|[A-Za-z]:\\|\.{0,2}/?[\w@.-]+/)?[^\s:()]*\.[cm]?[jt]sx?):(?P<line>\d+)$",
-               re.M)
+               rx.M)
 _AT = lazy(r"^\s+at (?:.*? \()?(?P<file>(?:file://)?[^\s()]+?\.[cm]?[jt]sx?):(?P<line>\d+):(?P<column>\d+)\)?$",
-           re.M)
-_CODE = lazy(r"^\s+code: '(?P<code>[A-Z_0-9]+)'", re.M)
+           rx.M)
+_CODE = lazy(r"^\s+code: '(?P<code>[A-Z_0-9]+)'", rx.M)
 # node 20: "SyntaxError: /p/c.json: Unexpected token } in JSON at position 8", "Error parsing /p/package.json: ..."
 _JSON_FILE = lazy(r"^(?:Error parsing )?(?P<file>\S+\.json): (?P<msg>.*)$")
-_REQUIRE_STACK = lazy(r"^Require stack:\n- (?P<file>\S+)", re.M)
+_REQUIRE_STACK = lazy(r"^Require stack:\n- (?P<file>\S+)", rx.M)
 _ENV = lazy(r"\b(?P<env_var>[A-Z][A-Z0-9_]{2,})\b[^\n]*?\b(?:environment variable|env var|is not set|is missing|"
             r"is required|must be set|not defined in (?:the )?env)|(?:environment variable|env var)s?:? "
             r"\"?'?(?P<env_var2>[A-Z][A-Z0-9_]{2,})")
@@ -47,7 +46,7 @@ def _uncaught(ctx: Context) -> Finding | None:
     for m in _EXC.finditer(text):
         after = text[m.end():m.end() + 400]
         before = text[max(0, m.start() - 300):m.start()]
-        if "\n    at " in after[:200] or re.search(r"\^\s*\n\s*$", before) or "Node.js v" in after:
+        if "\n    at " in after[:200] or rx.search(r"\^\s*\n\s*$", before) or "Node.js v" in after:
             chosen = m
     if chosen is None:
         return None
@@ -70,7 +69,7 @@ def _uncaught(ctx: Context) -> Finding | None:
                 facts["file"], facts["line"] = at.group("file"), at.group("line")
                 break
     category, severity, summary = "runtime", "high", f"{exc}: {msg}"
-    missing = re.match(r"Cannot find (?:module|package) '(?P<module>[^']+)'(?: imported from (?P<importer>\S+))?", msg)
+    missing = rx.match(r"Cannot find (?:module|package) '(?P<module>[^']+)'(?: imported from (?P<importer>\S+))?", msg)
     if missing:
         module = missing.group("module")
         category, summary = "dependency", f"Node module '{module}' is not installed"
@@ -91,7 +90,7 @@ def _uncaught(ctx: Context) -> Finding | None:
             summary = f"invalid JSON in {data.group('file')}: {data.group('msg')}"
             facts.update(file=data.group("file"), format="JSON")
             facts.pop("line", None)
-            at = re.search(r"at position (?P<position>\d+)(?: \(line (?P<line>\d+) column (?P<column>\d+)\))?", msg)
+            at = rx.search(r"at position (?P<position>\d+)(?: \(line (?P<line>\d+) column (?P<column>\d+)\))?", msg)
             if at:
                 facts.update({k: v for k, v in at.groupdict().items() if v})
     elif code in _NETWORK_CODES or any(c in msg for c in _NETWORK_CODES):
@@ -100,7 +99,7 @@ def _uncaught(ctx: Context) -> Finding | None:
                       if k not in facts})
         summary = f"network error: {msg}"
     elif exc.startswith("AssertionError") and (_test_context(ctx) or "test" in str(facts.get("file", ""))) or \
-            re.search(r"node_modules/(?:mocha|jest-\w+|tape|jasmine\w*|ava|vitest|@jest)/", region[:3000]):
+            rx.search(r"node_modules/(?:mocha|jest-\w+|tape|jasmine\w*|ava|vitest|@jest)/", region[:3000]):
         category, severity, summary = "test", "medium", f"test failed: {exc}: {msg}"
     else:
         env = _ENV.search(msg)
@@ -136,7 +135,7 @@ def _script_name(ctx: Context) -> str:
 
 # --- package managers -----------------------------------------------------------------------------
 
-_NPM_CODE = lazy(r"^npm (?:ERR!|error) code (?P<error_code>E[A-Z0-9]+)\s*$", re.M)
+_NPM_CODE = lazy(r"^npm (?:ERR!|error) code (?P<error_code>E[A-Z0-9]+)\s*$", rx.M)
 _NPM_CATEGORIES = {
     "E404": ("dependency", "package not found on the registry"),
     "ETARGET": ("dependency", "no version of the package matches the requested range"),
@@ -166,7 +165,7 @@ _NPM_CATEGORIES = {
 }
 
 
-def _npm_code(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _npm_code(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     code = facts["error_code"]
     category, summary = _NPM_CATEGORIES.get(code, ("unknown", f"npm failed with {code}"))
     if code in ("ELIFECYCLE",):
@@ -175,38 +174,38 @@ def _npm_code(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     region = ctx.text[m.start():m.start() + 6000]
     package = None
     if code == "E404":
-        p = re.search(r"404 Not Found - GET \S+/(?P<pkg>(?:@[^/\s]+%2[fF]|@[^/\s]+/)?[^/\s]+)\s*(?:- Not found)?$|"
+        p = rx.search(r"404 Not Found - GET \S+/(?P<pkg>(?:@[^/\s]+%2[fF]|@[^/\s]+/)?[^/\s]+)\s*(?:- Not found)?$|"
                       r"'(?P<pkg2>(?:@[^/\s@]+/)?[^@'\s]+)@[^']*' (?:is not in this registry|could not be found)",
-                      region, re.M)
+                      region, rx.M)
         if p:
             package = (p.group("pkg") or p.group("pkg2")).replace("%2f", "/").replace("%2F", "/")
     elif code == "ETARGET":
-        p = re.search(r"No matching version found for (?P<pkg>(?:@[^/\s@]+/)?[^@\s]+)@", region)
+        p = rx.search(r"No matching version found for (?P<pkg>(?:@[^/\s@]+/)?[^@\s]+)@", region)
         package = p.group("pkg") if p else None
     elif code == "ERESOLVE":
-        p = re.search(r"Could not resolve dependency:\n(?:npm (?:ERR!|error) )?(?:peer |dev |optional )?"
+        p = rx.search(r"Could not resolve dependency:\n(?:npm (?:ERR!|error) )?(?:peer |dev |optional )?"
                       r"(?:(?:@[^/\s@]+/)?[^@\s]+)@\S+ from (?P<pkg>(?:@[^/\s@]+/)?[^@\s]+)@", region)
         package = p.group("pkg") if p else None
         if package:
             facts["summary"] = f"npm: {package} needs a peer dependency version the project does not have"
     elif code == "EJSONPARSE":
-        p = re.search(r"(?:path|file) (?P<file>\S*package\.json)|Invalid (?P<file2>package\.json)", region)
+        p = rx.search(r"(?:path|file) (?P<file>\S*package\.json)|Invalid (?P<file2>package\.json)", region)
         facts["file"] = (p.group("file") or p.group("file2")) if p else "package.json"
         # npm gives a character offset (node >= 20 also a line and column); turning an offset into a line
         # needs the file, which is the fix step's business
-        pos = re.search(r"at position (?P<position>\d+)", region)
+        pos = rx.search(r"at position (?P<position>\d+)", region)
         if pos:
             facts["position"] = pos.group("position")
-        lc = re.search(r"\(line (?P<line>\d+) column (?P<column>\d+)\)", region)
+        lc = rx.search(r"\(line (?P<line>\d+) column (?P<column>\d+)\)", region)
         if lc:
             facts.update(line=lc.group("line"), column=lc.group("column"))
     elif code in ("ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN"):
         facts.update({k: v for k, v in network_facts(region).items() if k != "error_code"})
-        h = re.search(r"request to https?://(?P<host>[\w.-]+)", region)
+        h = rx.search(r"request to https?://(?P<host>[\w.-]+)", region)
         if h:
             facts["host"] = h.group("host")
     elif code in ("EACCES", "EPERM"):
-        p = re.search(r"^npm (?:ERR!|error) path (?P<path>\S+)", region, re.M)
+        p = rx.search(r"^npm (?:ERR!|error) path (?P<path>\S+)", region, rx.M)
         if p:
             facts["path"] = p.group("path")
             facts["summary"] = f"npm: permission denied on {p.group('path')}"
@@ -227,12 +226,12 @@ def _tsc(ctx: Context) -> Finding | None:
     if pick is not None:
         category = "dependency"
     else:
-        pick = next((e for e in errors if re.match(r"TS1\d{3}$", e.group("code"))), None)
+        pick = next((e for e in errors if rx.match(r"TS1\d{3}$", e.group("code"))), None)
         category = "syntax" if pick is not None else "build"
         pick = pick or errors[0]
     facts: dict = {"tool": "tsc", "error_code": pick.group("code"), "file": pick.group("file"),
                    "line": pick.group("line") or pick.group("line2"), "column": pick.group("column") or pick.group("col2")}
-    module = re.search(r"Cannot find (?:module|type definition file for) '([^']+)'", pick.group("msg"))
+    module = rx.search(r"Cannot find (?:module|type definition file for) '([^']+)'", pick.group("msg"))
     if module:
         facts["module"] = module.group(1)
     n = len(errors)
@@ -242,17 +241,17 @@ def _tsc(ctx: Context) -> Finding | None:
 
 
 _TS = lazy(r"^(?P<file>[^\s(:][^\s(:]*?)(?:\((?P<line>\d+),(?P<column>\d+)\):|:(?P<line2>\d+):(?P<col2>\d+) -) "
-           r"error (?P<code>TS\d+): (?P<msg>.*)$", re.M)
+           r"error (?P<code>TS\d+): (?P<msg>.*)$", rx.M)
 
 
 # --- test runners ---------------------------------------------------------------------------------
 
-_JEST_FAIL = lazy(r"^  ● (?P<name>(?!Test suite failed to run).+?)\s*$", re.M)
-_JEST_SUITE = lazy(r"^  ● Test suite failed to run\s*\n(?:\s*\n)*\s+(?P<msg>.+)$", re.M)
-_MOCHA_FAILING = lazy(r"^\s+(?P<n>\d+) failing", re.M)
-_MOCHA_TEST = lazy(r"^  (?P<num>\d+)\) (?P<first>.+?)(?::)?\n(?P<rest>(?:\s{5,}.+:?\n)*)", re.M)
-_TAP_NOT_OK = lazy(r"^not ok \d+ - (?P<name>.+?)(?:\s+#.*)?$", re.M)
-_SPEC_FAIL = lazy(r"^\s*✖ (?P<name>.+?) \([\d.]+m?s\)$", re.M)
+_JEST_FAIL = lazy(r"^  ● (?P<name>(?!Test suite failed to run).+?)\s*$", rx.M)
+_JEST_SUITE = lazy(r"^  ● Test suite failed to run\s*\n(?:\s*\n)*\s+(?P<msg>.+)$", rx.M)
+_MOCHA_FAILING = lazy(r"^\s+(?P<n>\d+) failing", rx.M)
+_MOCHA_TEST = lazy(r"^  (?P<num>\d+)\) (?P<first>.+?)(?::)?\n(?P<rest>(?:\s{5,}.+:?\n)*)", rx.M)
+_TAP_NOT_OK = lazy(r"^not ok \d+ - (?P<name>.+?)(?:\s+#.*)?$", rx.M)
+_SPEC_FAIL = lazy(r"^\s*✖ (?P<name>.+?) \([\d.]+m?s\)$", rx.M)
 
 
 def _test_location(ctx: Context, start: int) -> dict:
@@ -268,7 +267,7 @@ def _jest(ctx: Context) -> Finding | None:
     suite = _JEST_SUITE.search(ctx.text)
     if suite:
         msg = suite.group("msg").strip()
-        missing = re.match(r"Cannot find module '(?P<module>[^']+)' from '(?P<file>[^']+)'", msg)
+        missing = rx.match(r"Cannot find module '(?P<module>[^']+)' from '(?P<file>[^']+)'", msg)
         if missing:
             return finding(ctx, "jest.module_not_found", "dependency", "high",
                            f"test suite cannot load module '{missing.group('module')}'",
@@ -319,7 +318,7 @@ def _node_test(ctx: Context) -> Finding | None:
     names = [n for n in names if not n.startswith(("tests ", "test at "))] or names
     m = _TAP_NOT_OK.search(ctx.text) or _SPEC_FAIL.search(ctx.text)
     assert m is not None
-    loc = re.search(r"location: '(?P<file>[^':]+):(?P<line>\d+):\d+'", ctx.text[m.end():m.end() + 800])
+    loc = rx.search(r"location: '(?P<file>[^':]+):(?P<line>\d+):\d+'", ctx.text[m.end():m.end() + 800])
     facts: dict = {"tool": "node", "tests": list(dict.fromkeys(names))}
     if ctx.tool in ("npm", "yarn", "pnpm"):
         facts["tool"] = ctx.tool
@@ -332,10 +331,10 @@ def _node_test(ctx: Context) -> Finding | None:
 # --- a program missing inside a package script ------------------------------------------------------
 
 # npm and pnpm echo each script before running it: "> pkg@1.0.0 lint" then "> eslint ."; yarn 1: "$ eslint ."
-_SCRIPT_HEADER = lazy(r"^> (?:\S+@\S+ )?(?P<script>[\w:.@/-]+)(?: \S+)?\n> (?P<line>.+)$|^\$ (?P<line2>.+)$", re.M)
+_SCRIPT_HEADER = lazy(r"^> (?:\S+@\S+ )?(?P<script>[\w:.@/-]+)(?: \S+)?\n> (?P<line>.+)$|^\$ (?P<line2>.+)$", rx.M)
 _SCRIPT_NOT_FOUND = lazy(r"^(?:sh: \d+: |/bin/sh: (?:line )?\d+: |bash: (?:line \d+: )?)?(?P<command>[^\s:'\"`/]+): "
                                r"(?:not found|command not found)\s*$|^'(?P<command2>[^']+)' is not recognized as an "
-                               r"internal or external command", re.M)
+                               r"internal or external command", rx.M)
 
 
 def _script_command(ctx: Context) -> Finding | None:
@@ -368,11 +367,11 @@ def _script_command(ctx: Context) -> Finding | None:
                        header.group(0).strip() if header is not None else "", missing.group(0).strip()) if x))
 
 
-def _npm_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _npm_suggestion(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """npm's "Did you mean this?" lines: a package script (`npm run lint # run the "lint" package
     script`) is the suggestion; an npm command it offers instead (`npm set`) is only suggested_command."""
     region = ctx.text[m.end():m.end() + 1500]
-    offered = re.findall(r"^(?:npm (?:ERR!|error))?\s+npm (run )?([\w:.-]+)(?: #.*)?$", region, re.M)
+    offered = rx.findall(r"^(?:npm (?:ERR!|error))?\s+npm (run )?([\w:.-]+)(?: #.*)?$", region, rx.M)
     scripts = [name for run, name in offered if run]
     if scripts:
         facts["suggestions"] = scripts
@@ -382,7 +381,7 @@ def _npm_suggestion(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _yarn_pnpm_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _yarn_pnpm_tool(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     if ctx.tool in ("yarn", "pnpm"):
         facts["tool"] = ctx.tool
     return facts

@@ -3,8 +3,7 @@ Elixir...), documentation builds, Ruby, PHP, R, CocoaPods, conda, and CI-script 
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.diagnose.rules._base import closest
 from heal.lazyre import lazy
@@ -15,31 +14,31 @@ _EXT = (r"cs|fs|vb|scala|sc|kt|kts|hs|lhs|swift|dart|elm|purs|ml|mli|nim|zig|d|p
         r"vala|hx|ada|adb|f90|f95|sol|v|sv|vhd|ts|tsx|coffee|less|scss|sass")
 
 
-def _compiler(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _compiler(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts["line"] = facts.get("line") or facts.pop("line2", None)
     facts["column"] = facts.get("column") or facts.pop("col2", None)
     facts.pop("line2", None)
     facts.pop("col2", None)
     msg = facts.pop("msg", "")
-    if re.match(r"(?:parse error|syntax error|expected |unexpected |missing |unterminated|Invalid CSS)", msg, re.I):
+    if rx.match(r"(?:parse error|syntax error|expected |unexpected |missing |unterminated|Invalid CSS)", msg, rx.I):
         facts["category"] = "syntax"
     facts["summary"] = f"compile error: {msg}" if msg else "compile error"
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def _did_you_mean(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _did_you_mean(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """The suggestions a tool prints under its unknown-command error (composer, symfony-style CLIs:
     "Did you mean this?" / "Did you mean one of these?" then indented names; npm: indented command lines,
     `npm run watch-test # run the "watch-test" package script`, whose words after `npm` are the suggestion)."""
     region = ctx.text[m.end():m.end() + 800]
-    listed = re.search(r"Did you mean (?:this|one of these)\?\s*\n(?P<names>(?:[ \t]+\S[^\n]*\n?)+)", region)
+    listed = rx.search(r"Did you mean (?:this|one of these)\?\s*\n(?P<names>(?:[ \t]+\S[^\n]*\n?)+)", region)
     if listed:
         names = []
         for line in listed.group("names").split("\n"):
             words = line.split("#")[0].split()
             if words and ctx.tool and words[0] == ctx.tool and len(words) > 1:
                 words = words[1:]  # npm's `npm run lint`: the command line the tool would run
-            if words and all(re.fullmatch(r"[\w:.@/-]+", w) for w in words):
+            if words and all(rx.fullmatch(r"[\w:.@/-]+", w) for w in words):
                 names.append(" ".join(words))
         if names:
             facts["suggestions"] = names
@@ -47,7 +46,7 @@ def _did_you_mean(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _permission(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _permission(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     if _AS_ROOT.search(m.group(0)):
         # the opposite of a missing privilege: the tool refuses to run as root (`sudo ls` on some systems,
         # npm, makepkg, brew): running it without sudo is the fix
@@ -57,15 +56,15 @@ def _permission(ctx: Context, m: re.Match[str], facts: dict) -> dict:
 
 _AS_ROOT = lazy(r"cannot perform this operation as root|must not be run as root|should not be run as root|"
                 r"refus\w* to run as root|(?:do|should) not run (?:\w+ )?as root|running as root is not "
-                r"(?:allowed|supported|permitted)|not (?:allowed|supposed) to (?:be )?run as root", re.I)
+                r"(?:allowed|supported|permitted)|not (?:allowed|supposed) to (?:be )?run as root", rx.I)
 
 
-def _migrations(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _migrations(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     """The command the framework says applies the pending migrations (Rails, Django): run it first. Only
     these shapes are taken from the output; the planner checks them again."""
     region = ctx.text[m.start():m.end() + 600]
-    said = re.search(r"^[ \t'\"`]*((?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|"
-                     r"python3? manage\.py migrate)[ \t'\"`.]*$", region, re.M)  # the whole line: nothing after it
+    said = rx.search(r"^[ \t'\"`]*((?:bin/rails|bin/rake|rails|rake) db:migrate(?: RAILS_ENV=[a-z]+)?|"
+                     r"python3? manage\.py migrate)[ \t'\"`.]*$", region, rx.M)  # the whole line: nothing after it
     if said:
         facts["run_first"] = said.group(1)
     return facts
@@ -81,7 +80,7 @@ LOGIN = {"tsuru": ("tsuru login", True), "heroku": ("heroku login", True), "fly"
          "gcloud": ("gcloud auth login", False), "glab": ("glab auth login", False), "doctl": ("doctl auth init", True)}
 
 
-def _not_logged_in(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _not_logged_in(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     login = LOGIN.get(ctx.tool)
     if login is not None:
         facts["run_first"] = login[0]

@@ -17,8 +17,7 @@ playbook acts on them: pre-commit runs hooks in environments of its own, where h
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding
 from heal.lazyre import lazy
@@ -27,7 +26,7 @@ ECOSYSTEM = "pre-commit"
 GUARDS = ("- hook id: ",)
 _P = {"tool": "pre-commit"}
 
-_STATUS = lazy(r"^(?P<name>\S.*?)\.{3,}(?:\([^)\n]*\))?(?P<status>Passed|Failed|Skipped)$", re.MULTILINE)
+_STATUS = lazy(r"^(?P<name>\S.*?)\.{3,}(?:\([^)\n]*\))?(?P<status>Passed|Failed|Skipped)$", rx.MULTILINE)
 _HEADER = lazy(r"\A- hook id: (?P<id>\S+)\n(?:- duration: [^\n]*\n)?(?:- exit code: (?P<code>-?\d+)\n)?"
                      r"(?P<modified>- files were modified by this hook\n)?")
 # facts of the hook's own error worth keeping (renamed hook_<name>)

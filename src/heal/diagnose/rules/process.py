@@ -3,8 +3,7 @@ commands whose non-zero exit is an answer rather than a failure."""
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.lazyre import lazy
 
@@ -30,7 +29,7 @@ _SIGNALS = {
     "SIGXFSZ": ("runtime", "high", "file size limit exceeded (SIGXFSZ)"),
 }
 _ASSERT = lazy(r"(?P<file>[\w./-]+\.\w+):(?P<line>\d+): [^\n]*Assertion [^\n]* failed\.")
-_OOM = lazy(r"\b(Out of memory|oom-kill|OOMKilled|Cannot allocate memory|out of memory)\b", re.I)
+_OOM = lazy(r"\b(Out of memory|oom-kill|OOMKilled|Cannot allocate memory|out of memory)\b", rx.I)
 
 
 def _answer(ctx: Context) -> Finding | None:
@@ -85,7 +84,7 @@ def _killed(ctx: Context) -> Finding | None:
 _SCRIPT = lazy(r"^(?P<file>[\w./-]+\.(?:sh|bash|zsh|py|rb|pl))(?::| line)? ?(?:line )?(?P<line>\d+)?:")
 
 
-def _script_location(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _script_location(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     s = _SCRIPT.match(m.group(0))
     if s:
         facts["file"] = s.group("file")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, is_library_path
 from heal.diagnose.rules.network import network_facts
@@ -18,17 +18,17 @@ GUARDS = ("while loading conftest", "fixture '", "recursive dependency involving
           "error collecting", "failed", "error", "\ne ", "failed (", "did not run successfully",
           "failed building wheel", "failed to build")
 
-_TB_HEAD = lazy(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", re.M)
+_TB_HEAD = lazy(r"^(?P<indent>[ \t]*)Traceback \(most recent call last\):[ \t]*$", rx.M)
 _NO_MODULE = lazy(r"No module named '?([\w.]+)'?")
-_IMPORT_LINE = lazy(r"^\s+(?:from|import) ([\w.]+)", re.M)
-_LINE = lazy(r"^.*$", re.M)
-_FRAME = lazy(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
+_IMPORT_LINE = lazy(r"^\s+(?:from|import) ([\w.]+)", rx.M)
+_LINE = lazy(r"^.*$", rx.M)
+_FRAME = lazy(r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', rx.M)
 _EXC = lazy(r"^(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|"
             r"Failure|Iteration|Timeout|Refused|Exists|NotFound|Denied|Invalid)\w*|KeyError|"
             r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*)(?:: ?(?P<msg>.*))?$")
 _BARE_SYNTAX = lazy(
     r'^[ \t]*File "(?P<file>[^"]+)", line (?P<line>\d+)\n(?:.*\n){0,5}?[ \t]*(?:Sorry: )?'
-    r"(?P<exc>SyntaxError|IndentationError|TabError): (?P<msg>.*)$", re.M)
+    r"(?P<exc>SyntaxError|IndentationError|TabError): (?P<msg>.*)$", rx.M)
 
 NETWORK = {
     "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError", "ConnectionError", "TimeoutError",
@@ -40,10 +40,10 @@ NETWORK = {
 }
 SYNTAX = {"SyntaxError", "IndentationError", "TabError"}
 _CONFIG_FILE = lazy(r"(^|[/._-])(config|conf|settings|setup|credentials|secrets)([/._-]|$)|"
-                    r"\.(ini|toml|cfg|conf|env|ya?ml|properties)$|^\.env", re.I)
+                    r"\.(ini|toml|cfg|conf|env|ya?ml|properties)$|^\.env", rx.I)
 
 
-def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> tuple[str, str, str, dict]:
+def classify(exc: str, msg: str, frames: list[rx.Match[str]], ctx: Context) -> tuple[str, str, str, dict]:
     """(category, severity, summary, extra facts) for the final exception of a Python traceback."""
     name = exc.rsplit(".", 1)[-1]
     frame_text = "\n".join(f.group(0) for f in frames)
@@ -58,7 +58,7 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
                     {"module": imported.group(1)})
         return "dependency", "high", f"Python module '{module}' is not installed", {"module": module}
     if name == "ImportError" and msg.startswith("cannot import name"):
-        m = re.match(r"cannot import name '(\w+)' from (?:partially initialized module )?'([\w.]+)'"
+        m = rx.match(r"cannot import name '(\w+)' from (?:partially initialized module )?'([\w.]+)'"
                      r"(?:.*\((.+)\))?", msg)
         symbol, module, path = (m.group(1), m.group(2), m.group(3) or "") if m else ("", "", "")
         facts = {"module": module, "symbol": symbol}
@@ -78,14 +78,14 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
         return "runtime", "high", f"'{symbol}' cannot be imported from local module '{module}'", facts
     if name in SYNTAX:
         return "syntax", "high", f"{name}: {msg}", {}
-    if name == "KeyError" and re.search(r"<frozen os>|/os\.py\"", frame_text):
+    if name == "KeyError" and rx.search(r"<frozen os>|/os\.py\"", frame_text):
         # os.environ[...] raising: the frame inside the os module gives it away
         var = msg.strip("'\"")
         return "configuration", "high", f"environment variable {var} is not set", {"env_var": var}
     if name in NETWORK or name.endswith(("ConnectionError", "TimeoutError")):
         return "network", "medium", f"network error: {name}: {msg}".rstrip(": "), network_facts(msg)
     if name == "HTTPError":
-        code = re.search(r"\b([1-5]\d\d)\b", msg)
+        code = rx.search(r"\b([1-5]\d\d)\b", msg)
         if code and (code.group(1).startswith("5") or code.group(1) == "429"):
             return ("network", "medium", f"HTTP {code.group(1)} from the server",
                     {"status": int(code.group(1)), **network_facts(msg)})
@@ -96,7 +96,7 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
         if "Too many open files" in msg or "Errno 24" in msg:
             return "runtime", "high", "too many open files (file descriptor limit reached)", {}
         if "Address already in use" in msg or "address already in use" in msg or "Errno 98" in msg:
-            port = re.search(r"\('([^']*)', (\d+)\)|:(\d{2,5})\b", msg)
+            port = rx.search(r"\('([^']*)', (\d+)\)|:(\d{2,5})\b", msg)
             extra = {"port": port.group(2) or port.group(3)} if port else {}
             if port and port.group(1):
                 extra["host"] = port.group(1)
@@ -105,7 +105,7 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
         if name == "PermissionError" or "Errno 13" in msg or "Permission denied" in msg:
             return "permission", "high", f"permission denied: {msg}", {}
         if name == "FileNotFoundError":
-            m = re.search(r"No such file or directory: '([^']+)'", msg)
+            m = rx.search(r"No such file or directory: '([^']+)'", msg)
             missing = m.group(1) if m else ""
             if missing and _CONFIG_FILE.search(os.path.basename(missing)):
                 return "configuration", "high", f"configuration file not found: {missing}", {"path": missing}
@@ -125,11 +125,11 @@ def classify(exc: str, msg: str, frames: list[re.Match[str]], ctx: Context) -> t
     if "Error while fetching server API version" in msg or "Is the docker daemon running" in msg:
         return "configuration", "high", "cannot reach the Docker daemon: is it running?", {}
     facts: dict = {}
-    m = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", msg)
+    m = rx.match(r"module '([\w.]+)' has no attribute '(\w+)'", msg)
     if m:
         facts["module"], facts["symbol"] = m.group(1), m.group(2)  # time.clock: an API its Python no longer has
     elif name == "NameError":
-        m = re.match(r"name '(\w+)' is not defined", msg)
+        m = rx.match(r"name '(\w+)' is not defined", msg)
         if m:
             facts["symbol"] = m.group(1)  # a missing import, most often
     return "runtime", "high", f"{name}: {msg}" if msg else name, facts
@@ -139,7 +139,7 @@ _TEST_FILE = lazy(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*\.py$|_tests?\.p
                   r"(?:case|runner|python)\.py$")
 
 
-def _blame_frame(frames: list[re.Match[str]]) -> re.Match[str] | None:
+def _blame_frame(frames: list[rx.Match[str]]) -> rx.Match[str] | None:
     """The frame to point at: the innermost one in the user's code, else the innermost."""
     for frame in reversed(frames):
         if not is_library_path(frame.group("file")):
@@ -166,7 +166,7 @@ def _traceback(ctx: Context) -> Finding | None:
                            facts, bare.start(), bare.end(), priority=80)
     assert head is not None
     indent = len(head.group("indent").expandtabs())
-    frames: list[re.Match[str]] = []
+    frames: list[rx.Match[str]] = []
     pos = head.end() + 1
     exc_line = None
     for line_match in _LINE.finditer(text[pos:pos + 200_000]):
@@ -214,19 +214,19 @@ def _traceback(ctx: Context) -> Finding | None:
 _DATA_ERRORS = {"JSONDecodeError": "JSON", "TOMLDecodeError": "TOML", "ScannerError": "YAML", "ParserError": "YAML",
                 "ComposerError": "YAML", "ConstructorError": "YAML"}
 _DATA_POS = lazy(r"line (?P<line>\d+),? column (?P<column>\d+)")
-_YAML_AT = lazy(r'^\s+in "(?P<file>[^"<>]+)", line (?P<line>\d+), column (?P<column>\d+)', re.M)
+_YAML_AT = lazy(r'^\s+in "(?P<file>[^"<>]+)", line (?P<line>\d+), column (?P<column>\d+)', rx.M)
 # a data file named in the line that read it: json.load(open("x.json")), tomllib.loads(Path("x.toml").read_text())
 _OPENED = lazy(r"""(?:open|Path|read_text|read_bytes)\(\s*[rbf]?['"](?P<file>[^'"]+\.(?:json|toml|ya?ml|"""
                r"""lock|cfg|ini|geojson|ipynb))['"]""")
 _DATA_LOAD = lazy(r"\b(?:json|simplejson|ujson|tomllib|tomli|toml|yaml)\.(?:safe_)?load\(")
 
 
-def _source_line(ctx: Context, frame: re.Match[str]) -> str:
+def _source_line(ctx: Context, frame: rx.Match[str]) -> str:
     end = ctx.text.find("\n", frame.end() + 1)
     return ctx.text[frame.end() + 1:end if end >= 0 else len(ctx.text)].strip()
 
 
-def _data_file_error(ctx: Context, name: str, msg: str, frames: list[re.Match[str]], at: int) -> Finding | None:
+def _data_file_error(ctx: Context, name: str, msg: str, frames: list[rx.Match[str]], at: int) -> Finding | None:
     """A JSON/TOML/YAML parse error is the data file's syntax error, not a bug of the .py that read it:
     point at the file when the traceback names it (the code's own open(...) or YAML's `in "x.yml"`),
     else at the line that loaded it, with the position inside the data as data_line/data_column."""
@@ -267,10 +267,10 @@ def _data_file_error(ctx: Context, name: str, msg: str, frames: list[re.Match[st
 
 
 _MISSING_MODULE = lazy(r"^(?:[\w.]+\.)?(?:ModuleNotFoundError|ImportError): No module named '(?P<module>[\w.]+)'",
-                             re.M)
+                             rx.M)
 
 
-def _root_cause(ctx: Context, head: re.Match[str] | None, exc: str, msg: str, at: int) -> Finding | None:
+def _root_cause(ctx: Context, head: rx.Match[str] | None, exc: str, msg: str, at: int) -> Finding | None:
     """In a chain, a wrapper that names a module an earlier exception could not import (pytest's
     `Failed to import filter module 'trio'`, `Error importing plugin "xdist"`) is that missing module."""
     if head is None or exc.rsplit(".", 1)[-1] == "ModuleNotFoundError":
@@ -284,7 +284,8 @@ def _root_cause(ctx: Context, head: re.Match[str] | None, exc: str, msg: str, at
     between = ctx.text[earlier.end():head.start()]
     if "direct cause of the following" not in between and "During handling of the above" not in between:
         return None
-    if not re.search(r"['\"]" + re.escape(module.split(".")[0]) + r"[.'\"]", msg):
+    top = module.split(".")[0]  # named in quotes, or as a quoted dotted name's head
+    if not any(quote + top + after in msg for quote in "'\"" for after in ".'\""):
         return None
     facts = {"exception": "ModuleNotFoundError", "module": module, "wrapped_by": exc.rsplit(".", 1)[-1]}
     return finding(ctx, "python.ModuleNotFoundError", "dependency", "high",
@@ -292,7 +293,7 @@ def _root_cause(ctx: Context, head: re.Match[str] | None, exc: str, msg: str, at
                    priority=80, evidence=(earlier.group(0).strip(), f"{exc}: {msg}"[:300]))
 
 
-def _inside_traceback(text: str, head: re.Match[str], bare: re.Match[str]) -> bool:
+def _inside_traceback(text: str, head: rx.Match[str], bare: rx.Match[str]) -> bool:
     # A SyntaxError raised while importing a module sits inside the traceback: let the traceback decide.
     between = text[head.end():bare.start()]
     return "\n\n" not in between.strip("\n") and "During handling" not in between
@@ -301,18 +302,18 @@ def _inside_traceback(text: str, head: re.Match[str], bare: re.Match[str]) -> bo
 # --- pytest ---------------------------------------------------------------------------------------
 
 _PYTEST_MARK = lazy(r"^=+ (test session starts|short test summary info|FAILURES|ERRORS) =+$|"
-                          r"^=+ .*\b(passed|failed|error|errors|skipped|no tests ran)\b.* in [\d.]+s", re.M)
+                          r"^=+ .*\b(passed|failed|error|errors|skipped|no tests ran)\b.* in [\d.]+s", rx.M)
 # pytest 8/9 under `python -m pytest` names itself so: `python -m pytest: error: unrecognized arguments: --cov`
 _PYTEST_USAGE = lazy(r"^(?:ERROR: usage: (?:\S*python[\d.]* -m )?(?:pytest|py\.test).*\n)?"
-                     r"(?:\S*python[\d.]* -m )?(?:pytest|py\.test|__main__\.py): error: (?P<msg>.+)$", re.M)
-_COLLECT = lazy(r"^_+ ERROR collecting (?P<file>\S+) _+$", re.M)
+                     r"(?:\S*python[\d.]* -m )?(?:pytest|py\.test|__main__\.py): error: (?P<msg>.+)$", rx.M)
+_COLLECT = lazy(r"^_+ ERROR collecting (?P<file>\S+) _+$", rx.M)
 _E_EXC = lazy(r"^E\s+(?P<exc>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Warning)\w*)(?:: (?P<msg>.*))?$",
-                    re.M)
-_E_FILE = lazy(r'^E\s+File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
-_SRC_LINE = lazy(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+):", re.M)
-_FAILED = lazy(r"^(?P<kind>FAILED|ERROR) (?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?)(?:\s+-\s.*)?$", re.M)
-_VERBOSE_FAILED = lazy(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>FAILED|ERROR)\b", re.M)
-_NO_TESTS = lazy(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", re.M)
+                    rx.M)
+_E_FILE = lazy(r'^E\s+File "(?P<file>[^"]+)", line (?P<line>\d+)', rx.M)
+_SRC_LINE = lazy(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+):", rx.M)
+_FAILED = lazy(r"^(?P<kind>FAILED|ERROR) (?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?)(?:\s+-\s.*)?$", rx.M)
+_VERBOSE_FAILED = lazy(r"^(?P<id>[^\s\[]+::[^\s\[]+(?:\[.*?\])?) (?P<kind>FAILED|ERROR)\b", rx.M)
+_NO_TESTS = lazy(r"^=+ (no tests ran|.*\bdeselected\b.*no tests ran).* in [\d.]+s", rx.M)
 
 
 def _looks_like_pytest(ctx: Context, text: str) -> bool:
@@ -355,12 +356,12 @@ PYTEST_PLUGIN_FIXTURES = {
     "unused_tcp_port": "pytest-asyncio", "lazy_fixture": "pytest-lazy-fixture", "docker_services": "pytest-docker",
     "postgresql": "pytest-postgresql", "redisdb": "pytest-redis", "mock_env": "pytest-env",
 }
-_CONFTEST = lazy(r"^ImportError while loading conftest '(?P<conftest>[^']+)'\.$", re.M)
+_CONFTEST = lazy(r"^ImportError while loading conftest '(?P<conftest>[^']+)'\.$", rx.M)
 _FIXTURE_MISSING = lazy(r"^E\s+(?:fixture '(?P<fixture>\w+)' not found|recursive dependency involving "
-                              r"fixture '(?P<fixture2>\w+)' detected)\s*$", re.M)
+                              r"fixture '(?P<fixture2>\w+)' detected)\s*$", rx.M)
 
 
-def _plugin_option(ctx: Context, usage: re.Match[str]) -> Finding | None:
+def _plugin_option(ctx: Context, usage: rx.Match[str]) -> Finding | None:
     """`unrecognized arguments: --asyncio-mode=strict`: an option of a plugin that is not installed."""
     msg = usage.group("msg")
     if "unrecognized arguments" not in msg:
@@ -374,7 +375,7 @@ def _plugin_option(ctx: Context, usage: re.Match[str]) -> Finding | None:
             return None
     else:
         plugin = PYTEST_PLUGIN_OPTIONS[option]
-    inifile = re.search(r"^\s+inifile: (?P<ini>\S+)$", ctx.text[usage.end():usage.end() + 400], re.M)
+    inifile = rx.search(r"^\s+inifile: (?P<ini>\S+)$", ctx.text[usage.end():usage.end() + 400], rx.M)
     facts: dict = {"tool": "pytest", "option": option, "plugin": plugin, "options": options}
     if inifile and inifile.group("ini") != "None" and option not in ctx.argv and \
             not any(a.startswith(option + "=") for a in ctx.argv):
@@ -491,7 +492,7 @@ def _pytest(ctx: Context) -> Finding | None:
         evidence = tuple(f"{k} {i}" for k, i in failed[:6])
         return finding(ctx, "pytest.failed", "test", "medium", summary, {"tool": "pytest", "tests": ids}, start,
                        priority=87, evidence=evidence)
-    e_line = (_E_EXC.search(text) or re.search(r"^E\s{3}\S.*$", text, re.M)) if ctx.has("\ne ") else None
+    e_line = (_E_EXC.search(text) or rx.search(r"^E\s{3}\S.*$", text, rx.M)) if ctx.has("\ne ") else None
     if ctx.tool in ("pytest", "py.test") and e_line:
         # pytest's failure report without its summary (a cut log): the E lines are assertions of tests
         return finding(ctx, "pytest.failed", "test", "medium", "tests failed", {"tool": "pytest"}, e_line.start(),
@@ -505,8 +506,8 @@ def _pytest(ctx: Context) -> Finding | None:
 
 # --- unittest -------------------------------------------------------------------------------------
 
-_UNITTEST = lazy(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)", re.M)
-_UNITTEST_END = lazy(r"^FAILED \((?:failures|errors)=\d+.*\)$", re.M)
+_UNITTEST = lazy(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)", rx.M)
+_UNITTEST_END = lazy(r"^FAILED \((?:failures|errors)=\d+.*\)$", rx.M)
 
 
 def _unittest(ctx: Context) -> Finding | None:
@@ -542,9 +543,9 @@ _BUILD_FAIL = lazy(r"(?:Failed building wheel for (?P<a>[\w.-]+)|Failed to build
                          r"pyproject\.toml based projects \((?P<b>[\w.-]+)\)|'?(?P<c>[\w.-]+)'?)$|"
                          r"Getting requirements to build wheel did not run successfully|"
                          r"Preparing metadata \(pyproject\.toml\) did not run successfully|"
-                         r"Building wheel for (?P<d>[\w.-]+) \(.*\) did not run successfully)", re.M)
+                         r"Building wheel for (?P<d>[\w.-]+) \(.*\) did not run successfully)", rx.M)
 _HEADER = lazy(r"fatal error: (?P<header>[\w./+-]+\.h(?:pp)?): No such file or directory")
-_PROCESSING = lazy(r"^(?:Processing|Collecting) (?P<what>\S+)", re.M)
+_PROCESSING = lazy(r"^(?:Processing|Collecting) (?P<what>\S+)", rx.M)
 
 
 def _pip_build(ctx: Context) -> Finding | None:
@@ -572,18 +573,18 @@ def _pip_build(ctx: Context) -> Finding | None:
                    priority=84)
 
 
-def _requirement_name(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _requirement_name(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     spec = facts.get("package", "")
-    facts["package"] = re.split(r"[<>=!~;\[ (@]", str(spec), maxsplit=1)[0]
+    facts["package"] = rx.split(r"[<>=!~;\[ (@]", str(spec), maxsplit=1)[0]
     return facts
 
 
 _PIP_NETWORK = lazy(r"Retrying \(Retry\(.*after connection broken by '(?P<why>.*)'|"
                           r"Could not fetch URL (?P<url>\S+): There was a problem confirming the ssl|"
-                          r"Failed to establish a new connection|NameResolutionError|Read timed out", re.M)
+                          r"Failed to establish a new connection|NameResolutionError|Read timed out", rx.M)
 
 
-def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _no_distribution(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts = _requirement_name(ctx, m, facts)
     before = ctx.text[max(0, m.start() - 20000):m.end()]
     net = _PIP_NETWORK.search(before)
@@ -595,7 +596,7 @@ def _no_distribution(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _python_m(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _python_m(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     # `python -m pytest` without pytest: the interpreter prints one line, no traceback; the tool is the module
     module = facts.get("module") or facts.pop("module2", "")
     facts.pop("module2", None)
@@ -605,7 +606,7 @@ def _python_m(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
     return facts
 
 
-def _config_file(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _config_file(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts["file"] = facts.get("file") or facts.pop("file2", "")
     facts["line"] = facts.get("line") or facts.pop("line2", "")
     facts["message"] = facts.get("message") or facts.pop("message2", "")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.diagnose.model import Context, Finding, Rule
 from heal.diagnose.rules._base import finding, tests_failed
 from heal.diagnose.rules.network import network_facts
@@ -21,7 +20,7 @@ _SYNTAX = lazy(r"^(?:expected |unexpected |mismatched closing delimiter|unclosed
                r"expected an equals)")
 
 
-def _rustc(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _rustc(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     msg = facts.pop("msg", "")
     code = facts.get("error_code")
     facts["tool"] = "cargo" if ctx.tool == "cargo" else (ctx.tool or "rustc")
@@ -40,11 +39,11 @@ def _rustc(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _dependency(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _dependency(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     region = ctx.text[m.start():m.start() + 3000]
-    if re.search(r"spurious network error|failed to download|Could not resolve host|failed to resolve|"
+    if rx.search(r"spurious network error|failed to download|Could not resolve host|failed to resolve|"
                  r"Couldn't resolve host|failed to query replaced source|network failure|timed out|"
-                 r"Connection refused", region, re.I) and "no matching package" not in region:
+                 r"Connection refused", region, rx.I) and "no matching package" not in region:
         net = network_facts(region)
         facts.update({k: v for k, v in net.items() if k in ("host", "port", "url")})
         facts.update(category="network", severity="medium",
@@ -53,9 +52,9 @@ def _dependency(ctx: Context, m: re.Match[str], facts: dict) -> dict:
     return facts
 
 
-_TEST_FAILED = lazy(r"^test (?P<test>\S+) \.\.\. FAILED$", re.M)
+_TEST_FAILED = lazy(r"^test (?P<test>\S+) \.\.\. FAILED$", rx.M)
 _PANIC = lazy(r"thread '(?P<thread>[^']+)'(?: \(\d+\))? panicked at (?:'(?P<old>.*)', )?"
-              r"(?P<file>[^\s:]+):(?P<line>\d+):(?P<column>\d+):?\n?(?P<msg>.*)$", re.M)
+              r"(?P<file>[^\s:]+):(?P<line>\d+):(?P<column>\d+):?\n?(?P<msg>.*)$", rx.M)
 
 
 def _cargo_test(ctx: Context) -> Finding | None:
@@ -76,7 +75,7 @@ def _panic(ctx: Context) -> Finding | None:
     facts = {"tool": "cargo" if ctx.tool == "cargo" else "rust", "file": m.group("file"), "line": m.group("line")}
     # cargo test prints each failing test's output under "---- name stdout ----"; a panic there, or in
     # tests/, is a failing test, not a crash
-    in_test = ctx.has(" stdout ----") or re.match(r"(?:.*/)?tests?/", m.group("file")) is not None
+    in_test = ctx.has(" stdout ----") or rx.match(r"(?:.*/)?tests?/", m.group("file")) is not None
     if in_test:
         return finding(ctx, "rust.test_panic", "test", "medium", f"a test panicked: {msg}", facts, m.start(),
                        m.end(), priority=84)

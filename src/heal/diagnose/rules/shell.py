@@ -4,8 +4,8 @@ shell syntax errors, unbound variables."""
 from __future__ import annotations
 
 import os
-import re
 
+from heal import rx
 from heal.diagnose.model import Context, Rule
 from heal.lazyre import lazy
 
@@ -43,12 +43,12 @@ _PYTHON_CONSOLE_SCRIPTS = {"pytest": "pytest", "py.test": "pytest", "pip": "pip"
                            "bandit": "bandit", "behave": "behave", "nosetests": "nose", "hypothesis": "hypothesis"}
 
 
-def _heal_spawn_missing(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _heal_spawn_missing(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     """heal's own `heal: .venv/bin/pytest: No such file or directory`: a console script the environment
     does not have (the tool is not installed there), or a path that does not exist."""
     path = str(facts.get("path", ""))
     facts["command"] = os.path.basename(path)
-    env = re.match(r"^(?P<env>.*?)/?(?:bin|Scripts)/[^/]+$", path)
+    env = rx.match(r"^(?P<env>.*?)/?(?:bin|Scripts)/[^/]+$", path)
     if env is not None:
         facts["environment"] = env.group("env") or "."
         module = _PYTHON_CONSOLE_SCRIPTS.get(facts["command"])
@@ -60,9 +60,9 @@ def _heal_spawn_missing(ctx: Context, m: re.Match[str], facts: dict) -> dict | N
     return facts
 
 
-def _heal_shell_line(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _heal_shell_line(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     command = str(facts.get("command", ""))
-    if not re.search(r"&&|\|\||[|;<>`]|\$\(|\s", command):
+    if not rx.search(r"&&|\|\||[|;<>`]|\$\(|\s", command):
         return None
     facts["shell_syntax"] = True
     facts["tool"] = "heal"  # heal itself said it: no program of that name was run
@@ -77,11 +77,11 @@ _NOT_FOUND = lazy(
     r"|^(?P<shell2>zsh|bash|ksh)(?::\d+)?: command not found: (?P<command2>\S+)\s*$"
     r"|^fish: Unknown command:? '?(?P<command3>[^'\s]+)'?\s*$"
     r"|^(?:/usr/bin/)?env: [‘'\"](?P<command4>[^’'\"]+)[’'\"]: No such file or directory\s*$",
-    re.M,
+    rx.M,
 )
 
 
-def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
+def _not_found(ctx: Context, m: rx.Match[str], facts: dict) -> dict | None:
     command = next(c for c in m.group("command", "command2", "command3", "command4") if c)
     if command in ("line", "1") or command.endswith((".py", ".sh", ".js")) and "/" in command:
         return None
@@ -95,7 +95,7 @@ def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         facts["tool"] = shell
     elif ctx.tool in SHELLS:
         facts["tool"] = ctx.tool
-    script = re.match(r"(?P<file>[\w./-]+\.(?:sh|bash|zsh)): line (?P<line>\d+)", m.group(0))
+    script = rx.match(r"(?P<file>[\w./-]+\.(?:sh|bash|zsh)): line (?P<line>\d+)", m.group(0))
     if script:
         facts.update(file=script.group("file"), line=script.group("line"))
     if shell == "heal" and command in SHELL_BUILTINS:
@@ -117,7 +117,7 @@ def _not_found(ctx: Context, m: re.Match[str], facts: dict) -> dict | None:
         facts["category"] = "syntax"
         facts["suggestion"] = typo_of
         facts["summary"] = f"command '{command}' not found; did you mean '{typo_of}'?"
-    elif command not in KNOWN_TOOLS and (os.path.exists(command) or re.search(r"[a-z][A-Z]|^[A-Z]", command)):
+    elif command not in KNOWN_TOOLS and (os.path.exists(command) or rx.search(r"[a-z][A-Z]|^[A-Z]", command)):
         # ./command exists (run it with ./), or a camelCase name: a script function or variable, not a tool
         facts["category"] = "configuration"
         facts["summary"] = (f"'{command}' is not on PATH; it is a file here: run ./{command}"
@@ -181,7 +181,7 @@ def path_names() -> frozenset[str]:
     return _PATH_CACHE[1]
 
 
-def _shell_tool(ctx: Context, m: re.Match[str], facts: dict) -> dict:
+def _shell_tool(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     facts.pop("shell", None)  # the prefix names who printed it; `tool` says that
     prefix = (m.groupdict().get("shell") or "").split(":")[0].strip()
     if os.path.basename(prefix) in SHELLS:
