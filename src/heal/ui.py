@@ -116,9 +116,9 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 
 def _quote(word: str) -> str:
-    import shlex  # only when a word needs it
+    from heal.shellwords import quote  # shlex.quote without importing shlex (and re)
 
-    return shlex.quote(word)
+    return quote(word)
 
 
 def _command_after(fix: Any, sep: str) -> str:

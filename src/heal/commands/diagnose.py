@@ -88,18 +88,11 @@ def _fixes(d, argv: list[str], output: bytes, exit_code: int | None) -> list:
         return []
 
 
-# What str.split() treats as whitespace but a shell does not, and what only shlex can read: quotes, escapes.
-_NOT_PLAIN = frozenset("'\"\\\x0b\x0c\x1c\x1d\x1e\x1f")
-
-
 def split_command(command: str) -> list[str]:
-    """--command as shlex.split reads it. A plain command line (no quote, no backslash: most) splits on
-    whitespace alike, without importing shlex."""
-    if command.isascii() and _NOT_PLAIN.isdisjoint(command):
-        return command.split()
-    import shlex
+    """--command as shlex.split reads it (heal.shellwords: shlex imports re)."""
+    from heal.shellwords import split
 
     try:
-        return shlex.split(command)
+        return split(command)
     except ValueError as exc:
         raise UsageError(f"--command: {exc}") from None

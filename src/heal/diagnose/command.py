@@ -70,18 +70,18 @@ def tool_of(argv: Sequence[str]) -> str:
     return ""
 
 
-MAX_SPLIT = 16 << 10  # a longer `sh -c` script is split on blanks (shlex is quadratic in a word's length)
+MAX_SPLIT = 16 << 10  # a longer `sh -c` script is split on blanks: no typed command is that long
 
 
 def script_commands(script: str) -> list[list[str]]:
     """The simple commands of a shell script (`sh -c SCRIPT`), in order, split into words as the shell would;
     a script shlex cannot split (an unclosed quote) is split on blanks."""
-    import shlex  # only for `sh -c SCRIPT`
+    from heal.shellwords import split  # shlex's answers without importing shlex (and re)
 
     try:
         if len(script) > MAX_SPLIT:
-            raise ValueError  # shlex grows words a character at a time: seconds for a huge one
-        words = shlex.split(script, comments=True)
+            raise ValueError  # a character at a time in Python: not for a generated megabyte
+        words = split(script, comments=True)
     except ValueError:
         words = script.split()
     commands: list[list[str]] = [[]]
