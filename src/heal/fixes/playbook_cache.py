@@ -1,0 +1,119 @@
+"""A directory of playbooks loaded once: every file's checked fields (or its one-line error) in one cache entry.
+
+Every failure heal plans for reads the shipped playbooks (31 files): parsing and checking them one by one cost
+~2.5 ms of a hook's ~35, and checking a step's options imports every action's module. The outcome of loading
+a directory (heal.fixes.playbooks.load of each file, in order) is kept in one entry of heal's cache
+(heal.tomlcache's store), under a key made of
+  - each file's name and bytes (a playbook edited, added or removed is a miss: the bytes decide, not mtimes),
+  - heal's version, the interpreter's cache tag and this module's _FORMAT,
+  - the size and mtime of the modules whose code decides what loads (the loader's checks, the actions'
+    options, the categories, risks and settings it checks against): a heal changed in place (an editable
+    install) is a miss too.
+A hit builds the playbooks from the entry; their `match.output` patterns compile on first use (most
+playbooks never get that far). A miss, or an entry that is truncated, corrupt or holds something else, loads
+the files as before and rewrites the entry (atomically). A file that cannot be read, or an error other than a
+PlaybookError, is never cached: the directory is then loaded file by file, as without a cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from heal import __version__
+from heal.fixes.playbooks import Playbook, load_or_error
+from heal.lazyre import lazy
+from heal.tomlcache import entry_path, read_entry, write_entry
+
+try:
+    from _blake2 import blake2b  # hashlib's, without its OpenSSL set-up (see heal.tomlcache)
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
+_FORMAT = 1  # bumped when what an entry holds changes shape
+# a Playbook's fields an entry keeps, in order (path is the file's, the compiled patterns are made again)
+FIELDS = ("id", "category", "description", "risk", "steps", "rules", "facts", "ecosystem", "tools", "output",
+          "exit_codes", "rerun", "check")
+_OK, _ERROR = "ok", "error"
+
+
+def load_directory(directory: str, names: list[str]) -> tuple[list[Playbook], list[str]] | None:
+    """(playbooks, errors) of the .toml files `names` (sorted) in directory, as loading each with
+    heal.fixes.playbooks.load gives them; None when a file cannot be read (the caller loads them itself)."""
+    digest = blake2b(digest_size=16)
+    digest.update(directory.encode("utf-8", "surrogateescape") + b"\0")  # errors name the files as given
+    for name in names:
+        try:
+            with open(os.path.join(directory, name), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        digest.update(f"{len(name)}:{name}{len(data)}:".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+    key = digest.digest() + f"|{__version__}|{sys.implementation.cache_tag}|{_FORMAT}|{_code_key()}".encode()
+    entry = entry_path("playbooks", os.path.basename(directory) or "playbooks", directory)
+    rows = read_entry(entry, key, tuple)
+    if rows is not None:
+        loaded = _from_rows(directory, names, rows)
+        if loaded is not None:
+            return loaded
+    books: list[Playbook] = []
+    errors: list[str] = []
+    rows = []
+    cacheable = True
+    for name in names:
+        book, error, own = load_or_error(os.path.join(directory, name))
+        if book is None:
+            errors.append(error)
+            rows.append((name, _ERROR, error))
+            cacheable = cacheable and own  # a RecursionError may be the machine's: tried again next time
+            continue
+        books.append(book)
+        rows.append((name, _OK, tuple(getattr(book, f) for f in FIELDS)))
+    if cacheable:
+        write_entry(entry, key, tuple(rows))
+    return books, errors
+
+
+def _from_rows(directory: str, names: list[str], rows: tuple) -> tuple[list[Playbook], list[str]] | None:
+    """The playbooks and errors an entry holds, or None when it does not hold one row per file, each of the
+    shape load_directory writes."""
+    if len(rows) != len(names):
+        return None
+    books: list[Playbook] = []
+    errors: list[str] = []
+    try:
+        for name, (stored, kind, value) in zip(names, rows):
+            if stored != name:
+                return None
+            if kind == _ERROR and type(value) is str:
+                errors.append(value)
+                continue
+            if kind != _OK or type(value) is not tuple or len(value) != len(FIELDS):
+                return None
+            fields = dict(zip(FIELDS, value))
+            books.append(Playbook(path=os.path.join(directory, name),
+                                  _compiled=tuple(lazy(p, re.M) for p in fields["output"]), **fields))
+    except (TypeError, ValueError):  # a row that is not a triple, a field of the wrong kind
+        return None
+    return books, errors
+
+
+def _code_key() -> str:
+    """Size and mtime of the source of every module whose code decides what a playbook loads as."""
+    fixes = os.path.dirname(os.path.abspath(__file__))
+    heal = os.path.dirname(fixes)
+    from heal.fixes import ACTION_MODULES
+
+    files = [os.path.join(fixes, f"{m}.py") for m in ("__init__", "playbooks", "playbook_cache", "model")]
+    files += [os.path.join(fixes, f"{m}.py") for m in ACTION_MODULES.values()]
+    files += [os.path.join(heal, "config.py"), os.path.join(heal, "diagnose", "model.py")]
+    parts = []
+    for path in files:
+        try:
+            st = os.stat(path)
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}")
+        except OSError:
+            parts.append("-")  # installed without sources: the version alone tells heals apart
+    return ",".join(parts)
