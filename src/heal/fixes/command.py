@@ -130,7 +130,7 @@ def _set_upstream_to(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     if _git(ctx, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}") is None:
         return None  # nothing of that name on the remote (as last fetched): which branch to track is the user's call
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     argv = ("git", "branch", f"--set-upstream-to={remote}/{branch}", branch)
     what = f"make {remote}/{branch} the upstream of {branch}, then pull again"
@@ -176,7 +176,7 @@ def _pull_rebase(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", "the remote has commits you don't: commit or stash your changes, git pull --rebase, "
                    "then push again", argv, risk="medium", source=source, confidence=0.7)
     # It rewrites the branch's unpushed commits, so it is always asked, even with --yes.
-    from heal.journal.changes import GitRefChange
+    from heal.journal.kinds import GitRefChange
 
     what = "the remote has commits you don't: rebase your commits onto them (git pull --rebase), then push again"
     return Fix("run", what, argv, change=GitRefChange(argv, cwd=ctx.cwd, reason=what), risk="medium",
@@ -219,7 +219,7 @@ def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix |
         return None
     # npm install writes the lockfile (and node_modules): an install like any other, journaled, so rollback
     # undoes it; then `npm ci` itself runs again, now with its lockfile
-    from heal.journal.changes import PackageChange
+    from heal.journal.kinds import PackageChange
 
     options = tuple(a for a in ctx.argv[2:] if a.startswith("-") and not a.startswith(("--registry", "--prefix")))
     argv = ("npm", "install", "--no-audit", "--no-fund", *options)

@@ -535,7 +535,7 @@ def run_first(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     present = os.path.isfile(os.path.join(ctx.cwd, program)) if "/" in program else _which(program)
     if not present:
         return Fix("suggest", what, argv, risk="medium", source=source, confidence=0.7)
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     return Fix("run", what, argv, change=CommandChange(argv, ctx.cwd, reason=what), risk="medium" if ask else "low",
                source=source, confidence=0.85, ask=ask)
