@@ -8,8 +8,12 @@ from __future__ import annotations
 import os
 import re
 
-from heal.fixes import correct
+from heal.fixes import shell_line
 from heal.fixes.model import Fix, PlanContext
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -228,6 +232,18 @@ def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix |
                source=source, confidence=0.9)
 
 
+def _correction(name: str) -> Callable[[PlanContext, str, str], Fix | None]:
+    """heal.fixes.correct's planner `name`, imported when a step of its kind is first planned: the shell-line
+    step, planned for every failure, needs none of them."""
+
+    def planner(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+        from heal.fixes import correct
+
+        return getattr(correct, name)(ctx, source, risk)
+
+    return planner
+
+
 _PLANNERS = {
     "git-set-upstream": _set_upstream,
     "git-set-upstream-to": _set_upstream_to,
@@ -235,14 +251,14 @@ _PLANNERS = {
     "closest-script": _closest_script,
     "npm-install-without-lock": _npm_install_without_lock,
     # corrected commands (heal.fixes.correct)
-    "closest-executable": correct.closest_executable,
-    "did-you-mean": correct.did_you_mean,
-    "mkdir-parents": correct.mkdir_parents,
-    "run-first": correct.run_first,
-    "shell-line": correct.shell_line,
-    "not-as-root": correct.not_as_root,
-    "port-in-use": correct.port_in_use,
-    "tool-hint": correct.tool_hint,
+    "closest-executable": _correction("closest_executable"),
+    "did-you-mean": _correction("did_you_mean"),
+    "mkdir-parents": _correction("mkdir_parents"),
+    "run-first": _correction("run_first"),
+    "shell-line": shell_line.plan,
+    "not-as-root": _correction("not_as_root"),
+    "port-in-use": _correction("port_in_use"),
+    "tool-hint": _correction("tool_hint"),
 }
 
 KINDS = tuple(_PLANNERS)  # the step kinds playbooks may name (checked when a playbook loads)
