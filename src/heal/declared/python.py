@@ -11,13 +11,13 @@ from functools import lru_cache
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group)
-from heal.declared.reqs import MarkerEnvironment, read_requirements_files
+from heal.declared.markers import MarkerEnvironment
 from heal.declared.sink import Sink
 from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from heal.declared.reqs import Given
+    from heal.declared.markers import Given
 
 PROJECT = "project"  # the source of the synthetic Declaration find() returns for the project itself
 
@@ -90,7 +90,12 @@ def python_declarations(root: str, *, environment: Given = None) -> Declarations
     for rel, _ in sink.requirement_files:
         if rel not in start and os.path.isfile(os.path.join(root, rel)):
             start.append(rel)
-    groups, notes, read = read_requirements_files(root, start, sink.env)
+    if start:
+        from heal.declared.reqs import read_requirements_files
+
+        groups, notes, read = read_requirements_files(root, start, sink.env)
+    else:
+        groups, notes, read = [], [], []  # what reading no file gives, without the readers
     # a file named for nothing in particular (deps.txt) is what the tox env or pyproject that names it says
     overrides = dict(sink.requirement_files)
     for g in groups:

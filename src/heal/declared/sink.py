@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from heal.declared.model import MAIN, Declaration, Group, Note, classify
-from heal.declared.reqs import requirement
 from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -23,7 +22,7 @@ class Sink:
 
     def __init__(self, root: str, env: Mapping[str, str]) -> None:
         self.root = root
-        self.env = env  # the marker environment (reqs.MarkerEnvironment: worked out when a marker needs it)
+        self.env = env  # the marker environment (markers.MarkerEnvironment: worked out when a marker needs it)
         self.groups: list[Group] = []
         self.notes: list[Note] = []
         self.files: list[str] = []
@@ -40,6 +39,8 @@ class Sink:
                   includes: tuple[str, ...] = (), **extra) -> Group:
         """A group from (requirement string, line[, tox factor condition]) entries; references to the
         project itself (`attrs[tests-no-zope]` inside attrs) become includes of those extras."""
+        from heal.declared.reqs import requirement  # only a reader of a declaring file adds groups
+
         decls: list[Declaration] = []
         more: list[str] = []
         for text, line, *rest in entries:
