@@ -32,9 +32,11 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
 _FORMAT = 1  # bumped when what an entry holds changes shape
-# a Playbook's fields an entry keeps, in order (path is the file's, the compiled patterns are made again)
-FIELDS = ("id", "category", "description", "risk", "steps", "rules", "facts", "ecosystem", "tools", "output",
-          "exit_codes", "rerun", "check")
+# a Playbook's fields an entry keeps, in the constructor's order (path is the file's, and the patterns are
+# compiled again, on first use)
+FIELDS = tuple(f for f in Playbook._fields if f not in ("path", "_compiled"))
+_PATH = Playbook._fields.index("path")
+_OUTPUT = FIELDS.index("output")
 _OK, _ERROR = "ok", "error"
 
 
@@ -92,9 +94,8 @@ def _from_rows(directory: str, names: list[str], rows: tuple) -> tuple[list[Play
                 continue
             if kind != _OK or type(value) is not tuple or len(value) != len(FIELDS):
                 return None
-            fields = dict(zip(FIELDS, value))
-            books.append(Playbook(path=os.path.join(directory, name),
-                                  _compiled=tuple(lazy(p, re.M) for p in fields["output"]), **fields))
+            compiled = tuple(lazy(p, re.M) for p in value[_OUTPUT]) if value[_OUTPUT] else ()
+            books.append(Playbook(*value[:_PATH], os.path.join(directory, name), *value[_PATH:], compiled))
     except (TypeError, ValueError):  # a row that is not a triple, a field of the wrong kind
         return None
     return books, errors
