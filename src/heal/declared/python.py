@@ -10,14 +10,12 @@ import sys
 from functools import lru_cache
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
-                                 Declarations, Group)
-from heal.declared.markers import MarkerEnvironment
-from heal.declared.sink import Sink
+                                 Declarations, Group, MarkerEnvironment, Sink)
 from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from heal.declared.markers import Given
+    from heal.declared.model import Given
 
 PROJECT = "project"  # the source of the synthetic Declaration find() returns for the project itself
 

@@ -8,8 +8,7 @@ import os
 import re
 from _collections_abc import Mapping
 
-from heal.declared.markers import MarkerEnvironment
-from heal.declared.model import REQUIREMENTS, Declaration, Group, Note, classify
+from heal.declared.model import REQUIREMENTS, Declaration, Group, MarkerEnvironment, Note, classify
 from heal.lazyre import lazy
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing

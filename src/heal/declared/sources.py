@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import re
 
-from heal.declared.model import EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, SETUP_TESTS, TOX, UV, Note, classify
-from heal.declared.sink import Sink
-from heal.declared.sink import canon as _canon
-from heal.declared.sink import factor_is_test as _factor_is_test
+from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, SETUP_TESTS, TOX, UV, Note, Sink,
+                                 classify)
+from heal.declared.model import canon as _canon
+from heal.declared.model import factor_is_test as _factor_is_test
 from heal.lazyre import lazy
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing

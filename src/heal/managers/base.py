@@ -1,6 +1,6 @@
 """What every package manager module provides (pre-commit's `languages/` shape), and the helpers they share.
 
-Every manager offers (through heal.managers.manager.Manager):
+Every manager offers (through heal.managers.Manager):
     NAME, ECOSYSTEM          its name in MANAGERS; python | node | go | rust
     LOCKFILES                files whose presence in a project says it manages it (checked in registry order)
     MANIFESTS                the files an install may rewrite: backed up byte-exact before every install
