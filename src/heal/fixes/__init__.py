@@ -1,13 +1,13 @@
 """The fix engine's planning half: from a diagnosis to candidate fixes, through the playbooks.
 
-Each action is one module, registered in ACTIONS (its name -> the module's name), with:
+Each action is one module, registered in ACTIONS (by its module's name, in ACTION_MODULES), with:
     OPTIONS                          the step options a playbook may give it (checked when the playbook loads)
     plan(step, ctx, source, risk)    -> Fix | None; the Fix carries the journal change it makes, if any
     check(fix) -> str                optional: after the change, why it did not work ("" when it did)
     explain(fix, diagnosis, output)  optional: after a rerun that failed anew, whether this fix is the cause
     choose(fix, choice) -> Fix       optional: the fix for the candidate the user picked among fix.choices
 The engine applies `fix.change` through the journal and knows nothing else about an action: adding one is
-a module here, a line in ACTIONS, and its test.
+a module here, a line in ACTION_MODULES, and its test.
 
 An action's module is imported the first time ACTIONS is asked for it: planning a failure imports only the
 actions of the playbook steps that match it (most failures need one or two of the seven).

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
+from heal.journal.kinds import CommandChange, FileChange, GitRefChange, PackageChange
 from heal.managers import MANAGERS
 from heal.managers import MANIFESTS as _MANIFESTS
-from heal.journal.kinds import CommandChange, FileChange, GitRefChange, PackageChange
 from heal.project import check_editable
 
 # Imported when a change is applied (or rolled back), never to plan one: still, the change set, the blob
