@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -420,6 +421,41 @@ def test_the_hook_imports_no_typer_libcst_and_no_diagnosis_for_a_success(venv_pr
         mods = imported(success(venv_project, command))
         assert not {m for m in mods if m.startswith(("heal.diagnose.rules", "heal.fixes"))}
     assert "heal.store" in mods  # the observed pattern went into the store
+
+
+def test_the_hook_plans_a_failure_with_only_the_modules_its_plan_needs(venv_project, cenv):
+    # a ModuleNotFoundError in a project with a virtualenv and no declaring file: the install and shell-line
+    # steps match; their actions, pip, the change records and the project's declarations are all planning needs
+    def imported(data: bytes) -> set[str]:
+        r = subprocess.run([*heal_argv(), "hook", "claude-code"], input=data, cwd=venv_project,
+                           env={**cenv, "PYTHONPROFILEIMPORTTIME": "1"}, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert r.returncode == 0 and b"PyJWT" in r.stdout, r.stdout
+        return {line.split("|")[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line}
+
+    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
+
+    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
+    if newest + SETTLED_NS > time.time_ns():  # a checkout edited a moment ago: its playbook entry waits
+        time.sleep((newest + SETTLED_NS - time.time_ns()) / 1e9 + 0.1)
+    code, output = run_for_real(venv_project, ".venv/bin/python app.py")
+    data = failure(venv_project, ".venv/bin/python app.py", output)
+    imported(data)  # the first failure writes the playbooks' cache entry
+    # what the interpreter imports for `pass` here (an editable install's finder imports importlib) does not count
+    base = subprocess.run([sys.executable, "-X", "importtime", "-c", "pass"], cwd=venv_project, env=cenv,
+                          capture_output=True, timeout=60).stderr.decode()
+    mods = imported(data) - {line.split("|")[-1].strip() for line in base.splitlines() if "|" in line}
+    assert {"heal.fixes.install", "heal.fixes.command", "heal.fixes.shell_line", "heal.managers.pip",
+            "heal.journal.kinds", "heal.declared.python"} <= mods
+    # applying (nothing is), the other actions and corrections, the other managers, and readers of files the
+    # project does not have
+    unused = {"heal.journal.changes", "heal.journal.changeset", "heal.fixes.correct", "heal.fixes.retry",
+              "heal.fixes.chmod", "heal.fixes.suggest", "heal.fixes.json_edit", "heal.fixes.python_edit",
+              "heal.managers.base", "heal.declared.sources", "heal.declared.reqs", "heal.declared.node",
+              "heal.integrations.claude_settings", "importlib", "fnmatch"}
+    assert not unused & mods, sorted(unused & mods)
+    managers = {m for m in mods if m.startswith("heal.managers.")}
+    assert managers == {"heal.managers.pip"}, managers
 
 
 def test_a_huge_one_word_command_is_not_split_word_by_word():

@@ -57,7 +57,7 @@ def _real_failure(project: str) -> str:
 
 
 # (id, heal's arguments, its exit status, modules it must not import, modules proving the path was measured:
-# a failure is diagnosed and goes through fix planning, heal.fixes, which imports every action module)
+# a failure is diagnosed and goes through fix planning, heal.fixes)
 PATHS = [
     ("failure-exit-3", ["--", "python3", "-c", "raise SystemExit(3)"], 3, FAILURE_PATH,
      ("heal.engine", "heal.diagnose.core", "heal.fixes")),

@@ -35,14 +35,14 @@ def load(path: str) -> dict:
     with open(path, "rb") as fh:
         data = fh.read()
     key = _key(data)
-    entry = _entry(path)
-    table = _read(entry, key)
+    entry = entry_path("toml", os.path.basename(path), path)
+    table = read_entry(entry, key, dict)
     if table is not None:
         return table
     from heal.fsutil import toml_module
 
     table = toml_module().loads(data.decode("utf-8"))
-    _write(entry, key, table)
+    write_entry(entry, key, table)
     return table
 
 
@@ -51,27 +51,32 @@ def _key(data: bytes) -> bytes:
     return digest + f"|{__version__}|{sys.implementation.cache_tag}|{_FORMAT}".encode()
 
 
-def _entry(path: str) -> str:
+def entry_path(kind: str, name: str, source: str) -> str:
+    """The cache file of `source` (a file or a directory) in the cache's `kind` directory: `name` keeps it
+    readable, a hash of source's absolute path keeps two sources of the same name apart."""
     from heal.paths import cache_dir
 
-    name = blake2b(os.path.abspath(path).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return os.path.join(cache_dir(), "toml", f"{os.path.basename(path)}.{name}.marshal")
+    digest = blake2b(os.path.abspath(source).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return os.path.join(cache_dir(), kind, f"{name}.{digest}.marshal")
 
 
-def _read(entry: str, key: bytes) -> dict | None:
+def read_entry(entry: str, key: bytes, kind: type) -> object:
+    """The value stored in entry under key, when it is a `kind`; None on any miss (no entry, another key,
+    an entry that is truncated, corrupt, unreadable or holds something else)."""
     try:
         with open(entry, "rb") as fh:
             stored = marshal.loads(fh.read())
     except Exception:  # noqa: BLE001 - missing, unreadable, truncated or corrupt: a miss, whatever it is
         return None
-    if type(stored) is tuple and len(stored) == 2 and stored[0] == key and type(stored[1]) is dict:
+    if type(stored) is tuple and len(stored) == 2 and stored[0] == key and type(stored[1]) is kind:
         return stored[1]
     return None
 
 
-def _write(entry: str, key: bytes, table: dict) -> None:
+def write_entry(entry: str, key: bytes, value: object) -> None:
+    """Store value under key in entry, atomically; nothing when it cannot (the cache is never needed)."""
     try:
-        blob = marshal.dumps((key, table))
+        blob = marshal.dumps((key, value))
     except ValueError:
         return  # a value marshal cannot hold (a TOML date): this file is parsed every time
     tmp = f"{entry}.{os.getpid()}.tmp"

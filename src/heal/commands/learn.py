@@ -124,7 +124,7 @@ def _run_fix(fix: list[str], cwd: str, root: str, summary: str) -> int | None:
     """Run the user's fix as a journaled change; its exit status 0, or None (said why)."""
     from heal.errors import HealError
     from heal.journal import open_journal
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     try:
         with open_journal().changeset(cwd=cwd, root=root, command=["heal", "learn", "--", *fix],

@@ -1,12 +1,25 @@
 """The values the declared-environment readers produce: one Declaration per requirement as the project
 wrote it, the Group it belongs to (an extra, a dependency group, a requirements file, a tox env ...),
 and Notes for what was skipped or must not be synced blindly. Records, not dataclasses: planning reads
-the declarations on every missing-module failure (see heal.record)."""
+the declarations on every missing-module failure (see heal.record). And what the readers fill in (Sink) and
+evaluate markers in (MarkerEnvironment): here, apart from the readers (heal.declared.sources,
+heal.declared.reqs), so that a project with none of the files they read (a script and its virtualenv)
+imports none of them."""
 
 from __future__ import annotations
 
+import re
+from _collections_abc import Mapping
+
 from heal.lazyre import lazy
-from heal.record import Record
+from heal.record import Record, replace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    # what a marker environment may be given as: the mapping, or what works it out when it is first needed
+    Given = Mapping[str, str] | Callable[[], Mapping[str, str] | None] | None
 
 KINDS = ("runtime", "test", "dev", "docs", "other")
 
@@ -216,3 +229,103 @@ def classify(name: str | None, default: str = "other") -> str:
            for t in tokens):
         return "runtime"
     return default
+
+
+# --- what the readers fill in, and the markers they evaluate -----------------------------------------
+
+def marker_environment(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The marker environment to evaluate against: the given one over the running interpreter's."""
+    from packaging.markers import default_environment
+
+    merged: dict[str, str] = dict(default_environment())
+    merged.update(env or {})
+    merged.setdefault("extra", "")
+    return merged
+
+
+class MarkerEnvironment(Mapping):
+    """marker_environment(given), worked out when a marker is first evaluated: that costs packaging.markers,
+    and for another interpreter a process (heal.declared.marker_environment_of), which a project without
+    markers never needs. `given` is the mapping, a callable that gives it (or None), or None."""
+
+    __slots__ = ("_given", "_merged")
+
+    def __init__(self, given: Given = None) -> None:
+        self._given = given
+        self._merged: dict[str, str] | None = None
+
+    def _environment(self) -> dict[str, str]:
+        if self._merged is None:
+            given = self._given() if callable(self._given) else self._given
+            self._merged = marker_environment(given)
+        return self._merged
+
+    def __getitem__(self, key: str) -> str:
+        return self._environment()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._environment())
+
+    def __len__(self) -> int:
+        return len(self._environment())
+
+    def __bool__(self) -> bool:
+        return True  # never empty ("extra" at least): `env or default` must not work it out
+
+
+class Sink:
+    """What the readers found, filled file by file; python_declarations makes it a Declarations."""
+
+    __slots__ = ("root", "env", "groups", "notes", "files", "name", "name_file", "packages", "package_dirs",
+                 "managers", "requirement_files", "dynamic", "installable")
+
+    def __init__(self, root: str, env: Mapping[str, str]) -> None:
+        self.root = root
+        self.env = env  # the marker environment (a MarkerEnvironment: worked out when a marker needs it)
+        self.groups: list[Group] = []
+        self.notes: list[Note] = []
+        self.files: list[str] = []
+        self.name: str | None = None  # the project's name as written
+        self.name_file: str | None = None  # where it was written
+        self.packages: list[str] = []  # declared top-level import names
+        self.package_dirs: list[str] = []  # where packages are found (src)
+        self.managers: list[tuple[str, str]] = []  # (manager, evidence)
+        self.requirement_files: list[tuple[str, str]] = []  # (file, kind) named by other files
+        self.dynamic: list[str] = []
+        self.installable = False  # there is something pip can install as the project
+
+    def add_group(self, source: str, name: str, kind: str, file: str, entries: list[tuple],
+                  includes: tuple[str, ...] = (), **extra) -> Group:
+        """A group from (requirement string, line[, tox factor condition]) entries; references to the
+        project itself (`attrs[tests-no-zope]` inside attrs) become includes of those extras."""
+        from heal.declared.reqs import requirement  # only a reader of a declaring file adds groups
+
+        decls: list[Declaration] = []
+        more: list[str] = []
+        for text, line, *rest in entries:
+            text = str(text).strip()
+            if not text:
+                continue
+            condition = rest[0] if rest else None
+            decl = requirement(text, file=file, line=line, source=source, group=None if source == MAIN else name,
+                               kind=kind, env=self.env, condition=condition)
+            if isinstance(decl, Note):
+                self.notes.append(decl)
+                continue
+            if condition is not None and not factor_is_test(condition):
+                decl = replace(decl, applies=False)  # only in tox envs with that factor
+            if self.name and decl.name == canon(self.name):
+                more.extend(decl.extras)  # a self-reference: the project's own extras
+                continue
+            decls.append(decl)
+        group = Group(source, name, kind, file, tuple(decls), includes=tuple(includes) + tuple(more), **extra)
+        self.groups.append(group)
+        return group
+
+
+def canon(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def factor_is_test(factors: str) -> bool:
+    return any(classify(f) == "test" for f in re.split(r"[,-]", factors))

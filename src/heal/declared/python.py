@@ -10,15 +10,12 @@ import sys
 from functools import lru_cache
 
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
-                                 Declarations, Group)
-from heal.declared.reqs import MarkerEnvironment, read_requirements_files
-from heal.declared.sources import (Sink, read_hatch_toml, read_pipfile, read_pyproject, read_setup_cfg,
-                                   read_setup_py, read_tox)
+                                 Declarations, Group, MarkerEnvironment, Sink)
 from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from heal.declared.reqs import Given
+    from heal.declared.model import Given
 
 PROJECT = "project"  # the source of the synthetic Declaration find() returns for the project itself
 
@@ -31,20 +28,38 @@ _REQUIREMENT_GLOBS = ("*requirements*.txt", "*requirements*.in", "requirements/*
                       "docs/requirements*.txt", "doc/requirements*.txt", "ci/requirements*.txt",
                       "dev-requirements/*.txt")
 _KIND_RANK = {"test": 0, "dev": 1}
+# what the readers of heal.declared.sources read (each does nothing without its file): a project with none of
+# them (a script and its virtualenv) is not worth importing them for
+_DECLARING_FILES = ("setup.cfg", "setup.py", "pyproject.toml", "hatch.toml", "Pipfile", "tox.ini")
 
 
 def _glob(root: str, pattern: str) -> list[str]:
-    """glob.glob(root/pattern), sorted, for a pattern with wildcards in its last part only (the ones above),
+    """glob.glob(root/pattern), sorted, for a pattern with `*` wildcards in its last part only (the ones above),
     without glob's imports (contextlib costs every failure that reads declarations a millisecond)."""
-    import fnmatch
-
     directory, name = os.path.split(pattern)
     base = os.path.join(root, directory)
     try:
         names = os.listdir(base)
     except OSError:
         return []
-    return sorted(os.path.join(base, n) for n in names if not n.startswith(".") and fnmatch.fnmatchcase(n, name))
+    return sorted(os.path.join(base, n) for n in names if not n.startswith(".") and _star_match(n, name))
+
+
+def _star_match(name: str, pattern: str) -> bool:
+    """fnmatch.fnmatchcase(name, pattern) for a pattern whose only wildcard is `*`, without compiling it to a
+    regex: the text between the stars, leftmost first, in order between the fixed head and tail."""
+    if "*" not in pattern:
+        return name == pattern
+    head, *middle, tail = pattern.split("*")
+    if len(name) < len(head) + len(tail) or not name.startswith(head) or not name.endswith(tail):
+        return False
+    at, end = len(head), len(name) - len(tail)
+    for part in middle:
+        at = name.find(part, at, end)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
 
 
 def python_declarations(root: str, *, environment: Given = None) -> Declarations:
@@ -54,12 +69,16 @@ def python_declarations(root: str, *, environment: Given = None) -> Declarations
     has a marker to evaluate, so a project without markers never starts another interpreter."""
     root = os.path.abspath(root)
     sink = Sink(root=root, env=MarkerEnvironment(environment))
-    read_setup_cfg(sink)  # before pyproject/setup.py only for the name; each reader fills what it finds
-    read_setup_py(sink)
-    read_pyproject(sink)
-    read_hatch_toml(sink)
-    read_pipfile(sink)
-    read_tox(sink)
+    if any(os.path.isfile(os.path.join(root, name)) for name in _DECLARING_FILES):
+        from heal.declared.sources import (read_hatch_toml, read_pipfile, read_pyproject, read_setup_cfg,
+                                           read_setup_py, read_tox)
+
+        read_setup_cfg(sink)  # before pyproject/setup.py only for the name; each reader fills what it finds
+        read_setup_py(sink)
+        read_pyproject(sink)
+        read_hatch_toml(sink)
+        read_pipfile(sink)
+        read_tox(sink)
     start: list[str] = []
     for pattern in _REQUIREMENT_GLOBS:
         for path in _glob(root, pattern):
@@ -69,7 +88,12 @@ def python_declarations(root: str, *, environment: Given = None) -> Declarations
     for rel, _ in sink.requirement_files:
         if rel not in start and os.path.isfile(os.path.join(root, rel)):
             start.append(rel)
-    groups, notes, read = read_requirements_files(root, start, sink.env)
+    if start:
+        from heal.declared.reqs import read_requirements_files
+
+        groups, notes, read = read_requirements_files(root, start, sink.env)
+    else:
+        groups, notes, read = [], [], []  # what reading no file gives, without the readers
     # a file named for nothing in particular (deps.txt) is what the tox env or pyproject that names it says
     overrides = dict(sink.requirement_files)
     for g in groups:

@@ -1,31 +1,66 @@
 """The fix engine's planning half: from a diagnosis to candidate fixes, through the playbooks.
 
-Each action is one module, registered in ACTIONS, with:
+Each action is one module, registered in ACTIONS (by its module's name, in ACTION_MODULES), with:
     OPTIONS                          the step options a playbook may give it (checked when the playbook loads)
     plan(step, ctx, source, risk)    -> Fix | None; the Fix carries the journal change it makes, if any
     check(fix) -> str                optional: after the change, why it did not work ("" when it did)
     explain(fix, diagnosis, output)  optional: after a rerun that failed anew, whether this fix is the cause
     choose(fix, choice) -> Fix       optional: the fix for the candidate the user picked among fix.choices
 The engine applies `fix.change` through the journal and knows nothing else about an action: adding one is
-a module here, a line in ACTIONS, and its test.
+a module here, a line in ACTION_MODULES, and its test.
+
+An action's module is imported the first time ACTIONS is asked for it: planning a failure imports only the
+actions of the playbook steps that match it (most failures need one or two of the seven).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+
 from heal.record import replace
 
-from heal.fixes import chmod, command, install, retry, suggest
-from heal.fixes import json_edit, python_edit
 from heal.fixes.model import Attempt, Fix, PlanContext
 from heal.fixes.playbooks import Playbook, PlaybookError, load_all
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
 
-ACTIONS = {"install": install, "retry": retry, "run": command, "chmod": chmod, "suggest": suggest,
-           "python_edit": python_edit, "json_edit": json_edit}
+
+class _Actions(Mapping):
+    """action name -> its module (heal.fixes.<module>), imported on first lookup. Membership and iteration
+    read only the names: checking a playbook's step names imports nothing."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> ModuleType:
+        path = f"heal.fixes.{self._modules[name]}"
+        module = sys.modules.get(path)
+        if module is None:
+            __import__(path)  # not importlib: nothing else on the planning path imports it
+            module = sys.modules[path]
+        return module
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __repr__(self) -> str:
+        return f"ACTIONS({self._modules!r})"
+
+
+# action name -> its module in heal.fixes
+ACTION_MODULES = {"install": "install", "retry": "retry", "run": "command", "chmod": "chmod", "suggest": "suggest",
+                  "python_edit": "python_edit", "json_edit": "json_edit"}
+ACTIONS: Mapping[str, ModuleType] = _Actions(ACTION_MODULES)
 
 __all__ = ["ACTIONS", "Attempt", "Fix", "PlanContext", "Playbook", "PlaybookError", "candidates", "explain",
            "plan_fixes"]

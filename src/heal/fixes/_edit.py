@@ -14,7 +14,7 @@ import re
 
 from heal.errors import JournalError
 from heal.fixes.model import Fix, PlanContext
-from heal.journal.changes import FileChange
+from heal.journal.kinds import FileChange
 from heal.project import SafetyError, check_editable
 from heal.lazyre import lazy  # compiled on first use: planning most failures needs none
 

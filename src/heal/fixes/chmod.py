@@ -38,7 +38,7 @@ def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None  # already executable: the permission problem is elsewhere
     new = mode | ((mode & 0o444) >> 2)  # execute for whoever may read it, like chmod +x under the usual umask
     rel = os.path.relpath(path, ctx.root)
-    from heal.journal.changes import FileChange
+    from heal.journal.kinds import FileChange
 
     what = f"make {rel} executable (chmod +x)"
     return Fix("chmod", what, ("chmod", "+x", rel), change=FileChange(path, mode=new, reason=what), risk="low",

@@ -8,8 +8,12 @@ from __future__ import annotations
 import os
 import re
 
-from heal.fixes import correct
+from heal.fixes import shell_line
 from heal.fixes.model import Fix, PlanContext
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:
@@ -130,7 +134,7 @@ def _set_upstream_to(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return None
     if _git(ctx, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}") is None:
         return None  # nothing of that name on the remote (as last fetched): which branch to track is the user's call
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     argv = ("git", "branch", f"--set-upstream-to={remote}/{branch}", branch)
     what = f"make {remote}/{branch} the upstream of {branch}, then pull again"
@@ -176,7 +180,7 @@ def _pull_rebase(ctx: PlanContext, source: str, risk: str) -> Fix | None:
         return Fix("suggest", "the remote has commits you don't: commit or stash your changes, git pull --rebase, "
                    "then push again", argv, risk="medium", source=source, confidence=0.7)
     # It rewrites the branch's unpushed commits, so it is always asked, even with --yes.
-    from heal.journal.changes import GitRefChange
+    from heal.journal.kinds import GitRefChange
 
     what = "the remote has commits you don't: rebase your commits onto them (git pull --rebase), then push again"
     return Fix("run", what, argv, change=GitRefChange(argv, cwd=ctx.cwd, reason=what), risk="medium",
@@ -219,13 +223,25 @@ def _npm_install_without_lock(ctx: PlanContext, source: str, risk: str) -> Fix |
         return None
     # npm install writes the lockfile (and node_modules): an install like any other, journaled, so rollback
     # undoes it; then `npm ci` itself runs again, now with its lockfile
-    from heal.journal.changes import PackageChange
+    from heal.journal.kinds import PackageChange
 
     options = tuple(a for a in ctx.argv[2:] if a.startswith("-") and not a.startswith(("--registry", "--prefix")))
     argv = ("npm", "install", "--no-audit", "--no-fund", *options)
     what = "npm ci needs a lockfile and there is none: npm install creates it, then npm ci runs again"
     return Fix("run", what, argv, change=PackageChange("npm", argv, cwd=ctx.cwd, reason=what), risk="low",
                source=source, confidence=0.9)
+
+
+def _correction(name: str) -> Callable[[PlanContext, str, str], Fix | None]:
+    """heal.fixes.correct's planner `name`, imported when a step of its kind is first planned: the shell-line
+    step, planned for every failure, needs none of them."""
+
+    def planner(ctx: PlanContext, source: str, risk: str) -> Fix | None:
+        from heal.fixes import correct
+
+        return getattr(correct, name)(ctx, source, risk)
+
+    return planner
 
 
 _PLANNERS = {
@@ -235,14 +251,14 @@ _PLANNERS = {
     "closest-script": _closest_script,
     "npm-install-without-lock": _npm_install_without_lock,
     # corrected commands (heal.fixes.correct)
-    "closest-executable": correct.closest_executable,
-    "did-you-mean": correct.did_you_mean,
-    "mkdir-parents": correct.mkdir_parents,
-    "run-first": correct.run_first,
-    "shell-line": correct.shell_line,
-    "not-as-root": correct.not_as_root,
-    "port-in-use": correct.port_in_use,
-    "tool-hint": correct.tool_hint,
+    "closest-executable": _correction("closest_executable"),
+    "did-you-mean": _correction("did_you_mean"),
+    "mkdir-parents": _correction("mkdir_parents"),
+    "run-first": _correction("run_first"),
+    "shell-line": shell_line.plan,
+    "not-as-root": _correction("not_as_root"),
+    "port-in-use": _correction("port_in_use"),
+    "tool-hint": _correction("tool_hint"),
 }
 
 KINDS = tuple(_PLANNERS)  # the step kinds playbooks may name (checked when a playbook loads)

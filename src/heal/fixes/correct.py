@@ -10,7 +10,7 @@
     run-first           what the failure says to run first (`terraform init`, `vagrant up`, a login, pending
                         migrations): journaled, then the command runs again
     shell-line          a builtin (`cd`), or a shell line given as one word or with `&&` as a word: suggest
-                        `heal -- sh -c '...'`
+                        `heal -- sh -c '...'` (heal.fixes.shell_line: its playbook is planned for every failure)
     not-as-root         a tool that refuses root under sudo: the command without sudo
     port-in-use         the process that holds the port, named (a suggestion; heal never kills anything)
     tool-hint           a command the tool's own message asks for, in a shape heal checks (pip's `--user`, a
@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 from heal.fixes.model import Fix, PlanContext
+from heal.fixes import shell_line as _shell_line
 from heal.lazyre import lazy
 
 # One word a tool or a project may name: a subcommand, target, phase, task, script, package.
@@ -50,7 +51,6 @@ _SYSTEM = frozenset({"brew", "apt", "apt-get", "dnf", "yum", "pacman", "zypper",
 # Programs that run the rest of their arguments as the command (kept in front of a correction).
 _WRAPPERS = frozenset({"env", "nice", "nohup", "time", "command", "exec", "stdbuf", "ionice", "heal"})
 _ASSIGN = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
-_SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "|&", "&", ">", ">>", "<", "<<", "2>", "2>>", "2>&1", "&>", ">&"})
 
 
 def _which(program: str) -> str | None:
@@ -535,7 +535,7 @@ def run_first(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     present = os.path.isfile(os.path.join(ctx.cwd, program)) if "/" in program else _which(program)
     if not present:
         return Fix("suggest", what, argv, risk="medium", source=source, confidence=0.7)
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     return Fix("run", what, argv, change=CommandChange(argv, ctx.cwd, reason=what), risk="medium" if ask else "low",
                source=source, confidence=0.85, ask=ask)
@@ -552,33 +552,9 @@ def _docker_registry(args: Sequence[str]) -> str | None:
     return None
 
 
-# --- shell-line --------------------------------------------------------------------------------------------
+# --- shell-line: heal.fixes.shell_line (its playbook is planned for every failure: kept out of this module) ---
 
-def shell_line(ctx: PlanContext, source: str, risk: str) -> Fix | None:
-    facts = ctx.diagnosis.facts
-    argv = ctx.argv
-    if not argv:
-        return None
-    if not ((facts.get("shell_syntax") or facts.get("shell_builtin")) and argv[0] == facts.get("command")) and \
-            not any(a in _SHELL_OPERATORS for a in argv[1:]):
-        return None  # none of the cases below: nothing a shell would have read differently
-    import shlex  # only for a line to hand to a shell: the playbook asks this of failures that are mostly not
-
-    if facts.get("shell_syntax") and len(argv) >= 1 and argv[0] == facts.get("command"):
-        line = " ".join([argv[0], *(shlex.quote(a) for a in argv[1:])])  # the line as typed, as one word
-        why = "it is a shell command line given as one word"
-    elif facts.get("shell_builtin") and argv[0] == facts.get("command"):
-        line = _line(argv)
-        why = f"'{argv[0]}' is a shell builtin, not a program"
-    elif any(a in _SHELL_OPERATORS for a in argv[1:]):
-        line = " ".join(a if a in _SHELL_OPERATORS else shlex.quote(a) for a in argv)
-        why = "its arguments hold shell operators (" + " ".join(sorted({a for a in argv if a in _SHELL_OPERATORS})) + \
-            "), which only a shell understands"
-    else:
-        return None
-    fixed = ("sh", "-c", line)
-    return Fix("suggest", f"heal runs a command without a shell, and {why}: heal -- sh -c {shlex.quote(line)}",
-               fixed, risk="low", source=source, confidence=0.8)
+shell_line = _shell_line.plan
 
 
 # --- not-as-root -------------------------------------------------------------------------------------------

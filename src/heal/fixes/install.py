@@ -57,7 +57,7 @@ def _install(description: str, argv: tuple[str, ...], *, manager: str, cwd: str,
              python: str = "", verify: tuple[str, ...] = (), risk: str, source: str, confidence: float,
              ask: bool = False, choices: tuple[str, ...] = (), question: str = "") -> Fix:
     """An install: the fix carries the PackageChange the journal applies (and rollback undoes)."""
-    from heal.journal.changes import PackageChange
+    from heal.journal.kinds import PackageChange
 
     change = PackageChange(manager, argv, cwd=cwd, python=python, packages=packages, imports=verify,
                            reason=description)

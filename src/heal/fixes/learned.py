@@ -55,7 +55,7 @@ def command(c: Candidate, ctx: PlanContext) -> Fix | None:
     argv = c.fix.argv
     if c.fix.kind != "command" or not argv or not is_approved(c.pattern) or _masked(argv) or not ctx.cwd:
         return None
-    from heal.journal.changes import CommandChange
+    from heal.journal.kinds import CommandChange
 
     who = "you taught heal" if c.source == "taught" else "an imported pattern (approved) gives"
     what = (f"run the fix {who} for this failure (pattern {c.id}: healed it {_times(c.successes)}"

@@ -16,7 +16,8 @@
     [validate]
     rerun = true                          # run the command again to prove the fix
 
-Loaded only when a command fails. A malformed playbook is a one-line PlaybookError naming the file
+Loaded only when a command fails, a directory at a time through one cache entry
+(heal.fixes.playbook_cache). A malformed playbook is a one-line PlaybookError naming the file
 and the field; the others still load. Step options are checked here, by type, so that a playbook's
 mistake (`max_retries = "lots"`) is its own load error, not a failure while planning every fix.
 """
@@ -94,18 +95,36 @@ def load_all(directory: str | None = None) -> tuple[list[Playbook], list[str]]:
         directories = [os.path.join(state_dir(), "playbooks"), playbook_dir()]
     else:
         directories = [directory]
+    from heal.fixes.playbook_cache import load_directory
+
     books, errors = [], []
     for d in directories:
-        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            if name.endswith(".toml"):
-                path = os.path.join(d, name)
-                try:
-                    books.append(load(path))
-                except PlaybookError as exc:
-                    errors.append(str(exc))
-                except Exception as exc:  # noqa: BLE001 - RecursionError from deep nesting, and anything else
-                    errors.append(f"playbook {path}: cannot be loaded: {type(exc).__name__}: {exc}"[:300])
+        names = [n for n in sorted(os.listdir(d)) if n.endswith(".toml")] if os.path.isdir(d) else []
+        if not names:
+            continue
+        cached = load_directory(d, names)  # one cache entry for the directory, checked once
+        if cached is not None:
+            books.extend(cached[0])
+            errors.extend(cached[1])
+            continue
+        for name in names:
+            book, error, _ = load_or_error(os.path.join(d, name))
+            if book is not None:
+                books.append(book)
+            else:
+                errors.append(error)
     return books, errors
+
+
+def load_or_error(path: str) -> tuple[Playbook | None, str, bool]:
+    """(the playbook, "", True), or (None, its one-line error, whether the error is the file's own: a
+    PlaybookError, which loading the same bytes again would give again)."""
+    try:
+        return load(path), "", True
+    except PlaybookError as exc:
+        return None, str(exc), True
+    except Exception as exc:  # noqa: BLE001 - RecursionError from deep nesting, and anything else
+        return None, f"playbook {path}: cannot be loaded: {type(exc).__name__}: {exc}"[:300], False
 
 
 def load(path: str) -> Playbook:

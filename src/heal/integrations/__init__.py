@@ -16,10 +16,13 @@ The table holds module names so that `heal hooks status git` imports neither of 
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+import sys
 
 from heal.errors import HealError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # A command line longer than this is not split into words with shlex (quadratic in a word's length: a 400 KB
 # word took it 5 s): the hook's argv_of keeps it a shell line, observe splits it on blanks. (Diagnosis has its
@@ -29,7 +32,7 @@ MAX_SPLIT = 16 << 10
 INTEGRATIONS = {
     "git": "heal.integrations.git",
     "pre-commit": "heal.integrations.pre_commit",
-    "claude-code": "heal.integrations.claude_code",
+    "claude-code": "heal.integrations.claude_settings",
 }
 
 
@@ -50,7 +53,11 @@ class Options:
 
 
 def load(name: str) -> ModuleType:
-    return importlib.import_module(INTEGRATIONS[name])
+    # __import__, not importlib: the Claude Code hook imports this package on every Bash command, and
+    # importlib (with warnings) and types cost it half a millisecond
+    path = INTEGRATIONS[name]
+    __import__(path)
+    return sys.modules[path]
 
 
 __all__ = ["INTEGRATIONS", "IntegrationError", "Options", "load"]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import sys
 
 # Attribute -> the submodule that defines it. Imported on first use (PEP 562), not here: planning a fix builds
-# a journal change (heal.journal.changes) on every failure it can fix, and must not pay for the change set's
-# json, datetime and hashlib until something is applied.
+# a journal change (heal.journal.kinds) on every failure it can fix, and must not pay for applying one
+# (heal.journal.changes), nor for the change set's json, datetime and hashlib, until something is applied.
 _EXPORTS = {
     "BlobError": "blobs", "BlobStore": "blobs",
-    "FileChange": "changes", "GitRefChange": "changes", "PackageChange": "changes",
+    "FileChange": "kinds", "GitRefChange": "kinds", "PackageChange": "kinds", "CommandChange": "kinds",
     "JournalError": "errors", "Refused": "errors",
     "ChangeSet": "changeset", "ChangeSetInfo": "changeset", "Journal": "changeset",
 }
 
-__all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "FileChange", "GitRefChange", "Journal", "JournalError",
-           "PackageChange", "Refused", "open_journal"]
+__all__ = ["BlobError", "BlobStore", "ChangeSet", "ChangeSetInfo", "CommandChange", "FileChange", "GitRefChange", "Journal",
+           "JournalError", "PackageChange", "Refused", "open_journal"]
 
 
 def __getattr__(name: str) -> object:

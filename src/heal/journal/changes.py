@@ -1,8 +1,10 @@
-"""The kinds of change heal makes, each knowing how to record what it needs to be undone exactly.
+"""How each kind of change heal makes (heal.journal.kinds) is applied, recording what it needs to be undone
+exactly.
 
-prepare() runs before anything changes: it checks the change is allowed and backs up the current
-state into the blob store, returning the intent record. perform() makes the change and returns the
-state after it. Undoing is heal.journal.rollback's job, from these records alone.
+prepare_<kind>() runs before anything changes: it checks the change is allowed and backs up the current
+state into the blob store, returning the intent record. perform_<kind>() makes the change and returns the
+state after it (the change's own prepare() and perform() call them). Undoing is heal.journal.rollback's job,
+from these records alone.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from collections.abc import Callable, Iterator
 from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
+from heal.journal.kinds import CommandChange, FileChange, GitRefChange, PackageChange
 from heal.managers import MANAGERS
 from heal.managers import MANIFESTS as _MANIFESTS
 from heal.project import check_editable
-from heal.record import Record
 
-# Planning builds these changes on every failure it can fix, long before (and mostly without) anything being
-# applied: the change set, the blob store's hashlib, json, shutil and signal are imported where they are used.
+# Imported when a change is applied (or rolled back), never to plan one: still, the change set, the blob
+# store's hashlib, json, shutil and signal are imported where they are used.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from heal.journal import changeset
@@ -51,83 +53,60 @@ def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:
     return {"exists": True, "blob": digest, "mode": stat.S_IMODE(st.st_mode), "owner": [st.st_uid, st.st_gid]}
 
 
-class FileChange(Record):
-    """Write (create or replace), delete, or chmod one file inside the project; or create a directory. Or one of
-    the files `allow` names (see heal.project.check_editable): an integration's git hook or settings file. The
-    allow-list is recorded with the intent, so that rollback may write the same file back and nothing else."""
+def prepare_file(change: FileChange, cs: changeset.ChangeSet) -> dict:
+    path = check_editable(change.path, cs.root, allow=change.allow)
+    rel = _shown(path, cs.root)
+    allowed = {"allow": [os.path.realpath(a) for a in change.allow]} if change.allow else {}
+    if change.mkdir or change.rmdir:
+        # a directory heal creates (restoring a checkpoint) is removed again when it is empty, and one it
+        # removes (rolling that back) is created again
+        op = "mkdir" if change.mkdir else "rmdir"
+        if change.rmdir and (not os.path.isdir(path) or os.listdir(path)):
+            raise JournalError(f"{path} is not an empty directory")
+        return {"kind": "file", "op": op, "path": path,
+                "describe": f"{'created' if change.mkdir else 'removed'} directory {rel}/",
+                "before": {"exists": os.path.isdir(path), "blob": None, "mode": None},
+                **({"reason": change.reason} if change.reason else {}), **allowed}
+    before = file_state(cs, path, backup=True)
+    if change.delete:
+        op, describe = "delete", f"deleted {rel}"
+    elif change.data is not None:
+        op = "write"
+        describe = f"{'edited' if before['exists'] else 'created'} {rel}"
+    else:
+        op, describe = "chmod", f"chmod {change.mode:o} {rel}"
+    intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe, **allowed}
+    if change.data is not None:
+        intent["new_blob"] = cs.journal.blobs.put(change.data)
+    if change.mode is not None:
+        intent["new_mode"] = change.mode
+    if change.reason:
+        intent["reason"] = change.reason
+    return intent
 
-    __slots__ = ("path", "data", "mode", "delete", "mkdir", "rmdir", "reason", "allow", "owner")
-    _hidden = ("data",)
-    path: str
-    data: bytes | None
-    mode: int | None
-    delete: bool
-    mkdir: bool
-    rmdir: bool
-    reason: str
-    allow: tuple[str, ...]
-    owner: tuple[int, int] | None  # (uid, gid) a written file is given when heal runs as root (a restore's)
+def perform_file(change: FileChange, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+    path = intent["path"]
+    if intent["op"] == "mkdir":
+        from heal.fsutil import give_to, owner_for
 
-    def __init__(self, path: str, data: bytes | None = None, mode: int | None = None, delete: bool = False,
-                 mkdir: bool = False, rmdir: bool = False, reason: str = "", allow: tuple[str, ...] = (),
-                 owner: tuple[int, int] | None = None) -> None:
-        self._fill(path, data, mode, delete, mkdir, rmdir, reason, allow,
-                   tuple(owner) if owner is not None else None)
-
-    def prepare(self, cs: changeset.ChangeSet) -> dict:
-        path = check_editable(self.path, cs.root, allow=self.allow)
-        rel = _shown(path, cs.root)
-        allowed = {"allow": [os.path.realpath(a) for a in self.allow]} if self.allow else {}
-        if self.mkdir or self.rmdir:
-            # a directory heal creates (restoring a checkpoint) is removed again when it is empty, and one it
-            # removes (rolling that back) is created again
-            op = "mkdir" if self.mkdir else "rmdir"
-            if self.rmdir and (not os.path.isdir(path) or os.listdir(path)):
-                raise JournalError(f"{path} is not an empty directory")
-            return {"kind": "file", "op": op, "path": path,
-                    "describe": f"{'created' if self.mkdir else 'removed'} directory {rel}/",
-                    "before": {"exists": os.path.isdir(path), "blob": None, "mode": None},
-                    **({"reason": self.reason} if self.reason else {}), **allowed}
-        before = file_state(cs, path, backup=True)
-        if self.delete:
-            op, describe = "delete", f"deleted {rel}"
-        elif self.data is not None:
-            op = "write"
-            describe = f"{'edited' if before['exists'] else 'created'} {rel}"
-        else:
-            op, describe = "chmod", f"chmod {self.mode:o} {rel}"
-        intent = {"kind": "file", "op": op, "path": path, "before": before, "describe": describe, **allowed}
-        if self.data is not None:
-            intent["new_blob"] = cs.journal.blobs.put(self.data)
-        if self.mode is not None:
-            intent["new_mode"] = self.mode
-        if self.reason:
-            intent["reason"] = self.reason
-        return intent
-
-    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
-        path = intent["path"]
-        if intent["op"] == "mkdir":
-            from heal.fsutil import give_to, owner_for
-
-            owner = owner_for(path)  # run as root: the directory belongs to whoever owns its parent
-            os.makedirs(path, exist_ok=True)
-            give_to(path, owner)
-            return {"exists": True, "blob": None, "mode": None}
-        if intent["op"] == "rmdir":
-            with contextlib.suppress(FileNotFoundError):
-                os.rmdir(path)
-            return {"exists": False, "blob": None, "mode": None}
-        if intent["op"] == "delete":
-            if os.path.lexists(path):
-                os.unlink(path)
-        elif intent["op"] == "write":
-            mode = intent.get("new_mode", intent["before"]["mode"])
-            write_atomic(path, self.data or b"", mode=mode if mode is not None else 0o644, owner=self.owner)
-        else:
-            # in place: the inode, its owner, links, ACLs and xattrs stay what they were
-            os.chmod(path, intent["new_mode"])
-        return file_state(cs, path, backup=False)
+        owner = owner_for(path)  # run as root: the directory belongs to whoever owns its parent
+        os.makedirs(path, exist_ok=True)
+        give_to(path, owner)
+        return {"exists": True, "blob": None, "mode": None}
+    if intent["op"] == "rmdir":
+        with contextlib.suppress(FileNotFoundError):
+            os.rmdir(path)
+        return {"exists": False, "blob": None, "mode": None}
+    if intent["op"] == "delete":
+        if os.path.lexists(path):
+            os.unlink(path)
+    elif intent["op"] == "write":
+        mode = intent.get("new_mode", intent["before"]["mode"])
+        write_atomic(path, change.data or b"", mode=mode if mode is not None else 0o644, owner=change.owner)
+    else:
+        # in place: the inode, its owner, links, ACLs and xattrs stay what they were
+        os.chmod(path, intent["new_mode"])
+    return file_state(cs, path, backup=False)
 
 
 def _shown(path: str, root: str) -> str:
@@ -136,82 +115,53 @@ def _shown(path: str, root: str) -> str:
     return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
-class PackageChange(Record):
-    """Install packages with a project's own package manager (pip, uv, poetry, pipenv or pdm for a given interpreter; npm,
-    yarn, pnpm or bun; go; cargo).
+def prepare_packages(change: PackageChange, cs: changeset.ChangeSet) -> dict:
+    cwd = check_editable(change.cwd, cs.root)
+    manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
+    env = environment(change.manager, cwd, change.python, reuse=True)
+    describe = f"npm: remove {', '.join(change.remove)} from node_modules" if change.remove else \
+        f"{change.manager}: {' '.join(change.argv)}"
+    return {"kind": "packages", "manager": change.manager, "argv": list(change.argv), "cwd": cwd,
+            "python": change.python, "packages": list(change.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
+            "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": change.reason,
+            **({"remove": list(change.remove)} if change.remove else {}),
+            **({"env_existed": os.path.isdir(env["where"])} if MANAGERS[change.manager].ECOSYSTEM == "node" else {}),
+            **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
 
-    Records the environment's packages before (in the intent) and after (in the done record), backs up every
-    manifest and lockfile of the project and the files an install rewrites in it (`*.egg-info` of
-    `pip install -e .`), so that rollback removes exactly what this install added and puts back what it
-    replaced. The installer's pid is journaled as soon as it runs; Ctrl-C ends it with heal, at a safe point."""
+def perform_packages(change: PackageChange, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+    from heal.journal import changeset
 
-    __slots__ = ("manager", "argv", "cwd", "python", "packages", "imports", "reason", "remove")
-    manager: str
-    argv: tuple[str, ...]
-    cwd: str
-    python: str  # the environment's interpreter (Python managers); heal's own when not given
-    packages: tuple[str, ...]  # what the install is for (said in the log; not what is undone)
-    imports: tuple[str, ...]  # Python modules that must import afterwards (the install action checks)
-    reason: str
-    remove: tuple[str, ...]  # node packages to take out of node_modules by hand instead of running argv (see rollback)
+    from heal.run import RunSpec, run
 
-    def __init__(self, manager: str, argv: tuple[str, ...], cwd: str, python: str = "", packages: tuple[str, ...] = (),
-                 imports: tuple[str, ...] = (), reason: str = "", remove: tuple[str, ...] = ()) -> None:
-        if manager not in MANAGERS:
-            raise JournalError(f"unsupported package manager {manager}")
-        if remove and manager != "npm":
-            raise JournalError(f"removing packages by hand is for npm, not {manager}")
-        # frozen: normalised here once (callers pass lists)
-        self._fill(manager, tuple(argv), cwd, python or sys.executable, tuple(packages or ()), tuple(imports or ()),
-                   reason, tuple(remove or ()))
+    spawned: list[int] = []
 
-    def prepare(self, cs: changeset.ChangeSet) -> dict:
-        cwd = check_editable(self.cwd, cs.root)
-        manifests = {name: file_state(cs, os.path.join(cwd, name), backup=True) for name in MANIFESTS}
-        env = environment(self.manager, cwd, self.python, reuse=True)
-        describe = f"npm: remove {', '.join(self.remove)} from node_modules" if self.remove else \
-            f"{self.manager}: {' '.join(self.argv)}"
-        return {"kind": "packages", "manager": self.manager, "argv": list(self.argv), "cwd": cwd,
-                "python": self.python, "packages": list(self.packages), "manifests": manifests, "installed": env["packages"], "env": env["where"],
-                "generated": generated_files(cs, cwd, backup=True), "describe": describe, "reason": self.reason,
-                **({"remove": list(self.remove)} if self.remove else {}),
-                **({"env_existed": os.path.isdir(env["where"])} if MANAGERS[self.manager].ECOSYSTEM == "node" else {}),
-                **({"dirty": sorted(dirty)} if (dirty := worktree_changes(cwd, cs.root)) is not None else {})}
+    def on_spawn(pid: int) -> None:
+        spawned.append(pid)
+        cs.spawned(pid)
 
-    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
-        from heal.journal import changeset
-
-        from heal.run import RunSpec, run
-
-        spawned: list[int] = []
-
-        def on_spawn(pid: int) -> None:
-            spawned.append(pid)
-            cs.spawned(pid)
-
-        _PLANNED.clear()  # from here on, what any environment held is unknown until it is read again
-        if self.remove:
-            _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), list(self.remove))
-            exit_code, tail = 0, []
-        else:
-            with _stopped_with_heal(spawned):
-                result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
-                                     on_spawn=on_spawn, on_output=progress))
-            exit_code, tail = result.exit_code, _error_lines(result.text)
-        changeset.crash_point()
-        after = {"exit_code": exit_code,
-                 "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
-                               for name in MANIFESTS},
-                 # with the modules the install is for: the install action's check() reads that answer
-                 # (heal.managers.base.verified) instead of starting the interpreter once more
-                 "installed": installed(self.manager, intent["cwd"], intent["python"], self.imports),
-                 "generated": generated_files(cs, intent["cwd"], backup=False)}
-        if isinstance(intent.get("dirty"), list):
-            _worktree_written(cs, intent, after)
-        if exit_code != 0:
-            # what a failed install changed is recorded all the same: rollback undoes that part too
-            raise InstallFailed(f"{' '.join(self.argv)} exited {exit_code}: {' / '.join(tail)}", after)
-        return after
+    _PLANNED.clear()  # from here on, what any environment held is unknown until it is read again
+    if change.remove:
+        _remove_node_packages(os.path.join(intent["cwd"], "node_modules"), list(change.remove))
+        exit_code, tail = 0, []
+    else:
+        with _stopped_with_heal(spawned):
+            result = run(RunSpec(tuple(change.argv), cwd=intent["cwd"], passthrough=False, timeout=600,
+                                 on_spawn=on_spawn, on_output=progress))
+        exit_code, tail = result.exit_code, _error_lines(result.text)
+    changeset.crash_point()
+    after = {"exit_code": exit_code,
+             "manifests": {name: file_state(cs, os.path.join(intent["cwd"], name), backup=True)
+                           for name in MANIFESTS},
+             # with the modules the install is for: the install action's check() reads that answer
+             # (heal.managers.base.verified) instead of starting the interpreter once more
+             "installed": installed(change.manager, intent["cwd"], intent["python"], change.imports),
+             "generated": generated_files(cs, intent["cwd"], backup=False)}
+    if isinstance(intent.get("dirty"), list):
+        _worktree_written(cs, intent, after)
+    if exit_code != 0:
+        # what a failed install changed is recorded all the same: rollback undoes that part too
+        raise InstallFailed(f"{' '.join(change.argv)} exited {exit_code}: {' / '.join(tail)}", after)
+    return after
 
 
 class InstallFailed(JournalError):
@@ -466,50 +416,36 @@ def _error_lines(text: str, most: int = 3) -> list[str]:
 # the object store, so recording the two commit ids is enough to undo it exactly: `git reset --keep <before>`
 # puts back the branch and every tracked file, and refuses rather than lose an edit made since.
 
-class GitRefChange(Record):
-    """Run a git command that moves the current branch: `pull --rebase` or `reset --keep <commit>`."""
+def prepare_git_ref(change: GitRefChange, cs: changeset.ChangeSet) -> dict:
+    cwd = check_editable(change.cwd, cs.root)
+    code, top = git(cwd, "rev-parse", "--show-toplevel")
+    if code != 0:
+        raise JournalError(f"{cwd} is not in a git repository")
+    # the whole work tree may be rewritten: it must lie inside the project
+    check_editable(top, cs.root)
+    branch, before = head(cwd)
+    changed = dirty(cwd)
+    if changed:
+        raise JournalError(f"uncommitted changes in {', '.join(changed[:3])}: commit or stash them first")
+    return {"kind": "git-ref", "argv": list(change.argv), "cwd": cwd, "top": os.path.realpath(top), "branch": branch,
+            "before": before, "describe": f"git: {' '.join(change.argv[1:])} on {branch}", "reason": change.reason}
 
-    __slots__ = ("argv", "cwd", "reason")
-    argv: tuple[str, ...]
-    cwd: str
-    reason: str
+def perform_git_ref(change: GitRefChange, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+    from heal.journal import changeset
 
-    def __init__(self, argv: tuple[str, ...], cwd: str, reason: str = "") -> None:
-        argv = tuple(argv)
-        if list(argv[:3]) not in (["git", "pull", "--rebase"], ["git", "reset", "--keep"]):
-            raise JournalError(f"unsupported git change {' '.join(argv)}")
-        self._fill(argv, cwd, reason)
-
-    def prepare(self, cs: changeset.ChangeSet) -> dict:
-        cwd = check_editable(self.cwd, cs.root)
-        code, top = git(cwd, "rev-parse", "--show-toplevel")
-        if code != 0:
-            raise JournalError(f"{cwd} is not in a git repository")
-        # the whole work tree may be rewritten: it must lie inside the project
-        check_editable(top, cs.root)
-        branch, before = head(cwd)
-        changed = dirty(cwd)
-        if changed:
-            raise JournalError(f"uncommitted changes in {', '.join(changed[:3])}: commit or stash them first")
-        return {"kind": "git-ref", "argv": list(self.argv), "cwd": cwd, "top": os.path.realpath(top), "branch": branch,
-                "before": before, "describe": f"git: {' '.join(self.argv[1:])} on {branch}", "reason": self.reason}
-
-    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
-        from heal.journal import changeset
-
-        cwd = intent["cwd"]
-        argv = list(self.argv[1:])
-        if argv[:2] == ["pull", "--rebase"]:
-            argv = ["pull", "--rebase", "--no-autostash", *argv[2:]]  # never stash the user's work away
-        code, out = git(cwd, *argv, timeout=600)
-        changeset.crash_point()
-        if code != 0:
-            if rebasing(cwd):
-                git(cwd, "rebase", "--abort")  # a conflict: leave the branch exactly where it was
-            tail = [line for line in out.splitlines() if line.strip()][-3:]
-            raise JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
-        branch, after = head(cwd)
-        return {"branch": branch, "after": after}
+    cwd = intent["cwd"]
+    argv = list(change.argv[1:])
+    if argv[:2] == ["pull", "--rebase"]:
+        argv = ["pull", "--rebase", "--no-autostash", *argv[2:]]  # never stash the user's work away
+    code, out = git(cwd, *argv, timeout=600)
+    changeset.crash_point()
+    if code != 0:
+        if rebasing(cwd):
+            git(cwd, "rebase", "--abort")  # a conflict: leave the branch exactly where it was
+        tail = [line for line in out.splitlines() if line.strip()][-3:]
+        raise JournalError(f"git {' '.join(argv)} exited {code}: {' / '.join(tail)}")
+    branch, after = head(cwd)
+    return {"branch": branch, "after": after}
 
 
 # --- a command run for the failed one ----------------------------------------------------------------------
@@ -520,39 +456,22 @@ class GitRefChange(Record):
 # and the report say it ran, and that it is not undone) and rollback says it is not undone, instead of
 # pretending. The command line is recorded redacted; the line that runs is the one given.
 
-class CommandChange(Record):
-    """Run one command (an argv, never a shell line) in the project, its output shown as the command's is.
-    timeout: a `vagrant up` downloading a box takes minutes; a hung one must still end."""
+def prepare_command(change: CommandChange, cs: changeset.ChangeSet) -> dict:
+    from heal.redact import redact_argv
 
-    undoable = False  # a class attribute, not a field: `heal rollback` cannot undo it (heal.ui says no undo)
-    __slots__ = ("argv", "cwd", "reason", "timeout")
-    argv: tuple[str, ...]
-    cwd: str
-    reason: str
-    timeout: float | None
+    cwd = check_editable(change.cwd, cs.root)
+    shown = list(redact_argv(list(change.argv)))
+    return {"kind": "command", "argv": shown, "cwd": cwd, "describe": f"ran {' '.join(shown)} (not undoable)",
+            "reason": change.reason}
 
-    def __init__(self, argv: tuple[str, ...], cwd: str, reason: str = "", timeout: float | None = 1800.0) -> None:
-        argv = tuple(argv)
-        if not argv or not argv[0] or argv[0].startswith("-"):
-            raise JournalError(f"not a command: {' '.join(argv)}")
-        self._fill(argv, cwd, reason, timeout)
+def perform_command(change: CommandChange, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
+    from heal.journal import changeset
+    from heal.run import RunSpec, run
 
-    def prepare(self, cs: changeset.ChangeSet) -> dict:
-        from heal.redact import redact_argv
-
-        cwd = check_editable(self.cwd, cs.root)
-        shown = list(redact_argv(list(self.argv)))
-        return {"kind": "command", "argv": shown, "cwd": cwd, "describe": f"ran {' '.join(shown)} (not undoable)",
-                "reason": self.reason}
-
-    def perform(self, cs: changeset.ChangeSet, intent: dict, progress: Callable[[bytes], None] | None = None) -> dict:
-        from heal.journal import changeset
-        from heal.run import RunSpec, run
-
-        # passthrough (no progress line needed): its own progress is shown and a prompt it asks (a login) reaches the user
-        result = run(RunSpec(tuple(self.argv), cwd=intent["cwd"], passthrough=True, timeout=self.timeout,
-                             on_spawn=cs.spawned))
-        changeset.crash_point()
-        if result.exit_code != 0:
-            raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}")
-        return {"exit_code": 0}
+    # passthrough (no progress line needed): its own progress is shown and a prompt it asks (a login) reaches the user
+    result = run(RunSpec(tuple(change.argv), cwd=intent["cwd"], passthrough=True, timeout=change.timeout,
+                         on_spawn=cs.spawned))
+    changeset.crash_point()
+    if result.exit_code != 0:
+        raise JournalError(f"{' '.join(intent['argv'])} exited {result.exit_code}")
+    return {"exit_code": 0}

@@ -1,6 +1,6 @@
 """What every package manager module provides (pre-commit's `languages/` shape), and the helpers they share.
 
-Every manager offers (through `Manager`, which reads its module):
+Every manager offers (through heal.managers.Manager):
     NAME, ECOSYSTEM          its name in MANAGERS; python | node | go | rust
     LOCKFILES                files whose presence in a project says it manages it (checked in registry order)
     MANIFESTS                the files an install may rewrite: backed up byte-exact before every install
@@ -10,14 +10,16 @@ Every manager offers (through `Manager`, which reads its module):
     environment(cwd, python) -> Environment             what the target environment has installed now
     undo_remove(tool, undo) -> [Run]                    rollback, before the manifests are put back
     undo_sync(tool, undo) -> [Run]                      rollback, after they are
-A module is mostly data (see Manager); it defines a function only where its ecosystem's default does not fit.
+The first four are data in the registry (heal.managers), so that choosing a manager imports no manager's
+module; the rest comes from the module, imported on first use. A module is mostly data (see Manager); it
+defines a function only where its ecosystem's default does not fit.
 """
 
 from __future__ import annotations
 
 import os
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 # collections.namedtuple, not typing.NamedTuple: planning an install imports this module on every failure it
 # can fix, and typing costs more than the planning (collections is loaded already, by re).
@@ -48,17 +50,6 @@ class Run(namedtuple("Run", ("argv", "remove"), defaults=((),))):
     __slots__ = ()
     argv: tuple[str, ...]
     remove: tuple[str, ...]
-
-
-def which(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    from heal.lean import which as lookup  # shutil's, without shutil's imports
-
-    return lookup(name, path=(env if env is not None else os.environ).get("PATH"))
-
-
-def tool(name: str, env: Mapping[str, str] | None = None) -> str:
-    """The manager's executable: its full path when it is on PATH, else its name (an error names it then)."""
-    return which(name, env) or name
 
 
 def no_environment(cwd: str, python: str) -> Environment:
@@ -165,85 +156,3 @@ def node_environment(cwd: str, python: str) -> Environment:
 
 def has_any(root: str, names: tuple[str, ...]) -> bool:
     return any(os.path.exists(os.path.join(root, n)) for n in names)
-
-
-class Manager:
-    """A manager module seen through the protocol: what it declares as data (the argv pieces below), the
-    functions it defines itself where its ecosystem's default does not fit.
-
-    Data a module may give:
-        ADD, DEV          argv after the tool for adding packages, and the flag that makes them dev ones
-        SYNC              argv after the tool for installing what the project declares
-        ASK_PYTHON        argv after the tool that prints its environment's interpreter (Python managers)
-        REMOVE            argv after the tool that removes packages (node managers' undo, before the manifests)
-        RESYNC            argv tails run after the manifests are put back (an exact sync: uv, pdm)
-    """
-
-    def __init__(self, module) -> None:
-        self.module = module
-        self.NAME: str = module.NAME
-        self.ECOSYSTEM: str = module.ECOSYSTEM
-        self.LOCKFILES: tuple[str, ...] = module.LOCKFILES
-        self.MANIFESTS: tuple[str, ...] = module.MANIFESTS
-
-    def _own(self, name: str):
-        return getattr(self.module, name, None)
-
-    def add(self, tool_: str, packages: Sequence[str], *, python: str = "", dev: bool = False) -> tuple[str, ...]:
-        own = self._own("add")
-        if own:
-            return own(tool_, packages, python=python, dev=dev)
-        return (tool_, *self.module.ADD, *(self.module.DEV if dev else ()), *packages)
-
-    def sync(self, tool_: str, *, python: str = "", root: str = "", **kw: str) -> tuple[str, ...]:
-        own = self._own("sync")
-        if own:
-            return own(tool_, python=python, root=root, **kw)
-        return (tool_, *self.module.SYNC)
-
-    def python(self, tool_: str, root: str, env: Mapping[str, str]) -> str | None:
-        """The interpreter of the environment the manager keeps for the project; None when it keeps none (or
-        has none for the project yet)."""
-        own = self._own("python")
-        if own:
-            return own(tool_, root, env)
-        if self.ECOSYSTEM != "python" or not hasattr(self.module, "ASK_PYTHON"):
-            return None
-        from heal.run import RunSpec, run
-
-        r = run(RunSpec((tool_, *self.module.ASK_PYTHON), cwd=root, env=env, passthrough=False, keep_stdout=True,
-                        timeout=60, head_bytes=0, tail_bytes=0))
-        found = (r.stdout or b"").decode(errors="replace").strip()
-        if r.exit_code != 0 or not os.path.isabs(found) or not os.path.exists(found):
-            return None
-        return found
-
-    def environment(self, cwd: str, python: str, modules: Sequence[str] = ()) -> Environment:
-        """What the environment has installed; modules (Python): also note which of them it cannot import, for
-        heal.managers.base.verified (one run of the interpreter for both)."""
-        if self.ECOSYSTEM == "node":
-            return node_environment(cwd, python)
-        if self.ECOSYSTEM == "python":
-            if self.NAME != "pip":
-                return managed_python_environment(cwd, python, modules)
-            return python_environment(cwd, python, modules)
-        return no_environment(cwd, python)
-
-    def undo_remove(self, tool_: str, undo: Undo) -> list[Run]:
-        own = self._own("undo_remove")
-        if own:
-            return own(tool_, undo)
-        remove = getattr(self.module, "REMOVE", None)
-        return [Run((tool_, *remove, *undo.added))] if remove and undo.added else []
-
-    def undo_sync(self, tool_: str, undo: Undo) -> list[Run]:
-        own = self._own("undo_sync")
-        if own:
-            return own(tool_, undo)
-        if self.ECOSYSTEM == "node":
-            # with the lockfile back, an install restores the versions it pins (what the install replaced)
-            if undo.replaced and has_any(undo.cwd, self.LOCKFILES) and \
-                    os.path.exists(os.path.join(undo.cwd, "package.json")):
-                return [Run((tool_, *self.module.SYNC))]
-            return []
-        return [Run((tool_, *tail)) for tail in getattr(self.module, "RESYNC", ())]

@@ -1,8 +1,4 @@
 """cargo: `cargo add <crate>` in the package that uses it; Cargo.toml and Cargo.lock are all it changes, and
 rollback restores them (what it downloaded stays in the shared, read-only registry cache)."""
 
-NAME = "cargo"
-ECOSYSTEM = "rust"
-LOCKFILES = ("Cargo.toml",)
-MANIFESTS = ("Cargo.toml", "Cargo.lock")
 ADD, DEV, SYNC = ("add",), ("--dev",), ("fetch",)

@@ -1,8 +1,4 @@
 """go: `go get <package>` in the module that imports it; go.mod and go.sum are all it changes in the project
 (the module cache is a shared, read-only download cache, like pip's), and rollback restores them."""
 
-NAME = "go"
-ECOSYSTEM = "go"
-LOCKFILES = ("go.mod",)
-MANIFESTS = ("go.mod", "go.sum")
 ADD, DEV, SYNC = ("get",), (), ("mod", "download")

@@ -7,10 +7,6 @@ from collections.abc import Sequence
 
 from heal.managers.base import Run, Undo, has_any
 
-NAME = "npm"
-ECOSYSTEM = "node"
-LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")
-MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json")
 _QUIET = ("--no-audit", "--no-fund")
 SYNC = ("install", *_QUIET)  # what the rollback reinstalls with, once the lockfile is back
 
@@ -22,7 +18,9 @@ def add(tool: str, packages: Sequence[str], *, python: str = "", dev: bool = Fal
 
 def sync(tool: str, *, python: str = "", root: str = "") -> tuple[str, ...]:
     """`npm ci` when there is a lockfile (exactly what it pins), else `npm install`."""
-    return (tool, "ci" if has_any(root, LOCKFILES) else "install", *_QUIET)
+    from heal.managers import MANAGERS
+
+    return (tool, "ci" if has_any(root, MANAGERS["npm"].LOCKFILES) else "install", *_QUIET)
 
 
 def undo_remove(tool: str, undo: Undo) -> list[Run]:

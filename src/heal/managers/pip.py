@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from heal.managers.base import Run, Undo
-
-NAME = "pip"
-ECOSYSTEM = "python"
-LOCKFILES: tuple[str, ...] = ()  # the default for a Python project no other manager claims
-MANIFESTS = ("pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements-test.txt")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from heal.managers.base import Run, Undo
 
 
 def add(tool: str, packages: Sequence[str], *, python: str = "python", dev: bool = False) -> tuple[str, ...]:
@@ -27,6 +24,8 @@ def sync(tool: str, *, python: str = "python", root: str = "", requirements: str
 def undo_sync(tool: str, undo: Undo) -> list[Run]:
     # quiet: a pip that has nothing to say cannot die of a closed pipe (a killed heal) between moving the old
     # files aside and deleting them, which would leave its `~name` stash in site-packages
+    from heal.managers.base import Run  # rollback's: planning a pip install imports pip alone
+
     runs = []
     if undo.added:
         runs.append(Run((undo.python, "-m", "pip", "uninstall", "-q", "-y", *undo.added)))

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from heal.managers.base import Run, Undo
 
-NAME = "pipenv"
-ECOSYSTEM = "python"
-LOCKFILES = ("Pipfile",)
-MANIFESTS = ("Pipfile", "Pipfile.lock")
 ADD, DEV, SYNC, ASK_PYTHON = ("install",), ("--dev",), ("sync",), ("--py",)
 
 

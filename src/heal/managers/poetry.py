@@ -7,10 +7,6 @@ import re
 
 from heal.managers.base import Run, Undo
 
-NAME = "poetry"
-ECOSYSTEM = "python"
-LOCKFILES = ("poetry.lock",)
-MANIFESTS = ("pyproject.toml", "poetry.lock")
 ADD, DEV, SYNC, ASK_PYTHON = ("add",), ("--group", "dev"), ("install",), ("env", "info", "--executable")
 
 

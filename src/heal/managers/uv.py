@@ -7,10 +7,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-NAME = "uv"
-ECOSYSTEM = "python"
-LOCKFILES = ("uv.lock",)
-MANIFESTS = ("pyproject.toml", "uv.lock")
 ADD, DEV, SYNC, RESYNC = ("add",), ("--dev",), ("sync",), (("sync",),)
 
 

@@ -1,8 +1,4 @@
 """yarn: `yarn add <pkg>` (or `yarn install` for what package.json declares); rollback runs `yarn remove` for what
 the install added, then restores package.json and the lockfile."""
 
-NAME = "yarn"
-ECOSYSTEM = "node"
-LOCKFILES = ("yarn.lock",)
-MANIFESTS = ("package.json", "yarn.lock")
 ADD, DEV, SYNC, REMOVE = ("add",), ("-D",), ("install",), ("remove",)
