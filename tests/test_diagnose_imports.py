@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +189,49 @@ def test_with_a_warm_regex_cache_diagnosing_common_failures_never_imports_re(hea
     warm = run()
     assert warm[:3] == ["False", "False", "False"], warm
     assert warm[3:] == cold[3:] == ["dependency", "test", "test", "test"]
+
+
+def _warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"") -> tuple[set[str], str]:
+    """Which of re, enum, shlex and json the second `heal ARGS` (in one HEAL_HOME) imports: with -S and heal on
+    PYTHONPATH, as in the test above, so that nothing imported them before heal."""
+    import os
+    import sysconfig
+
+    import heal
+
+    paths = [os.path.dirname(os.path.dirname(heal.__file__)), sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"]]
+    env = {**env, "PYTHONPATH": os.pathsep.join(paths)}
+    code = ("import sys\n"
+            f"sys.argv = ['heal', *{args!r}]\n"
+            "from heal.entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('\\nIMPORTED ' + ' '.join(m for m in ('re', 'enum', 'shlex', 'json') if m in sys.modules))\n")
+    seen, printed = [], ""
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-S", "-c", code], env=env, input=stdin, capture_output=True, timeout=60)
+        assert b"Traceback" not in out.stderr, out.stderr
+        seen.append(set(out.stderr.decode().rpartition("IMPORTED ")[2].split()))
+        printed = out.stdout.decode()
+    assert "re" in seen[0], seen  # the cold caches compile: the check can fail
+    return seen[1], printed
+
+
+def test_heal_diagnose_of_a_quoted_command_line_with_its_plan_imports_no_re(heal_env, tmp_path):
+    log = tmp_path / "failure.log"
+    log.write_text(FAILURE)
+    args = ["diagnose", "--json", "--command", "python3 -c 'import requests'", str(log)]
+    imported, printed = _warm_run_imports(args, heal_env)
+    assert imported == set()
+    assert json.loads(printed)["category"] == "dependency" and "requests" in printed
+
+
+def test_the_hook_naming_a_failing_test_run_imports_no_re(heal_env, tmp_path):
+    fixture = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "outputs"
+                          / "python-pytest-one-failing-assertion.json").read_text(encoding="utf-8"))
+    payload = {"session_id": "s", "cwd": str(tmp_path), "hook_event_name": "PostToolUseFailure", "tool_name": "Bash",
+               "tool_input": {"command": "python -m pytest -q 'tests/test_x.py'"},
+               "error": f"Exit code 1\n{fixture['output']}", "is_interrupt": False}
+    imported, printed = _warm_run_imports(["hook", "claude-code"], heal_env, json.dumps(payload).encode())
+    assert imported == set()
+    assert "test_" in json.loads(printed)["hookSpecificOutput"]["additionalContext"]

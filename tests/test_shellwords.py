@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from heal import shellwords
@@ -50,3 +50,47 @@ def test_quote_and_join_are_shlex_s_and_split_reads_them_back(words):
     assert [shellwords.quote(w) for w in words] == [shlex.quote(w) for w in words]
     assert shellwords.join(words) == shlex.join(words)
     assert shellwords.split(shellwords.join(words)) == words
+
+
+def _old_argv_words(line: str) -> list[str] | None:
+    """What the Claude Code hook did before heal.shellwords: shlex with punctuation_chars, None for `sh -c`."""
+    try:
+        lex = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lex.whitespace_split = True
+        words = list(lex)
+    except ValueError:
+        return None
+    if not words or any(w and all(c in "();<>|&" for c in w) for w in words):
+        return None
+    return words
+
+
+def _simple(line: str) -> list[str] | None:
+    try:
+        return shellwords.simple_command(line) or None
+    except ValueError:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\r'\"\\;&|<>()$*?~=@%+:,./-_aZ9é")), max_size=40))
+def test_simple_command_reads_a_line_as_shlex_with_punctuation_did_without_a_hash(line):
+    # an escaped operator is a word (`find . -exec rm {} \;`): shlex kept `;`, which then looked like an operator
+    assume(not any("\\" + c in line for c in "();<>|&"))
+    assert _simple(line) == _old_argv_words(line)
+
+
+@pytest.mark.parametrize("line, words", [
+    ("ls # list it", ["ls"]),
+    ("curl http://localhost:8080/#/admin", ["curl", "http://localhost:8080/#/admin"]),  # shlex cut the URL here
+    ("git commit -m 'fix #12'", ["git", "commit", "-m", "fix #12"]),
+    ("echo a\\#b", ["echo", "a#b"]),
+    ("# only a comment", None),
+    ("make test && make lint", None),
+    ("echo '&&'", ["echo", "&&"]),
+    ("echo \\|", ["echo", "|"]),
+    ("find . -name '*.pyc' -exec rm {} \\;", ["find", ".", "-name", "*.pyc", "-exec", "rm", "{}", ";"]),
+    ("echo 'unclosed", None),
+])
+def test_simple_command_treats_a_hash_as_the_shell_does(line, words):
+    assert _simple(line) == words

@@ -17,6 +17,24 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 def split(s: str, comments: bool = False) -> list[str]:
     """shlex.split(s, comments): ValueError("No closing quotation") or ("No escaped character") as it."""
+    words = _scan(s, "anywhere" if comments else "", False)
+    assert words is not None
+    return words
+
+
+def simple_command(line: str) -> list[str] | None:
+    """The words of a simple command as a POSIX shell reads them, or None when the line needs a shell: one of
+    the operator characters ();<>|& outside quotes. A "#" that starts a word comments out the rest of the line
+    (in a word it is a letter, as in the shell). ValueError for a quote never closed or a trailing backslash."""
+    return _scan(line, "word start", True)
+
+
+_OPERATORS = frozenset("();<>|&")
+
+
+def _scan(s: str, comments: str, operators: bool) -> list[str] | None:
+    """shlex's POSIX splitting (see the module's docstring); comments "" (none), "anywhere" (shlex's: also
+    inside a word) or "word start" (the shell's); operators: None at the first unquoted operator character."""
     words: list[str] = []
     word: list[str] = []
     in_word = False  # a word has begun (an empty quoted word counts)
@@ -28,12 +46,14 @@ def split(s: str, comments: bool = False) -> list[str]:
                 words.append("".join(word))
                 word, in_word = [], False
             i += 1
-        elif comments and c == "#":
+        elif c == "#" and (comments == "anywhere" or comments and not in_word):
             end = s.find("\n", i)
             i = n if end < 0 else end + 1
             if in_word:
                 words.append("".join(word))
                 word, in_word = [], False
+        elif operators and c in _OPERATORS:
+            return None
         elif c == "\\":
             if i + 1 >= n:
                 raise ValueError("No escaped character")

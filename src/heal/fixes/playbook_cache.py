@@ -23,10 +23,10 @@ loaded file by file, as without a cache.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 
+from heal import rx
 from heal import __version__
 from heal.fixes.playbooks import Playbook, load_or_error
 from heal.lazyre import lazy
@@ -102,7 +102,7 @@ def _from_rows(directory: str, names: list[str], rows: tuple) -> tuple[list[Play
                 continue
             if kind != _OK or type(value) is not tuple or len(value) != len(FIELDS):
                 return None
-            compiled = tuple(lazy(p, re.M) for p in value[_OUTPUT]) if value[_OUTPUT] else ()
+            compiled = tuple(lazy(p, rx.M) for p in value[_OUTPUT]) if value[_OUTPUT] else ()
             books.append(Playbook(*value[:_PATH], os.path.join(directory, name), *value[_PATH:], compiled))
     except (TypeError, ValueError):  # a row that is not a triple, a field of the wrong kind
         return None

@@ -25,8 +25,8 @@ mistake (`max_retries = "lots"`) is its own load error, not a failure while plan
 from __future__ import annotations
 
 import os
-import re
 
+from heal import rx
 from heal.diagnose.model import CATEGORIES
 from heal.errors import PlaybookError
 from heal.fixes.model import RISKS, PlanContext
@@ -53,12 +53,12 @@ class Playbook(Record):
     exit_codes: tuple[int, ...]
     rerun: bool
     check: tuple[str, ...]
-    _compiled: tuple[re.Pattern[str], ...]
+    _compiled: tuple[rx.Pattern[str], ...]
 
     def __init__(self, id: str, category: str, description: str, risk: str, path: str, steps: tuple[dict, ...],
                  rules: tuple[str, ...] = (), facts: tuple[str, ...] = (), ecosystem: tuple[str, ...] = (),
                  tools: tuple[str, ...] = (), output: tuple[str, ...] = (), exit_codes: tuple[int, ...] = (),
-                 rerun: bool = True, check: tuple[str, ...] = (), _compiled: tuple[re.Pattern[str], ...] = ()) -> None:
+                 rerun: bool = True, check: tuple[str, ...] = (), _compiled: tuple[rx.Pattern[str], ...] = ()) -> None:
         self._fill(id, category, description, risk, path, steps, rules, facts, ecosystem, tools, output, exit_codes,
                    rerun, check, _compiled)
 
@@ -180,6 +180,8 @@ def load(path: str) -> Playbook:
     if not isinstance(validate, dict):
         raise PlaybookError(f"{where}: field 'validate' must be a table")
     output = field_of("output", list, (), match)
+    import re  # checked here, where the playbook is read from its file; the cache's are built lazily
+
     try:
         compiled = tuple(re.compile(p, re.M) for p in output)
     except (re.error, TypeError) as exc:

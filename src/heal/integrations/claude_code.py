@@ -120,10 +120,10 @@ def _what(d) -> str:
 
 
 def _describe(fix) -> str:
-    import shlex
+    from heal.shellwords import join
 
     if fix.argv:
-        return f"fix: {fix.description}: `{shlex.join(fix.argv)}`"
+        return f"fix: {fix.description}: `{join(fix.argv)}`"
     return f"fix: {fix.description}"
 
 
@@ -139,22 +139,17 @@ def _answer(lines: list[str]) -> bytes:
 
 def argv_of(command: str) -> list[str]:
     """The argv diagnosis wants: a simple command's words; anything using the shell (operators, redirections,
-    expansions, a quote shlex cannot close) is `sh -c COMMAND`, as Claude Code's Bash tool runs it."""
-    import shlex
+    expansions, a quote never closed) is `sh -c COMMAND`, as Claude Code's Bash tool runs it."""
+    from heal.shellwords import simple_command  # shlex imports re: ~3 ms of this hook
 
-    # shlex grows a word a character at a time: a command of one huge word (a heredoc-free `echo <1 MB>`)
-    # would take it seconds; past a length no typed command reaches it stays a shell line
+    # split a character at a time: past a length no typed command reaches, a line stays a shell line
     if len(command) > MAX_SPLIT or any(c in command for c in "$`\n") or "<(" in command:
         return ["sh", "-c", command]
     try:
-        lex = shlex.shlex(command, posix=True, punctuation_chars=True)
-        lex.whitespace_split = True
-        words = list(lex)
+        words = simple_command(command)
     except ValueError:
         return ["sh", "-c", command]
-    if not words or any(w and all(c in "();<>|&" for c in w) for w in words):
-        return ["sh", "-c", command]
-    return words
+    return words or ["sh", "-c", command]
 
 
 def _settings(cwd: str):
