@@ -6,8 +6,10 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from heal.cjson import loads, string
+from heal.cjson import dumps, loads, string
 
 VALID = ['{}', '[]', '1', '-0.5e3', '"x"', '{"a": [1, 2, {"b": null}], "c": true, "d": "\\u00e9\\n"}', '  {"a":1}  ',
          '{"a":1,"a":2}', 'NaN', '[Infinity, -Infinity]', '"\\ud83d\\ude00"', '"\\ud83d"', '{"x": 1e400}',
@@ -46,3 +48,24 @@ def test_other_encodings_go_through_json(encoding):
 def test_a_string_is_what_json_dumps_writes(text):
     assert string(text) == json.dumps(text, ensure_ascii=False)
     assert json.loads(string(text)) == text
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                       | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, st.booleans(), st.sampled_from([(", ", ": "), (",", ":")]))
+def test_dumps_writes_what_json_dumps_writes(value, sort_keys, separators):
+    assert dumps(value, sort_keys=sort_keys, separators=separators) == \
+        json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=separators)
+
+
+@pytest.mark.parametrize("value", [{"a": object()}, [b"bytes"], {1: "x", "a": "y"}])
+def test_dumps_refuses_what_json_dumps_refuses(value):
+    with pytest.raises(TypeError) as ours:
+        dumps(value, sort_keys=True)
+    with pytest.raises(TypeError) as theirs:
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+    assert str(ours.value) == str(theirs.value)
