@@ -9,6 +9,8 @@ import sqlite3
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heal.diagnose import diagnose
 from heal.store import (BadPattern, Failure, PatternFix, Store, StoreUnavailable, content_hash, is_approved, refusal,
@@ -69,6 +71,27 @@ def test_config_default_cutoff_is_the_stores():
 
     assert config.defaults()["learn.cutoff"] == store_db.DEFAULT_CUTOFF
     assert config.defaults()["learn.enabled"] is True
+
+
+def _comparable_by_regex(fingerprint: str) -> str:
+    """comparable() as the rows already stored were prepared: whitespace runs by regex."""
+    import re
+
+    return re.sub(r"\s+", " ", fingerprint[: model.MAX_COMPARE * 2]).strip().lower()[: model.MAX_COMPARE]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+                                                                         "\xa0\u1680\u2000\u2028\u3000\u200b"),
+               max_size=2500))
+def test_comparable_is_the_text_stored_rows_were_compared_by(text):
+    assert model.comparable(text) == _comparable_by_regex(text)
+
+
+def test_comparable_on_every_fixture_output():
+    for name in sorted(os.listdir(FIXTURES)):
+        out = fixture(name[:-5])["output"]
+        assert model.comparable(out) == _comparable_by_regex(out)
 
 
 # --- lookup ----------------------------------------------------------------------------------------

@@ -109,10 +109,8 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
     learn` can run it again, unless it holds a secret: then only its redacted form is kept (to show, and to
     recognise it when `heal learn --for` gives it back), never the secret. Evidence and summary are redacted.
     Returns whether the command can be re-run from the record alone. Raises OSError."""
-    import json
-
+    from heal.cjson import dumps
     from heal.redact import redact, redact_argv
-
     from heal.store.model import Failure
 
     shown = list(redact_argv(list(argv)))
@@ -129,7 +127,7 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
     try:
         try:
-            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode())
+            os.write(fd, (dumps(record) + "\n").encode())
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -145,11 +143,11 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
 def load_failure(root: str) -> dict | None:
     """The project's last unhealed failure (save_failure's record), or None when there is none or it cannot
     be read (a damaged record is as good as none: run the command through heal again)."""
-    import json
+    from heal.cjson import loads
 
     try:
         with open(failure_path(root), "rb") as fh:
-            record = json.loads(fh.read(1 << 20))
+            record = loads(fh.read(1 << 20))
     except (OSError, ValueError):
         return None
     texts = ("root", "cwd", "signature", "fingerprint", "category", "tool", "ecosystem", "key", "summary")
