@@ -11,18 +11,17 @@ longer than the timeout) and BadPattern for invalid input from its caller.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
+from heal.cjson import loads
 from heal.store import schema
-
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
+from heal.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -95,6 +94,24 @@ def _to_wal(db: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
+def _read_only(path: str) -> sqlite3.Connection | None:
+    """A read-only connection to the store, holding its shared lock, or None. Opened before the store's own
+    connection closes and closed after it, it keeps the WAL where SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE is out of
+    reach (Python < 3.12): a connection that is not the last one open does not checkpoint when it closes, and a
+    read-only one, closing last, cannot. SQLite then leaves the WAL and its index as they are, as after a
+    crash: the next connection reads them, nothing is lost."""
+    uri = "file:" + os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    keeper = None
+    try:
+        keeper = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS, isolation_level=None)
+        keeper.execute("PRAGMA user_version").fetchone()  # a read: in WAL mode its shared lock stays until close
+        return keeper
+    except sqlite3.Error:  # then the store's own close checkpoints, as it always did
+        if keeper is not None:
+            keeper.close()
+        return None
+
+
 class Store:
     """`with Store() as store: store.lookup(Failure.of(diagnosis))`. Opening creates or migrates the file."""
 
@@ -104,6 +121,7 @@ class Store:
         self._db: sqlite3.Connection | None = None
         self._gates: dict[tuple[str, str, str], tuple[int, list[int], list[str]]] = {}
         self._salt: bytes | None = None
+        self._keep_wal = False  # close() keeps the WAL without SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (_read_only)
         self._open()
 
     # --- connection --------------------------------------------------------------------------------
@@ -112,10 +130,10 @@ class Store:
     def _open(self) -> None:
         directory = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(directory, exist_ok=True)
+        # timeout= is SQLite's busy timeout (sqlite3_busy_timeout): no PRAGMA busy_timeout needed as well
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         self._db = db
         try:
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]  # a garbage file fails here
             if version > schema.VERSION:
                 raise StoreUnavailable(f"pattern store {self.path} is from a newer heal (schema v{version}; this "
@@ -128,12 +146,14 @@ class Store:
             # import's log shrinks back after its checkpoint.
             db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
             db.execute(f"PRAGMA journal_size_limit = {WAL_PAGES * 4096}")
-            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)  # Python >= 3.12
+            # The last connection to close would checkpoint, fsync and delete the WAL, and the next heal run
+            # would create it again (and fsync its header on its first commit): 1-2 ms of a heal run on an idle
+            # ext4 disk, ~20 ms on a busy one, against 0.3 ms without. Checkpoints still happen, on commit,
+            # once the WAL passes WAL_PAGES. Python >= 3.12 says so to SQLite; before, close() does the same.
+            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
             if no_checkpoint is not None:
-                # The last connection to close would checkpoint, fsync and delete the WAL, and the next heal
-                # run would create it again: ~20 ms of fsyncs per run on a plain ext4 disk, against 0.3 ms
-                # without. Checkpoints still happen, on commit, once the WAL passes WAL_PAGES.
                 db.setconfig(no_checkpoint, True)
+            self._keep_wal = no_checkpoint is None
             if version < schema.VERSION:
                 with self._write():
                     schema.migrate(db)  # re-reads the version inside the lock: another process may have done it
@@ -144,11 +164,17 @@ class Store:
 
     def close(self) -> None:
         if self._db is not None:
+            keeper = _read_only(self.path) if self._keep_wal else None
             try:
                 self._db.close()
             except sqlite3.Error:
                 pass
             self._db = None
+            if keeper is not None:
+                try:
+                    keeper.close()
+                except sqlite3.Error:
+                    pass
 
     def __enter__(self) -> Store:
         return self
@@ -472,7 +498,7 @@ class Store:
         (pid, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures,
          created, first_used, last_used, approved_hash) = row
         return Pattern(id=pid, signature=signature, fingerprint=fingerprint, category=category,
-                       fix=PatternFix.from_json(json.loads(fix)), source=source, tool=tool, ecosystem=ecosystem,
+                       fix=PatternFix.from_json(loads(fix)), source=source, tool=tool, ecosystem=ecosystem,
                        key=key, summary=summary, successes=successes, failures=failures, created=created,
                        first_used=first_used, last_used=last_used, approved_hash=approved_hash)
 
