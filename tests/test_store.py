@@ -448,6 +448,36 @@ def test_the_store_file_is_wal_with_a_busy_timeout(store):
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
 
 
+def _record_one(path: str, i: int) -> None:
+    with Store(path) as s:  # one heal run: its own connection, the only one open
+        s.record_outcome(started=1000.0 + i, duration=1.0, category="dependency", signature="d/x/1", healed=False,
+                         argv=["python", "app.py", str(i)])
+
+
+def test_a_run_leaves_the_wal_for_the_next_one(tmp_path):
+    # Closing the last connection would checkpoint, fsync and delete the WAL, and the next run would create
+    # it again: milliseconds of every failing heal run, on every Python (< 3.12 has no NO_CKPT_ON_CLOSE)
+    path = str(tmp_path / "patterns.sqlite3")
+    _record_one(path, 0)
+    _record_one(path, 1)
+    assert os.path.getsize(path + "-wal") > 0
+    with Store(path) as s:
+        assert s.metrics()["runs"] == 2
+        assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_wal_stays_short_however_many_runs_write(tmp_path):
+    # every run opens the store afresh (SQLite rebuilds the WAL index, and forgets what was checkpointed):
+    # the WAL must still be checkpointed and restarted, not grow, and be checkpointed again by every commit
+    path = str(tmp_path / "patterns.sqlite3")
+    runs = store_db.WAL_PAGES + 50  # two pages a run: the WAL passes WAL_PAGES halfway
+    for i in range(runs):
+        _record_one(path, i)
+    assert os.path.getsize(path + "-wal") <= (store_db.WAL_PAGES + 8) * (4096 + 24)
+    with Store(path) as s:
+        assert s.metrics()["runs"] == runs
+
+
 def test_imported_patterns_are_redacted_in_every_text(store):
     from heal.store.model import Pattern
 

@@ -17,11 +17,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
+try:
+    # CPython's C module itself: the sqlite3 package around it adds only the DB-API shell (sqlite3.dbapi2),
+    # which imports datetime to register date adapters and converters the store never uses (it stores floats
+    # and text, with no detect_types): ~2 ms of every failure heal records. The exceptions and the Connection
+    # type are the same objects, so code that imports sqlite3 (tests, `heal patterns`) catches what this raises.
+    import _sqlite3 as sqlite3
+
+    sqlite3.connect, sqlite3.Connection, sqlite3.Error, sqlite3.OperationalError  # all this module uses
+except (ImportError, AttributeError):  # pragma: no cover - a Python whose C module has another shape
+    import sqlite3  # type: ignore[no-redef]
+
 from heal.cjson import loads
 from heal.store import schema
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
-from heal.store.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from typing import Any, TypeVar
@@ -33,7 +43,8 @@ MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a
 MAX_TEXT = 4000  # characters of evidence or summary stored
 SKIP_AFTER = 2  # failures of a playbook step for one signature (more than its successes) before it is skipped
 SKIP_DAYS = 30  # ... for this long after its last failure there
-WAL_PAGES = 200  # pages in the write-ahead log before a commit checkpoints it
+WAL_PAGES = 200  # pages in the write-ahead log before a commit checkpoints it, and closing restarts it
+WAL_RESTART_WAIT_MS = 200  # how long closing waits for other connections to let it restart the WAL
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "
            "created, first_used, last_used, approved_hash")
 
@@ -164,6 +175,7 @@ class Store:
 
     def close(self) -> None:
         if self._db is not None:
+            self._restart_long_wal()
             keeper = _read_only(self.path) if self._keep_wal else None
             try:
                 self._db.close()
@@ -175,6 +187,25 @@ class Store:
                     keeper.close()
                 except sqlite3.Error:
                     pass
+
+    def _restart_long_wal(self) -> None:
+        """Checkpoint a WAL longer than WAL_PAGES and truncate it. The commit's own checkpoint does not do it
+        when each heal run has a connection of its own: the first one to open the store rebuilds the WAL index,
+        which forgets what was checkpointed, so the WAL would never restart, grow with every run, and be
+        checkpointed again, whole, by every later commit. Rarely: about once every WAL_PAGES / 2 runs."""
+        try:
+            if os.path.getsize(self.path + "-wal") <= WAL_PAGES * 4096:
+                return
+        except OSError:
+            return
+        db = self._db
+        assert db is not None
+        try:
+            # a short wait: a busy store (another writer, a reader of an older snapshot) is left to a later run
+            db.execute(f"PRAGMA busy_timeout = {WAL_RESTART_WAIT_MS}")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass
 
     def __enter__(self) -> Store:
         return self
