@@ -73,7 +73,8 @@ def test_dumps_refuses_what_json_dumps_refuses(value):
     assert str(ours.value) == str(theirs.value)
 
 
-@pytest.mark.parametrize("text", ["", "plain", 'quote " and \\ backslash', "lines\nand\ttabs\x01\x1f\x7f", "é ✓ 😀",
+@pytest.mark.parametrize("text", ["", "plain", 'quote " and \\ backslash', "lines\nand\ttabs\x01\x1f\x7f",
+                                  "é ✓ 😀",
                                   "\ud83d lone surrogate", "\u2028\u2029", "\b\f\r"])
 def test_dumps_escapes_strings_and_keys_as_json_does(text):
     value = {text: [text, {"k": text}], "n": [1.5, float("nan"), float("inf"), -0.0, 10**30, True, None]}
@@ -90,6 +91,7 @@ def test_dumps_of_a_circular_value_fails_as_json_does():
 
 def test_dumps_writes_without_the_c_module():
     # the failure path records a fix and the last failure without loading the _json shared library
-    code = "import sys; from heal.cjson import dumps; dumps({'a': [1, 'b']}, sort_keys=True); print('_json' in sys.modules)"
+    code = ("import sys; from heal.cjson import dumps; dumps({'a': [1, 'b']}, sort_keys=True); "
+            "print('_json' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True)
     assert r.stdout.strip() == b"False"

@@ -112,7 +112,8 @@ def _encode(obj: object, out: list[str], sort_keys: bool, item_sep: str, key_sep
     elif kind is int:
         out.append(repr(obj))
     elif kind is float:
-        out.append(_FLOATS.get(obj, "NaN") if obj != obj or obj in _FLOATS else repr(obj))  # type: ignore[call-overload]
+        special = obj != obj or obj in _FLOATS  # NaN, or an infinity: JavaScript's names, as json writes them
+        out.append(_FLOATS.get(obj, "NaN") if special else repr(obj))  # type: ignore[call-overload]
     elif kind is list or kind is tuple:
         out.append("[")
         for i, item in enumerate(obj):  # type: ignore[arg-type]
