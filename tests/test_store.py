@@ -94,6 +94,36 @@ def test_comparable_on_every_fixture_output():
         assert model.comparable(out) == _comparable_by_regex(out)
 
 
+_VALUES = [
+    model.PatternFix.of_advice([["npm", "install"]]),
+    model.Failure("s/1", "evidence", "dependency", tool="pip"),
+    model.Pattern(7, "s/1", "evidence", "dependency", INSTALL, "learned", successes=3, last_used=5.0),
+    model.Candidate(7, "learned", INSTALL, 0.9, 0.5, 3, 1, False, None),
+]
+
+
+@pytest.mark.parametrize("value", _VALUES, ids=lambda v: type(v).__name__)
+def test_the_values_are_what_named_tuples_were(value):
+    import pickle
+    from collections import namedtuple
+
+    cls = type(value)
+    twin = namedtuple(cls.__name__, cls._fields)(*value)  # what each class was made by before
+    assert repr(value) == repr(twin) and value._asdict() == twin._asdict()
+    assert value == twin == tuple(value) and hash(value) == hash(twin) and isinstance(value, tuple)
+    assert all(getattr(value, name) == value[i] for i, name in enumerate(cls._fields))
+    changed = value._replace(**{cls._fields[1]: "other"})
+    assert type(changed) is cls and changed[1] == "other" and changed[2:] == value[2:]
+    assert pickle.loads(pickle.dumps(value)) == value and type(pickle.loads(pickle.dumps(value))) is cls
+    assert cls._make(list(value)) == value
+    with pytest.raises(ValueError, match="unexpected field names"):
+        value._replace(nope=1)
+    with pytest.raises(AttributeError):
+        value.__setattr__(cls._fields[0], 1)
+    with pytest.raises(TypeError):
+        cls()  # the first field is required, as it was
+
+
 # --- lookup ----------------------------------------------------------------------------------------
 
 
