@@ -29,7 +29,6 @@ except (ImportError, AttributeError):  # pragma: no cover - a Python whose C mod
     import sqlite3  # type: ignore[no-redef]
 
 from heal.cjson import loads
-from heal.store import schema
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
@@ -43,6 +42,9 @@ MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a
 MAX_TEXT = 4000  # characters of evidence or summary stored
 SKIP_AFTER = 2  # failures of a playbook step for one signature (more than its successes) before it is skipped
 SKIP_DAYS = 30  # ... for this long after its last failure there
+# schema.VERSION: opening a current store does not import the migrations (tests/test_store_migrate.py checks
+# that the two agree)
+SCHEMA_VERSION = 2
 WAL_PAGES = 100  # pages in the write-ahead log before a commit checkpoints it, and closing restarts it
 WAL_RESTART_WAIT_MS = 200  # how long closing waits for other connections to let it restart the WAL
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "
@@ -140,15 +142,16 @@ class Store:
     @_guarded
     def _open(self) -> None:
         directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
+        if not os.path.isdir(directory):
+            os.makedirs(directory, exist_ok=True)
         # timeout= is SQLite's busy timeout (sqlite3_busy_timeout): no PRAGMA busy_timeout needed as well
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         self._db = db
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]  # a garbage file fails here
-            if version > schema.VERSION:
+            if version > SCHEMA_VERSION:
                 raise StoreUnavailable(f"pattern store {self.path} is from a newer heal (schema v{version}; this "
-                                       f"heal knows v{schema.VERSION})")
+                                       f"heal knows v{SCHEMA_VERSION})")
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 _to_wal(db)  # persistent: once per file
             db.execute("PRAGMA synchronous = NORMAL")
@@ -165,9 +168,11 @@ class Store:
             if no_checkpoint is not None:
                 db.setconfig(no_checkpoint, True)
             self._keep_wal = no_checkpoint is None
-            if version < schema.VERSION:
-                with self._write():
-                    schema.migrate(db)  # re-reads the version inside the lock: another process may have done it
+            if version < SCHEMA_VERSION:
+                from heal.store import schema
+
+                with self._write():  # migrate() reads the version again inside the lock: another heal may have migrated
+                    schema.migrate(db, SCHEMA_VERSION)
         except BaseException:
             db.close()
             self._db = None
