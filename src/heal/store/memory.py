@@ -55,12 +55,15 @@ class Memory:
         self.close()
 
     def _call(self, what: Callable[[Store], Any], default: Any, *, create: bool = False) -> Any:
-        from heal.store.db import StoreUnavailable
-
         try:
             store = self._open(create)
             return default if store is None else what(store)
-        except StoreUnavailable as exc:
+        except Exception as exc:
+            # heal.store.db only now: with no store yet, a lookup answers without loading sqlite3
+            from heal.store.db import StoreUnavailable
+
+            if not isinstance(exc, StoreUnavailable):
+                raise
             self._failed(exc)
             return default
 
