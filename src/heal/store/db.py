@@ -82,14 +82,19 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except (StoreUnavailable, BadPattern):
             raise
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"pattern store {self.path}: {exc}") from None
-        except OSError as exc:
-            raise StoreUnavailable(f"pattern store {self.path}: {exc.strerror or exc}") from None
-        except Exception as exc:  # a damaged row (bad JSON), or a bug: still never a traceback in a heal run
-            raise StoreUnavailable(f"pattern store {self.path}: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            raise _unavailable(self.path, exc) from None
 
     return wrapper
+
+
+def _unavailable(path: str, exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, sqlite3.Error):
+        return StoreUnavailable(f"pattern store {path}: {exc}")
+    if isinstance(exc, OSError):
+        return StoreUnavailable(f"pattern store {path}: {exc.strerror or exc}")
+    # a damaged row (bad JSON), or a bug: still never a traceback in a heal run
+    return StoreUnavailable(f"pattern store {path}: {type(exc).__name__}: {exc}")
 
 
 def _to_wal(db: sqlite3.Connection) -> None:
@@ -135,6 +140,7 @@ class Store:
         self._gates: dict[tuple[str, str, str], tuple[int, list[int], list[str]]] = {}
         self._salt: bytes | None = None
         self._keep_wal = False  # close() keeps the WAL without SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (_read_only)
+        self._writing = False  # in a write transaction (BEGIN IMMEDIATE): _write() nests in transaction()
         self._open()
 
     # --- connection --------------------------------------------------------------------------------
@@ -224,18 +230,56 @@ class Store:
             raise StoreUnavailable(f"pattern store {self.path} is closed")
         return self._db
 
+    def _begin(self) -> bool:
+        """BEGIN IMMEDIATE, unless inside transaction(); whether this call began one."""
+        if self._writing:
+            return False
+        self.db.execute("BEGIN IMMEDIATE")
+        self._writing = True
+        return True
+
+    def _end(self, commit: bool) -> None:
+        self._writing = False
+        self.db.execute("COMMIT" if commit else "ROLLBACK")
+        if commit:
+            self._gates.clear()  # this connection's own commits do not move its data_version
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._db
-        assert db is not None
-        db.execute("BEGIN IMMEDIATE")
+        began = self._begin()
         try:
-            yield db
+            yield self.db
         except BaseException:
-            db.execute("ROLLBACK")
+            if began:
+                self._end(False)
             raise
-        db.execute("COMMIT")
-        self._gates.clear()  # this connection's own commits do not move its data_version
+        if began:
+            self._end(True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """`with store.transaction():` what the methods called inside write is one transaction, all or nothing
+        (a heal run's outcome and its patterns' counts: one lock taken, one commit). Raises StoreUnavailable."""
+        try:
+            began = self._begin()
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.path, exc) from None
+        try:
+            yield self
+        except BaseException:
+            if began:
+                try:
+                    self._end(False)
+                except sqlite3.Error:
+                    pass  # SQLite rolled it back itself (a full disk, an I/O error): the first error tells it
+            raise
+        if began:
+            try:
+                self._end(True)
+            except Exception as exc:
+                raise _unavailable(self.path, exc) from None
 
     # --- lookup --------------------------------------------------------------------------------------
 
