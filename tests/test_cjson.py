@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heal.cjson import dumps, loads, string
 
@@ -54,7 +58,7 @@ DUMPED = [1, -0.0, 1.5, 3.141592653589793, 10**30, float("nan"), float("inf"), -
 
 
 @pytest.mark.parametrize("value", DUMPED, ids=repr)
-def test_dumps_writes_what_json_dumps_writes(value):
+def test_dumps_of_these_values_is_json_dumps(value):
     assert dumps(value) == json.dumps(value, ensure_ascii=False)
 
 
@@ -80,8 +84,49 @@ def test_dumps_refuses_what_json_dumps_refuses_with_the_same_error(bad):
     assert str(ours.value) == str(theirs.value)
 
 
-def test_dumps_of_a_circular_value_is_a_value_error():
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                       | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, st.booleans(), st.sampled_from([(", ", ": "), (",", ":")]))
+def test_dumps_writes_what_json_dumps_writes(value, sort_keys, separators):
+    assert dumps(value, sort_keys=sort_keys, separators=separators) == \
+        json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=separators)
+
+
+@pytest.mark.parametrize("value", [{"a": object()}, [b"bytes"], {1: "x", "a": "y"}])
+def test_dumps_refuses_what_json_dumps_refuses(value):
+    with pytest.raises(TypeError) as ours:
+        dumps(value, sort_keys=True)
+    with pytest.raises(TypeError) as theirs:
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("text", ["", "plain", 'quote " and \\ backslash', "lines\nand\ttabs\x01\x1f\x7f",
+                                  "é ✓ 😀",
+                                  "\ud83d lone surrogate", "\u2028\u2029", "\b\f\r"])
+def test_dumps_escapes_strings_and_keys_as_json_does(text):
+    value = {text: [text, {"k": text}], "n": [1.5, float("nan"), float("inf"), -0.0, 10**30, True, None]}
+    for sort_keys in (False, True):
+        assert dumps(value, sort_keys=sort_keys) == json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
+
+
+def test_dumps_of_a_circular_value_fails_as_json_does():
     value: list = []
     value.append(value)
     with pytest.raises(ValueError, match="Circular reference"):
         dumps(value)
+
+
+
+
+
+def test_dumps_writes_without_the_c_module():
+    # the failure path records a fix and the last failure without loading the _json shared library
+    code = ("import sys; from heal.cjson import dumps; dumps({'a': [1, 'b']}, sort_keys=True); "
+            "print('_json' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True)
+    assert r.stdout.strip() == b"False"

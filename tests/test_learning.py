@@ -362,11 +362,14 @@ def test_a_store_heal_cannot_use_is_one_line_and_changes_no_exit_status(heal, he
         prefix = ro
     before = {n: open(os.path.join(home, n), "rb").read() for n in os.listdir(home)
               if os.path.isfile(os.path.join(home, n))}
-    for args, code in ((["--", "./run.sh"], 126), (["--dry-run", "--", "./run.sh"], 126)):
+    # a dry run writes nothing: a store it can still read (read-only, its WAL kept by the last run) is no trouble
+    dry_warns = trouble != "readonly"
+    for args, code, warns in ((["--", "./run.sh"], 126, True), (["--dry-run", "--", "./run.sh"], 126, dry_warns)):
         r = subprocess.run([*prefix, *heal_argv(), *args], cwd=one, env=heal_env, capture_output=True, timeout=60)
         assert r.returncode == code, r.stderr
         warnings = [line for line in r.stderr.decode().splitlines() if "pattern store" in line]
-        assert len(warnings) == 1 and warnings[0].endswith("; going on without learning"), r.stderr
+        assert len(warnings) == int(warns), r.stderr
+        assert all(w.endswith("; going on without learning") for w in warnings), r.stderr
         assert b"Traceback" not in r.stderr and b"internal error" not in r.stderr
         assert b"suggestion: make run.sh executable" in r.stderr or b"would make run.sh" in r.stderr
     if trouble != "readonly":

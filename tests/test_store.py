@@ -9,6 +9,8 @@ import sqlite3
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heal.diagnose import diagnose
 from heal.store import (BadPattern, Failure, PatternFix, Store, StoreUnavailable, content_hash, is_approved, refusal,
@@ -69,6 +71,57 @@ def test_config_default_cutoff_is_the_stores():
 
     assert config.defaults()["learn.cutoff"] == store_db.DEFAULT_CUTOFF
     assert config.defaults()["learn.enabled"] is True
+
+
+def _comparable_by_regex(fingerprint: str) -> str:
+    """comparable() as the rows already stored were prepared: whitespace runs by regex."""
+    import re
+
+    return re.sub(r"\s+", " ", fingerprint[: model.MAX_COMPARE * 2]).strip().lower()[: model.MAX_COMPARE]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+                                                                         "\xa0\u1680\u2000\u2028\u3000\u200b"),
+               max_size=2500))
+def test_comparable_is_the_text_stored_rows_were_compared_by(text):
+    assert model.comparable(text) == _comparable_by_regex(text)
+
+
+def test_comparable_on_every_fixture_output():
+    for name in sorted(os.listdir(FIXTURES)):
+        out = fixture(name[:-5])["output"]
+        assert model.comparable(out) == _comparable_by_regex(out)
+
+
+_VALUES = [
+    model.PatternFix.of_advice([["npm", "install"]]),
+    model.Failure("s/1", "evidence", "dependency", tool="pip"),
+    model.Pattern(7, "s/1", "evidence", "dependency", INSTALL, "learned", successes=3, last_used=5.0),
+    model.Candidate(7, "learned", INSTALL, 0.9, 0.5, 3, 1, False, None),
+]
+
+
+@pytest.mark.parametrize("value", _VALUES, ids=lambda v: type(v).__name__)
+def test_the_values_are_what_named_tuples_were(value):
+    import pickle
+    from collections import namedtuple
+
+    cls = type(value)
+    twin = namedtuple(cls.__name__, cls._fields)(*value)  # what each class was made by before
+    assert repr(value) == repr(twin) and value._asdict() == twin._asdict()
+    assert value == twin == tuple(value) and hash(value) == hash(twin) and isinstance(value, tuple)
+    assert all(getattr(value, name) == value[i] for i, name in enumerate(cls._fields))
+    changed = value._replace(**{cls._fields[1]: "other"})
+    assert type(changed) is cls and changed[1] == "other" and changed[2:] == value[2:]
+    assert pickle.loads(pickle.dumps(value)) == value and type(pickle.loads(pickle.dumps(value))) is cls
+    assert cls._make(list(value)) == value
+    with pytest.raises(ValueError, match="unexpected field names"):
+        value._replace(nope=1)
+    with pytest.raises(AttributeError):
+        value.__setattr__(cls._fields[0], 1)
+    with pytest.raises(TypeError):
+        cls()  # the first field is required, as it was
 
 
 # --- lookup ----------------------------------------------------------------------------------------
@@ -423,6 +476,36 @@ def test_the_store_file_is_wal_with_a_busy_timeout(store):
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == int(store_db.BUSY_SECONDS * 1000)
     assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
+
+
+def _record_one(path: str, i: int) -> None:
+    with Store(path) as s:  # one heal run: its own connection, the only one open
+        s.record_outcome(started=1000.0 + i, duration=1.0, category="dependency", signature="d/x/1", healed=False,
+                         argv=["python", "app.py", str(i)])
+
+
+def test_a_run_leaves_the_wal_for_the_next_one(tmp_path):
+    # Closing the last connection would checkpoint, fsync and delete the WAL, and the next run would create
+    # it again: milliseconds of every failing heal run, on every Python (< 3.12 has no NO_CKPT_ON_CLOSE)
+    path = str(tmp_path / "patterns.sqlite3")
+    _record_one(path, 0)
+    _record_one(path, 1)
+    assert os.path.getsize(path + "-wal") > 0
+    with Store(path) as s:
+        assert s.metrics()["runs"] == 2
+        assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_wal_stays_short_however_many_runs_write(tmp_path):
+    # every run opens the store afresh (SQLite rebuilds the WAL index, and forgets what was checkpointed):
+    # the WAL must still be checkpointed and restarted, not grow, and be checkpointed again by every commit
+    path = str(tmp_path / "patterns.sqlite3")
+    runs = store_db.WAL_PAGES + 50  # two pages a run: the WAL passes WAL_PAGES halfway
+    for i in range(runs):
+        _record_one(path, i)
+    assert os.path.getsize(path + "-wal") <= (store_db.WAL_PAGES + 8) * (4096 + 24)
+    with Store(path) as s:
+        assert s.metrics()["runs"] == runs
 
 
 def test_imported_patterns_are_redacted_in_every_text(store):

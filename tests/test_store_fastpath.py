@@ -50,4 +50,4 @@ def test_patterns_list_is_light(heal_env, project):
     assert code == 0
     assert not heavy(added, ("typer", "click", "rich", "pydantic", "rapidfuzz", "heal.diagnose", "heal.fixes",
                              "libcst", "ahocorasick_rs"))
-    assert "sqlite3" in added and "heal.commands.patterns" in added
+    assert "_sqlite3" in added and "heal.commands.patterns" in added

@@ -13,7 +13,7 @@ from heal.diagnose import diagnose
 from heal.fixes.model import Attempt, Fix
 from heal.journal.changes import PackageChange
 from heal.fixes.playbooks import load_all
-from heal.store import Failure, PatternFix, Store, learn
+from heal.store import Failure, PatternFix, Store, StoreUnavailable, learn
 from heal.store.learn import playbook_step
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "outputs")
@@ -142,3 +142,51 @@ def test_no_attempts_records_nothing(store):
     assert learn(store, [], command=["x"], started=0.0, healed=False, books=BOOKS) is None
     assert outcomes(store) == [] and rows(store) == []
     assert sqlite3.connect(store.path).execute("SELECT count(*) FROM outcomes").fetchone() == (0,)
+
+
+def test_a_run_is_recorded_whole_or_not_at_all(store):
+    # the counts of the fixes a run used and its outcome row are one transaction: a store that fails half way
+    # (here a damaged row, read after the first count was written) keeps none of it, not half a run
+    install = PatternFix.of_playbook("python-missing-module", 0)
+    pid = store.record_fix(Failure.of(YAML), install, True)
+    store.db.execute("UPDATE patterns SET fix = '{not json' WHERE id = ?", (pid,))
+    used = Fix("install", "install PyYAML", source=f"learned:{pid}")
+    with pytest.raises(StoreUnavailable):
+        learn(store, [Attempt(YAML, used, True, 0, 1.0)], command=["x"], started=0.0, healed=True, books=BOOKS)
+    assert store.db.execute("SELECT successes, failures FROM patterns WHERE id = ?", (pid,)).fetchone() == (1, 0)
+    assert outcomes(store) == []
+    learn(store, [], command=["x"], started=0.0, healed=False, books=BOOKS, first=YAML)  # the store goes on
+    assert len(outcomes(store)) == 1
+
+
+def test_a_transaction_commits_once_and_rolls_back_whole(store):
+    install = PatternFix.of_playbook("python-missing-module", 0)
+    with store.transaction():
+        store.record_fix(Failure.of(YAML), install, True)
+        store.record_fix(Failure.of(REQUESTS), install, False)
+        # not committed yet: another connection sees nothing
+        other = sqlite3.connect(store.path)
+        assert other.execute("SELECT count(*) FROM patterns").fetchone() == (0,)
+        other.close()
+    assert len(rows(store)) == 2
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.record_fix(Failure.of(HTTP503), PatternFix.of_playbook("network-retry", 0), True)
+            raise RuntimeError("the caller's own error goes through unchanged")
+    assert len(rows(store)) == 2
+
+
+def test_a_transaction_that_cannot_start_is_store_unavailable(store):
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another heal writing, past this store's busy timeout
+    store.db.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            with store.transaction():
+                pass
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with store.transaction():  # free again: nothing was left half open
+        store.record_fix(Failure.of(YAML), PatternFix.of_playbook("python-missing-module", 0), True)
+    assert len(rows(store)) == 1

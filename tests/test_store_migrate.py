@@ -22,6 +22,12 @@ def old_store(tmp_path) -> str:
     return path
 
 
+def test_the_store_opens_at_the_schemas_version():
+    from heal.store import db
+
+    assert db.SCHEMA_VERSION == schema.VERSION == len(schema.MIGRATIONS)
+
+
 def test_the_fixture_is_a_v1_store():
     db = sqlite3.connect(f"file:{V1}?mode=ro", uri=True)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1

@@ -1,10 +1,12 @@
-"""JSON through CPython's C accelerator (`_json`), without importing json: the success path of `heal hook claude-code` runs after every Bash
-command an agent runs, and `import json` imports `re` (and with it enum, functools, collections): 6 ms of a
-20 ms hook. CPython's own C scanner (`_json.make_scanner`, the one json.loads uses) parses the payload; it
-needs no regex. Same answers as json.loads (strict strings, NaN and Infinity accepted, the last of duplicate
-keys wins); anything unusual (another encoding, a BOM, no C scanner) goes to json.loads itself. string()
-is json.dumps(text, ensure_ascii=False) for a str, which the hook's one-field answer needs, and dumps()
-json.dumps(value, ensure_ascii=False) through the C encoder json.dumps itself uses (`heal diagnose --json`).
+"""JSON without importing json: the success path of `heal hook claude-code` runs after every Bash command
+an agent runs, and `import json` imports `re` (and with it enum, functools, collections): 6 ms of a 20 ms
+hook. CPython's own C scanner (`_json.make_scanner`, the one json.loads uses) parses the payload; it needs
+no regex. Same answers as json.loads (strict strings, NaN and Infinity accepted, the last of duplicate keys
+wins); anything unusual (another encoding, a BOM, no C scanner) goes to json.loads itself. string() is
+json.dumps(text, ensure_ascii=False) for a str, which the hook's one-field answer needs; dumps() is
+json.dumps(obj, ensure_ascii=False), the same text, written in Python for the small values heal writes on a
+failure (the pattern store's fixes and last failure, `heal diagnose --json`'s answer), where `import json`
+cost 1.5 ms.
 """
 
 from __future__ import annotations
@@ -72,21 +74,64 @@ def string(text: str) -> str:
     return encode_basestring(text)
 
 
-def dumps(value: object) -> str:
-    """json.dumps(value, ensure_ascii=False), byte for byte (default separators, no sorting, NaN and Infinity
-    written as json writes them); TypeError for a value JSON cannot hold, ValueError for a circular one."""
+def dumps(obj: object, *, sort_keys: bool = False, separators: tuple[str, str] = (", ", ": ")) -> str:
+    """json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, separators=separators), the same text, for the
+    small values heal writes on a failure (a fix, the last failure): dicts with str keys, lists, tuples,
+    str, int, float, bool and None, written here without importing `_json` (a shared library in many
+    Pythons: 0.2 ms). Anything else goes to json.dumps, which answers it or raises as it always does."""
+    out: list[str] = []
     try:
-        from _json import encode_basestring, make_encoder
-    except ImportError:  # pragma: no cover - a Python without the C accelerator
+        _encode(obj, out, sort_keys, separators[0], separators[1])
+    except (_Unusual, RecursionError):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str):
-        return encode_basestring(value)  # json.dumps writes a lone string without the encoder
-    # json.JSONEncoder.iterencode(_one_shot=True)'s call: circular check on, indent None, no key sorting
-    encoder = make_encoder({}, _unserialisable, encode_basestring, None, ": ", ", ", False, False, True)
-    return "".join(encoder(value, 0))
+        return json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, separators=separators)
+    return "".join(out)
 
 
-def _unserialisable(value: object) -> object:
-    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+class _Unusual(Exception):
+    """A value _encode leaves to json."""
+
+
+# what json's encoder (ensure_ascii=False) escapes in a string: the quote, the backslash, control characters
+_ESCAPES = {i: f"\\u{i:04x}" for i in range(0x20)}
+_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+                 ord("\b"): "\\b", ord("\f"): "\\f"})
+_FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
+
+
+def _encode(obj: object, out: list[str], sort_keys: bool, item_sep: str, key_sep: str) -> None:
+    kind = type(obj)
+    if kind is str:
+        out.append('"' + obj.translate(_ESCAPES) + '"')  # type: ignore[attr-defined]
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif kind is int:
+        out.append(repr(obj))
+    elif kind is float:
+        special = obj != obj or obj in _FLOATS  # NaN, or an infinity: JavaScript's names, as json writes them
+        out.append(_FLOATS.get(obj, "NaN") if special else repr(obj))  # type: ignore[call-overload]
+    elif kind is list or kind is tuple:
+        out.append("[")
+        for i, item in enumerate(obj):  # type: ignore[arg-type]
+            if i:
+                out.append(item_sep)
+            _encode(item, out, sort_keys, item_sep, key_sep)
+        out.append("]")
+    elif kind is dict:
+        items = obj.items()  # type: ignore[attr-defined]
+        if any(type(k) is not str for k in obj):  # type: ignore[attr-defined]
+            raise _Unusual  # json converts numbers, booleans and None to keys (or refuses others)
+        out.append("{")
+        for i, (key, value) in enumerate(sorted(items) if sort_keys else items):
+            if i:
+                out.append(item_sep)
+            out.append('"' + key.translate(_ESCAPES) + '"' + key_sep)
+            _encode(value, out, sort_keys, item_sep, key_sep)
+        out.append("}")
+    else:
+        raise _Unusual

@@ -205,27 +205,31 @@ def _maybe_apply(fixes: list, d, argv: list[str], cwd: str) -> str:
 def _resolved_before(d) -> list[str]:
     """What resolved a similar failure before, from the pattern store, with how often."""
     try:
-        from heal.store import Failure, Store
+        from heal.store.memory import Memory
     except ImportError:
         return []
     import shlex
 
     lines = []
+    # Memory opens the store only where there is one: no sqlite3 loaded, no store created, before heal learned
+    # anything; a store it cannot use is no advice, not a warning in the agent's context
+    memory = Memory(lambda _: None)
     try:
-        with Store() as store:
-            for c in store.lookup(Failure.of(d), limit=3):
-                fix = c.fix
-                seen = f"seen {c.successes} time{'s' if c.successes != 1 else ''}"
-                similar = "" if c.exact else f", a similar failure ({c.similarity:.0%})"
-                if fix.kind in ("advice", "command"):
-                    from heal.integrations.observe import risky
+        for c in memory.lookup(d)[:3]:
+            fix = c.fix
+            seen = f"seen {c.successes} time{'s' if c.successes != 1 else ''}"
+            similar = "" if c.exact else f", a similar failure ({c.similarity:.0%})"
+            if fix.kind in ("advice", "command"):
+                from heal.integrations.observe import risky
 
-                    if any(risky(shlex.join(cmd)) for cmd in fix.commands):
-                        continue  # recorded before heal refused such advice, or imported: not passed on
-                    cmds = "; ".join(f"`{shlex.join(cmd)}`" for cmd in fix.commands[:4])
-                    lines.append(f"resolved before by {cmds} ({seen}{similar})")
-                elif fix.kind == "playbook":
-                    lines.append(f"heal's playbook {fix.playbook} fixed it before ({seen}{similar})")
-    except Exception:  # noqa: BLE001 - the store is advice too (StoreUnavailable, a damaged row)
+                if any(risky(shlex.join(cmd)) for cmd in fix.commands):
+                    continue  # recorded before heal refused such advice, or imported: not passed on
+                cmds = "; ".join(f"`{shlex.join(cmd)}`" for cmd in fix.commands[:4])
+                lines.append(f"resolved before by {cmds} ({seen}{similar})")
+            elif fix.kind == "playbook":
+                lines.append(f"heal's playbook {fix.playbook} fixed it before ({seen}{similar})")
+    except Exception:  # noqa: BLE001 - the store is advice too (a damaged row, a bug)
         return lines
+    finally:
+        memory.close()
     return lines

@@ -187,9 +187,9 @@ class _Locked:
         if not data["failures"]:
             os.unlink(self.path)  # nothing pending: the success path finds no file and stops there
             return
-        import json  # only when a failure is pending: the common success path reads no file
+        from heal.cjson import dumps  # json's text without importing json (1 ms of the hook's failure path)
 
-        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        raw = dumps(data).encode("utf-8")
         os.lseek(self.fd, 0, os.SEEK_SET)
         os.ftruncate(self.fd, 0)
         view = memoryview(raw)

@@ -10,8 +10,9 @@ every heal run's outcome. SQLite in the state directory; fuzzy lookup with rapid
     except StoreUnavailable as exc:
         warn(str(exc))                                       # one line; heal goes on without learning
 
-Nothing here is imported by the success path of `heal -- CMD`; sqlite3 loads with heal.store.db,
-rapidfuzz only when a lookup compares evidence.
+Nothing here is imported by the success path of `heal -- CMD`; SQLite loads with heal.store.db (the C module
+_sqlite3, without the sqlite3 package's datetime), and only where a store exists or is written; rapidfuzz
+only when a lookup compares evidence.
 
 - model.py    values (Failure, Pattern, PatternFix, Candidate) and pure rules: wilson(), content_hash(),
               is_approved(), refusal()

@@ -11,16 +11,24 @@ longer than the timeout) and BadPattern for invalid input from its caller.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
-from heal.store import schema
+try:
+    # CPython's C module itself: the sqlite3 package around it adds only the DB-API shell (sqlite3.dbapi2),
+    # which imports datetime to register date adapters and converters the store never uses (it stores floats
+    # and text, with no detect_types): ~2 ms of every failure heal records. The exceptions and the Connection
+    # type are the same objects, so code that imports sqlite3 (tests, `heal patterns`) catches what this raises.
+    import _sqlite3 as sqlite3
 
+    sqlite3.connect, sqlite3.Connection, sqlite3.Error, sqlite3.OperationalError  # all this module uses
+except (ImportError, AttributeError):  # pragma: no cover - a Python whose C module has another shape
+    import sqlite3  # type: ignore[no-redef]
+
+from heal.cjson import loads
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
@@ -34,7 +42,11 @@ MAX_FUZZY = 50  # fuzzy hits read back from the database: the best few are all a
 MAX_TEXT = 4000  # characters of evidence or summary stored
 SKIP_AFTER = 2  # failures of a playbook step for one signature (more than its successes) before it is skipped
 SKIP_DAYS = 30  # ... for this long after its last failure there
-WAL_PAGES = 200  # pages in the write-ahead log before a commit checkpoints it
+# schema.VERSION: opening a current store does not import the migrations (tests/test_store_migrate.py checks
+# that the two agree)
+SCHEMA_VERSION = 2
+WAL_PAGES = 100  # pages in the write-ahead log before a commit checkpoints it, and closing restarts it
+WAL_RESTART_WAIT_MS = 200  # how long closing waits for other connections to let it restart the WAL
 COLUMNS = ("id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures, "
            "created, first_used, last_used, approved_hash")
 
@@ -70,14 +82,19 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except (StoreUnavailable, BadPattern):
             raise
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"pattern store {self.path}: {exc}") from None
-        except OSError as exc:
-            raise StoreUnavailable(f"pattern store {self.path}: {exc.strerror or exc}") from None
-        except Exception as exc:  # a damaged row (bad JSON), or a bug: still never a traceback in a heal run
-            raise StoreUnavailable(f"pattern store {self.path}: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            raise _unavailable(self.path, exc) from None
 
     return wrapper
+
+
+def _unavailable(path: str, exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, sqlite3.Error):
+        return StoreUnavailable(f"pattern store {path}: {exc}")
+    if isinstance(exc, OSError):
+        return StoreUnavailable(f"pattern store {path}: {exc.strerror or exc}")
+    # a damaged row (bad JSON), or a bug: still never a traceback in a heal run
+    return StoreUnavailable(f"pattern store {path}: {type(exc).__name__}: {exc}")
 
 
 def _to_wal(db: sqlite3.Connection) -> None:
@@ -95,6 +112,24 @@ def _to_wal(db: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
+def _read_only(path: str) -> sqlite3.Connection | None:
+    """A read-only connection to the store, holding its shared lock, or None. Opened before the store's own
+    connection closes and closed after it, it keeps the WAL where SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE is out of
+    reach (Python < 3.12): a connection that is not the last one open does not checkpoint when it closes, and a
+    read-only one, closing last, cannot. SQLite then leaves the WAL and its index as they are, as after a
+    crash: the next connection reads them, nothing is lost."""
+    uri = "file:" + os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    keeper = None
+    try:
+        keeper = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS, isolation_level=None)
+        keeper.execute("PRAGMA user_version").fetchone()  # a read: in WAL mode its shared lock stays until close
+        return keeper
+    except sqlite3.Error:  # then the store's own close checkpoints, as it always did
+        if keeper is not None:
+            keeper.close()
+        return None
+
+
 class Store:
     """`with Store() as store: store.lookup(Failure.of(diagnosis))`. Opening creates or migrates the file."""
 
@@ -104,6 +139,8 @@ class Store:
         self._db: sqlite3.Connection | None = None
         self._gates: dict[tuple[str, str, str], tuple[int, list[int], list[str]]] = {}
         self._salt: bytes | None = None
+        self._keep_wal = False  # close() keeps the WAL without SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (_read_only)
+        self._writing = False  # in a write transaction (BEGIN IMMEDIATE): _write() nests in transaction()
         self._open()
 
     # --- connection --------------------------------------------------------------------------------
@@ -111,32 +148,37 @@ class Store:
     @_guarded
     def _open(self) -> None:
         directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
+        if not os.path.isdir(directory):
+            os.makedirs(directory, exist_ok=True)
+        # timeout= is SQLite's busy timeout (sqlite3_busy_timeout): no PRAGMA busy_timeout needed as well
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         self._db = db
         try:
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]  # a garbage file fails here
-            if version > schema.VERSION:
+            if version > SCHEMA_VERSION:
                 raise StoreUnavailable(f"pattern store {self.path} is from a newer heal (schema v{version}; this "
-                                       f"heal knows v{schema.VERSION})")
+                                       f"heal knows v{SCHEMA_VERSION})")
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 _to_wal(db)  # persistent: once per file
             db.execute("PRAGMA synchronous = NORMAL")
             # A short WAL: whoever opens the store first after everyone closed it rebuilds the WAL index by
-            # reading the whole log (a 1000-page log cost 1.5 ms per heal run, 200 pages 0.4 ms); a big
-            # import's log shrinks back after its checkpoint.
+            # reading the whole log (a 1000-page log cost 1.5 ms per heal run, 200 pages 0.6 ms, 50 0.25 ms);
+            # a checkpoint (once every WAL_PAGES / 2 runs) fsyncs twice. A big import's log shrinks back after.
             db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
             db.execute(f"PRAGMA journal_size_limit = {WAL_PAGES * 4096}")
-            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)  # Python >= 3.12
+            # The last connection to close would checkpoint, fsync and delete the WAL, and the next heal run
+            # would create it again (and fsync its header on its first commit): 1-2 ms of a heal run on an idle
+            # ext4 disk, ~20 ms on a busy one, against 0.3 ms without. Checkpoints still happen, on commit,
+            # once the WAL passes WAL_PAGES. Python >= 3.12 says so to SQLite; before, close() does the same.
+            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
             if no_checkpoint is not None:
-                # The last connection to close would checkpoint, fsync and delete the WAL, and the next heal
-                # run would create it again: ~20 ms of fsyncs per run on a plain ext4 disk, against 0.3 ms
-                # without. Checkpoints still happen, on commit, once the WAL passes WAL_PAGES.
                 db.setconfig(no_checkpoint, True)
-            if version < schema.VERSION:
-                with self._write():
-                    schema.migrate(db)  # re-reads the version inside the lock: another process may have done it
+            self._keep_wal = no_checkpoint is None
+            if version < SCHEMA_VERSION:
+                from heal.store import schema
+
+                with self._write():  # migrate() reads the version again inside the lock: another heal may have migrated
+                    schema.migrate(db, SCHEMA_VERSION)
         except BaseException:
             db.close()
             self._db = None
@@ -144,11 +186,37 @@ class Store:
 
     def close(self) -> None:
         if self._db is not None:
+            self._restart_long_wal()
+            keeper = _read_only(self.path) if self._keep_wal else None
             try:
                 self._db.close()
             except sqlite3.Error:
                 pass
             self._db = None
+            if keeper is not None:
+                try:
+                    keeper.close()
+                except sqlite3.Error:
+                    pass
+
+    def _restart_long_wal(self) -> None:
+        """Checkpoint a WAL longer than WAL_PAGES and truncate it. The commit's own checkpoint does not do it
+        when each heal run has a connection of its own: the first one to open the store rebuilds the WAL index,
+        which forgets what was checkpointed, so the WAL would never restart, grow with every run, and be
+        checkpointed again, whole, by every later commit. Rarely: about once every WAL_PAGES / 2 runs."""
+        try:
+            if os.path.getsize(self.path + "-wal") <= WAL_PAGES * 4096:
+                return
+        except OSError:
+            return
+        db = self._db
+        assert db is not None
+        try:
+            # a short wait: a busy store (another writer, a reader of an older snapshot) is left to a later run
+            db.execute(f"PRAGMA busy_timeout = {WAL_RESTART_WAIT_MS}")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass
 
     def __enter__(self) -> Store:
         return self
@@ -162,18 +230,56 @@ class Store:
             raise StoreUnavailable(f"pattern store {self.path} is closed")
         return self._db
 
+    def _begin(self) -> bool:
+        """BEGIN IMMEDIATE, unless inside transaction(); whether this call began one."""
+        if self._writing:
+            return False
+        self.db.execute("BEGIN IMMEDIATE")
+        self._writing = True
+        return True
+
+    def _end(self, commit: bool) -> None:
+        self._writing = False
+        self.db.execute("COMMIT" if commit else "ROLLBACK")
+        if commit:
+            self._gates.clear()  # this connection's own commits do not move its data_version
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._db
-        assert db is not None
-        db.execute("BEGIN IMMEDIATE")
+        began = self._begin()
         try:
-            yield db
+            yield self.db
         except BaseException:
-            db.execute("ROLLBACK")
+            if began:
+                self._end(False)
             raise
-        db.execute("COMMIT")
-        self._gates.clear()  # this connection's own commits do not move its data_version
+        if began:
+            self._end(True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """`with store.transaction():` what the methods called inside write is one transaction, all or nothing
+        (a heal run's outcome and its patterns' counts: one lock taken, one commit). Raises StoreUnavailable."""
+        try:
+            began = self._begin()
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.path, exc) from None
+        try:
+            yield self
+        except BaseException:
+            if began:
+                try:
+                    self._end(False)
+                except sqlite3.Error:
+                    pass  # SQLite rolled it back itself (a full disk, an I/O error): the first error tells it
+            raise
+        if began:
+            try:
+                self._end(True)
+            except Exception as exc:
+                raise _unavailable(self.path, exc) from None
 
     # --- lookup --------------------------------------------------------------------------------------
 
@@ -354,8 +460,11 @@ class Store:
 
     def _salt_in(self, db: sqlite3.Connection) -> bytes:
         if self._salt is None:
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)", (os.urandom(16).hex(),))
-            self._salt = bytes.fromhex(db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
+            row = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+            if row is None:  # the store's first outcome (inside the write lock: one salt, whoever comes first)
+                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)", (os.urandom(16).hex(),))
+                row = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+            self._salt = bytes.fromhex(row[0])
         return self._salt
 
     @_guarded
@@ -472,7 +581,7 @@ class Store:
         (pid, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary, successes, failures,
          created, first_used, last_used, approved_hash) = row
         return Pattern(id=pid, signature=signature, fingerprint=fingerprint, category=category,
-                       fix=PatternFix.from_json(json.loads(fix)), source=source, tool=tool, ecosystem=ecosystem,
+                       fix=PatternFix.from_json(loads(fix)), source=source, tool=tool, ecosystem=ecosystem,
                        key=key, summary=summary, successes=successes, failures=failures, created=created,
                        first_used=first_used, last_used=last_used, approved_hash=approved_hash)
 

@@ -43,33 +43,34 @@ def learn(store: Store, attempts: Sequence[Any], *, command: Sequence[str], star
     pattern that healed the run, if any. Raises StoreUnavailable only."""
     now = time.time() if now is None else now
     steps = _steps(books)
-    healer: int | None = None
-    for i, attempt in enumerate(attempts):
-        fix = attempt.fix
-        if fix is None or fix.action == "suggest":
-            continue
-        nxt = attempts[i + 1].diagnosis.signature if i + 1 < len(attempts) else final_signature
-        sig = attempt.diagnosis.signature
-        worked = attempt.applied and (attempt.exit_code == 0 or (nxt is not None and nxt != sig))
-        failure = Failure.of(attempt.diagnosis)
-        pid = None
-        if fix.source.startswith(LEARNED) and fix.source[len(LEARNED):].isdigit():
-            pid = int(fix.source[len(LEARNED):])
-            store.record_use(pid, worked, when=now)
-            used = store.get(pid)
-            if used is not None and used.fix.kind == "playbook" and used.signature != sig:
-                pid = store.record_fix(failure, used.fix, worked, when=now)
-        else:
-            ref = playbook_step(fix, steps)
-            if ref is not None:
-                pid = store.record_fix(failure, ref, worked, when=now)
-        if worked and attempt.exit_code == 0 and attempt.applied:
-            healer = pid
-    if first is None and attempts:
-        first = attempts[0].diagnosis
-    if first is not None:
-        store.record_outcome(started=started, duration=now - started, category=first.category,
-                             signature=first.signature, healed=healed, argv=list(command), pattern_id=healer)
+    with store.transaction():  # the counts and the outcome row: one commit, all or none
+        healer: int | None = None
+        for i, attempt in enumerate(attempts):
+            fix = attempt.fix
+            if fix is None or fix.action == "suggest":
+                continue
+            nxt = attempts[i + 1].diagnosis.signature if i + 1 < len(attempts) else final_signature
+            sig = attempt.diagnosis.signature
+            worked = attempt.applied and (attempt.exit_code == 0 or (nxt is not None and nxt != sig))
+            failure = Failure.of(attempt.diagnosis)
+            pid = None
+            if fix.source.startswith(LEARNED) and fix.source[len(LEARNED):].isdigit():
+                pid = int(fix.source[len(LEARNED):])
+                store.record_use(pid, worked, when=now)
+                used = store.get(pid)
+                if used is not None and used.fix.kind == "playbook" and used.signature != sig:
+                    pid = store.record_fix(failure, used.fix, worked, when=now)
+            else:
+                ref = playbook_step(fix, steps)
+                if ref is not None:
+                    pid = store.record_fix(failure, ref, worked, when=now)
+            if worked and attempt.exit_code == 0 and attempt.applied:
+                healer = pid
+        if first is None and attempts:
+            first = attempts[0].diagnosis
+        if first is not None:
+            store.record_outcome(started=started, duration=now - started, category=first.category,
+                                 signature=first.signature, healed=healed, argv=list(command), pattern_id=healer)
     return healer
 
 

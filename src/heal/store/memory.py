@@ -55,12 +55,15 @@ class Memory:
         self.close()
 
     def _call(self, what: Callable[[Store], Any], default: Any, *, create: bool = False) -> Any:
-        from heal.store.db import StoreUnavailable
-
         try:
             store = self._open(create)
             return default if store is None else what(store)
-        except StoreUnavailable as exc:
+        except Exception as exc:
+            # heal.store.db only now: with no store yet, a lookup answers without loading sqlite3
+            from heal.store.db import StoreUnavailable
+
+            if not isinstance(exc, StoreUnavailable):
+                raise
             self._failed(exc)
             return default
 
@@ -108,28 +111,55 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
     """Remember the failure heal could not heal in the project at root. The command is kept so that `heal
     learn` can run it again, unless it holds a secret: then only its redacted form is kept (to show, and to
     recognise it when `heal learn --for` gives it back), never the secret. Evidence and summary are redacted.
-    Returns whether the command can be re-run from the record alone. Raises OSError."""
-    import json
-
+    `when` is the file's modification time, not a field: the same failure again (the usual case: a command
+    run until it passes) leaves the file as it is and only moves its time on. Returns whether the command
+    can be re-run from the record alone. Raises OSError."""
+    from heal.cjson import dumps
     from heal.redact import redact, redact_argv
-
     from heal.store.model import Failure
 
     shown = list(redact_argv(list(argv)))
     f = Failure.of(diagnosis)
     record = {"root": os.path.realpath(root), "cwd": cwd, "argv": list(argv) if shown == list(argv) else None,
-              "shown": shown, "time": when, "signature": f.signature, "fingerprint": redact(f.fingerprint),
+              "shown": shown, "signature": f.signature, "fingerprint": redact(f.fingerprint),
               "category": f.category, "tool": f.tool, "ecosystem": f.ecosystem, "key": f.key,
               "summary": redact(f.summary)}
+    data = (dumps(record) + "\n").encode()
     path = failure_path(root)
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    if not _touch_if_same(path, data, when):
+        _write_record(path, data, when)
+    return record["argv"] is not None
+
+
+def _touch_if_same(path: str, data: bytes, when: float) -> bool:
+    """Whether the record at path already says data (then its time is set to when). Rewriting it would cost
+    a failing run ~0.5 ms, and up to milliseconds on a busy disk: ext4 writes a file replaced by rename out
+    at once."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        if os.read(fd, len(data) + 1) != data:
+            return False
+        os.utime(fd if os.utime in os.supports_fd else path, (when, when))
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _write_record(path: str, data: bytes, when: float) -> None:
     # created 0600 and renamed into place, without fsync: a crash may lose the record (heal learn then says
     # there is none), never leave half of one; an fsync would cost every failing run milliseconds
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
     try:
         try:
-            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode())
+            os.write(fd, data)
+            os.utime(fd if os.utime in os.supports_fd else tmp, (when, when))
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -139,17 +169,17 @@ def save_failure(root: str, cwd: str, argv: Sequence[str], diagnosis: Any, *, wh
         except OSError:
             pass
         raise
-    return record["argv"] is not None
 
 
 def load_failure(root: str) -> dict | None:
-    """The project's last unhealed failure (save_failure's record), or None when there is none or it cannot
-    be read (a damaged record is as good as none: run the command through heal again)."""
-    import json
+    """The project's last unhealed failure (save_failure's record, its "time" the file's), or None when there
+    is none or it cannot be read (a damaged record is as good as none: run the command through heal again)."""
+    from heal.cjson import loads
 
     try:
         with open(failure_path(root), "rb") as fh:
-            record = json.loads(fh.read(1 << 20))
+            record = loads(fh.read(1 << 20))
+            when = os.fstat(fh.fileno()).st_mtime
     except (OSError, ValueError):
         return None
     texts = ("root", "cwd", "signature", "fingerprint", "category", "tool", "ecosystem", "key", "summary")
@@ -159,8 +189,9 @@ def load_failure(root: str) -> dict | None:
         v = record.get(k)
         if v is not None and not (isinstance(v, list) and v and all(isinstance(a, str) for a in v)):
             return None
-    if record.get("shown") is None or not isinstance(record.get("time"), (int, float)):
+    if record.get("shown") is None:
         return None
+    record["time"] = when  # a record from an earlier heal has a "time" of its own: its file's is the same
     return record
 
 

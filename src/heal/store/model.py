@@ -3,19 +3,29 @@ candidate; and the pure rules on them (confidence, content hash, approval, the t
 compares). No sqlite here: the engine can ask `is_approved(pattern)` without opening anything.
 
 The values are named tuples, not dataclasses: recording an outcome is on the failure path of every heal
-run, and generating four frozen dataclasses cost 4 ms of import there (a named tuple: 0.2 ms each).
+run, and generating four frozen dataclasses cost 4 ms of import there. Nor collections.namedtuple, which
+compiles each class's constructor from a string at import (0.1 ms each): _Value is the same API, its
+constructors written out. For the same reason JSON is written with heal.cjson (no `import json`: 1.5 ms)
+and no regex is compiled here.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections import namedtuple
+from heal.cjson import dumps
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeVar
+
+    V = TypeVar("V", bound="_Value")
+
+try:
+    from _collections import _tuplegetter  # what namedtuple's fields are: a C descriptor, read by index
+except ImportError:  # pragma: no cover - another Python
+    from operator import itemgetter
+
+    def _tuplegetter(index: int, doc: str) -> Any:  # type: ignore[no-redef]
+        return property(itemgetter(index), doc=doc)
 
 SOURCES = ("builtin", "learned", "taught", "observed", "imported")
 # heal.diagnose.model's categories, copied so reading and importing patterns never loads the diagnosis
@@ -40,11 +50,47 @@ def wilson(successes: int, failures: int, z: float = Z) -> float:
     p = successes / n
     z2 = z * z
     centre = p + z2 / (2 * n)
-    margin = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    margin = z * (p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5  # not math.sqrt: math is a shared library to load
     return max(0.0, (centre - margin) / (1 + z2 / n))
 
 
-class PatternFix(namedtuple("PatternFix", "kind playbook step commands", defaults=("", 0, ()))):
+class _Value(tuple):
+    """A named tuple as collections.namedtuple makes one (fields by name and by index, equality and hashing as
+    tuples, _replace, _asdict, _make, its repr, pickling), from `_fields` and a `__new__` the subclass writes."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for index, name in enumerate(cls._fields):
+            setattr(cls, name, _tuplegetter(index, f"Alias for field number {index}"))
+        cls.__match_args__ = cls._fields
+
+    @classmethod
+    def _make(cls: type[V], iterable: Any) -> V:
+        value = tuple.__new__(cls, iterable)
+        if len(value) != len(cls._fields):
+            raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(value)}")
+        return value
+
+    def _replace(self: V, **changes: Any) -> V:
+        value = self._make([changes.pop(name, old) for name, old in zip(self._fields, self)])
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        return value
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in zip(self._fields, self))})"
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+
+class PatternFix(_Value):
     """What to do again. Never a concrete install command: a playbook step is re-planned against the new
     failure, so the curated import map and name validation run every time.
 
@@ -52,10 +98,15 @@ class PatternFix(namedtuple("PatternFix", "kind playbook step commands", default
     commands: for a command, one argv (run, then the failing command again); for advice, the argvs shown."""
 
     __slots__ = ()
+    _fields = ("kind", "playbook", "step", "commands")
     kind: str
     playbook: str
     step: int
     commands: tuple[tuple[str, ...], ...]
+
+    def __new__(cls, kind: str, playbook: str = "", step: int = 0,
+                commands: tuple[tuple[str, ...], ...] = ()) -> PatternFix:
+        return tuple.__new__(cls, (kind, playbook, step, commands))
 
     @classmethod
     def of_playbook(cls, playbook: str, step: int = 0) -> PatternFix:
@@ -97,7 +148,7 @@ class PatternFix(namedtuple("PatternFix", "kind playbook step commands", default
 
     def canonical(self) -> str:
         """The stable text of the fix: its identity in the store (unique with the signature) and in hashes."""
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
 
     def describe(self) -> str:
         if self.kind == "playbook":
@@ -113,13 +164,13 @@ def _show(argv: tuple[str, ...]) -> str:
     return shlex.join(argv)
 
 
-class Failure(namedtuple("Failure", "signature fingerprint category tool ecosystem key summary",
-                          defaults=("", "", "", ""))):
+class Failure(_Value):
     """A failure as the store needs it: what identifies it exactly (signature) and what fuzzy matching
     compares (the normalised evidence), within its scope (ecosystem, else tool), category and key facts
     (normalised, "module=yaml")."""
 
     __slots__ = ()
+    _fields = ("signature", "fingerprint", "category", "tool", "ecosystem", "key", "summary")
     signature: str
     fingerprint: str
     category: str
@@ -127,6 +178,10 @@ class Failure(namedtuple("Failure", "signature fingerprint category tool ecosyst
     ecosystem: str
     key: str
     summary: str
+
+    def __new__(cls, signature: str, fingerprint: str, category: str, tool: str = "", ecosystem: str = "",
+                key: str = "", summary: str = "") -> Failure:
+        return tuple.__new__(cls, (signature, fingerprint, category, tool, ecosystem, key, summary))
 
     @property
     def scope(self) -> str:
@@ -153,12 +208,12 @@ def key_of(facts: dict[str, Any] | Any) -> str:
     return "\x1f".join(f"{k}={normalise(str(v))}" for k, v in parts)
 
 
-class Pattern(namedtuple("Pattern", "id signature fingerprint category fix source tool ecosystem key summary "
-                                    "successes failures created first_used last_used approved_hash",
-                          defaults=("", "", "", "", 0, 0, 0.0, None, None, ""))):
+class Pattern(_Value):
     """A stored pattern: the failure it was recorded for, its fix, where it came from and how it went."""
 
     __slots__ = ()
+    _fields = ("id", "signature", "fingerprint", "category", "fix", "source", "tool", "ecosystem", "key", "summary",
+               "successes", "failures", "created", "first_used", "last_used", "approved_hash")
     id: int
     signature: str
     fingerprint: str
@@ -175,6 +230,13 @@ class Pattern(namedtuple("Pattern", "id signature fingerprint category fix sourc
     first_used: float | None
     last_used: float | None
     approved_hash: str
+
+    def __new__(cls, id: int, signature: str, fingerprint: str, category: str, fix: PatternFix, source: str,
+                tool: str = "", ecosystem: str = "", key: str = "", summary: str = "", successes: int = 0,
+                failures: int = 0, created: float = 0.0, first_used: float | None = None,
+                last_used: float | None = None, approved_hash: str = "") -> Pattern:
+        return tuple.__new__(cls, (id, signature, fingerprint, category, fix, source, tool, ecosystem, key, summary,
+                                   successes, failures, created, first_used, last_used, approved_hash))
 
     @property
     def scope(self) -> str:
@@ -202,7 +264,7 @@ def content_hash(pattern: Pattern) -> str:
     command or scope changed (a re-import, an edited row) needs approving again, as `direnv allow` does."""
     import hashlib  # imported patterns only: recording an outcome does not pay for OpenSSL's set-up
 
-    text = json.dumps(pattern.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = dumps(pattern.content(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -221,11 +283,12 @@ def refusal(pattern: Pattern) -> str:
             f"`heal patterns show {pattern.id}`, then `heal patterns approve {pattern.id}`")
 
 
-class Candidate(namedtuple("Candidate", "id source fix similarity confidence successes failures exact pattern")):
+class Candidate(_Value):
     """A pattern a lookup found for a failure, and how well it fits: score = similarity x confidence
     (similarity 1.0 and exact for the failure's own signature)."""
 
     __slots__ = ()
+    _fields = ("id", "source", "fix", "similarity", "confidence", "successes", "failures", "exact", "pattern")
     id: int
     source: str
     fix: PatternFix
@@ -235,6 +298,10 @@ class Candidate(namedtuple("Candidate", "id source fix similarity confidence suc
     failures: int
     exact: bool
     pattern: Pattern
+
+    def __new__(cls, id: int, source: str, fix: PatternFix, similarity: float, confidence: float, successes: int,
+                failures: int, exact: bool, pattern: Pattern) -> Candidate:
+        return tuple.__new__(cls, (id, source, fix, similarity, confidence, successes, failures, exact, pattern))
 
     @property
     def score(self) -> float:
@@ -247,13 +314,14 @@ class Candidate(namedtuple("Candidate", "id source fix similarity confidence suc
 
 
 MAX_COMPARE = 1000  # characters fuzzy matching compares: enough for any error's key lines; bounds the cost
-_SPACE = re.compile(r"\s+")
 
 
 def comparable(fingerprint: str) -> str:
     """The text fuzzy matching compares: lower case, runs of whitespace as one space, at most MAX_COMPARE
     characters. Stored beside the evidence, so a lookup reads it without work per row."""
-    return _SPACE.sub(" ", fingerprint[: MAX_COMPARE * 2]).strip().lower()[:MAX_COMPARE]
+    # str.split() splits where re's \s matches (both ask Py_UNICODE_ISSPACE), so this is the text
+    # re.sub(r"\s+", " ", ...).strip() gave the rows stored before, without compiling a regex on import
+    return " ".join(fingerprint[: MAX_COMPARE * 2].split()).lower()[:MAX_COMPARE]
 
 
 def _iso(t: float | None) -> str | None:
