@@ -9,6 +9,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Callable
 
 import pytest
@@ -102,3 +103,40 @@ def heal(heal_env, project) -> Callable[..., subprocess.CompletedProcess]:
         )
 
     return _run
+
+
+# Which of re, shlex and json a piece of code imports. The interpreter's start-up may have imported them already
+# (an editable install's import hook imports re, from a .pth): they are forgotten first, so that an import by
+# heal loads them again. Printed on the last line of stderr.
+FORGET = ("import sys\n"
+          "for _name in [m for m in sys.modules if m in ('re', 'shlex', 'json', 'sre_compile', 'sre_parse')"
+          " or m.startswith(('re.', 'json.'))]:\n"
+          "    del sys.modules[_name]\n")
+REPORT = "sys.stderr.write('\\nIMPORTED ' + ' '.join(m for m in ('re', 'shlex', 'json') if m in sys.modules))\n"
+
+
+def twice_imports(code: str, env: dict[str, str], stdin: bytes = b"", cwd: str | None = None
+                  ) -> list[tuple[set[str], str]]:
+    """(what it imported, its stdout) for a cold run and a warm one (the caches filled by the first)."""
+    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
+
+    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
+    if newest + SETTLED_NS > time.time_ns():  # a checkout edited a moment ago: its playbook entry waits
+        time.sleep((newest + SETTLED_NS - time.time_ns()) / 1e9 + 0.1)
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", FORGET + code + REPORT], env=env, input=stdin, cwd=cwd,
+                             capture_output=True, timeout=60)
+        assert b"Traceback" not in out.stderr, out.stderr.decode()
+        runs.append((set(out.stderr.decode().rpartition("IMPORTED ")[2].split()), out.stdout.decode()))
+    assert "re" in runs[0][0], runs  # the cold caches compile: re is imported, so the check can fail
+    return runs
+
+
+def warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"", cwd: str | None = None
+                     ) -> tuple[set[str], str]:
+    """What a second `heal ARGS` (the caches warm) imports of re, shlex and json, and what it printed."""
+    code = (f"sys.argv = ['heal', *{args!r}]\n"
+            "from heal.entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n")
+    return twice_imports(code, env, stdin, cwd)[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import heal_argv
+from conftest import heal_argv, twice_imports, warm_run_imports
 
 # Heavy for a process that must answer in tens of milliseconds: never imported to diagnose.
 HEAVY = ("typer", "click", "rich", "pydantic", "libcst", "rapidfuzz", "sqlite3", "packaging", "tomllib", "tomli",
@@ -154,74 +154,28 @@ def test_value_classes_are_not_dataclasses_and_behave_like_frozen_ones():
 
 def test_with_a_warm_regex_cache_diagnosing_common_failures_never_imports_re(heal_env):
     # `import re` (its RegexFlag enum, its compiler) is ~3 ms of a failing run; heal's patterns come from its
-    # cache (heal.recache, built with _sre) and flags from heal.rx. Run with -S: an editable install's import
-    # hook (a .pth) imports re at start-up, before heal could; heal and its dependencies go on PYTHONPATH.
-    import os
-    import sysconfig
-
-    import heal
-
-    paths = [os.path.dirname(os.path.dirname(heal.__file__)), sysconfig.get_paths()["purelib"],
-             sysconfig.get_paths()["platlib"]]
-    env = {**heal_env, "PYTHONPATH": os.pathsep.join(paths)}
-    fixtures = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "outputs")
+    # cache (heal.recache, built with _sre) and flags from heal.rx
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "outputs"
     code = (
-        "import sys\n"
-        "before = 're' in sys.modules\n"
         "from heal.cjson import loads\n"
         "from heal.diagnose import diagnose\n"
-        "categories = []\n"
         "for name in ('python-modulenotfound-requests', 'python-pytest-one-failing-assertion',"
         " 'jest-failing-assertion', 'npm-test-failing'):\n"
-        f"    with open({fixtures!r} + '/' + name + '.json', 'rb') as fh:\n"
+        f"    with open({str(fixtures)!r} + '/' + name + '.json', 'rb') as fh:\n"
         "        fx = loads(fh.read())\n"
-        "    categories.append(diagnose(fx['output'], argv=fx['argv'], exit_code=fx['exit_code']).category)\n"
-        "print(before, 're' in sys.modules, 'enum' in sys.modules, ' '.join(categories))\n"
+        "    print(diagnose(fx['output'], argv=fx['argv'], exit_code=fx['exit_code']).category)\n"
     )
-
-    def run() -> list[str]:
-        out = subprocess.run([sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        return out.stdout.split()
-
-    cold = run()
-    assert cold[:2] == ["False", "True"]  # the cold cache compiles: re is imported, so the check can fail
-    warm = run()
-    assert warm[:3] == ["False", "False", "False"], warm
-    assert warm[3:] == cold[3:] == ["dependency", "test", "test", "test"]
-
-
-def _warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"") -> tuple[set[str], str]:
-    """Which of re, enum, shlex and json the second `heal ARGS` (in one HEAL_HOME) imports: with -S and heal on
-    PYTHONPATH, as in the test above, so that nothing imported them before heal."""
-    import os
-    import sysconfig
-
-    import heal
-
-    paths = [os.path.dirname(os.path.dirname(heal.__file__)), sysconfig.get_paths()["purelib"],
-             sysconfig.get_paths()["platlib"]]
-    env = {**env, "PYTHONPATH": os.pathsep.join(paths)}
-    code = ("import sys\n"
-            f"sys.argv = ['heal', *{args!r}]\n"
-            "from heal.entry import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('\\nIMPORTED ' + ' '.join(m for m in ('re', 'enum', 'shlex', 'json') if m in sys.modules))\n")
-    seen, printed = [], ""
-    for _ in range(2):
-        out = subprocess.run([sys.executable, "-S", "-c", code], env=env, input=stdin, capture_output=True, timeout=60)
-        assert b"Traceback" not in out.stderr, out.stderr
-        seen.append(set(out.stderr.decode().rpartition("IMPORTED ")[2].split()))
-        printed = out.stdout.decode()
-    assert "re" in seen[0], seen  # the cold caches compile: the check can fail
-    return seen[1], printed
+    (_, cold), (imported, warm) = twice_imports(code, heal_env)
+    assert imported == set()
+    assert warm.split() == cold.split() == ["dependency", "test", "test", "test"]
 
 
 def test_heal_diagnose_of_a_quoted_command_line_with_its_plan_imports_no_re(heal_env, tmp_path):
     log = tmp_path / "failure.log"
     log.write_text(FAILURE)
     args = ["diagnose", "--json", "--command", "python3 -c 'import requests'", str(log)]
-    imported, printed = _warm_run_imports(args, heal_env)
+    # in a directory with no project files (a project declaring dependencies has them read with packaging)
+    imported, printed = warm_run_imports(args, heal_env, cwd=str(tmp_path))
     assert imported == set()
     assert json.loads(printed)["category"] == "dependency" and "requests" in printed
 
@@ -232,6 +186,6 @@ def test_the_hook_naming_a_failing_test_run_imports_no_re(heal_env, tmp_path):
     payload = {"session_id": "s", "cwd": str(tmp_path), "hook_event_name": "PostToolUseFailure", "tool_name": "Bash",
                "tool_input": {"command": "python -m pytest -q 'tests/test_x.py'"},
                "error": f"Exit code 1\n{fixture['output']}", "is_interrupt": False}
-    imported, printed = _warm_run_imports(["hook", "claude-code"], heal_env, json.dumps(payload).encode())
+    imported, printed = warm_run_imports(["hook", "claude-code"], heal_env, json.dumps(payload).encode())
     assert imported == set()
     assert "test_" in json.loads(printed)["hookSpecificOutput"]["additionalContext"]

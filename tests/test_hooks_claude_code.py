@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.conftest import heal_argv
+from tests.conftest import heal_argv, warm_run_imports
 
 # hand-written settings: inline arrays, a tab indent, another tool's hooks on the same events, other keys
 SETTINGS = (b'{\n\t"permissions": {"allow": ["Bash(ls:*)", "Bash(git status)"], "deny": []},\n'
@@ -456,6 +456,11 @@ def test_the_hook_plans_a_failure_with_only_the_modules_its_plan_needs(venv_proj
     assert not unused & mods, sorted(unused & mods)
     managers = {m for m in mods if m.startswith("heal.managers.")}
     assert managers == {"heal.managers.pip"}, managers
+    # nor re (its flag enum and compiler: ~3 ms), shlex or json once heal's caches are warm (a fresh HEAL_HOME: the
+    # first of the two runs fills them, and must import re, so that the check can fail)
+    fresh = {**cenv, "HEAL_HOME": os.path.join(os.path.dirname(cenv["HEAL_HOME"]), "fresh-home")}
+    imported_warm, printed = warm_run_imports(["hook", "claude-code"], fresh, data, cwd=venv_project)
+    assert imported_warm == set() and "PyJWT" in printed, (imported_warm, printed)
 
 
 def test_a_huge_one_word_command_is_not_split_word_by_word():

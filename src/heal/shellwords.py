@@ -17,7 +17,7 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 def split(s: str, comments: bool = False) -> list[str]:
     """shlex.split(s, comments): ValueError("No closing quotation") or ("No escaped character") as it."""
-    words = _scan(s, "anywhere" if comments else "", False)
+    words = _scan(s, "anywhere" if comments else "", "")
     assert words is not None
     return words
 
@@ -26,15 +26,26 @@ def simple_command(line: str) -> list[str] | None:
     """The words of a simple command as a POSIX shell reads them, or None when the line needs a shell: one of
     the operator characters ();<>|& outside quotes. A "#" that starts a word comments out the rest of the line
     (in a word it is a letter, as in the shell). ValueError for a quote never closed or a trailing backslash."""
-    return _scan(line, "word start", True)
+    return _scan(line, "word start", "refuse")
+
+
+def tokens(line: str) -> list[str]:
+    """The words of a command line and its operators (runs of ();<>|& outside quotes: `&&`, `2>&1` gives 2, >&,
+    1), as shlex.shlex(line, posix=True, punctuation_chars=True) with whitespace_split gives them, except that
+    a "#" comments out the rest of the line only at a word's start, as in the shell. ValueError for a quote
+    never closed or a trailing backslash."""
+    found = _scan(line, "word start", "tokens")
+    assert found is not None
+    return found
 
 
 _OPERATORS = frozenset("();<>|&")
 
 
-def _scan(s: str, comments: str, operators: bool) -> list[str] | None:
+def _scan(s: str, comments: str, operators: str) -> list[str] | None:
     """shlex's POSIX splitting (see the module's docstring); comments "" (none), "anywhere" (shlex's: also
-    inside a word) or "word start" (the shell's); operators: None at the first unquoted operator character."""
+    inside a word) or "word start" (the shell's); operators "" (letters like any other), "refuse" (None at the
+    first one outside quotes) or "tokens" (each run of them a word of its own)."""
     words: list[str] = []
     word: list[str] = []
     in_word = False  # a word has begun (an empty quoted word counts)
@@ -53,7 +64,16 @@ def _scan(s: str, comments: str, operators: bool) -> list[str] | None:
                 words.append("".join(word))
                 word, in_word = [], False
         elif operators and c in _OPERATORS:
-            return None
+            if operators == "refuse":
+                return None
+            if in_word:
+                words.append("".join(word))
+                word, in_word = [], False
+            end = i + 1
+            while end < n and s[end] in _OPERATORS:
+                end += 1
+            words.append(s[i:end])
+            i = end
         elif c == "\\":
             if i + 1 >= n:
                 raise ValueError("No escaped character")

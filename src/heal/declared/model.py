@@ -8,9 +8,9 @@ imports none of them."""
 
 from __future__ import annotations
 
-import re
 from _collections_abc import Mapping
 
+from heal import rx
 from heal.lazyre import lazy
 from heal.record import Record, replace
 
@@ -324,8 +324,8 @@ class Sink:
 
 
 def canon(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return rx.sub(r"[-_.]+", "-", name).lower()
 
 
 def factor_is_test(factors: str) -> bool:
-    return any(classify(f) == "test" for f in re.split(r"[,-]", factors))
+    return any(classify(f) == "test" for f in rx.split(r"[,-]", factors))

@@ -5,10 +5,10 @@ project's test environment the way its own docs, tox or CI would."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import lru_cache
 
+from heal import rx
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group, MarkerEnvironment, Sink)
 from heal.record import replace
@@ -157,7 +157,7 @@ def pip_version_of(python: str) -> str | None:
     found = sorted(glob.glob(os.path.join(prefix, "lib", "python*", "site-packages", "pip-*.dist-info")))
     if not found:
         return None
-    m = re.match(r"pip-(.+)\.dist-info$", os.path.basename(found[-1]))
+    m = rx.match(r"pip-(.+)\.dist-info$", os.path.basename(found[-1]))
     return m.group(1) if m else None
 
 
@@ -230,14 +230,14 @@ def _is_environment(path: str) -> bool:
 # --- find -------------------------------------------------------------------------------------------
 
 def _canon(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return rx.sub(r"[-_.]+", "-", name).lower()
 
 
 def import_guesses(distribution: str) -> tuple[str, ...]:
     """Import names a distribution probably provides, best first: `zope.interface` -> zope.interface,
     zope; `python-dateutil` -> python_dateutil, dateutil; `Pympler` -> pympler."""
     raw = distribution.strip().lower()
-    flat = re.sub(r"[-.]+", "_", raw)
+    flat = rx.sub(r"[-.]+", "_", raw)
     out = [raw.replace("-", "_"), flat]
     for prefix in ("python_", "py_"):
         if flat.startswith(prefix) and len(flat) > len(prefix) + 1:
@@ -351,9 +351,9 @@ def _pick(groups: list[Group], kinds=("test",)) -> Group | None:
         return None
 
     def rank(g: Group) -> tuple:
-        base = re.sub(r"\.(txt|in)$", "", os.path.basename(g.name))
+        base = rx.sub(r"\.(txt|in)$", "", os.path.basename(g.name))
         return (kinds.index(g.kind), g.name.endswith(".in"), g.optional,
-                0 if re.sub(r"^requirements[-_]?", "", base) in ("test", "tests", "testing", "dev") else 1,
+                0 if rx.sub(r"^requirements[-_]?", "", base) in ("test", "tests", "testing", "dev") else 1,
                 len(g.name), g.name)
 
     return min(candidates, key=rank)
@@ -477,7 +477,7 @@ def _installable(decls: Declarations) -> bool:
 def _at_least(version: str | None, wanted: tuple[int, ...]) -> bool:
     if not version:
         return False
-    nums = [int(x) for x in re.findall(r"\d+", version)[: len(wanted)]]
+    nums = [int(x) for x in rx.findall(r"\d+", version)[: len(wanted)]]
     return tuple(nums) >= wanted
 
 

@@ -5,9 +5,9 @@ has a requirement to parse or an option line to split: most failures are in proj
 from __future__ import annotations
 
 import os
-import re
 from _collections_abc import Mapping
 
+from heal import rx
 from heal.declared.model import REQUIREMENTS, Declaration, Group, MarkerEnvironment, Note, classify
 from heal.lazyre import lazy
 
@@ -15,8 +15,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-_VCS = lazy(r"^(?:git|hg|svn|bzr)\+", re.I)
-_URL = lazy(r"^[a-z][a-z0-9+.-]*://", re.I)
+_VCS = lazy(r"^(?:git|hg|svn|bzr)\+", rx.I)
+_URL = lazy(r"^[a-z][a-z0-9+.-]*://", rx.I)
 _EGG = lazy(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _LOCAL = lazy(r"^(?:\.{1,2}(?:/|\[|$)|/|file:)")
 # options that take a value and send pip somewhere else: a caller must not sync such a file blindly
@@ -71,7 +71,7 @@ class _FileRead:
 
 def requirements_kind(rel: str) -> str:
     """requirements.txt is runtime; requirements-dev.txt dev; requirements/tests.txt, tests/requirements.txt test."""
-    stem = re.sub(r"\.(txt|in)$", "", rel)
+    stem = rx.sub(r"\.(txt|in)$", "", rel)
     parts = stem.split("/")
     base = parts[-1]
     if base in ("requirements", "reqs") and len(parts) > 1:

@@ -6,8 +6,8 @@ malformed file. A reader imports its parser (tomllib, configparser, ast) only wh
 from __future__ import annotations
 
 import os
-import re
 
+from heal import rx
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, SETUP_TESTS, TOX, UV, Note, Sink,
                                  classify)
 from heal.declared.model import canon as _canon
@@ -24,10 +24,10 @@ def load_toml(sink: Sink, rel: str) -> dict | None:
     path = os.path.join(sink.root, rel)
     if not os.path.isfile(path):
         return None
-    from heal.fsutil import load_toml
+    from heal.tomlcache import load  # a file unchanged since the last failure is not parsed again (tomllib imports re)
 
     try:
-        data = load_toml(path)
+        data = load(path)
     except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
         sink.notes.append(Note(rel, _toml_line(exc, path), "malformed", str(exc)))
         return None
@@ -36,7 +36,7 @@ def load_toml(sink: Sink, rel: str) -> dict | None:
 
 
 def _toml_line(exc: Exception, path: str) -> int | None:
-    m = re.search(r"line (\d+)", str(exc))
+    m = rx.search(r"line (\d+)", str(exc))
     if m:
         return int(m.group(1))
     if "end of document" in str(exc):  # tomllib names no line for a document that stops mid-value
@@ -175,7 +175,7 @@ def poetry_specifier(constraint: str) -> str | None:
     if "||" in constraint:
         return None
     out = []
-    for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint):
+    for part in rx.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint):
         part = part.strip()
         if not part or part == "*":
             continue
@@ -183,9 +183,9 @@ def poetry_specifier(constraint: str) -> str | None:
             out.extend(_caret(part[1:].strip()))
         elif part.startswith("~") and not part.startswith("~="):
             out.extend(_tilde(part[1:].strip()))
-        elif re.match(r"^(==|!=|<=|>=|<|>|~=|===)", part):
+        elif rx.match(r"^(==|!=|<=|>=|<|>|~=|===)", part):
             out.append(part.replace(" ", ""))
-        elif re.match(r"^\d", part):
+        elif rx.match(r"^\d", part):
             out.append(f"=={part}")
         else:
             return None
@@ -193,7 +193,7 @@ def poetry_specifier(constraint: str) -> str | None:
 
 
 def _release(version: str) -> list[int] | None:
-    m = re.match(r"^(\d+(?:\.\d+)*)", version)
+    m = rx.match(r"^(\d+(?:\.\d+)*)", version)
     return [int(x) for x in m.group(1).split(".")] if m else None
 
 
@@ -226,7 +226,7 @@ def _python_marker(constraint: str) -> str | None:
         return None
     parts = []
     for clause in spec.split(","):
-        m = re.match(r"^(==|!=|<=|>=|<|>|~=)(.+)$", clause)
+        m = rx.match(r"^(==|!=|<=|>=|<|>|~=)(.+)$", clause)
         if not m:
             continue
         var = "python_full_version" if m.group(2).count(".") >= 2 else "python_version"
@@ -301,7 +301,7 @@ def _poetry(sink: Sink, table, rel: str, where) -> None:
         main, optional = entries(deps, "[tool.poetry.dependencies]")
         sink.add_group(MAIN, "dependencies", "runtime", rel, main)
         extras = table.get("extras") if isinstance(table.get("extras"), dict) else {}
-        by_name = {_canon(re.split(r"[\[<>=!~;@ ]", t, maxsplit=1)[0]): (t, ln) for t, ln in optional}
+        by_name = {_canon(rx.split(r"[\[<>=!~;@ ]", t, maxsplit=1)[0]): (t, ln) for t, ln in optional}
         for extra, names in extras.items():
             picked = [by_name[_canon(str(n))] for n in names if _canon(str(n)) in by_name] \
                 if isinstance(names, list) else []
@@ -430,7 +430,7 @@ def read_setup_cfg(sink: Sink) -> None:
         if "py_modules" in opts:
             sink.packages.extend(_cfg_list(opts["py_modules"]))
         package_dir = opts.get("package_dir", "")
-        m = re.search(r"^\s*=\s*(\S+)", package_dir, re.M)
+        m = rx.search(r"^\s*=\s*(\S+)", package_dir, rx.M)
         if m:
             sink.package_dirs.append(m.group(1))
     if cfg.has_option("options.packages.find", "where"):
@@ -639,10 +639,10 @@ def tox_kind(env: str) -> str:
     name = env.split(":", 1)[1] if ":" in env else ""
     if not name:
         return "test"
-    if re.fullmatch(r"(py|pypy)\d*(-.*)?", name) and classify(name.split("-", 1)[-1], "test") == "other":
+    if rx.fullmatch(r"(py|pypy)\d*(-.*)?", name) and classify(name.split("-", 1)[-1], "test") == "other":
         return "test"
     kind = classify(name, "other")
-    if kind == "other" and re.search(r"lint|check|flake|format|build|release|publish|pre-?commit|type", name):
+    if kind == "other" and rx.search(r"lint|check|flake|format|build|release|publish|pre-?commit|type", name):
         return "dev"
     return "test" if kind in ("other", "runtime") else kind
 
@@ -702,14 +702,14 @@ def _tox_names(cfg: configparser.ConfigParser, value: str) -> list[str]:
 
 
 def _tox_list(value: str) -> list[str]:
-    return [x.strip() for x in re.split(r"[\n,]", value) if x.strip() and not x.strip().startswith("#")]
+    return [x.strip() for x in rx.split(r"[\n,]", value) if x.strip() and not x.strip().startswith("#")]
 
 
 def _expand_tox(cfg: configparser.ConfigParser, value: str, seen: set[str]) -> list[str]:
     """deps lines with {[section]key} substitutions expanded (once each: a cycle ends there)."""
     out: list[str] = []
     for line in value.splitlines():
-        line = re.sub(r"\s+#.*$", "", line).strip()
+        line = rx.sub(r"\s+#.*$", "", line).strip()
         if not line or line.startswith("#"):
             continue
         m = _SUBST.fullmatch(line)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-import re
 
+from heal import rx
 from heal.errors import JournalError
 from heal.fixes.model import Fix, PlanContext
 from heal.journal.kinds import FileChange
@@ -109,12 +109,12 @@ def advice(description: str, *, source: str, confidence: float = 0.4) -> Fix:
 
 # --- where an exception was raised --------------------------------------------------------------------------
 
-_PY_FRAME = lazy(r'^[ \t]*(?:E[ \t]+)?File "(?P<file>[^"]+)", line (?P<line>\d+)', re.M)
-_PYTEST_IN = lazy(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in \S", re.M)
-_BREAK = lazy(r"^(?:_ _ _|_{5,}|={5,})", re.M)
+_PY_FRAME = lazy(r'^[ \t]*(?:E[ \t]+)?File "(?P<file>[^"]+)", line (?P<line>\d+)', rx.M)
+_PYTEST_IN = lazy(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in \S", rx.M)
+_BREAK = lazy(r"^(?:_ _ _|_{5,}|={5,})", rx.M)
 
 
-def raised_at(output: str, exception: re.Pattern[str]) -> list[tuple[str, int, re.Match[str]]]:
+def raised_at(output: str, exception: rx.Pattern[str]) -> list[tuple[str, int, rx.Match[str]]]:
     """(file, line, match) for each exception line the pattern matches: the innermost frame it was raised in, as
     a Python traceback (`File "x.py", line 3`), pytest's long report (`x.py:3: NameError` after the E line) or its
     short one (`x.py:3: in f` before it) shows it. The innermost frame, not the innermost of the project: a name
@@ -127,8 +127,10 @@ def raised_at(output: str, exception: re.Pattern[str]) -> list[tuple[str, int, r
     return found
 
 
-def _pytest_location(output: str, m: re.Match[str]) -> tuple[str, int] | None:
+def _pytest_location(output: str, m: rx.Match[str]) -> tuple[str, int] | None:
     """pytest's long report names the innermost location after the E lines: `path.py:12: NameError`."""
+    import re  # a pattern made from the output's exception name: not one for heal's cache (heal.rx)
+
     name = re.escape(m.group("exc")) if "exc" in m.groupdict() else r"\w+"
     end = _BREAK.search(output, m.end())
     loc = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): (?:\w+\.)*" + name + r"$", re.M)
@@ -147,6 +149,6 @@ def _frame_before(output: str, pos: int) -> tuple[str, int] | None:
     best = max((x for x in (last, short) if x is not None), key=lambda x: x.start(), default=None)
     if best is None:
         return None
-    if re.search(r"\n[ \t]*\n", output[best.end():pos]):
+    if rx.search(r"\n[ \t]*\n", output[best.end():pos]):
         return None  # a blank line: the frame belongs to something printed before (a traceback has none)
     return best.group("file"), int(best.group("line"))

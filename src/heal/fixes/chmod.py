@@ -8,9 +8,9 @@ read from the output alone could be another file (`./nl<LF>name.sh` prints a lin
 from __future__ import annotations
 
 import os
-import re
 import stat
 
+from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.project import SafetyError, check_editable
 
@@ -81,9 +81,9 @@ def _program(argv: tuple[str, ...]) -> str | None:
     script), or None."""
     args = list(argv)
     for _ in range(4):
-        while args and (os.path.basename(args[0]) in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", args[0])):
+        while args and (os.path.basename(args[0]) in _WRAPPERS or rx.match(r"^[A-Za-z_]\w*=", args[0])):
             args = args[1:]
-            while args and (args[0].startswith("-") or re.match(r"^[A-Za-z_]\w*=", args[0])):
+            while args and (args[0].startswith("-") or rx.match(r"^[A-Za-z_]\w*=", args[0])):
                 args = args[1:]
         if not args:
             return None

@@ -6,8 +6,8 @@ Never invents an identity, never adds --force, --no-verify or --legacy-peer-deps
 from __future__ import annotations
 
 import os
-import re
 
+from heal import rx
 from heal.fixes import shell_line
 from heal.fixes.model import Fix, PlanContext
 
@@ -55,9 +55,9 @@ def git_subcommand(argv: tuple[str, ...]) -> tuple[int, str] | None:
     if tool_of(argv) != "git":
         return None
     i = 0
-    while i < len(argv) and (os.path.basename(argv[i]) in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", argv[i])):
+    while i < len(argv) and (os.path.basename(argv[i]) in _WRAPPERS or rx.match(r"^[A-Za-z_]\w*=", argv[i])):
         i += 1
-        while i < len(argv) and (argv[i].startswith("-") or re.match(r"^[A-Za-z_]\w*=", argv[i])):
+        while i < len(argv) and (argv[i].startswith("-") or rx.match(r"^[A-Za-z_]\w*=", argv[i])):
             i += 1
     if i >= len(argv) or os.path.basename(argv[i]) != "git":
         return None
@@ -106,12 +106,12 @@ def _set_upstream_said(ctx: PlanContext, source: str) -> Fix | None:
     """Not in a repository heal can read (`heal diagnose` on a saved log): git's own hint, said back as a
     suggestion once git has checked the branch is a branch name and the remote a plain name."""
     said = None
-    for said in re.finditer(r"^\s+git push --set-upstream (?P<remote>\S+) (?P<branch>\S+)\s*$", ctx.output, re.M):
+    for said in rx.finditer(r"^\s+git push --set-upstream (?P<remote>\S+) (?P<branch>\S+)\s*$", ctx.output, rx.M):
         pass
     if said is None:
         return None
     remote, branch = said.group("remote"), said.group("branch")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote) or branch.startswith("-") or \
+    if not rx.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote) or branch.startswith("-") or \
             _git(ctx, "check-ref-format", "--branch", branch) != branch:
         return None
     argv = ("git", "push", "--set-upstream", remote, branch)

@@ -26,9 +26,9 @@ rapidfuzz is imported only when a list is searched.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 
+from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.fixes import shell_line as _shell_line
 from heal.lazyre import lazy
@@ -73,7 +73,7 @@ def unsafe(argv: Sequence[str]) -> str:
             return f"{w}: heal never proposes it"
         if base in _DESTROY or base.startswith(("mkfs.", "mkfs")):
             return f"{w}: heal never proposes a command that removes or kills"
-        if program in _FORCE_SHORT and re.fullmatch(r"-[A-Za-z]*f[A-Za-z]*", w) and not w.startswith("-F"):
+        if program in _FORCE_SHORT and rx.fullmatch(r"-[A-Za-z]*f[A-Za-z]*", w) and not w.startswith("-F"):
             return f"{w} of {program} forces: heal never proposes it"
     return ""
 
@@ -331,7 +331,7 @@ def _tool_name(argv: Sequence[str], i: int) -> str:
         return "gradle"
     if name in ("mvnw",):
         return "mvn"
-    if re.match(r"(?:python|pypy)[\d.]*$", name) and "-m" in argv[i + 1:i + 3]:
+    if rx.match(r"(?:python|pypy)[\d.]*$", name) and "-m" in argv[i + 1:i + 3]:
         k = argv.index("-m", i + 1)
         if k + 1 < len(argv):
             return argv[k + 1]
@@ -373,13 +373,13 @@ def _listed(ctx: PlanContext, tool: str, scripts: list[str]) -> tuple[list[str],
     if tool == "make":
         return make_targets(ctx.cwd, ctx.argv), "Makefile"
     if tool == "gradle":
-        said = re.search(r"Some candidates are: (.*)", ctx.output)
+        said = rx.search(r"Some candidates are: (.*)", ctx.output)
         if said:
-            return re.findall(r"'([^']+)'", said.group(1)), "Gradle"
+            return rx.findall(r"'([^']+)'", said.group(1)), "Gradle"
         return _gradle_tasks(ctx.cwd), "Gradle's standard tasks"
-    said = re.search(r"where <command> is one of:\s*\n((?:[ \t]+[\w-]+,?[^\n]*\n?)+)", ctx.output)
+    said = rx.search(r"where <command> is one of:\s*\n((?:[ \t]+[\w-]+,?[^\n]*\n?)+)", ctx.output)
     if said:  # npm before 7 lists its commands after an unknown one
-        return re.findall(r"[\w-]+", said.group(1)), tool
+        return rx.findall(r"[\w-]+", said.group(1)), tool
     commands = list(_table("commands").get(tool, ()))
     if scripts:
         return [*scripts, *commands], "package.json and " + tool
@@ -414,7 +414,7 @@ def _gradle_tasks(cwd: str) -> list[str]:
 
 # GNU make's rule lines: targets, then ':' or '::' (not ':=' nor '::='); special targets (.PHONY) and
 # patterns (%.o) are not something to type.
-_RULE = lazy(r"^([A-Za-z0-9_][^:=#\s]*(?:[ \t]+[A-Za-z0-9_][^:=#\s]*)*)[ \t]*::?(?!=)", re.M)
+_RULE = lazy(r"^([A-Za-z0-9_][^:=#\s]*(?:[ \t]+[A-Za-z0-9_][^:=#\s]*)*)[ \t]*::?(?!=)", rx.M)
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 
 
@@ -447,7 +447,7 @@ def make_targets(cwd: str, argv: Sequence[str] = ()) -> list[str]:
             for t in m.group(1).split():
                 if "%" not in t and "$" not in t and t not in targets:
                     targets.append(t)
-        for inc in re.findall(r"^-?include[ \t]+([^\n$]+)$", text, re.M):
+        for inc in rx.findall(r"^-?include[ \t]+([^\n$]+)$", text, rx.M):
             queue += [os.path.join(directory, p) for p in inc.split()]
     return targets
 
@@ -463,7 +463,7 @@ def mkdir_parents(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     program = os.path.basename(ctx.argv[i])
     args = ctx.argv[i + 1:]
     if program == "mkdir":
-        if any(a in ("-p", "--parents") or re.fullmatch(r"-[a-zA-Z]*p[a-zA-Z]*", a) for a in args):
+        if any(a in ("-p", "--parents") or rx.fullmatch(r"-[a-zA-Z]*p[a-zA-Z]*", a) for a in args):
             return None
         # GNU names the directory it could not create, BSD the missing parent: either way one of the user's
         norm = os.path.normpath(path)
@@ -547,7 +547,7 @@ def _docker_registry(args: Sequence[str]) -> str | None:
     image = next((a for a in args if not a.startswith("-") and a not in ("push", "pull", "image", "run")), "")
     first = image.split("/")[0] if "/" in image else ""
     if first and ("." in first or ":" in first or first == "localhost") and \
-            re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*(?::\d{1,5})?", first):
+            rx.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*(?::\d{1,5})?", first):
         return first
     return None
 
@@ -602,7 +602,7 @@ def _ports_in(argv: Sequence[str]) -> list[int]:
     does not say which: a guess that port_holder then checks against what really listens."""
     ports = []
     for k, a in enumerate(argv):
-        m = re.fullmatch(r"(?:--port=|-p=?|PORT=|[\w.-]*:)?(\d{2,5})", a)
+        m = rx.fullmatch(r"(?:--port=|-p=?|PORT=|[\w.-]*:)?(\d{2,5})", a)
         if m and (m.group(0) != m.group(1) or k > 0 and argv[k - 1] in ("--port", "-p", "--listen") or
                   int(m.group(1)) >= 1024):
             ports.append(int(m.group(1)))
@@ -677,8 +677,8 @@ def _lsof(port: int) -> tuple[int, str] | None:
                              timeout=5).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    pid = re.search(r"^p(\d+)$", out, re.M)
-    name = re.search(r"^c(.+)$", out, re.M)
+    pid = rx.search(r"^p(\d+)$", out, rx.M)
+    name = rx.search(r"^c(.+)$", out, rx.M)
     return (int(pid.group(1)), _printable(name.group(1)) if name else "?") if pid else None
 
 
@@ -690,7 +690,7 @@ def _printable(text: str) -> str:
 
 _INSTALL_HINT = lazy(r"(?:^|\s)(?:sudo\s+)?(?P<line>nix-env -iA (?:nixos|nixpkgs)\.[A-Za-z0-9_.+-]+|"
                            r"(?:apt|apt-get|snap|dnf|yum|pacman -S|brew|pkg) install [A-Za-z0-9][A-Za-z0-9.+_-]*)\s*$",
-                           re.M)
+                           rx.M)
 
 
 def tool_hint(ctx: PlanContext, source: str, risk: str) -> Fix | None:

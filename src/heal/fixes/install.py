@@ -9,10 +9,10 @@ Global and system installs are only ever suggested.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import lru_cache
 
+from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.lazyre import lazy  # compiled on first use: most failures never need these
 from heal.managers import MANAGERS, node_manager, python_manager, tool, which
@@ -119,7 +119,7 @@ def _registry_in(directory: str) -> tuple[str, str] | None:
         text = texts[name]
         if text is None:
             continue
-        for m in re.finditer(pattern, text, re.M):
+        for m in rx.finditer(pattern, text, rx.M):
             value = m.group(1).rstrip("/")
             if value == "false":
                 return "a server whose certificate is not checked (TLS checking off)", name
@@ -240,7 +240,7 @@ def _same_python(python: str) -> bool:
                 text = fh.read(4096)
         except OSError:
             continue
-        m = re.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.M)
+        m = rx.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, rx.M)
         return bool(m) and (int(m.group(1)), int(m.group(2))) == sys.version_info[:2]
     return False
 
@@ -600,7 +600,7 @@ _BARE_NAME = lazy(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 def canonical_name(name: str) -> str:
     """packaging.utils.canonicalize_name (PEP 503), without its import."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return rx.sub(r"[-_.]+", "-", name).lower()
 
 
 # pip options in a requirements file that are safe to follow without asking: they change how, not from
@@ -624,15 +624,15 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
     root_real = os.path.realpath(root)
     base = os.path.dirname(path)
     shown = os.path.relpath(path, root) if path.startswith(root + os.sep) else path
-    logical = re.sub(r"\\\n", " ", text).split("\n")  # pip joins lines ending in a backslash
+    logical = rx.sub(r"\\\n", " ", text).split("\n")  # pip joins lines ending in a backslash
     for n, raw in enumerate(logical, 1):
-        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        line = rx.sub(r"(^|\s)#.*$", "", raw).strip()
         if not line:
             continue
         words = line.split()
         first = words[0]
         where = f"{shown}:{n}: {line[:120]}"
-        include = re.match(r"^(-r|-c|--requirement|--constraint)(=?)(.*)$", first)
+        include = rx.match(r"^(-r|-c|--requirement|--constraint)(=?)(.*)$", first)
         if include:
             target = include.group(3) or (words[1] if len(words) > 1 else "")
             inc = os.path.realpath(os.path.join(base, target))
@@ -651,7 +651,7 @@ def risky_requirement_lines(path: str, root: str, _depth: int = 0) -> list[str]:
             if not first.split("=", 1)[0] in _SAFE_REQ_OPTIONS:
                 out.append(where)  # --index-url, -i, --extra-index-url, --find-links, -f, --trusted-host, ...
             continue
-        if _VCS.search(line) or " @ " in f" {line} " or re.match(r"^[\w.-]+\s*@", line):
+        if _VCS.search(line) or " @ " in f" {line} " or rx.match(r"^[\w.-]+\s*@", line):
             out.append(where)
         elif first.startswith((".", "/", "~")) or first.endswith((".whl", ".tar.gz", ".zip")):
             inc = os.path.realpath(os.path.join(base, os.path.expanduser(first)))
@@ -665,9 +665,9 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
     shebang (`pytest`), through `sh -c`, `env` or `timeout`. None when it cannot be told."""
     args = list(argv)
     while args and (os.path.basename(args[0]) in ("env", "nice", "time", "timeout", "sudo", "heal") or
-                    re.match(r"^[A-Za-z_]\w*=", args[0])):
+                    rx.match(r"^[A-Za-z_]\w*=", args[0])):
         args = args[1:]
-        while args and (args[0].startswith("-") or re.match(r"^\d+[smh]?$", args[0])):
+        while args and (args[0].startswith("-") or rx.match(r"^\d+[smh]?$", args[0])):
             args = args[1:]
     if not args:
         return None
@@ -677,7 +677,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
         path = os.path.join(cwd, path)
     if not path or not os.path.exists(path):
         return None
-    if re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", os.path.basename(first)):
+    if rx.match(r"^(python|pypy)(\d+(\.\d+)?)?$", os.path.basename(first)):
         return os.path.abspath(path)  # the venv's python is a symlink: resolving it would leave the venv
     try:
         with open(path, "rb") as fh:
@@ -688,7 +688,7 @@ def interpreter_of(argv: tuple[str, ...], cwd: str, env) -> str | None:
         interp = line[2:].strip().split()
         if interp and os.path.basename(interp[0].decode(errors="replace")) == "env" and len(interp) > 1:
             return which(interp[1].decode(errors="replace"), env)
-        if interp and re.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
+        if interp and rx.match(rb"^.*/(python|pypy)(\d+(\.\d+)?)?$", interp[0]):
             return interp[0].decode(errors="replace")
     return None
 
@@ -821,7 +821,7 @@ def _plan_node_tool(ctx: PlanContext, command: str, source: str, risk: str, npx:
     what package.json and its lockfile declare (`npm ci` with a lockfile), as the project's README would."""
     from heal.declared import node_declarations
 
-    if not command or not re.match(r"^(?:@[\w.-]+/)?[\w.-]+$", command):
+    if not command or not rx.match(r"^(?:@[\w.-]+/)?[\w.-]+$", command):
         return None
     root = _node_root(ctx.cwd, ctx.root)
     decls = node_declarations(root) if root else None
@@ -923,7 +923,7 @@ def commonjs_version(package: str, cwd: str, env) -> tuple[str, str]:
         return package, ""
     majors: dict[int, str] = {}
     for v in versions:
-        m = re.match(r"^(\d+)\.\d+\.\d+$", str(v))  # releases only, no pre-releases
+        m = rx.match(r"^(\d+)\.\d+\.\d+$", str(v))  # releases only, no pre-releases
         if m:
             majors[int(m.group(1))] = str(v)  # the list is in publish order: the last one of a major wins
     top = int(str(latest.get("version", "0")).split(".")[0] or 0)
@@ -976,6 +976,8 @@ def explain(fix: Fix, diagnosis, output: str) -> str:
         meta = _read_json(os.path.join(change.cwd, "node_modules", *package.split("/"), "package.json"))
         if not isinstance(meta, dict) or not _esm_only(meta):
             continue
+        import re  # a pattern made from the package's name: not one for heal's cache (heal.rx)
+
         mentions = re.search(rf"(?<![\w.-]){re.escape(package.split('/')[-1]).replace('-', '[-_]?')}\w*\.\w+ is not a "
                              rf"function|ERR_REQUIRE_ESM|require\(\) of ES Module", output, re.I)
         if mentions or package in (diagnosis.summary or ""):
@@ -1059,7 +1061,7 @@ def _plan_go(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     project (the module cache is a shared, read-only download cache, like pip's)."""
     package = str(ctx.diagnosis.facts.get("module", ""))
     # a path whose first element has no dot is the standard library's or the module's own: nothing to get
-    if not re.match(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/[\w.~+-]+)*$", package, re.IGNORECASE):
+    if not rx.match(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/[\w.~+-]+)*$", package, rx.IGNORECASE):
         return None
     root = _up_to(ctx.cwd, ctx.root, "go.mod")
     if root is None or not which("go", ctx.env):
@@ -1078,7 +1080,7 @@ def _plan_rust(ctx: PlanContext, source: str, risk: str) -> Fix | None:
     """`cargo add <crate>` in the package that uses it, only where rustc itself says the name is a crate to
     add (the diagnosis checks for its `cargo add` hint); Cargo.toml and Cargo.lock are all it changes."""
     crate = str(ctx.diagnosis.facts.get("module", ""))
-    if not re.match(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$", crate) or crate in _RUST_BUILTIN:
+    if not rx.match(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$", crate) or crate in _RUST_BUILTIN:
         return None
     if not ctx.argv or os.path.basename(ctx.argv[0]) != "cargo":
         return None

@@ -182,8 +182,10 @@ def load(path: str) -> Playbook:
     output = field_of("output", list, (), match)
     import re  # checked here, where the playbook is read from its file; the cache's are built lazily
 
+    from heal.recache import compile as cached_compile  # the next run builds them from heal's regex cache
+
     try:
-        compiled = tuple(re.compile(p, re.M) for p in output)
+        compiled = tuple(cached_compile(p, re.M) for p in output)
     except (re.error, TypeError) as exc:
         raise PlaybookError(f"{where}: field 'match.output' has a bad regex: {exc}") from None
     return Playbook(

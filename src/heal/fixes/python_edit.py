@@ -22,8 +22,7 @@ heal.repair (and libcst) is imported only when such a failure is being planned.
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.lazyre import lazy  # compiled on first use: planning most failures needs none
 
@@ -33,13 +32,13 @@ OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {"kind": (str, KINDS)}
 SYNTAX = ("SyntaxError", "IndentationError", "TabError")
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 
-_NAME_ERROR = lazy(r"^(?:E[ \t]+)?(?P<exc>NameError): name '(?P<name>\w+)' is not defined", re.M)
+_NAME_ERROR = lazy(r"^(?:E[ \t]+)?(?P<exc>NameError): name '(?P<name>\w+)' is not defined", rx.M)
 _CANNOT_IMPORT = lazy(r"^(?:E[ \t]+)?(?P<exc>ImportError): cannot import name '(?P<name>\w+)' from "
-                            r"'(?P<module>[\w.]+)'", re.M)
+                            r"'(?P<module>[\w.]+)'", rx.M)
 _NO_ATTRIBUTE = lazy(r"^(?:E[ \t]+)?(?P<exc>AttributeError): (?:module '(?P<module>[\w.]+)'|'\w+' object) "
-                           r"has no attribute '(?P<name>\w+)'", re.M)
+                           r"has no attribute '(?P<name>\w+)'", rx.M)
 _GONE_MODULE = lazy(r"^(?:E[ \t]+)?(?P<exc>ModuleNotFoundError): No module named '(?P<module>imp|cgi|distutils)"
-                          r"(?:\.\w+)*'", re.M)
+                          r"(?:\.\w+)*'", rx.M)
 
 
 def plan(step: dict, ctx: PlanContext, source: str, risk: str) -> Fix | None:

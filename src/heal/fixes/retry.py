@@ -12,9 +12,9 @@ permanent HTTP status (501, most 4xx), or a server asking for a wait longer than
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 
+from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.lazyre import lazy  # compiled on first use: planning imports every action, few retry
 from heal.policy import Policy, RetryState, stop_after_attempt, stop_after_delay, wait_exponential_jitter
@@ -87,7 +87,7 @@ _SYSTEM_BINS = ("/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/", "/sbin/",
 _PYTHON_MODULES = frozenset({"pip", "pytest", "tox", "nox", "build", "venv", "ensurepip"})
 # curl's short options that take a value (the rest of the cluster, or the next argument)
 _CURL_VALUED = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
-_VERBOSE_METHOD = lazy(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", re.M)  # curl -v shows what it sent
+_VERBOSE_METHOD = lazy(r"^> (POST|PUT|PATCH|DELETE) \S+ HTTP/", rx.M)  # curl -v shows what it sent
 
 
 def permanent_status(status: object) -> bool:
@@ -110,10 +110,10 @@ def non_idempotent(argv: Sequence[str], output: str = "") -> str | None:
 
 def _commands(args: list[str], depth: int = 0) -> list[list[str]]:
     """The simple commands argv runs: itself with wrappers peeled, or each command of a `sh -c` script."""
-    while args and (os.path.basename(args[0]) in _WRAPPERS or re.match(r"^[A-Za-z_]\w*=", args[0])):
+    while args and (os.path.basename(args[0]) in _WRAPPERS or rx.match(r"^[A-Za-z_]\w*=", args[0])):
         args = args[1:]
-        while args and (args[0].startswith("-") or re.match(r"^\d+(\.\d+)?[smhd]?$", args[0])
-                        or re.match(r"^[A-Za-z_]\w*=", args[0])):
+        while args and (args[0].startswith("-") or rx.match(r"^\d+(\.\d+)?[smhd]?$", args[0])
+                        or rx.match(r"^[A-Za-z_]\w*=", args[0])):
             args = args[1:]
     if not args:
         return []
@@ -134,21 +134,21 @@ def unknown_programs(argv: Sequence[str]) -> list[str]:
     out: list[str] = []
     words_all = list(argv)
     shell = any(os.path.basename(w) in _SHELLS for w in words_all)
-    if any(os.path.basename(w) == "sudo" for w in words_all) or shell and re.search(r"(?:^|[\s;&|(])sudo\s",
+    if any(os.path.basename(w) == "sudo" for w in words_all) or shell and rx.search(r"(?:^|[\s;&|(])sudo\s",
                                                                                    " ".join(words_all)):
         out.append("sudo")  # what it runs as another user, with options heal does not parse
     if shell and any(m in w for w in words_all for m in ("$(", "`", "<(", ">(")):
         out.append("a command substitution")  # a program inside it is not a command _commands sees
     for words in _commands(words_all):
         name = os.path.basename(words[0])
-        if re.match(r"^python[\d.]*$", name) and len(words) > 2 and words[1] == "-m":
+        if rx.match(r"^python[\d.]*$", name) and len(words) > 2 and words[1] == "-m":
             if words[2] in _PYTHON_MODULES:
                 continue
             name = f"{name} -m {words[2]}"
         elif name in _RETRYABLE and _known_path(words[0], name) and _converges(name, words[1:]):
             continue
         shown = words[0] if os.sep in words[0] else name
-        if re.match(r"^(?:python[\d.]*|node|deno|ruby|perl|php|bash|sh)$", name) and len(words) > 1:
+        if rx.match(r"^(?:python[\d.]*|node|deno|ruby|perl|php|bash|sh)$", name) and len(words) > 1:
             shown += f" {words[1]}"  # the script it runs is what matters
         elif name in _RETRYABLE and len(words) > 1:
             shown += f" {_subcommand(words[1:]) or ''}".rstrip()
@@ -209,7 +209,7 @@ def _unsafe_request(words: list[str]) -> str | None:
             return None
         # httpie sends a body (and so a POST) when given data items: field=value, field:=json, field@file
         items = positional[1:]
-        if any(re.match(r"^[^:=@]+(?:=|:=|@)", item) and not re.match(r"^[^:=@]+==", item) for item in items):
+        if any(rx.match(r"^[^:=@]+(?:=|:=|@)", item) and not rx.match(r"^[^:=@]+==", item) for item in items):
             return f"{tool} with data items sends a POST"
         if any(a in ("--form", "-f", "--multipart", "--raw") or a.startswith("--raw=") for a in rest):
             return f"{tool} sends a body"

@@ -208,7 +208,7 @@ def _resolved_before(d) -> list[str]:
         from heal.store.memory import Memory
     except ImportError:
         return []
-    import shlex
+    from heal.shellwords import join
 
     lines = []
     # Memory opens the store only where there is one: no sqlite3 loaded, no store created, before heal learned
@@ -222,9 +222,9 @@ def _resolved_before(d) -> list[str]:
             if fix.kind in ("advice", "command"):
                 from heal.integrations.observe import risky
 
-                if any(risky(shlex.join(cmd)) for cmd in fix.commands):
+                if any(risky(join(cmd)) for cmd in fix.commands):
                     continue  # recorded before heal refused such advice, or imported: not passed on
-                cmds = "; ".join(f"`{shlex.join(cmd)}`" for cmd in fix.commands[:4])
+                cmds = "; ".join(f"`{join(cmd)}`" for cmd in fix.commands[:4])
                 lines.append(f"resolved before by {cmds} ({seen}{similar})")
             elif fix.kind == "playbook":
                 lines.append(f"heal's playbook {fix.playbook} fixed it before ({seen}{similar})")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import time
 
+from heal import rx
 from heal.cjson import loads
 
 PENDING_TTL = 2 * 3600.0  # a failure the agent has not resolved within two hours is no longer a sequence
@@ -46,16 +47,13 @@ _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")"})
 def simple_commands(command: str) -> list[list[str]]:
     """The simple commands of a shell command line, best effort: `cd x && pip install y | tee log` gives
     [cd x], [pip install y], [tee log]."""
-    import shlex
-
     from heal.integrations import MAX_SPLIT
+    from heal.shellwords import tokens  # shlex imports re: ~3 ms of the hook
 
     try:
         if len(command) > MAX_SPLIT:
-            raise ValueError  # shlex is quadratic in a word's length: a huge line is split on blanks
-        lex = shlex.shlex(command, posix=True, punctuation_chars=True)
-        lex.whitespace_split = True
-        words = list(lex)
+            raise ValueError  # split a character at a time: a huge line is split on blanks
+        words = tokens(command)
     except ValueError:
         words = command.split()
     out: list[list[str]] = [[]]
@@ -68,7 +66,7 @@ def simple_commands(command: str) -> list[list[str]]:
             skip = False  # the target of a redirection: a file, or the fd of `2>&1`
         elif w and all(c in "<>&" for c in w):
             if out[-1] and out[-1][-1].isdigit():
-                out[-1].pop()  # the fd before it: `2>` comes out of shlex as 2 and >
+                out[-1].pop()  # the fd before it: `2>` comes out as 2 and >
             skip = True
         else:
             out[-1].append(w)
@@ -76,9 +74,7 @@ def simple_commands(command: str) -> list[list[str]]:
 
 
 def _unwrapped(words: list[str]) -> list[str]:
-    import re
-
-    while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+    while words and rx.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
         words = words[1:]  # VAR=value before the command
     while words and words[0] in ("sudo", "env", "time", "nice", "nohup", "command", "exec"):
         words = words[1:]
@@ -88,10 +84,9 @@ def _unwrapped(words: list[str]) -> list[str]:
 
 
 def _program(word: str) -> str:
-    import re
-
     name = os.path.basename(word)
-    return re.sub(r"^(python|pip|pypy)\d+(\.\d+)?$", r"\1", name)
+    m = rx.match(r"^(python|pip|pypy)\d+(\.\d+)?$", name)  # a function, not "\\1": a template imports re
+    return m.group(1) if m else name
 
 
 def is_read_only(words: list[str]) -> bool:
@@ -115,8 +110,6 @@ def command_key(command: str) -> tuple[str, str]:
     """(program, subcommand) of the command that does the work in a command line: the last simple command that
     is not read-only. `python3 -m pytest -x` is (python, -m pytest); `git push origin` (git, push);
     `pytest tests/` (pytest, ""): a path is not a subcommand."""
-    import re
-
     commands = simple_commands(command)
     words = next((c for c in reversed(commands) if not is_read_only(c)), commands[-1] if commands else [])
     if not words:
@@ -126,7 +119,7 @@ def command_key(command: str) -> tuple[str, str]:
     if rest[:1] == ["-m"] and len(rest) > 1:
         return (program, f"-m {rest[1]}")
     sub = next((a for a in rest if not a.startswith("-")), "")
-    return (program, sub if re.fullmatch(r"[A-Za-z][\w:.-]*", sub) else "")
+    return (program, sub if rx.fullmatch(r"[A-Za-z][\w:.-]*", sub) else "")
 
 
 def _sessions_dir() -> str:

@@ -3,8 +3,7 @@ outside it); rollback restores pyproject.toml and poetry.lock, then `poetry sync
 
 from __future__ import annotations
 
-import re
-
+from heal import rx
 from heal.managers.base import Run, Undo
 
 ADD, DEV, SYNC, ASK_PYTHON = ("add",), ("--group", "dev"), ("install",), ("env", "info", "--executable")
@@ -16,5 +15,5 @@ def undo_sync(tool: str, undo: Undo) -> list[Run]:
 
     r = run(RunSpec((tool, "--version"), passthrough=False, keep_stdout=True, timeout=60, head_bytes=0,
                     tail_bytes=0))
-    m = re.search(rb"(\d+)\.\d+", r.stdout or b"")
+    m = rx.search(rb"(\d+)\.\d+", r.stdout or b"")
     return [Run((tool, "sync") if m and int(m.group(1)) >= 2 else (tool, "install", "--sync"))]
