@@ -140,9 +140,15 @@ def test_clean_gives_the_one_pass_alternation_result():
         assert text_module.clean(s.encode("utf-8", "surrogatepass")) == text_module.clean(s)
 
 
-def test_needle_pass_finds_every_occurrence_of_every_needle():
+@pytest.mark.parametrize("small", [0, 1 << 40], ids=["automaton", "str.find"])
+def test_needle_pass_finds_every_occurrence_of_every_needle(small, monkeypatch):
+    # both ways of finding them: the automaton, and str.find for the needles whose first bytes occur (small texts)
+    from heal.diagnose import rules
     from heal.diagnose.rules import _NEEDLE_LIST, needle_hits, needle_hits_folded
     from heal.diagnose.text import clean_folded
+
+    monkeypatch.setattr(rules, "SMALL", small)
+    monkeypatch.setattr(rules, "_AUTOMATA", {})
 
     rng = random.Random(3)
     odd = ["✖", "é", "À", "ß", "\x85", "\x9b", "─", "İ", "\u212a", "ERROR", "Error:", "FAILED", "=====", "?", " "]
