@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+
+from heal.memo import memo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -16,7 +17,7 @@ def path(*parts: str) -> str:
     return os.path.join(HERE, *parts)
 
 
-@lru_cache(maxsize=None)
+@memo
 def table(name: str) -> dict:
     """The parsed `<name>.toml`, or {} when it is missing or broken (heal then knows less, and says so
     through what it does not plan, never through a traceback)."""

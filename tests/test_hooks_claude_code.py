@@ -452,7 +452,7 @@ def test_the_hook_plans_a_failure_with_only_the_modules_its_plan_needs(venv_proj
     unused = {"heal.journal.changes", "heal.journal.changeset", "heal.fixes.correct", "heal.fixes.retry",
               "heal.fixes.chmod", "heal.fixes.suggest", "heal.fixes.json_edit", "heal.fixes.python_edit",
               "heal.managers.base", "heal.declared.sources", "heal.declared.reqs", "heal.declared.node",
-              "heal.integrations.claude_settings", "importlib", "fnmatch"}
+              "heal.integrations.claude_settings", "importlib", "fnmatch", "contextlib", "warnings"}
     assert not unused & mods, sorted(unused & mods)
     managers = {m for m in mods if m.startswith("heal.managers.")}
     assert managers == {"heal.managers.pip"}, managers

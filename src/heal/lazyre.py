@@ -17,7 +17,7 @@ lines that hold a string every match needs. The matches are exactly finditer's: 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from _collections_abc import Iterator  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.recache import compile as cached_compile

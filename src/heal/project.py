@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from _collections_abc import Iterable  # collections.abc's, without importing collections
 
 from heal.errors import SafetyError  # noqa: F401 - re-exported
 

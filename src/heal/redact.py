@@ -10,7 +10,7 @@ Stdlib only: it is imported on the journal path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from _collections_abc import Callable, Iterable  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.lazyre import lazy

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 
 from heal import rx
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
                                  Declarations, Group, MarkerEnvironment, Sink)
+from heal.memo import memo
 from heal.record import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -250,7 +250,7 @@ def import_guesses(distribution: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=1)
+@memo
 def _import_map() -> tuple[dict[str, str], dict[str, list[str]]]:
     """heal's curated import map (module -> distribution), read directly so this module needs nothing
     from the fix engine."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from _collections_abc import Sequence  # collections.abc's, without importing collections
 
 from heal.lazyre import lazy
 

@@ -7,8 +7,7 @@ first and the position of its match second (the end of a log is where the decisi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
+from _collections_abc import Iterator, Mapping, Sequence  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.diagnose import signature as sig
@@ -17,6 +16,7 @@ from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import ECOSYSTEMS, FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
 from heal.diagnose.text import clean_folded, shorten
 from heal.lazyre import LARGE, line_finditer, needed
+from heal.memo import memo
 from heal.recache import compile as cached_compile
 from heal.redact import redact
 
@@ -66,7 +66,7 @@ def diagnose_result(result) -> Diagnosis:  # a heal.run.RunResult; not imported 
                     timed_out=result.timed_out, hung=result.hung, cwd=result.cwd)
 
 
-@lru_cache(maxsize=None)
+@memo
 def _compiled(pattern: str, flags: int) -> rx.Pattern[str]:
     return cached_compile(pattern, flags)
 

@@ -10,7 +10,7 @@ place of dataclasses.replace.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from _collections_abc import Callable, Mapping  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.record import Record

@@ -8,7 +8,7 @@ needs kept), then hashed together with the rule and the facts that name what fai
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from _collections_abc import Iterable, Mapping  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.lazyre import lazy

@@ -16,7 +16,7 @@ actions of the playbook steps that match it (most failures need one or two of th
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from _collections_abc import Iterable, Iterator, Mapping  # collections.abc's, without importing collections
 
 from heal.record import replace
 

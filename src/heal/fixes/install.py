@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 
 from heal import rx
 from heal.fixes.model import Fix, PlanContext
 from heal.lazyre import lazy  # compiled on first use: most failures never need these
 from heal.managers import MANAGERS, node_manager, python_manager, tool, which
+from heal.memo import memo
 
 OPTIONS: dict[str, tuple[type, tuple[str, ...]]] = {}  # a playbook step names no option of its own
 
@@ -28,7 +28,7 @@ _NODE_BUILTINS = {
 _NPM_NAME = lazy(r"^(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 
 
-@lru_cache(maxsize=1)
+@memo
 def import_map() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """(map, ambiguous, never) from patterns/import_map.toml."""
     from heal.patterns import table
@@ -899,7 +899,7 @@ def _loaded_by_require(output: str) -> bool:
     return "Require stack:" in output or ("MODULE_NOT_FOUND" in output and "ERR_MODULE_NOT_FOUND" not in output)
 
 
-@lru_cache(maxsize=1)
+@memo
 def esm_only_majors() -> dict[str, int]:
     """patterns/npm_esm_only.toml: package -> its first ESM-only major (provenance in the file)."""
     from heal.patterns import table
@@ -993,7 +993,7 @@ def _not_installing(package: str, why: str, source: str) -> Fix:
     return Fix("suggest", f"not installing {package}: {why}", None, source=source, risk="medium", confidence=0.4)
 
 
-@lru_cache(maxsize=1)
+@memo
 def npm_popular_ranked() -> tuple[str, ...]:
     """patterns/npm_popular.toml: the most downloaded npm packages, most first (provenance in the file)."""
     from heal.patterns import table
@@ -1001,7 +1001,7 @@ def npm_popular_ranked() -> tuple[str, ...]:
     return tuple(str(n) for n in table("npm_popular").get("names", []))
 
 
-@lru_cache(maxsize=1)
+@memo
 def npm_popular() -> frozenset[str]:
     return frozenset(npm_popular_ranked())
 

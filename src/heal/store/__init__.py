@@ -24,6 +24,8 @@ only when a lookup compares evidence.
 - learn.py    learn(store, attempts, ...): the engine's seam
 """
 
+import sys
+
 # Re-exported lazily: heal.store.memory (on every failure heal knows) and heal.store.location must not load
 # sqlite3 through this package before a store exists.
 _EXPORTS = {
@@ -46,6 +48,5 @@ def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'heal.store' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+    __import__(module)  # not importlib.import_module: importlib (and warnings with it) is 0.4 ms of a failure
+    return getattr(sys.modules[module], name)

@@ -10,11 +10,9 @@ longer than the timeout) and BadPattern for invalid input from its caller.
 
 from __future__ import annotations
 
-import functools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from _collections_abc import Callable, Iterable, Sequence  # collections.abc's, without importing collections
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 try:
@@ -29,6 +27,7 @@ except (ImportError, AttributeError):  # pragma: no cover - a Python whose C mod
     import sqlite3  # type: ignore[no-redef]
 
 from heal.cjson import loads
+from heal.memo import memo
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path
 from heal.store.model import Candidate, Failure, Pattern, PatternFix, comparable, content_hash, wilson
 
@@ -76,7 +75,6 @@ def _redact_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     """Whatever goes wrong inside the store reaches the caller as StoreUnavailable, one line."""
 
-    @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
@@ -85,6 +83,9 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
         except Exception as exc:
             raise _unavailable(self.path, exc) from None
 
+    # functools.wraps's names, without functools (heal.memo says why)
+    wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = method.__name__, method.__qualname__, method.__doc__
+    wrapper.__wrapped__ = method  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -244,42 +245,15 @@ class Store:
         if commit:
             self._gates.clear()  # this connection's own commits do not move its data_version
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        began = self._begin()
-        try:
-            yield self.db
-        except BaseException:
-            if began:
-                self._end(False)
-            raise
-        if began:
-            self._end(True)
+    def _write(self) -> _Writing:
+        """`with self._write() as db:` the statements inside are this store's write: a transaction of their
+        own, or part of the one transaction() began."""
+        return _Writing(self)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self) -> _Transaction:
         """`with store.transaction():` what the methods called inside write is one transaction, all or nothing
         (a heal run's outcome and its patterns' counts: one lock taken, one commit). Raises StoreUnavailable."""
-        try:
-            began = self._begin()
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            raise _unavailable(self.path, exc) from None
-        try:
-            yield self
-        except BaseException:
-            if began:
-                try:
-                    self._end(False)
-                except sqlite3.Error:
-                    pass  # SQLite rolled it back itself (a full disk, an I/O error): the first error tells it
-            raise
-        if began:
-            try:
-                self._end(True)
-            except Exception as exc:
-                raise _unavailable(self.path, exc) from None
+        return _Transaction(self)
 
     # --- lookup --------------------------------------------------------------------------------------
 
@@ -591,9 +565,64 @@ def _candidate(p: Pattern, similarity: float, exact: bool) -> Candidate:
                      p.failures), successes=p.successes, failures=p.failures, exact=exact, pattern=p)
 
 
-@functools.lru_cache(maxsize=4096)
+class _Writing:
+    """Store._write()'s context (a class, not contextlib.contextmanager: heal.memo says why)."""
+
+    __slots__ = ("store", "began")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.began = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.began = self.store._begin()
+        return self.store.db
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
+        if self.began:
+            self.store._end(kind is None)
+        return False
+
+
+class _Transaction:
+    """Store.transaction()'s context."""
+
+    __slots__ = ("store", "began")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.began = False
+
+    def __enter__(self) -> Store:
+        try:
+            self.began = self.store._begin()
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.store.path, exc) from None
+        return self.store
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
+        if not self.began:
+            return False
+        if kind is not None:
+            try:
+                self.store._end(False)
+            except sqlite3.Error:
+                pass  # SQLite rolled it back itself (a full disk, an I/O error): the first error tells it
+            return False
+        try:
+            self.store._end(True)
+        except Exception as exc:
+            raise _unavailable(self.store.path, exc) from None
+        return False
+
+
 def _canonical(fix: PatternFix) -> str:
     return fix.canonical()  # imports repeat a few fixes (playbook steps) over and over
+
+
+_canonical = memo(_canonical, limit=4096)
 
 
 def _clip(text: str) -> str:

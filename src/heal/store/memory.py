@@ -17,7 +17,7 @@ file per project under the state directory, readable by its owner only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from _collections_abc import Callable, Sequence  # collections.abc's, without importing collections
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 from heal.store.location import DEFAULT_CUTOFF, blake2b, store_path

@@ -9,7 +9,7 @@ match nearer the end of the output wins.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from _collections_abc import Callable  # collections.abc's, without importing collections
 
 from heal.diagnose.model import Context, Finding, FunctionRule, Rule, replace
 from heal.diagnose.rules import (c, generic, git, go, infra, java, network, node, other, precommit, process, python, rust,

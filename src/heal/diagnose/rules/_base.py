@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from _collections_abc import Mapping  # collections.abc's, without importing collections
 
 from heal import rx
 from heal.diagnose.model import Context, Finding
