@@ -20,7 +20,7 @@ from a pattern is never copied into a new pattern: an imported command stays imp
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from _collections_abc import Iterable, Sequence  # collections.abc's, without importing collections
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2 ms of every failure)
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ token_set_ratio, partial_ratio and WRatio were worse everywhere (one shared line
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from _collections_abc import Callable  # collections.abc's, without importing collections
 
 from heal.store.model import comparable
 

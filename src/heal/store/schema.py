@@ -8,7 +8,7 @@ tests/test_store_migrate.py migrates fixtures/store/patterns-v1.sqlite3, made by
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from _collections_abc import Callable  # collections.abc's, without importing collections
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 
 if TYPE_CHECKING:
