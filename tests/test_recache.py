@@ -21,11 +21,14 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "outputs"
 # heal.recache, compared with re.compile's, printed with how many were compiled rather than read.
 EVERY_PATTERN = """
 import importlib, json, pkgutil, re, sys
-import re._compiler as compiler
+try:
+    import re._parser as parser
+except ImportError:  # Python 3.10
+    import sre_parse as parser
 import heal, heal.lazyre as lazyre
 calls = []
-original = compiler.compile
-compiler.compile = lambda p, flags=0: calls.append(p) or original(p, flags)
+original = parser.parse
+parser.parse = lambda p, flags=0, state=None: calls.append(p) or original(p, flags, state)
 sources = set()
 for info in pkgutil.walk_packages(heal.__path__, "heal."):
     if info.name.split(".")[1] in ("cli", "commands", "repair", "__main__"):
@@ -70,11 +73,12 @@ def test_every_pattern_read_from_the_cache_is_the_one_re_compile_builds(heal_env
 def _diagnose_all(env: dict[str, str]) -> tuple[str, int]:
     """Every fixture output diagnosed in one process: the diagnoses as JSON and the regexes compiled."""
     code = (
-        "import json, sys, re._compiler as compiler\n"
+        "import json, sys\n"
+        "try:\n    import re._parser as parser\nexcept ImportError:\n    import sre_parse as parser\n"
         "from pathlib import Path\n"
         "calls = []\n"
-        "original = compiler.compile\n"
-        "compiler.compile = lambda p, flags=0: calls.append(p) or original(p, flags)\n"
+        "original = parser.parse\n"
+        "parser.parse = lambda p, flags=0, state=None: calls.append(p) or original(p, flags, state)\n"
         "from heal.diagnose import diagnose\n"
         "out = []\n"
         f"for path in sorted(Path({str(FIXTURES)!r}).glob('*.json')):\n"
@@ -148,10 +152,11 @@ def test_eight_processes_filling_one_cache_at_once_leave_a_valid_file(heal_env, 
 @pytest.mark.parametrize("fixture", ["python-modulenotfound-requests.json", "python-pytest-one-failing-assertion.json", "jest-failing-assertion.json"])
 def test_with_a_warm_cache_the_common_failures_compile_no_regex(heal_env, fixture):
     code = (
-        "import json, re._compiler as compiler\n"
+        "import json\n"
+        "try:\n    import re._parser as parser\nexcept ImportError:\n    import sre_parse as parser\n"
         "calls = []\n"
-        "original = compiler.compile\n"
-        "compiler.compile = lambda p, flags=0: calls.append(p) or original(p, flags)\n"
+        "original = parser.parse\n"
+        "parser.parse = lambda p, flags=0, state=None: calls.append(p) or original(p, flags, state)\n"
         "from heal.diagnose import diagnose\n"
         f"fx = json.loads(open({str(FIXTURES / fixture)!r}).read())\n"
         "d = diagnose(fx['output'], argv=fx['argv'], exit_code=fx['exit_code'])\n"

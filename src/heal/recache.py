@@ -8,9 +8,10 @@ _sre.compile, which is what re.compile ends with. heal keeps that output in its 
 version string and the regex engine's MAGIC) and for heal's version, so neither an upgrade of Python nor
 of heal ever reads another's entries.
 
-A pattern is written to the cache only after the object built from its stored parts compares equal to
-re.compile's (equality covers pattern, flags and code): an interpreter whose internals differ from what
-this module expects caches nothing and compiles as before. _sre.compile validates the code it is given, so
+_parts() takes re.compile's steps one by one (parse, generate code, collect the groups); the first pattern a
+process builds that way is compared with re.compile's (equality covers pattern, flags and code), and an
+interpreter whose internals differ from what this module expects caches nothing and compiles as before
+(tests/test_recache.py compares every pattern heal has). _sre.compile validates the code it is given, so
 a truncated, corrupt or edited cache file is a miss like any other. New entries are written once, when the
 process exits, merged with what other heal processes wrote meanwhile (a temp file renamed over the old one);
 a lost race costs only a compile in a later run. Only patterns written in heal's source or shipped data go
@@ -38,6 +39,7 @@ MAX_ENTRIES = 4096  # a bound, far above heal's own patterns, on what a file can
 # pattern. None until the file is read.
 _entries: dict | None = None
 _added: dict = {}
+_checked: bool | None = None  # whether a pattern built from _parts was re.compile's (None: not tried yet)
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's name, on purpose
@@ -54,23 +56,29 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re
 
 
 def _compile(pattern: str, key: tuple[str, int]) -> re.Pattern[str]:
-    import re
-
-    compiled = re.compile(pattern, key[1])
-    if type(pattern) is str and len(_entries or ()) + len(_added) < MAX_ENTRIES:
+    global _checked
+    if _checked is not False and type(pattern) is str and len(_entries or ()) + len(_added) < MAX_ENTRIES:
         parts = _parts(pattern, key[1])
         try:
-            same = parts is not None and _sre.compile(pattern, *parts) == compiled
+            compiled = None if parts is None else _sre.compile(pattern, *parts)
         except Exception:  # noqa: BLE001 - _sre's arguments differ here: nothing is cached
-            same = False
-        if same:
+            compiled = None
+        if compiled is not None and _checked is None:
+            # once per process, that the steps _parts copies are re.compile's on this interpreter
+            import re
+
+            _checked = compiled == re.compile(pattern, key[1])
+        if compiled is not None and _checked:
             if not _added:
                 import atexit
 
                 atexit.register(_save)
             _added[key] = parts
             _entries[key] = parts  # type: ignore[index]
-    return compiled
+            return compiled
+    import re
+
+    return re.compile(pattern, key[1])
 
 
 def _parts(pattern: str, flags: int) -> tuple | None:
