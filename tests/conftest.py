@@ -138,5 +138,5 @@ def warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"", c
     """What a second `heal ARGS` (the caches warm) imports of re, shlex and json, and what it printed."""
     code = (f"sys.argv = ['heal', *{args!r}]\n"
             "from heal.entry import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n")
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n")
     return twice_imports(code, env, stdin, cwd)[1]

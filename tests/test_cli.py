@@ -92,3 +92,31 @@ def test_output_to_a_full_disk_is_one_line_and_exit_74(project, heal_env):
         r = subprocess.run([*heal_argv(), "log"], cwd=project, env=heal_env, stdout=full, stderr=subprocess.PIPE)
     assert r.returncode == 74
     assert r.stderr == b"heal: error: No space left on device (writing heal's output)\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args, stdin", [
+    (["diagnose", "--json", "-"], b"ModuleNotFoundError: No module named 'yaml'\n"),
+    (["hook", "claude-code"], None),
+])
+def test_the_bounded_commands_leave_early_and_still_report_a_full_disk(project, heal_env, args, stdin):
+    # heal diagnose and the hook exit without the interpreter's finalization: their output is flushed first,
+    # and a write that fails there is the same one line and status as anywhere (the hook: nothing, exit 0)
+    import json
+    import subprocess
+
+    from conftest import heal_argv
+
+    if stdin is None:
+        stdin = json.dumps({"session_id": "s", "cwd": project, "hook_event_name": "PostToolUseFailure",
+                            "tool_name": "Bash", "tool_input": {"command": "python3 app.py"},
+                            "error": "Exit code 1\nModuleNotFoundError: No module named 'yaml'\n"}).encode()
+    ok = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, input=stdin, capture_output=True)
+    assert ok.returncode == 0 and b"yaml" in ok.stdout and ok.stderr == b""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, input=stdin, stdout=full,
+                           stderr=subprocess.PIPE)
+    if args[0] == "diagnose":
+        assert (r.returncode, r.stderr) == (74, b"heal: error: No space left on device (writing heal's output)\n")
+    else:
+        assert r.returncode == 0 and b"Traceback" not in r.stderr
