@@ -20,10 +20,11 @@ COMMANDS = {
     "hook": "heal.commands.hook",
 }
 _HELP = ("-h", "--help")
-# Subcommands that do a bounded piece of work and exit, with every file they write closed by the time they
-# return: the cyclic garbage collector is off for them (importing diagnosis and planning allocates enough to
-# trigger ~15 collections, ~1.3 ms of a hook's answer, that free nothing: modules live until exit), and run as
-# the process's main they leave without the interpreter's finalization (tearing down ~110 modules: ~3 ms).
+# Subcommands that do a bounded piece of work and exit: the cyclic garbage collector is off for them (importing
+# diagnosis and planning allocates enough to trigger ~15 collections, ~1.3 ms of a hook's answer, that free
+# nothing: modules live until exit). They, and `heal -- CMD`, have every file they write closed by the time
+# they return: run as the process's main they leave without the interpreter's finalization (_leave: tearing
+# down ~110 modules is ~3 ms of a failing run's answer).
 _BOUNDED = frozenset({"diagnose", "hook"})
 
 
@@ -38,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"heal {__version__}")
             return 0
         if "--" in args and args[0] not in COMMANDS:
-            return _run(args)
+            code = _run(args)
+            if argv is None:  # the process's main: the command and heal's work are done, its files closed
+                _flush_stdout()
+                _leave(code)
+            return code
         if _wants_help(args):
             from heal.cli import app_main
 
@@ -55,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.disable()
         code = int(command_module(args[0]).main(args[1:]) or 0)
         if argv is None and args[0] in _BOUNDED:
-            sys.stdout.flush()  # its errors go to the handlers below, as a write's would
+            _flush_stdout()
             _leave(code)
         return code
     except KeyboardInterrupt:
@@ -154,6 +159,12 @@ def _shield_imports() -> None:
     sys.path[:] = [p for p in sys.path if p not in risky] + [p for p in sys.path if p in risky]
 
 
+def _flush_stdout() -> None:
+    # its errors go to main's handlers, as a write's would; None when heal started with fd 1 closed
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
 def _leave(code: int) -> None:
     """Exit now, as the interpreter would after its exit handlers (heal.recache writes its entries in one),
     without tearing down the modules and objects of a process that is done."""
@@ -161,7 +172,8 @@ def _leave(code: int) -> None:
     import os
 
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     try:
