@@ -54,6 +54,21 @@ def _python(code: str, env: dict[str, str]) -> dict:
     return json.loads(out.stdout)
 
 
+def _entries(cache: Path) -> dict:
+    """The entries a cache file holds (heal.tomlcache's format: the key they are valid for, and them)."""
+    stored = marshal.loads(cache.read_bytes())
+    from heal.recache import key
+
+    assert type(stored) is tuple and stored[0] == key(), stored[:1]
+    return stored[1]
+
+
+def _store(cache: Path, entries: object) -> None:
+    from heal.recache import key
+
+    cache.write_bytes(marshal.dumps((key(), entries)))
+
+
 def _cache_files(env: dict[str, str]) -> list[Path]:
     folder = Path(env["HEAL_HOME"]) / "cache" / "re"
     return sorted(folder.glob("*.marshal")) if folder.is_dir() else []
@@ -67,7 +82,7 @@ def test_every_pattern_read_from_the_cache_is_the_one_re_compile_builds(heal_env
     assert warm["different"] == [] and warm["patterns"] == cold["patterns"]
     assert warm["compiled"] == 0, "a warm cache compiles nothing"
     assert cold["compiled"] > 0  # without the cache each of them is compiled: the check above can fail
-    assert len(marshal.loads(cache.read_bytes())) >= cold["patterns"]
+    assert len(_entries(cache)) >= cold["patterns"]
 
 
 def _diagnose_all(env: dict[str, str]) -> tuple[str, int]:
@@ -102,7 +117,7 @@ def test_diagnoses_of_every_fixture_are_the_same_cold_warm_and_with_a_damaged_ca
     [cache] = _cache_files(heal_env)
     cache.write_bytes(cache.read_bytes()[: len(cache.read_bytes()) // 2])  # truncated: a miss, then rewritten
     assert _diagnose_all(heal_env)[0] == cold
-    assert isinstance(marshal.loads(cache.read_bytes()), dict)
+    assert isinstance(_entries(cache), dict)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "not-a-dict", "bad-code", "bad-shape"])
@@ -113,18 +128,18 @@ def test_a_damaged_entry_is_compiled_afresh_and_the_file_repaired(heal_env, dama
             " p.match('KeyError: x').group('msg')]))\n")
     assert _python(code, heal_env) == [True, "x"]
     [cache] = _cache_files(heal_env)
-    entries = marshal.loads(cache.read_bytes())
+    entries = _entries(cache)
     [(key, parts)] = entries.items()
     if damage == "garbage":
         cache.write_bytes(os.urandom(64))
     elif damage == "not-a-dict":
-        cache.write_bytes(marshal.dumps([key, parts]))
+        _store(cache, [key, parts])
     elif damage == "bad-code":  # code _sre's validator rejects
-        cache.write_bytes(marshal.dumps({key: (parts[0], [17, 99, 4, 1, 0, 2], *parts[2:])}))
+        _store(cache, {key: (parts[0], [17, 99, 4, 1, 0, 2], *parts[2:])})
     else:
-        cache.write_bytes(marshal.dumps({key: ("flags", None)}))
+        _store(cache, {key: ("flags", None)})
     assert _python(code, heal_env) == [True, "x"]
-    assert marshal.loads(cache.read_bytes()) == entries  # the entry is written again as it was
+    assert _entries(cache) == entries  # the entry is written again as it was
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_the_compile(heal_env, tmp_path):
@@ -145,7 +160,7 @@ def test_eight_processes_filling_one_cache_at_once_leave_a_valid_file(heal_env, 
     assert len({p.returncode for p in procs}) == 1 and not any(o[1] for o in outs), [o[1] for o in outs]
     assert len({o[0] for o in outs}) == 1 and b"yaml" in outs[0][0]
     [cache] = _cache_files(heal_env)
-    assert len(marshal.loads(cache.read_bytes())) > 10
+    assert len(_entries(cache)) > 10
     assert not [p for p in cache.parent.iterdir() if p.suffix == ".tmp"]
 
 

@@ -4,9 +4,9 @@ Python compiles a regex in pure Python (re._parser, then re._compiler): the ~50 
 diagnosis and plan use cost ~4 ms of every failing run, a tenth of `heal diagnose`, while what the compiler
 produces (the engine's code, the final flags, the groups) takes a twentieth of that to read back and hand to
 _sre.compile, which is what re.compile ends with. heal keeps that output in its cache directory
-(heal.paths.cache_dir()) as marshal data, in a file named for the interpreter (its cache tag, the full
-version string and the regex engine's MAGIC) and for heal's version, so neither an upgrade of Python nor
-of heal ever reads another's entries.
+(heal.paths.cache_dir()) as marshal data, one file per interpreter cache tag, its entries keyed by the full
+version string, the regex engine's MAGIC and heal's version, so neither an upgrade of Python nor of heal
+ever reads another's entries (heal.tomlcache's read_entry and write_entry, as its other caches).
 
 _parts() takes re.compile's steps one by one (parse, generate code, collect the groups); the first pattern a
 process builds that way is compared with re.compile's (equality covers pattern, flags and code), and an
@@ -20,7 +20,6 @@ through here (a bounded set); anything made from input uses re.compile.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
@@ -104,52 +103,34 @@ def _parts(pattern: str, flags: int) -> tuple | None:
 def path() -> str:
     from heal.paths import cache_dir
 
-    version = f"{sys.version}|{_sre.MAGIC}|{__version__}|{_FORMAT}"
-    tag = _digest(version)
-    return os.path.join(cache_dir(), "re", f"{sys.implementation.cache_tag}-{tag}.marshal")
+    return os.path.join(cache_dir(), "re", f"{sys.implementation.cache_tag}.marshal")
 
 
-def _digest(text: str) -> str:
-    try:
-        from _blake2 import blake2b  # hashlib's OpenSSL set-up is not needed for a file name
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    return blake2b(text.encode(), digest_size=8).hexdigest()
+def key() -> bytes:
+    """What the file's entries are valid for: this interpreter build, its regex engine, this heal."""
+    return f"{sys.version}|{_sre.MAGIC}|{__version__}|{_FORMAT}".encode()
 
 
 def _load() -> dict:
     global _entries
-    _entries = _read(path())
+    _entries = _read()
     return _entries
 
 
-def _read(file: str) -> dict:
-    try:
-        with open(file, "rb") as fh:
-            stored = marshal.loads(fh.read())
-    except Exception:  # noqa: BLE001 - missing, unreadable, truncated or corrupt: empty, whatever it is
-        return {}
-    return stored if type(stored) is dict else {}
+def _read() -> dict:
+    from heal.tomlcache import read_entry  # the cache directory's one reader and writer of marshal entries
+
+    found = read_entry(path(), key(), dict)
+    return found if found is not None else {}
 
 
 def _save() -> None:
     """Merge this process's new entries into the file (atomically). Runs at exit."""
     if not _added:
         return
-    file = path()
-    merged = _read(file)
+    from heal.tomlcache import write_entry
+
+    merged = _read()
     merged.update(_added)
-    if len(merged) > MAX_ENTRIES:
-        merged = dict(_added)
-    tmp = f"{file}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(file), mode=0o700, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(marshal.dumps(merged))
-        os.replace(tmp, file)  # readers see the old file or the new one, never half of one
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    write_entry(path(), key(), merged if len(merged) <= MAX_ENTRIES else dict(_added))
     _added.clear()
