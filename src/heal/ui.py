@@ -109,16 +109,9 @@ class _Discard:
 
 def command_line(argv: Sequence[str] | None) -> str:
     """argv as a line to copy into a shell: a word with a space or a shell character is quoted."""
-    return " ".join(a if a and all(c in _PLAIN for c in a) else _quote(a) for a in argv or ())
+    from heal.shellwords import join  # shlex.join without importing shlex (and re)
 
-
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-")  # as shlex.quote
-
-
-def _quote(word: str) -> str:
-    from heal.shellwords import quote  # shlex.quote without importing shlex (and re)
-
-    return quote(word)
+    return join(list(argv or ()))
 
 
 def _command_after(fix: Any, sep: str) -> str:

@@ -16,8 +16,6 @@ from heal.diagnose.model import Context, Diagnosis, Finding, Rule
 from heal.diagnose.rules import ECOSYSTEMS, FUNCTION_RULES, PATTERN_RULES, needle_hits, needle_hits_folded
 from heal.diagnose.text import clean_folded, shorten
 from heal.lazyre import LARGE, line_finditer, needed
-from heal.memo import memo
-from heal.recache import compile as cached_compile
 from heal.redact import redact
 
 _INT_FACTS = ("line", "column", "port", "exit_code")
@@ -66,17 +64,12 @@ def diagnose_result(result) -> Diagnosis:  # a heal.run.RunResult; not imported 
                     timed_out=result.timed_out, hung=result.hung, cwd=result.cwd)
 
 
-@memo
-def _compiled(pattern: str, flags: int) -> rx.Pattern[str]:
-    return cached_compile(pattern, flags)
-
-
 def _match(rule: Rule, ecosystem: str, ctx: Context) -> Finding | None:
     if rule.tools and ctx.tool not in rule.tools:
         return None
     if not any(n in ctx.hits for n in rule.needles):
         return None
-    regex = _compiled(rule.pattern, rule.flags)
+    regex = rx.compile(rule.pattern, rule.flags)  # once per process, from heal's regex cache
     # the last match decides; if refine vetoes it, try the earlier ones
     for m in _candidates(regex, rule, ctx):
         facts: dict = {"ecosystem": ecosystem, **rule.facts} if ecosystem else dict(rule.facts)
