@@ -53,6 +53,16 @@ DAMAGE = {
 }
 
 
+def _edited(heal_env, project, before: str, after: bytes, command: str) -> tuple[Journal, str]:
+    """(the journal, f.txt): f.txt written as `before`, then changed to `after` in a change set of its own."""
+    j = Journal(heal_env["HEAL_HOME"])
+    path = os.path.join(project, "f.txt")
+    _write(path, before)
+    with j.changeset(cwd=project, root=project, command=[command]) as cs:
+        cs.apply(FileChange(path, data=after))
+    return j, path
+
+
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_wrong_shape_is_damaged_and_the_others_stay_usable(heal, project, two_sets, damage):
     j, first, second = two_sets
@@ -97,11 +107,7 @@ def test_a_torn_last_line_is_what_a_crash_leaves_not_damage(heal, project, two_s
 
 
 def test_a_corrupt_blob_is_rewritten_by_the_next_backup_of_the_same_bytes(heal, heal_env, project):
-    j = Journal(heal_env["HEAL_HOME"])
-    path = os.path.join(project, "f.txt")
-    _write(path, "original\n")
-    with j.changeset(cwd=project, root=project, command=["one"]) as cs:
-        cs.apply(FileChange(path, data=b"one\n"))
+    j, path = _edited(heal_env, project, "original\n", b"one\n", "one")
     blob = j.info(j.ids()[0]).actions[0].change["before"]["blob"]
     os.chmod(j.blobs.path(blob), 0o644)
     _write(j.blobs.path(blob), "garbage")
@@ -168,11 +174,7 @@ def _dead_pid() -> int:
 
 
 def test_a_killed_writes_temp_file_goes_even_when_the_file_is_already_as_before(heal, heal_env, project):
-    j = Journal(heal_env["HEAL_HOME"])
-    path = os.path.join(project, "f.txt")
-    _write(path, "v1\n")
-    with j.changeset(cwd=project, root=project, command=["edit"]) as cs:
-        cs.apply(FileChange(path, data=b"v2\n"))
+    j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
     _write(path, "v1\n")  # as before: nothing for rollback to write
     stale = os.path.join(project, f".f.txt.{_dead_pid()}.tmp")  # what a write killed mid-way leaves
     _write(stale, "")
@@ -184,11 +186,7 @@ def test_a_killed_writes_temp_file_goes_even_when_the_file_is_already_as_before(
 def test_a_live_writers_temp_file_is_left_alone(heal, heal_env, project):
     # write_atomic names its temporary file `.<name>.<random>.<pid>.tmp`: while that pid lives, rollback's
     # clean-up must not take the file from under it (the random part was first put last, hiding the pid)
-    j = Journal(heal_env["HEAL_HOME"])
-    path = os.path.join(project, "f.txt")
-    _write(path, "v1\n")
-    with j.changeset(cwd=project, root=project, command=["edit"]) as cs:
-        cs.apply(FileChange(path, data=b"v2\n"))
+    j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
     _write(path, "v1\n")
     from heal.fsutil import temp_path
 
@@ -224,11 +222,7 @@ def test_a_deleted_venv_is_nothing_to_undo_and_rollback_moves_past_it(heal, heal
 
 
 def test_status_after_a_killed_rollback_and_a_nothing_to_do_rerun(heal, heal_env, project):
-    j = Journal(heal_env["HEAL_HOME"])
-    path = os.path.join(project, "f.txt")
-    _write(path, "v1\n")
-    with j.changeset(cwd=project, root=project, command=["edit"]) as cs:
-        cs.apply(FileChange(path, data=b"v2\n"))
+    j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
     run = j.ids()[0]
     # killed after its only change was done, before it could mark the run rolled back
     env = dict(heal_env, HEAL_TEST_CRASH_AT="3")

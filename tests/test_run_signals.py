@@ -30,6 +30,16 @@ def _start(heal_env, project, *argv: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _interrupted(proc: subprocess.Popen, timeout: float) -> bytes:
+    """Ctrl-C (SIGINT to heal) once the command printed `ready`; heal's stderr when it has exited."""
+    try:
+        assert proc.stdout.readline() == b"ready\n"
+        proc.send_signal(signal.SIGINT)
+        return proc.communicate(timeout=timeout)[1]
+    finally:
+        proc.kill()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_signal_to_heal_reaches_the_child(heal_env, project, sig):
     import sys
@@ -50,12 +60,7 @@ def test_sigint_default_action_ends_heal_by_sigint_too(heal_env, project):
     # the command died of SIGINT, so heal does: a shell sees $? = 130 either way, but only a death by SIGINT
     # stops a `while ...; do heal -- cmd; done` loop on Ctrl-C (break-it W2)
     proc = _start(heal_env, project, "--", "sh", "-c", "echo ready; exec sleep 30")
-    try:
-        assert proc.stdout.readline() == b"ready\n"
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
+    err = _interrupted(proc, timeout=20)
     assert proc.returncode == -signal.SIGINT
     assert err == b""
 
@@ -248,11 +253,6 @@ def test_heal_does_not_start_fixing_what_ctrl_c_stopped(heal_env, project):
             "    sys.exit(7)\n"
             "signal.signal(signal.SIGINT, stop)\nprint('ready', flush=True)\ntime.sleep(30)\n")
     proc = _start(heal_env, project, "--yes", "--", sys.executable, "-c", code)
-    try:
-        assert proc.stdout.readline() == b"ready\n"
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    err = _interrupted(proc, timeout=30)
     assert proc.returncode == 7
     assert b"retrying" not in err and b"running again" not in err
