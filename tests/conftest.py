@@ -105,6 +105,17 @@ def heal(heal_env, project) -> Callable[..., subprocess.CompletedProcess]:
     return _run
 
 
+def code_settled() -> None:
+    """Wait until heal's own sources are old enough for a playbook cache entry to be written (a checkout edited
+    a moment ago: heal.fixes.playbook_cache waits for files settled SETTLED_NS)."""
+    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
+
+    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
+    wait = (newest + SETTLED_NS - time.time_ns()) / 1e9
+    if wait > 0:
+        time.sleep(wait + 0.1)
+
+
 # Which of re, shlex and json a piece of code imports. The interpreter's start-up may have imported them already
 # (an editable install's import hook imports re, from a .pth): they are forgotten first, so that an import by
 # heal loads them again. Printed on the last line of stderr.
@@ -118,11 +129,7 @@ REPORT = "sys.stderr.write('\\nIMPORTED ' + ' '.join(m for m in ('re', 'shlex', 
 def twice_imports(code: str, env: dict[str, str], stdin: bytes = b"", cwd: str | None = None
                   ) -> list[tuple[set[str], str]]:
     """(what it imported, its stdout) for a cold run and a warm one (the caches filled by the first)."""
-    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
-
-    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
-    if newest + SETTLED_NS > time.time_ns():  # a checkout edited a moment ago: its playbook entry waits
-        time.sleep((newest + SETTLED_NS - time.time_ns()) / 1e9 + 0.1)
+    code_settled()
     runs = []
     for _ in range(2):
         out = subprocess.run([sys.executable, "-c", FORGET + code + REPORT], env=env, input=stdin, cwd=cwd,
@@ -135,8 +142,10 @@ def twice_imports(code: str, env: dict[str, str], stdin: bytes = b"", cwd: str |
 
 def warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"", cwd: str | None = None
                      ) -> tuple[set[str], str]:
-    """What a second `heal ARGS` (the caches warm) imports of re, shlex and json, and what it printed."""
-    code = (f"sys.argv = ['heal', *{args!r}]\n"
+    """What a second `heal ARGS` (the caches warm) imports of re, shlex and json, and what it printed. heal runs
+    inside the test's own interpreter (heal.entry.main, which reads its arguments from sys.argv): no `heal`
+    executable is looked up, on PATH or elsewhere."""
+    code = (f"sys.argv = ['heal', *{args!r}]  # argv[0] is only the program's name\n"
             "from heal.entry import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n")
     return twice_imports(code, env, stdin, cwd)[1]

@@ -9,11 +9,10 @@ import os
 import stat
 import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.conftest import heal_argv, warm_run_imports
+from tests.conftest import code_settled, heal_argv, warm_run_imports
 
 # hand-written settings: inline arrays, a tab indent, another tool's hooks on the same events, other keys
 SETTINGS = (b'{\n\t"permissions": {"allow": ["Bash(ls:*)", "Bash(git status)"], "deny": []},\n'
@@ -433,11 +432,7 @@ def test_the_hook_plans_a_failure_with_only_the_modules_its_plan_needs(venv_proj
         assert r.returncode == 0 and b"PyJWT" in r.stdout, r.stdout
         return {line.split("|")[-1].strip() for line in r.stderr.decode().splitlines() if "|" in line}
 
-    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
-
-    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
-    if newest + SETTLED_NS > time.time_ns():  # a checkout edited a moment ago: its playbook entry waits
-        time.sleep((newest + SETTLED_NS - time.time_ns()) / 1e9 + 0.1)
+    code_settled()  # a checkout edited a moment ago: its playbook entry waits
     code, output = run_for_real(venv_project, ".venv/bin/python app.py")
     data = failure(venv_project, ".venv/bin/python app.py", output)
     imported(data)  # the first failure writes the playbooks' cache entry

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from conftest import code_settled
 from heal.fixes.playbooks import load, load_all, playbook_dir
 
 GOOD = 'id = "{id}"\ncategory = "dependency"\ndescription = "{id}"\n[match]\noutput = ["No module named"]\n' \
@@ -24,18 +25,8 @@ BAD = 'id = "bad"\ncategory = "dependency"\ndescription = "bad"\n'  # no steps: 
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("HEAL_HOME", str(tmp_path / "home"))
-    _code_settled()
+    code_settled()
     return str(tmp_path / "home" / "cache" / "playbooks")
-
-
-def _code_settled() -> None:
-    """Wait until heal's own sources are old enough for an entry to be written (a checkout edited a moment ago)."""
-    from heal.fixes.playbook_cache import SETTLED_NS, _code_files
-
-    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in map(os.stat, _code_files()))
-    wait = (newest + SETTLED_NS - time.time_ns()) / 1e9
-    if wait > 0:
-        time.sleep(wait + 0.1)
 
 
 def _entries(cache: str) -> list[str]:
