@@ -42,6 +42,21 @@ class IntegrationError(HealError):
     exit_code = 1
 
 
+def journaled(changes: list, *, cwd: str, root: str, command: list[str], diagnosis: str, hint: str = "") -> str:
+    """An integration's file changes applied as one change set (`heal rollback` undoes it); its id. Whatever
+    stops it is an IntegrationError: one line, what it said, then `hint`."""
+    from heal.journal import open_journal
+
+    verb = command[2]
+    try:
+        with open_journal().changeset(cwd=cwd, root=root, command=command, diagnosis=diagnosis) as cs:
+            for change in changes:
+                cs.apply(change)
+            return cs.id
+    except (HealError, OSError) as exc:
+        raise IntegrationError(f"{verb} stopped: {exc}{hint}") from None
+
+
 class Options:
     """The options of `heal hooks ...` (hand-parsed by heal.commands.hooks)."""
 

@@ -256,19 +256,11 @@ def status(cwd: str, options) -> list[str]:
 
 
 def _apply(changes: list, cwd: str, verb: str) -> str:
-    from heal.errors import HealError
-    from heal.integrations import IntegrationError
-    from heal.journal import open_journal
+    from heal.integrations import journaled
     from heal.project import project_root
 
-    try:
-        with open_journal().changeset(cwd=cwd, root=project_root(cwd), command=["heal", "hooks", verb, "claude-code"],
-                                      diagnosis=f"{verb} heal's Claude Code hooks") as cs:
-            for change in changes:
-                cs.apply(change)
-            return cs.id
-    except (HealError, OSError) as exc:
-        raise IntegrationError(f"{verb} stopped: {exc}") from None
+    return journaled(changes, cwd=cwd, root=project_root(cwd), command=["heal", "hooks", verb, "claude-code"],
+                     diagnosis=f"{verb} heal's Claude Code hooks")
 
 
 # Settings files heal created (HEAL_HOME/claude-code/created.json), so that uninstall removes them, and the

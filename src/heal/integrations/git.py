@@ -21,7 +21,7 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping
 
-from heal.integrations import IntegrationError, Options
+from heal.integrations import IntegrationError, Options, journaled
 
 HOOK_ID = b"heal-hook-id: 9d3c41a7"  # in every hook heal writes: how it knows its own
 LEGACY = ".heal-legacy"
@@ -218,17 +218,8 @@ def _read_quiet(path: str, whole: bool = False) -> bytes | None:
 
 
 def _apply(changes: list, cwd: str, r: Repo, verb: str) -> str:
-    from heal.errors import HealError
-    from heal.journal import open_journal
-
-    try:
-        with open_journal().changeset(cwd=cwd, root=r.top, command=["heal", "hooks", verb, "git"],
-                                      diagnosis=f"{verb} git hooks") as cs:
-            for change in changes:
-                cs.apply(change)
-            return cs.id
-    except (HealError, OSError) as exc:
-        raise IntegrationError(f"{verb} stopped: {exc} (heal rollback --last undoes what was done)") from None
+    return journaled(changes, cwd=cwd, root=r.top, command=["heal", "hooks", verb, "git"],
+                     diagnosis=f"{verb} git hooks", hint=" (heal rollback --last undoes what was done)")
 
 
 # --- the installed hook ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 
-from heal.integrations import IntegrationError, Options
+from heal.integrations import IntegrationError, Options, journaled
 
 CONFIG = ".pre-commit-config.yaml"
 HOOK_ID = "heal-repair"
@@ -168,14 +168,5 @@ def _read_quietly(path: str) -> str | None:
 
 
 def _apply(changes: list, cwd: str, root: str, verb: str) -> str:
-    from heal.errors import HealError
-    from heal.journal import open_journal
-
-    try:
-        with open_journal().changeset(cwd=cwd, root=root, command=["heal", "hooks", verb, "pre-commit"],
-                                      diagnosis=f"{verb} the heal-repair pre-commit hook") as cs:
-            for change in changes:
-                cs.apply(change)
-            return cs.id
-    except (HealError, OSError) as exc:
-        raise IntegrationError(f"{verb} stopped: {exc}") from None
+    return journaled(changes, cwd=cwd, root=root, command=["heal", "hooks", verb, "pre-commit"],
+                     diagnosis=f"{verb} the heal-repair pre-commit hook")
