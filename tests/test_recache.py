@@ -57,16 +57,16 @@ def _python(code: str, env: dict[str, str]) -> dict:
 def _entries(cache: Path) -> dict:
     """The entries a cache file holds (heal.tomlcache's format: the key they are valid for, and them)."""
     stored = marshal.loads(cache.read_bytes())
-    from heal.recache import key
+    from heal.recache import file_key
 
-    assert type(stored) is tuple and stored[0] == key(), stored[:1]
+    assert type(stored) is tuple and stored[0] == file_key(), stored[:1]
     return stored[1]
 
 
 def _store(cache: Path, entries: object) -> None:
-    from heal.recache import key
+    from heal.recache import file_key
 
-    cache.write_bytes(marshal.dumps((key(), entries)))
+    cache.write_bytes(marshal.dumps((file_key(), entries)))
 
 
 def _cache_files(env: dict[str, str]) -> list[Path]:

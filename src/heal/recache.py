@@ -56,7 +56,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re
 
 def _compile(pattern: str, key: tuple[str, int]) -> re.Pattern[str]:
     global _checked
-    if _checked is not False and type(pattern) is str and len(_entries or ()) + len(_added) < MAX_ENTRIES:
+    if _checked is not False and type(pattern) is str and len(_entries or ()) < MAX_ENTRIES:  # _added is in _entries too
         parts = _parts(pattern, key[1])
         try:
             compiled = None if parts is None else _sre.compile(pattern, *parts)
@@ -106,7 +106,7 @@ def path() -> str:
     return os.path.join(cache_dir(), "re", f"{sys.implementation.cache_tag}.marshal")
 
 
-def key() -> bytes:
+def file_key() -> bytes:
     """What the file's entries are valid for: this interpreter build, its regex engine, this heal."""
     return f"{sys.version}|{_sre.MAGIC}|{__version__}|{_FORMAT}".encode()
 
@@ -120,7 +120,7 @@ def _load() -> dict:
 def _read() -> dict:
     from heal.tomlcache import read_entry  # the cache directory's one reader and writer of marshal entries
 
-    found = read_entry(path(), key(), dict)
+    found = read_entry(path(), file_key(), dict)
     return found if found is not None else {}
 
 
@@ -132,5 +132,5 @@ def _save() -> None:
 
     merged = _read()
     merged.update(_added)
-    write_entry(path(), key(), merged if len(merged) <= MAX_ENTRIES else dict(_added))
+    write_entry(path(), file_key(), merged if len(merged) <= MAX_ENTRIES else dict(_added))
     _added.clear()
