@@ -130,3 +130,69 @@ def test_dumps_writes_without_the_c_module():
             "print('_json' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True)
     assert r.stdout.strip() == b"False"
+
+
+# The journal writes its records with ensure_ascii (json's C encoder; a path that is not UTF-8 stays a lone
+# surrogate, which only an escape can write) and meta.json with indent=1 (written here in Python).
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES, st.booleans(), st.sampled_from([None, 0, 1, 2, "\t"]), st.booleans())
+def test_dumps_with_ensure_ascii_or_indent_writes_what_json_dumps_writes(value, sort_keys, indent, ascii_):
+    assert dumps(value, sort_keys=sort_keys, indent=indent, ensure_ascii=ascii_) == \
+        json.dumps(value, sort_keys=sort_keys, indent=indent, ensure_ascii=ascii_)
+
+
+def _outcome(call) -> object:
+    try:
+        return call()
+    except TypeError as exc:  # json's own refusal (keys of mixed types cannot be sorted)
+        return ("TypeError", str(exc))
+
+
+@pytest.mark.parametrize("value", DUMPED + [{"path": "/tmp/\udcff\udc80-odd", "é": ["✓", "😀"]}], ids=repr)
+@pytest.mark.parametrize("indent", [None, 1])
+def test_dumps_ascii_of_these_values_is_json_dumps(value, indent):
+    for sort_keys in (False, True):
+        assert _outcome(lambda: dumps(value, ensure_ascii=True, sort_keys=sort_keys, indent=indent)) == \
+            _outcome(lambda: json.dumps(value, sort_keys=sort_keys, indent=indent))
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_dumps_ascii_refuses_and_detects_cycles_as_json_does(indent):
+    for bad in ({"s": {1, 2}}, [object()], {(1, 2): 1}):
+        with pytest.raises(TypeError) as ours:
+            dumps(bad, ensure_ascii=True, indent=indent)
+        with pytest.raises(TypeError) as theirs:
+            json.dumps(bad, indent=indent)
+        assert str(ours.value) == str(theirs.value)
+    value: list = []
+    value.append(value)
+    with pytest.raises(ValueError, match="Circular reference"):
+        dumps(value, ensure_ascii=True, indent=indent)
+
+
+def test_the_journals_json_needs_no_re():
+    from conftest import FORGET
+
+    code = FORGET + ("from heal.cjson import dumps, loads\n"
+                     "loads(dumps({'a': ['\\udcff', 1.5]}, ensure_ascii=True, sort_keys=True))\n"
+                     "loads(dumps({'a': [1]}, ensure_ascii=True, indent=1))\n"
+                     "print(sorted(m for m in ('re', 'json') if m in sys.modules))\n")
+    r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True)
+    assert r.stdout.strip() == b"[]"
+
+
+def test_invalid_json_is_a_value_error_before_json_is_imported():
+    # the scanner's own errors need json.decoder: each text in a run that has not imported json (it had a
+    # SystemError then)
+    from conftest import FORGET
+
+    forget_each = "".join("    " + line + "\n" for line in FORGET.splitlines()[1:])  # json is imported by a miss
+    code = ("import sys\nfrom heal.cjson import loads\n"
+            f"for text in {INVALID!r}:\n" + forget_each +
+            "    try:\n        loads(text)\n    except ValueError:\n        pass\n"
+            "    else:\n        raise AssertionError(text)\n"
+            "print('ok')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert r.returncode == 0 and r.stdout.strip() == b"ok", r.stderr.decode()
+

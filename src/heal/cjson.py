@@ -48,8 +48,11 @@ def loads(data: bytes | str) -> object:
         start += 1
     try:
         value, stop = make_scanner(_Context())(text, start)
-    except StopIteration:
-        return _slow(text)  # not a JSON value here: json says where, in its own words
+    except (StopIteration, SystemError):
+        # not a JSON value here: json says where, in its own words. (The scanner's other errors name
+        # json.decoder.JSONDecodeError, which it only finds once json is imported: before, CPython 3.11 gives
+        # SystemError, "returned NULL without setting an exception".)
+        return _slow(text)
     while stop < end and text[stop] in _WHITESPACE:
         stop += 1
     if stop != end:
@@ -74,19 +77,57 @@ def string(text: str) -> str:
     return encode_basestring(text)
 
 
-def dumps(obj: object, *, sort_keys: bool = False, separators: tuple[str, str] = (", ", ": ")) -> str:
-    """json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, separators=separators), the same text, for the
-    small values heal writes on a failure (a fix, the last failure): dicts with str keys, lists, tuples,
-    str, int, float, bool and None, written here without importing `_json` (a shared library in many
-    Pythons: 0.2 ms). Anything else goes to json.dumps, which answers it or raises as it always does."""
+def dumps(obj: object, *, sort_keys: bool = False, separators: tuple[str, str] | None = None,
+          ensure_ascii: bool = False, indent: int | str | None = None) -> str:
+    """json.dumps(obj, ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators, indent=indent),
+    the same text. ensure_ascii (the journal's records) is written by json's own C encoder, which needs no
+    regex; otherwise heal's small values (a fix, the last failure) are written here, in Python, without
+    importing `_json` (a shared library in many Pythons: 0.2 ms): dicts with str keys, lists, tuples, str,
+    int, float, bool and None. Anything else goes to json.dumps, which answers it or raises as it always does."""
+    if separators is None:
+        separators = (", ", ": ") if indent is None else (",", ": ")
+    if ensure_ascii and indent is None:
+        encoder = _c_encoder(sort_keys, separators)
+        if encoder is not None:
+            return "".join(encoder(obj, 0))
     out: list[str] = []
     try:
-        _encode(obj, out, sort_keys, separators[0], separators[1])
+        quote = _ascii_quote() if ensure_ascii else _quote
+        _encode(obj, out, sort_keys, separators[0], separators[1], quote,
+                " " * indent if isinstance(indent, int) else indent, 0)
     except (_Unusual, RecursionError):
         import json
 
-        return json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, separators=separators)
+        return json.dumps(obj, ensure_ascii=ensure_ascii, sort_keys=sort_keys, separators=separators,
+                          indent=indent)
     return "".join(out)
+
+
+def _not_json(obj: object) -> object:
+    raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
+
+
+def _c_encoder(sort_keys: bool, separators: tuple[str, str]):  # noqa: ANN202 - _json's encoder type
+    """json.dumps's own C encoder for these options (what JSONEncoder.iterencode builds), or None."""
+    try:
+        from _json import encode_basestring_ascii, make_encoder
+
+        return make_encoder({}, _not_json, encode_basestring_ascii, None, separators[1], separators[0], sort_keys,
+                            False, True)
+    except (ImportError, TypeError):  # pragma: no cover - no C accelerator, or another signature
+        return None
+
+
+def _ascii_quote():  # noqa: ANN202
+    try:
+        from _json import encode_basestring_ascii
+    except ImportError:  # pragma: no cover - a Python without the C accelerator
+        raise _Unusual from None
+    return encode_basestring_ascii
+
+
+def _quote(text: str) -> str:
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 class _Unusual(Exception):
@@ -100,10 +141,11 @@ _ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r")
 _FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 
-def _encode(obj: object, out: list[str], sort_keys: bool, item_sep: str, key_sep: str) -> None:
+def _encode(obj: object, out: list[str], sort_keys: bool, item_sep: str, key_sep: str, quote, indent: str | None,
+            level: int) -> None:
     kind = type(obj)
     if kind is str:
-        out.append('"' + obj.translate(_ESCAPES) + '"')  # type: ignore[attr-defined]
+        out.append(quote(obj))
     elif obj is None:
         out.append("null")
     elif obj is True:
@@ -115,23 +157,31 @@ def _encode(obj: object, out: list[str], sort_keys: bool, item_sep: str, key_sep
     elif kind is float:
         special = obj != obj or obj in _FLOATS  # NaN, or an infinity: JavaScript's names, as json writes them
         out.append(_FLOATS.get(obj, "NaN") if special else repr(obj))  # type: ignore[call-overload]
-    elif kind is list or kind is tuple:
-        out.append("[")
-        for i, item in enumerate(obj):  # type: ignore[arg-type]
-            if i:
-                out.append(item_sep)
-            _encode(item, out, sort_keys, item_sep, key_sep)
-        out.append("]")
-    elif kind is dict:
-        items = obj.items()  # type: ignore[attr-defined]
-        if any(type(k) is not str for k in obj):  # type: ignore[attr-defined]
+    elif kind is list or kind is tuple or kind is dict:
+        if kind is dict and any(type(k) is not str for k in obj):  # type: ignore[attr-defined]
             raise _Unusual  # json converts numbers, booleans and None to keys (or refuses others)
-        out.append("{")
-        for i, (key, value) in enumerate(sorted(items) if sort_keys else items):
-            if i:
-                out.append(item_sep)
-            out.append('"' + key.translate(_ESCAPES) + '"' + key_sep)
-            _encode(value, out, sort_keys, item_sep, key_sep)
-        out.append("}")
+        if not obj:
+            out.append("{}" if kind is dict else "[]")
+            return
+        # json's layout: with an indent, each item on its own line, one level deeper than its brackets
+        sep = item_sep if indent is None else item_sep + "\n" + indent * (level + 1)
+        out.append("{" if kind is dict else "[")
+        if indent is not None:
+            out.append("\n" + indent * (level + 1))
+        if kind is dict:
+            items = obj.items()  # type: ignore[attr-defined]
+            for i, (key, value) in enumerate(sorted(items) if sort_keys else items):
+                if i:
+                    out.append(sep)
+                out.append(quote(key) + key_sep)
+                _encode(value, out, sort_keys, item_sep, key_sep, quote, indent, level + 1)
+        else:
+            for i, item in enumerate(obj):  # type: ignore[arg-type]
+                if i:
+                    out.append(sep)
+                _encode(item, out, sort_keys, item_sep, key_sep, quote, indent, level + 1)
+        if indent is not None:
+            out.append("\n" + indent * level)
+        out.append("}" if kind is dict else "]")
     else:
         raise _Unusual
