@@ -18,6 +18,22 @@ def git(cwd: str, *args: str, timeout: float = 30, env: dict[str, str] | None = 
     return r.exit_code, ((r.stdout or b"").decode(errors="replace") if r.exit_code == 0 else r.text).strip()
 
 
+def outside_any_repository(cwd: str) -> bool:
+    """True when git would certainly find no repository for cwd, told without starting git: no `.git` in cwd
+    or any directory above it, and no GIT_DIR or GIT_WORK_TREE naming one. (A bare repository found there
+    has no work tree, which is what the callers ask about.) False means: ask git."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return False
+    d = os.path.realpath(cwd)  # git walks up from the physical directory, as getcwd() gives it
+    while True:
+        if os.path.lexists(os.path.join(d, ".git")):
+            return False
+        up = os.path.dirname(d)
+        if up == d:
+            return True
+        d = up
+
+
 def head(cwd: str) -> tuple[str, str]:
     """(branch, commit id) checked out in cwd's repository; GitError when there is no branch."""
     code, branch = git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")

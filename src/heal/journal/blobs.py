@@ -32,9 +32,9 @@ class BlobError(Exception):
 
 
 def sha256(data: bytes) -> str:
-    import hashlib  # only to store or check a backup: `heal log` lists without it
+    from heal.digest import sha256_hex  # only to store or check a backup: `heal log` lists without it
 
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 class BlobStore:

@@ -221,7 +221,7 @@ def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
     of output, which pip and npm never write in the middle of changing the environment (killing pip while it
     copies a wheel leaves files no uninstall knows about). A second signal while heal waits passes SIGINT on,
     for an installer that has nothing more to say (a stalled download)."""
-    import signal
+    import _signal as signal  # not signal: its enums (enum's import) would cost a rollback 2 ms
     signals: list[int] = []
 
     def handler(sig: int, frame: object) -> None:
@@ -257,17 +257,21 @@ def _stopped_with_heal(spawned: list[int]) -> Iterator[None]:
 
 # The project files an install may write besides the manifests: setuptools' metadata of `pip install -e .`
 # (an sdist ships it, so it may be the user's own tracked file).
-GENERATED = ("*.egg-info", os.path.join("src", "*.egg-info"))
+GENERATED = ("", "src")  # the directories whose `*.egg-info` directories are generated
 
 
 def generated_files(cs: changeset.ChangeSet, cwd: str, *, backup: bool) -> dict[str, dict]:
     """path -> state of every file in the directories an install generates in the project (and each such
     directory itself, as {"dir": True})."""
-    import glob
-
     out: dict[str, dict] = {}
-    for pattern in GENERATED:
-        for d in sorted(glob.glob(os.path.join(glob.escape(cwd), pattern))):
+    for sub in GENERATED:
+        parent = os.path.join(cwd, sub) if sub else cwd
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        # what the glob `*.egg-info` matched: no hidden names (glob and fnmatch would cost a rollback `re`)
+        for d in sorted(os.path.join(parent, n) for n in names if n.endswith(".egg-info") and n[:1] != "."):
             if not os.path.isdir(d) or os.path.islink(d):
                 continue
             out[d] = {"dir": True, "exists": True, "blob": None, "mode": None}
@@ -291,8 +295,11 @@ _WORKTREE_LIMIT = 5000
 def worktree_changes(cwd: str, root: str) -> set[str] | None:
     """Absolute paths under root that git reports changed or untracked now (new untracked directories as
     `dir/`), environments and node_modules left out; None outside a git work tree."""
+    from heal.git import outside_any_repository
     from heal.run import RunSpec, run
 
+    if outside_any_repository(cwd):
+        return None  # two git starts fewer for a project that is not a repository
     r = run(RunSpec(("git", "-C", cwd, "-c", "status.relativePaths=false", "-c", "core.quotePath=false", "status",
                      "--porcelain=v1", "-z", "--untracked-files=normal", "--no-renames"), passthrough=False,
                     keep_stdout=True, timeout=60, head_bytes=0, tail_bytes=0))

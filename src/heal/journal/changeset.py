@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
+from heal import cjson  # json's own C scanner and encoder, without json's import of re
 import os
 import time
 from collections.abc import Iterator
@@ -36,7 +36,7 @@ from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
 from heal import record
 
-# `heal log` reads this module and little else: datetime (ids, pruning), secrets and signal are imported where
+# `heal log` reads this module and little else: datetime (pruning) and signal are imported where
 # they are used, and the values are heal.record Records, not dataclasses.
 
 
@@ -120,20 +120,18 @@ class Journal:
                 cs.close()
 
     def _create(self, meta: dict) -> ChangeSet:
-        import datetime
-
         for _ in range(100):
-            now = datetime.datetime.now(datetime.timezone.utc)
+            seconds, micro = divmod(time.time_ns() // 1000, 1_000_000)
             # sortable to the microsecond: change sets are created under the project lock, so the sort
             # order is the order they changed the project in
-            cid = now.strftime("%Y%m%d-%H%M%S-%f-") + os.urandom(2).hex()  # secrets.token_hex(2), as it was
+            cid = time.strftime("%Y%m%d-%H%M%S-", time.gmtime(seconds)) + f"{micro:06d}-" + os.urandom(2).hex()
             path = os.path.join(self.dir, cid)
             try:
                 os.mkdir(path)
             except FileExistsError:
                 continue
-            meta = {"id": cid, "created": now.isoformat(timespec="seconds"), **meta}
-            write_atomic(os.path.join(path, "meta.json"), (json.dumps(meta, indent=1) + "\n").encode())
+            meta = {"id": cid, "created": _iso(seconds), **meta}
+            write_atomic(os.path.join(path, "meta.json"), (cjson.dumps(meta, indent=1, ensure_ascii=True) + "\n").encode())
             self._index_append({cid: meta["root"]})
             return ChangeSet(self, cid, path, meta)
         raise JournalError("cannot create a change set id")
@@ -177,12 +175,12 @@ class Journal:
             return {}
         lines = raw.split(b"\n")
         try:  # one parse for the whole file; a torn or damaged line sends it line by line
-            rows = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
+            rows = cjson.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
         except ValueError:
             rows = []
             for line in lines:
                 try:
-                    rows.append(json.loads(line))
+                    rows.append(cjson.loads(line))
                 except ValueError:
                     continue
         index: dict[str, str] = {}
@@ -193,7 +191,7 @@ class Journal:
 
     def _index_append(self, entries: dict[str, str]) -> None:
         # one write of whole lines with O_APPEND: appends of concurrent heal runs never interleave
-        data = "".join(json.dumps([cid, root]) + "\n" for cid, root in entries.items()).encode()
+        data = "".join(cjson.dumps([cid, root], ensure_ascii=True) + "\n" for cid, root in entries.items()).encode()
         try:
             fd = os.open(os.path.join(self.dir, _INDEX), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError:
@@ -206,7 +204,7 @@ class Journal:
             os.close(fd)
 
     def _index_write(self, index: dict[str, str]) -> None:
-        data = "".join(json.dumps([cid, root]) + "\n" for cid, root in index.items()).encode()
+        data = "".join(cjson.dumps([cid, root], ensure_ascii=True) + "\n" for cid, root in index.items()).encode()
         with contextlib.suppress(OSError):
             write_atomic(os.path.join(self.dir, _INDEX), data)
 
@@ -241,7 +239,7 @@ class Journal:
         """The project a change set belongs to, from its meta.json alone ("" when that is unreadable)."""
         try:
             with open(os.path.join(self.dir, cid, "meta.json"), "rb") as fh:
-                meta = json.loads(fh.read())
+                meta = cjson.loads(fh.read())
         except (OSError, ValueError, RecursionError):
             return ""
         root = meta.get("root") if isinstance(meta, dict) else None
@@ -252,7 +250,7 @@ class Journal:
         path = os.path.join(self.dir, cid)
         try:
             with open(os.path.join(path, "meta.json"), "rb") as fh:
-                meta = json.loads(fh.read())
+                meta = cjson.loads(fh.read())
             meta = _checked_meta(meta)
         except (OSError, ValueError, RecursionError, TypeError) as exc:
             why = exc.strerror if isinstance(exc, OSError) else str(exc)[:100] or type(exc).__name__
@@ -273,7 +271,7 @@ class Journal:
 
     def set_status(self, cid: str, status: str, *, by: str) -> None:
         record = {"status": status, "by": by, "at": _now()}
-        write_atomic(os.path.join(self.dir, cid, "status.json"), (json.dumps(record) + "\n").encode())
+        write_atomic(os.path.join(self.dir, cid, "status.json"), (cjson.dumps(record, ensure_ascii=True) + "\n").encode())
 
     def clear_status(self, cid: str) -> None:
         with contextlib.suppress(OSError):
@@ -282,7 +280,7 @@ class Journal:
     def status_detail(self, cid: str) -> dict:
         try:
             with open(os.path.join(self.dir, cid, "status.json")) as fh:
-                obj = json.load(fh)
+                obj = cjson.loads(fh.read())
         except (OSError, ValueError, RecursionError):
             return {}
         return obj if isinstance(obj, dict) else {}
@@ -347,7 +345,7 @@ class Journal:
             for name in os.listdir(cp_dir):
                 try:
                     with open(os.path.join(cp_dir, name)) as fh:
-                        _collect_blobs(json.load(fh), used)
+                        _collect_blobs(cjson.loads(fh.read()), used)
                 except (OSError, ValueError, RecursionError):
                     if name.endswith(".json"):
                         return set(self.blobs.all())
@@ -437,7 +435,7 @@ class ChangeSet:
             self.lock.installer({**proc, "command": [f"installer of heal change set {self.id}"]})
 
     def _append(self, record: dict) -> None:
-        self._fh.write((json.dumps(record, sort_keys=True) + "\n").encode())
+        self._fh.write((cjson.dumps(record, sort_keys=True, ensure_ascii=True) + "\n").encode())
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -466,7 +464,7 @@ def _read_records(path: str) -> tuple[list[Record], str]:
     lines = [(n, line) for n, line in enumerate(raw.split(b"\n"), 1) if line.strip()]
     for k, (n, line) in enumerate(lines):
         try:
-            records.append(_record(json.loads(line)))
+            records.append(_record(cjson.loads(line)))
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             # a torn last line is what a crash mid-append leaves (the change it announced was not made: the
             # intent is fsynced before the change); a bad line with records after it is damage
@@ -492,7 +490,7 @@ def _record(obj: object) -> Record:
 def _status(path: str, records: list[Record]) -> tuple[str, str]:
     try:
         with open(os.path.join(path, "status.json"), "rb") as fh:
-            obj = json.loads(fh.read())
+            obj = cjson.loads(fh.read())
     except FileNotFoundError:
         obj = None
     except (OSError, ValueError, RecursionError):
@@ -582,6 +580,9 @@ def crash_point() -> None:
 
 
 def _now() -> str:
-    import datetime
+    return _iso(int(time.time()))
 
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+def _iso(seconds: int) -> str:
+    """datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds"), without datetime's import."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(seconds))

@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 
+from heal import cjson  # json's own C scanner and encoder, without json's import of re
 from heal.journal.errors import JournalError, Refused
 
 LOCK_NAME = "heal-project.lock"
@@ -181,9 +181,9 @@ def lock_path(root: str) -> str:
     gitdir = _git_dir(real)
     if gitdir and os.access(gitdir, os.W_OK):
         return os.path.join(gitdir, LOCK_NAME)
-    import hashlib  # a lock outside git only
+    from heal.digest import sha256_hex  # a lock outside git only
 
-    name = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    name = sha256_hex(real.encode("utf-8", "surrogateescape"))[:24]
     return os.path.join(_user_lock_dir(), name + ".lock")
 
 
@@ -198,7 +198,7 @@ class ProjectLock:
         self.holder = holder
 
     def write(self) -> None:
-        data = (json.dumps(self.holder) + "\n").encode()
+        data = (cjson.dumps(self.holder, ensure_ascii=True) + "\n").encode()
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
             os.pwrite(self.fd, data, 0)
@@ -214,7 +214,7 @@ _held: dict[str, list] = {}  # lock path -> [ProjectLock, depth]: re-entrant wit
 def read_holder(fd: int) -> dict:
     try:
         data = os.pread(fd, 65536, 0)
-        obj = json.loads(data) if data.strip() else {}
+        obj = cjson.loads(data) if data.strip() else {}
     except (OSError, ValueError, RecursionError):
         return {}
     return obj if isinstance(obj, dict) else {}

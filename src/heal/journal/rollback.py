@@ -17,12 +17,10 @@ shown is what is done; `rollback()` executes a plan, it never plans again.
 from __future__ import annotations
 
 import contextlib
-import glob
-import json
 import os
-import re
 from collections.abc import Iterator
 
+from heal import cjson
 from heal import record as values
 from heal.errors import GitError, JournalError, Refused
 from heal.git import dirty, git, head
@@ -468,7 +466,7 @@ def _merge_manifest(journal: Journal, history: _History, path: str, before: dict
     if name in JSON_MANIFESTS and after.get("exists") and now.get("exists"):
         try:
             if before.get("exists"):
-                b, a, n = (json.loads(journal.blobs.get(s["blob"])) if s is not now else _load(path)
+                b, a, n = (cjson.loads(journal.blobs.get(s["blob"])) if s is not now else _load(path)
                            for s in (before, after, now))
                 merged = _revert(n, b, a)
             elif name != "package.json":
@@ -497,7 +495,7 @@ def _explained(states: list, target: str, after: dict, now: dict) -> bool:
 
 def _load(path: str):
     with open(path, "rb") as fh:
-        return json.loads(fh.read())
+        return cjson.loads(fh.read())
 
 
 class _Overlap(Exception):
@@ -575,7 +573,7 @@ def _known_bytes(journal: Journal, states: list, merged) -> bytes | None:
             if s and s.get("exists"):
                 try:
                     data = journal.blobs.get(s["blob"])
-                    if _without_empty(json.loads(data)) == want:
+                    if _without_empty(cjson.loads(data)) == want:
                         return data
                 except (JournalError, ValueError, RecursionError, Exception):
                     continue
@@ -589,6 +587,9 @@ def _dump_like(obj, path: str) -> bytes:
             text = fh.read().decode("utf-8", "replace")
     except OSError:
         text = ""
+    import json
+    import re  # only when a manifest is merged: a plain rollback imports neither
+
     m = re.search(r"\n([ \t]+)\S", text)
     indent = m.group(1) if m else "  "
     out = json.dumps(obj, indent=indent, ensure_ascii=False)
@@ -759,9 +760,20 @@ def remove_stale_tmp(p: Plan) -> None:
         elif c.get("kind") == "packages" and isinstance(c.get("cwd"), str):
             paths.update(os.path.join(c["cwd"], name) for name in MANIFESTS)
             paths.update(p for p in (c.get("generated") or {}) if isinstance(p, str))
+    by_dir: dict[str, set[str]] = {}
     for path in paths:
-        pattern = os.path.join(glob.escape(os.path.dirname(path)), f".{glob.escape(os.path.basename(path))}.*.tmp")
-        for tmp in glob.glob(pattern):
+        by_dir.setdefault(os.path.dirname(path), set()).add(os.path.basename(path))
+    for directory, names in by_dir.items():
+        try:
+            children = os.listdir(directory)
+        except OSError:
+            continue
+        for child in children:
+            # `.<name>.*.tmp`, told without glob (whose fnmatch would cost a rollback `re`)
+            if not (child[:1] == "." and child.endswith(".tmp") and
+                    any(child.startswith(f".{name}.") and len(child) >= len(name) + 6 for name in names)):
+                continue
+            tmp = os.path.join(directory, child)
             pid = tmp[:-4].rsplit(".", 1)[-1]
             if pid.isdigit() and locks.start_time(int(pid)) is not None and int(pid) != os.getpid():
                 continue  # a live process is writing it right now
