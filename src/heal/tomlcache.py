@@ -34,7 +34,7 @@ def load(path: str) -> dict:
     RecursionError when nested deeper than the parser goes."""
     with open(path, "rb") as fh:
         data = fh.read()
-    key = _key(data)
+    key = file_key(data)
     entry = entry_path("toml", os.path.basename(path), path)
     table = read_entry(entry, key, dict)
     if table is not None:
@@ -46,7 +46,8 @@ def load(path: str) -> dict:
     return table
 
 
-def _key(data: bytes) -> bytes:
+def file_key(data: bytes) -> bytes:
+    """The key of a cache entry made from data: its content hash, heal's version and the interpreter's."""
     digest = blake2b(data, digest_size=16).digest()
     return digest + f"|{__version__}|{sys.implementation.cache_tag}|{_FORMAT}".encode()
 

@@ -71,22 +71,26 @@ def python_environment(cwd: str, python: str, modules: Sequence[str] = ()) -> En
 
 
 def python_listing(python: str, modules: Sequence[str] = ()) -> tuple[Environment, tuple[str, ...]]:
-    """(the environment, the modules of `modules` it cannot import), from one run of the interpreter."""
+    """(the environment, the modules of `modules` it cannot import), from one run of the interpreter, or
+    without one: when only the listing is asked for and the interpreter's sys.path is known (see _relisted)."""
     from heal.errors import JournalError
     from heal.run import RunSpec, run
 
-    with open(os.path.join(os.path.dirname(__file__), "pyscan.py"), encoding="utf-8") as fh:
-        script = fh.read()
+    script = _script()
+    entry, key = _cache_slot(python, script)
+    if not modules and entry:
+        env = _relisted(entry, key)
+        if env is not None:
+            return env, ()
     result = run(RunSpec((python, "-I", "-c", script, *modules), passthrough=False, keep_stdout=True, timeout=120,
                          head_bytes=0, tail_bytes=0))
     fields = (result.stdout or b"").decode("utf-8", "surrogateescape").split("\0")
     try:
-        if result.exit_code != 0 or fields[0] != "heal-pyscan-1":
+        if result.exit_code != 0 or fields[0] != "heal-pyscan-2":
             raise ValueError
-        count = int(fields[2])
-        rows = fields[3:3 + 3 * count]
-        if len(rows) != 3 * count:
-            raise ValueError
+        sites, at = _counted(fields, 3)
+        paths, at = _counted(fields, at)
+        rows, at = _counted(fields, at, 3)
     except (ValueError, IndexError):
         raise JournalError(f"cannot list the packages installed for {python}") from None
     packages: dict[str, str] = {}
@@ -96,10 +100,78 @@ def python_listing(python: str, modules: Sequence[str] = ()) -> tuple[Environmen
         packages[name] = None if version == "\x01" else version  # type: ignore[assignment]  # no Version header
         requires[name] = deps.split()
     env = Environment(packages, requires, os.path.realpath(fields[1]))
-    missing = tuple(fields[3 + 3 * count:])
+    missing = tuple(fields[at:])
     if modules:
         _CHECKED[python] = (tuple(modules), env, missing)
+    if entry and fields[2] != "\x01":
+        from heal.tomlcache import write_entry
+
+        write_entry(entry, key, (tuple(paths), tuple(sites), fields[1], fields[2]))
     return env, missing
+
+
+def _counted(fields: list[str], at: int, width: int = 1) -> tuple[list[str], int]:
+    """The items of a count-prefixed run of fields at `at` (`width` fields each), and where the next run starts."""
+    end = at + 1 + width * int(fields[at])
+    if end > len(fields):
+        raise ValueError
+    return fields[at + 1:end], end
+
+
+_SCRIPT: list[str] = []
+
+
+def _script() -> str:
+    if not _SCRIPT:
+        with open(os.path.join(os.path.dirname(__file__), "pyscan.py"), encoding="utf-8") as fh:
+            _SCRIPT.append(fh.read())
+    return _SCRIPT[0]
+
+
+# An interpreter's sys.path is kept (in the cache directory) from its last listing, with the signature of what
+# decided it (heal.managers.pyscan.scan): the interpreter file and its venv's pyvenv.cfg here, the site
+# directories and their .pth files there. While both are unchanged, the interpreter would find the same
+# sys.path, so heal lists those directories itself, by the same code, instead of starting it (10-20 ms, twice
+# per install and per rollback). A wrapper script (a pyenv shim picks its interpreter by the environment and
+# the working directory) and a relative name are always started.
+
+def _cache_slot(python: str, script: str) -> tuple[str, bytes]:
+    """(the cache entry, its key) of this interpreter's sys.path; ("", b"") when it is not kept."""
+    if not os.path.isabs(python):
+        return "", b""
+    try:
+        st = os.stat(python)
+        with open(python, "rb") as fh:
+            if fh.read(2) == b"#!":
+                return "", b""
+    except OSError:
+        return "", b""
+    try:
+        cfg = os.stat(os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"))
+        venv = (cfg.st_dev, cfg.st_ino, cfg.st_size, cfg.st_mtime_ns)
+    except OSError:
+        venv = None
+    from heal.tomlcache import entry_path, file_key
+
+    which = repr((python, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, venv))
+    return entry_path("pyscan", "python", python), file_key(f"{script}\0{which}".encode("utf-8", "surrogateescape"))
+
+
+def _relisted(entry: str, key: bytes) -> Environment | None:
+    """The environment listed here, from the sys.path the interpreter last reported, if what decided that
+    sys.path is still the same; else None."""
+    from heal.tomlcache import read_entry
+
+    kept = read_entry(entry, key, tuple)
+    if kept is None or len(kept) != 4 or not all(type(x) is t for x, t in zip(kept, (tuple, tuple, str, str))):
+        return None
+    paths, sites, prefix, signature = kept
+    from heal.managers import pyscan
+
+    packages, requires, now = pyscan.scan(list(paths), list(sites))
+    if now != signature:
+        return None
+    return Environment(packages, requires, os.path.realpath(prefix))
 
 
 def verified(python: str, modules: Sequence[str], dists: Sequence[str]) -> bool | None:

@@ -13,6 +13,10 @@ extra sections are optional dependencies). A later distribution of the same name
 read importlib.metadata into a dict. Zip files on sys.path are not read (nothing installs into one).
 tests/managers/test_pyscan.py checks it against importlib.metadata.
 
+The answer also says what decided sys.path (see signature()): heal keeps the sys.path a run reported and, as
+long as that signature is unchanged, lists the same directories itself (heal.managers.base.python_listing)
+instead of starting the interpreter again.
+
 No f-strings, annotations or walrus: the target interpreter may be older than heal's.
 """
 
@@ -123,7 +127,20 @@ def _distribution(path):
 def listing(paths):
     """({normalised name: version}, {normalised name: [dependency names]}) of what importlib.metadata finds on
     paths."""
+    return scan(paths, [])[:2]
+
+
+# What decides an interpreter's sys.path under -I (no environment variables, no user site unless enabled):
+# the interpreter itself (its binary and pyvenv.cfg, which heal checks on its side), the site directories that
+# exist, the `.pth` files in them, and a sitecustomize or usercustomize module. The signature holds the last
+# three: which site directories exist, and the bytes of every `.pth`, sitecustomize and usercustomize entry in
+# any sys.path directory (more than site reads, never less).
+
+def scan(paths, site_dirs):
+    """listing(paths), and the signature of what decides the sys.path of an interpreter with these paths and
+    site directories."""
     packages, requires = {}, {}
+    decides = ["D" + d + "\x02" + ("1" if os.path.isdir(d) else "0") for d in site_dirs]
     for entry in paths:
         root = entry or "."
         try:
@@ -139,12 +156,31 @@ def listing(paths):
                 groups.setdefault(_group_key(child), []).append(os.path.join(entry, child))
             elif base_is_egg and low == "egg-info":
                 eggs.append(os.path.join(entry, child))
+            elif low.endswith(".pth") or low.startswith(("sitecustomize", "usercustomize")):
+                path = os.path.join(root, child)
+                text = _read(path)
+                decides.append("P" + path + "\x02" + ("\x01" if text is None else text.replace("\0", "\\0")))
         for path in [p for group in groups.values() for p in group] + eggs:
             dist = _distribution(path)
             if dist is not None:
                 packages[norm(dist[0])] = dist[1]
                 requires[norm(dist[0])] = dist[2]
-    return packages, requires
+    decides.sort()
+    return packages, requires, "\x03".join(decides)
+
+
+def site_dirs():
+    """The directories site reads `.pth` files from, whether they exist or not (one that appears later would
+    be on a new interpreter's sys.path); None when this site module cannot say (an old virtualenv's own)."""
+    try:
+        import site
+
+        dirs = list(site.getsitepackages())
+        if getattr(site, "ENABLE_USER_SITE", False):
+            dirs.append(site.getusersitepackages())
+    except Exception:
+        return None
+    return dirs
 
 
 def missing(modules):
@@ -177,11 +213,19 @@ def missing(modules):
 
 
 def main(argv):
-    """NUL-separated: a format tag, sys.prefix, the number of distributions, then name, version and space-separated
-    dependency names of each, then the modules that do not import (NUL never occurs in a path or a name)."""
+    """NUL-separated: a format tag, sys.prefix, the signature of what decided sys.path ("\x01": none known),
+    the number of site directories and the directories, the number of sys.path entries and the entries, the
+    number of distributions, then name, version and space-separated dependency names of each, then the modules
+    that do not import (NUL never occurs in a path or a name, and is escaped in the signature)."""
     modules = [m for m in argv if m]
-    packages, requires = listing(list(sys.path))
-    fields = ["heal-pyscan-1", sys.prefix, str(len(packages))]
+    paths = list(sys.path)
+    sites = site_dirs()
+    packages, requires, decides = scan(paths, sites or [])
+    fields = ["heal-pyscan-2", sys.prefix, "\x01" if sites is None else decides, str(len(sites or ()))]
+    fields += sites or []
+    fields.append(str(len(paths)))
+    fields += paths
+    fields.append(str(len(packages)))
     for name in packages:
         version = packages[name]
         fields += [name, "\x01" if version is None else version, " ".join(requires[name])]
