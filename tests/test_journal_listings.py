@@ -1,7 +1,9 @@
 """How often heal starts the target interpreter around an install and its rollback (counts, not timings): the
 environment is listed once before and once after an install (the real pip installing a wheel from a file), the
 install's check reuses the listing taken after it, and rolling the install back lists it twice (the plan's
-listing is the undo's "before")."""
+listing is the undo's "before"). A listing that needs no module check is read by heal itself from the sys.path
+the interpreter last reported, while what decided that sys.path is unchanged (heal.managers.base): an
+install's "before" and both of a rollback's listings start no interpreter once it has been listed."""
 
 from __future__ import annotations
 
@@ -82,7 +84,23 @@ def test_an_install_lists_twice_and_its_check_reuses_the_second(tmp_path, venv, 
     assert len(started) == 3, [a[:2] for a in started]
 
 
-def test_rolling_back_one_install_lists_the_environment_twice(tmp_path, venv, wheel, listings):
+@pytest.fixture
+def started(monkeypatch) -> list[tuple[str, ...]]:
+    """The argv of every process heal starts (through its one subprocess helper, which still runs them)."""
+    import heal.run
+
+    argvs: list[tuple[str, ...]] = []
+    real_run = heal.run.run
+    monkeypatch.setattr(heal.run, "run", lambda spec: argvs.append(tuple(spec.argv)) or real_run(spec))
+    return argvs
+
+
+def _scans(argvs: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [a for a in argvs if a[1:3] == ("-I", "-c")]
+
+
+def test_rolling_back_one_install_lists_the_environment_twice_starting_no_interpreter(tmp_path, venv, wheel,
+                                                                                       listings, started):
     from heal.journal.rollback import plan, rollback
 
     project = str(tmp_path / "project")
@@ -90,12 +108,93 @@ def test_rolling_back_one_install_lists_the_environment_twice(tmp_path, venv, wh
     change = PackageChange("pip", _install(venv, wheel), cwd=project, python=venv, packages=("fakepkg",))
     with j.changeset(cwd=project, root=project, command=[venv, "app.py"]) as cs:
         cs.apply(change)
+    assert len(_scans(started)) == 1  # the install's "before"; its "after" was read here
     listings.clear()
+    started.clear()
     p = plan(j, j.ids()[-1])
     outcome = rollback(j, p)
     assert outcome.done and len(listings) == 2  # the plan's (reused as the undo's before) and the undo's after
+    assert _scans(started) == [] and [a[1:4] for a in started] == [("-m", "pip", "uninstall")]
     r = subprocess.run([venv, "-c", "import fakepkg"], capture_output=True)
     assert r.returncode != 0  # uninstalled
+    j2 = Journal(str(tmp_path / "home"))
+    assert j2.info(outcome.rollback_id).status == "applied"
+    after = [r for r in j2.info(outcome.rollback_id).actions if r.op == "done"][0].after
+    assert "fakepkg" not in after["installed"] and after["installed"] == _fresh_listing(venv)
+
+
+def _fresh_listing(python: str) -> dict[str, str]:
+    """What the interpreter itself lists now (the kept sys.path forgotten first)."""
+    import shutil
+
+    from heal.paths import cache_dir
+
+    shutil.rmtree(os.path.join(cache_dir(), "pyscan"), ignore_errors=True)
+    return base.python_listing(python)[0].packages
+
+
+def test_a_listing_read_here_is_what_the_interpreter_lists(venv, wheel, started):
+    first = base.python_listing(venv)[0]
+    subprocess.run(_install(venv, wheel), check=True)
+    again = base.python_listing(venv)[0]
+    assert len(_scans(started)) == 1 and again.packages["fakepkg"] == "1.0" and again.where == first.where
+    assert again.packages == _fresh_listing(venv) and len(_scans(started)) == 2
+
+
+def test_a_new_pth_file_makes_heal_ask_the_interpreter_again(tmp_path, venv, started):
+    base.python_listing(venv)
+    site = subprocess.run([venv, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    extra = tmp_path / "elsewhere"
+    (extra / "hidden-3.0.dist-info").mkdir(parents=True)
+    (extra / "hidden-3.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: hidden\nVersion: 3.0\n")
+    with open(os.path.join(site, "extra.pth"), "w") as fh:
+        fh.write(str(extra) + "\n")
+    started.clear()
+    env = base.python_listing(venv)[0]
+    assert env.packages.get("hidden") == "3.0" and len(_scans(started)) == 1  # on sys.path only through the .pth
+    started.clear()
+    assert base.python_listing(venv)[0].packages.get("hidden") == "3.0" and _scans(started) == []
+    with open(os.path.join(site, "extra.pth"), "w") as fh:
+        fh.write("# nothing\n")  # rewritten in place: the directory's own entries are as they were
+    assert "hidden" not in base.python_listing(venv)[0].packages and len(_scans(started)) == 1
+
+
+def test_a_new_site_directory_changes_the_signature(tmp_path):
+    from heal.managers import pyscan
+
+    site = str(tmp_path / "lib64-site-packages")
+    before = pyscan.scan([], [site])[2]
+    os.mkdir(site)
+    assert pyscan.scan([], [site])[2] != before  # a site directory that appears is read by a new interpreter
+
+
+def test_another_venv_at_the_same_path_is_asked_again(tmp_path, venv, started):
+    base.python_listing(venv)
+    cfg = os.path.join(os.path.dirname(os.path.dirname(venv)), "pyvenv.cfg")
+    with open(cfg, "a") as fh:
+        fh.write("include-system-site-packages = true\n")  # sys.path now has the base interpreter's too
+    started.clear()
+    env = base.python_listing(venv)[0]
+    assert len(_scans(started)) == 1 and env.packages == _fresh_listing(venv)
+
+
+def test_a_wrapper_script_or_a_damaged_cache_is_always_asked(tmp_path, venv, started):
+    wrapper = tmp_path / "python-wrapper"
+    wrapper.write_text(f"#!/bin/sh\nexec {venv} \"$@\"\n")
+    wrapper.chmod(0o755)
+    for _ in range(2):
+        base.python_listing(str(wrapper))  # a shim picks its interpreter by the environment and the directory
+    assert len(_scans(started)) == 2
+    base.python_listing(venv)
+    from heal.paths import cache_dir
+
+    pyscan_dir = os.path.join(cache_dir(), "pyscan")
+    for name in os.listdir(pyscan_dir):
+        with open(os.path.join(pyscan_dir, name), "r+b") as fh:
+            fh.truncate(7)
+    started.clear()
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv) and len(_scans(started)) == 2
 
 
 def test_a_check_without_a_fresh_listing_asks_the_interpreter(bare_venv, listings):

@@ -146,9 +146,9 @@ def _cache_slot(python: str, script: str) -> tuple[str, bytes]:
                 return "", b""
     except OSError:
         return "", b""
-    try:
-        cfg = os.stat(os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"))
-        venv = (cfg.st_dev, cfg.st_ino, cfg.st_size, cfg.st_mtime_ns)
+    try:  # what makes it a venv, and which (its bytes: `cp -a` of a venv keeps the stat of its copy alike)
+        with open(os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"), "rb") as fh:
+            venv = fh.read(65536)
     except OSError:
         venv = None
     from heal.tomlcache import entry_path, file_key
