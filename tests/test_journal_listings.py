@@ -223,3 +223,25 @@ def test_a_rollback_of_a_pip_install_imports_nothing_it_does_not_use(tmp_path, v
     assert r.returncode == 0 and b"rolled back" in r.stdout, r.stderr.decode()
     assert subprocess.run([venv, "-c", "import fakepkg"], capture_output=True).returncode != 0
     assert r.stderr.decode().rpartition("IMPORTED ")[2].split() == []
+
+
+def test_planning_a_rollback_reads_no_change_set_before_it(tmp_path, venv, wheel, monkeypatch):
+    # a journal of 10,000 change sets cost every rollback of an install 0.9 s: each one was read
+    from heal.journal import FileChange
+    from heal.journal.rollback import plan
+
+    project = str(tmp_path / "project")
+    j = Journal(str(tmp_path / "home"))
+    for i in range(20):
+        with j.changeset(cwd=project, root=project, command=["edit"]) as cs:
+            cs.apply(FileChange(os.path.join(project, f"f{i}.txt"), data=b"x\n"))
+    change = PackageChange("pip", _install(venv, wheel), cwd=project, python=venv, packages=("fakepkg",))
+    with j.changeset(cwd=project, root=project, command=[venv, "app.py"]) as cs:
+        cs.apply(change)
+    target = j.ids()[-1]
+    read: list[str] = []
+    real_info = j.info
+    monkeypatch.setattr(j, "info", lambda cid: read.append(cid) or real_info(cid))
+    p = plan(j, target)
+    assert [s.action for s in p.steps] == ["packages"] and p.steps[0].describe
+    assert read and all(cid >= target for cid in read), sorted(set(read))

@@ -217,27 +217,35 @@ def _state(path: str) -> dict:
 # --- what later change sets did to the same files and environments -----------------------------------
 
 class _History:
-    """The journal's later records, read once: who changed an environment or a file after this change set."""
+    """The journal's records, read once and only as far as asked: who changed an environment or a file after
+    this change set (what a package's undo asks: the change sets from this one on), and every recorded state
+    of one file (a manifest merge: all of them). A journal of 10,000 change sets cost a rollback 0.9 s when
+    every one was read for the first question."""
 
     def __init__(self, journal: Journal, target: ChangeSetInfo) -> None:
         self.journal = journal
         self.target = target
-        self._infos: list[ChangeSetInfo] | None = None
+        self._ids: list[str] | None = None
+        self._infos: dict[str, ChangeSetInfo] = {target.id: target}
 
-    def infos(self) -> list[ChangeSetInfo]:
-        if self._infos is None:
-            self._infos = []
-            for cid in self.journal.ids():
-                info = self.target if cid == self.target.id else self.journal.info(cid)
-                if info.status != "damaged":
-                    self._infos.append(info)
-        return self._infos
+    def infos(self, since: str = "") -> list[ChangeSetInfo]:
+        """The undamaged change sets, oldest first, from `since` on."""
+        if self._ids is None:
+            self._ids = self.journal.ids()
+        out = []
+        for cid in self._ids:
+            if cid < since:
+                continue
+            info = self._infos.get(cid)
+            if info is None:
+                info = self._infos[cid] = self.journal.info(cid)
+            if info.status != "damaged":
+                out.append(info)
+        return out
 
     def later(self, seq: int) -> Iterator[tuple[ChangeSetInfo, Record, dict | None]]:
         """(change set, intent, after or None) of every change made after change `seq` of the target."""
-        for info in self.infos():
-            if info.id < self.target.id:
-                continue
+        for info in self.infos(since=self.target.id):
             ends = {r.seq: r.after for r in info.actions if r.op in ("done", "failed") and r.after}
             for r in info.actions:
                 if r.op == "intent" and (info.id != self.target.id or r.seq > seq):
