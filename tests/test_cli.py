@@ -83,13 +83,18 @@ def test_unwritable_report_keeps_the_exit_code(heal, project):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_output_to_a_full_disk_is_one_line_and_exit_74(project, heal_env):
+@pytest.mark.parametrize("args", [["log"], ["checkpoint", "list"]])
+def test_output_to_a_full_disk_is_one_line_and_exit_74(project, heal_env, args):
+    # checkpoint (and rollback, below) turn the journal's OSErrors into a refusal: not their output's
     import subprocess
 
     from conftest import heal_argv
 
+    if args[0] == "checkpoint":  # something to list
+        subprocess.run([*heal_argv(), "checkpoint", "create"], cwd=project, env=heal_env, check=True,
+                       capture_output=True)
     with open("/dev/full", "w") as full:
-        r = subprocess.run([*heal_argv(), "log"], cwd=project, env=heal_env, stdout=full, stderr=subprocess.PIPE)
+        r = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, stdout=full, stderr=subprocess.PIPE)
     assert r.returncode == 74
     assert r.stderr == b"heal: error: No space left on device (writing heal's output)\n"
 
@@ -98,6 +103,7 @@ def test_output_to_a_full_disk_is_one_line_and_exit_74(project, heal_env):
 @pytest.mark.parametrize("args, stdin", [
     (["diagnose", "--json", "-"], b"ModuleNotFoundError: No module named 'yaml'\n"),
     (["hook", "claude-code"], None),
+    (["rollback", "--last", "--dry-run"], b""),
 ])
 def test_the_bounded_commands_leave_early_and_still_report_a_full_disk(project, heal_env, args, stdin):
     # heal diagnose and the hook exit without the interpreter's finalization: their output is flushed first,
@@ -107,6 +113,11 @@ def test_the_bounded_commands_leave_early_and_still_report_a_full_disk(project, 
 
     from conftest import heal_argv
 
+    if args[0] == "rollback":
+        from heal.journal import FileChange, Journal
+
+        with Journal(heal_env["HEAL_HOME"]).changeset(cwd=project, root=project, command=["edit"]) as cs:
+            cs.apply(FileChange(os.path.join(project, "yaml.txt"), data=b"x\n"))
     if stdin is None:
         stdin = json.dumps({"session_id": "s", "cwd": project, "hook_event_name": "PostToolUseFailure",
                             "tool_name": "Bash", "tool_input": {"command": "python3 app.py"},
@@ -116,7 +127,7 @@ def test_the_bounded_commands_leave_early_and_still_report_a_full_disk(project, 
     with open("/dev/full", "w") as full:
         r = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, input=stdin, stdout=full,
                            stderr=subprocess.PIPE)
-    if args[0] == "diagnose":
+    if args[0] in ("diagnose", "rollback"):
         assert (r.returncode, r.stderr) == (74, b"heal: error: No space left on device (writing heal's output)\n")
     else:
         assert r.returncode == 0 and b"Traceback" not in r.stderr

@@ -43,3 +43,10 @@ class Refused(JournalError):
 
 class GitError(HealError):
     """git could not answer (not a repository, no branch, a failed command)."""
+
+
+class OutputError(OSError):
+    """Writing heal's own output failed (a full disk under `heal log > out`, a closed pipe): not the journal's or
+    the project's error, so a subcommand that turns its OSErrors into a refusal passes this one on, and heal
+    says it as for every subcommand (exit 74, "writing heal's output")."""
+

@@ -87,4 +87,11 @@ def confirm(question: str) -> bool:
 def out(text: str) -> None:
     import sys
 
-    sys.stdout.write(text + "\n")
+    from heal.errors import OutputError
+
+    try:
+        sys.stdout.write(text + "\n")
+    except BrokenPipeError:
+        raise  # `heal log | head`: handled as for every command
+    except OSError as exc:
+        raise OutputError(exc.errno, exc.strerror) from None

@@ -7,7 +7,7 @@ import os
 import sys
 
 from heal.commands._args import at_most, confirm, out, parse
-from heal.errors import Refused, UsageError
+from heal.errors import OutputError, Refused, UsageError
 
 USAGE = "create [--name N] | list [--json] | validate ID | restore ID [--yes] [--dry-run]"
 
@@ -22,6 +22,8 @@ def main(args: list[str]) -> int:
 
     try:
         return sub(open_journal(), args[1:])
+    except (OutputError, BrokenPipeError):
+        raise
     except OSError as exc:
         raise Refused(f"checkpoint {args[0]}: {exc.strerror or exc}") from None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from heal.commands._args import at_most, confirm, out, parse
-from heal.errors import HealError, Refused, UsageError
+from heal.errors import HealError, OutputError, Refused, UsageError
 
 
 def main(args: list[str]) -> int:
@@ -38,6 +38,8 @@ def main(args: list[str]) -> int:
         cid = journal.resolve(ident)
         with locked(journal, cid):
             return _rollback_locked(journal, cid, root, **kw)
+    except (OutputError, BrokenPipeError):
+        raise
     except OSError as exc:
         raise Refused(str(exc)) from None
 
