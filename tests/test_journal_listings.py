@@ -245,3 +245,23 @@ def test_planning_a_rollback_reads_no_change_set_before_it(tmp_path, venv, wheel
     p = plan(j, target)
     assert [s.action for s in p.steps] == ["packages"] and p.steps[0].describe
     assert read and all(cid >= target for cid in read), sorted(set(read))
+
+
+def test_git_is_asked_about_the_work_tree_only_inside_a_repository(tmp_path, started, monkeypatch):
+    from heal.journal.changes import worktree_changes
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert worktree_changes(str(plain), str(plain)) is None and started == []  # nothing above it has a .git
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "sub" / "new.txt").write_text("x\n")
+    link = tmp_path / "link"
+    link.symlink_to(repo / "sub")  # git walks up from the physical directory: the repository is found
+    assert worktree_changes(str(link), str(repo)) == {str(repo / "sub") + "/"}
+    assert [a[0] for a in started] == ["git", "git"]
+    started.clear()
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))  # a repository named by the environment: git decides
+    worktree_changes(str(plain), str(plain))
+    assert [a[0] for a in started] == ["git", "git"]

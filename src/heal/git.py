@@ -24,14 +24,9 @@ def outside_any_repository(cwd: str) -> bool:
     has no work tree, which is what the callers ask about.) False means: ask git."""
     if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
         return False
-    d = os.path.realpath(cwd)  # git walks up from the physical directory, as getcwd() gives it
-    while True:
-        if os.path.lexists(os.path.join(d, ".git")):
-            return False
-        up = os.path.dirname(d)
-        if up == d:
-            return True
-        d = up
+    from heal.project import git_top
+
+    return git_top(os.path.realpath(cwd)) is None
 
 
 def head(cwd: str) -> tuple[str, str]:

@@ -18,13 +18,19 @@ _FORBIDDEN_PARTS = frozenset({".git", "node_modules", "site-packages", "dist-pac
 def project_root(cwd: str | None = None) -> str:
     """The git top-level containing cwd, else cwd itself."""
     d = os.path.realpath(cwd or os.getcwd())
-    probe = d
+    return git_top(d) or d
+
+
+def git_top(real: str) -> str | None:
+    """The nearest directory at or above `real` (a real path: git walks up from the physical directory) that
+    holds a `.git`, read from the file system; None when there is none."""
+    probe = real
     while True:
         if os.path.exists(os.path.join(probe, ".git")):
             return probe
         parent = os.path.dirname(probe)
         if parent == probe:
-            return d
+            return None
         probe = parent
 
 
