@@ -13,8 +13,8 @@ extra sections are optional dependencies). A later distribution of the same name
 read importlib.metadata into a dict. Zip files on sys.path are not read (nothing installs into one).
 tests/managers/test_pyscan.py checks it against importlib.metadata.
 
-The answer also says what decided sys.path (see signature()): heal keeps the sys.path a run reported and, as
-long as that signature is unchanged, lists the same directories itself (heal.managers.base.python_listing)
+The answer also says what decided sys.path (see scan()): heal keeps the sys.path a run reported and, as long
+as that signature is unchanged, lists the same directories itself (heal.managers.base.python_listing)
 instead of starting the interpreter again.
 
 No f-strings, annotations or walrus: the target interpreter may be older than heal's.
