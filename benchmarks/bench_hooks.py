@@ -109,6 +109,9 @@ def prepare(work: Path, heal: str) -> tuple[Path, Path, Path, Path]:
     (project / "test_math.py").write_text("def test_add():\n    assert 1 + 1 == 3\n\n\ndef test_ok():\n    pass\n")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_math.py"],
                          cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if b"1 failed" not in run.stdout:  # the payload must be a real failing test run, not "No module named pytest"
+        raise SystemExit(f"bench_hooks: {sys.executable} -m pytest did not run the failing test (is pytest "
+                         f"installed for it?): {run.stdout.decode(errors='replace')[-200:]}")
     tests = work / "test-failure.json"
     tests.write_bytes(payload("PostToolUseFailure", str(project), "python -m pytest -q test_math.py", SESSION,
                               error=f"Exit code {run.returncode}\n{run.stdout.decode()}", is_interrupt=False))

@@ -276,7 +276,8 @@ def bench_outcome(runs: int, tally: Tally, work: str) -> None:
     status = tally.add("outcome", total <= 5.0)
     line("outcome", f"{total:.2f} ms", f"{base:.2f} ms", f"{rec / base:.2f}", "<= 5 ms", status,
          f"import heal.store.memory {imp:.2f} ms + open, record, close {rec:.2f} ms (ratio: the latter / base); "
-         f"no checkpoint on close: {hasattr(sqlite3, 'SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE')}")
+         "WAL kept on close: " + ("SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE" if hasattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
+                                   else "a read-only connection closing last (heal.store.db)"))
 
 
 def bench_heal_run(heal: str, runs: int, tally: Tally, work: str) -> None:
