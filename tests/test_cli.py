@@ -131,3 +131,34 @@ def test_the_bounded_commands_leave_early_and_still_report_a_full_disk(project, 
         assert (r.returncode, r.stderr) == (74, b"heal: error: No space left on device (writing heal's output)\n")
     else:
         assert r.returncode == 0 and b"Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("what", ["rollback", "checkpoint restore"])
+def test_a_change_whose_output_pipe_is_closed_is_not_made_silently(project, heal_env, what):
+    # `heal rollback --last --yes | head -0`: the plan cannot be shown, so it is not carried out, and the exit
+    # status says so (`heal log | head` is a success; a rollback that did nothing is not)
+    import subprocess
+
+    from conftest import heal_argv
+    from heal.journal import FileChange, Journal
+
+    target = os.path.join(project, "yaml.txt")
+    if what == "rollback":
+        with Journal(heal_env["HEAL_HOME"]).changeset(cwd=project, root=project, command=["edit"]) as cs:
+            cs.apply(FileChange(target, data=b"x\n"))
+        args = ["rollback", "--last", "--yes"]
+    else:
+        with open(target, "w") as fh:
+            fh.write("before\n")
+        out = subprocess.run([*heal_argv(), "checkpoint", "create"], cwd=project, env=heal_env, check=True,
+                             capture_output=True).stdout.decode()
+        cid = out.split()[2].rstrip(":")  # "heal: checkpoint ID: 1 files of PROJECT"
+        with open(target, "w") as fh:
+            fh.write("after\n")
+        args = ["checkpoint", "restore", cid, "--yes"]
+    r_fd, w_fd = os.pipe()
+    os.close(r_fd)
+    r = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, stdout=w_fd, stderr=subprocess.PIPE)
+    os.close(w_fd)
+    done = not os.path.exists(target) if what == "rollback" else open(target).read() == "before\n"
+    assert done or r.returncode != 0, (r.returncode, r.stderr)

@@ -22,7 +22,9 @@ def main(args: list[str]) -> int:
 
     try:
         return sub(open_journal(), args[1:])
-    except (OutputError, BrokenPipeError):
+    except OutputError:
+        # a full disk under `> out`: said as for every command. A closed pipe (BrokenPipeError) stays a
+        # refusal, unlike `heal log | head`: the change was not shown, so it is not made
         raise
     except OSError as exc:
         raise Refused(f"checkpoint {args[0]}: {exc.strerror or exc}") from None

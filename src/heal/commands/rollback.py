@@ -38,7 +38,9 @@ def main(args: list[str]) -> int:
         cid = journal.resolve(ident)
         with locked(journal, cid):
             return _rollback_locked(journal, cid, root, **kw)
-    except (OutputError, BrokenPipeError):
+    except OutputError:
+        # a full disk under `> out`: said as for every command. A closed pipe (BrokenPipeError) stays a
+        # refusal, unlike `heal log | head`: the change was not shown, so it is not made
         raise
     except OSError as exc:
         raise Refused(str(exc)) from None
