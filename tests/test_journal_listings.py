@@ -265,3 +265,72 @@ def test_git_is_asked_about_the_work_tree_only_inside_a_repository(tmp_path, sta
     monkeypatch.setenv("GIT_DIR", str(repo / ".git"))  # a repository named by the environment: git decides
     worktree_changes(str(plain), str(plain))
     assert [a[0] for a in started] == ["git", "git"]
+
+
+# Found by the break-it review of the kept sys.path: each changes sys.path without changing a `.pth` file's bytes
+# (with the first, a later `setup.py develop` project was taken for heal's install and uninstalled by a rollback).
+
+def _purelib(python: str) -> str:
+    return subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _dist(where, name: str, version: str) -> None:
+    d = where / f"{name}-{version}.dist-info"
+    d.mkdir(parents=True)
+    (d / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+def test_a_pth_line_naming_a_directory_that_appears_later(tmp_path):
+    # site adds a .pth path line only if it exists: a checkout moved aside / a branch without src/ at the
+    # first listing, back at the second. `setup.py develop` (egg-link + easy-install.pth) then lists the
+    # project as installed by heal's next install, and its rollback uninstalls it.
+    venv = _venv(tmp_path, "--without-pip")
+    lib = tmp_path / "lib"
+    with open(os.path.join(_purelib(venv), "lib.pth"), "w") as fh:
+        fh.write(f"{lib}\n")
+    base.python_listing(venv)  # kept: sys.path without lib
+    _dist(lib, "devlib", "0.1")
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
+
+
+def test_a_module_a_pth_file_imports_decides_sys_path(tmp_path):
+    venv = _venv(tmp_path, "--without-pip")
+    site = _purelib(venv)
+    extra = tmp_path / "extra"
+    _dist(extra, "extradist", "2.0")
+    with open(os.path.join(site, "zz.pth"), "w") as fh:
+        fh.write("import pathmod\n")
+    with open(os.path.join(site, "pathmod.py"), "w") as fh:
+        fh.write("")
+    base.python_listing(venv)
+    with open(os.path.join(site, "pathmod.py"), "w") as fh:
+        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
+
+
+def test_a_sitecustomize_package(tmp_path):
+    venv = _venv(tmp_path, "--without-pip")
+    site = _purelib(venv)
+    extra = tmp_path / "extra"
+    _dist(extra, "extradist", "2.0")
+    os.mkdir(os.path.join(site, "sitecustomize"))
+    with open(os.path.join(site, "sitecustomize", "__init__.py"), "w") as fh:
+        fh.write("")
+    base.python_listing(venv)
+    with open(os.path.join(site, "sitecustomize", "__init__.py"), "w") as fh:
+        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
+
+
+def test_a_pth_file_next_to_the_interpreter(tmp_path):
+    # getpath (3.11+, POSIX too): <executable>._pth replaces sys.path entirely
+    venv = _venv(tmp_path, "--without-pip")
+    base.python_listing(venv)
+    extra = tmp_path / "extra"
+    _dist(extra, "extradist", "2.0")
+    code = "import sys; print('\\n'.join(p for p in sys.path if 'site-packages' not in p))"
+    stdlib = subprocess.run([venv, "-I", "-c", code], capture_output=True, text=True, check=True).stdout
+    with open(venv + "._pth", "w") as fh:
+        fh.write(f"{extra}\n{stdlib}")
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)

@@ -86,10 +86,11 @@ def python_listing(python: str, modules: Sequence[str] = ()) -> tuple[Environmen
                          head_bytes=0, tail_bytes=0))
     fields = (result.stdout or b"").decode("utf-8", "surrogateescape").split("\0")
     try:
-        if result.exit_code != 0 or fields[0] != "heal-pyscan-2":
+        if result.exit_code != 0 or fields[0] != "heal-pyscan-3":
             raise ValueError
         sites, at = _counted(fields, 3)
         paths, at = _counted(fields, at)
+        loaded, at = _counted(fields, at)
         rows, at = _counted(fields, at, 3)
     except (ValueError, IndexError):
         raise JournalError(f"cannot list the packages installed for {python}") from None
@@ -106,7 +107,7 @@ def python_listing(python: str, modules: Sequence[str] = ()) -> tuple[Environmen
     if entry and fields[2] != "\x01":
         from heal.tomlcache import write_entry
 
-        write_entry(entry, key, (tuple(paths), tuple(sites), fields[1], fields[2]))
+        write_entry(entry, key, (tuple(paths), tuple(sites), tuple(loaded), fields[1], fields[2]))
     return env, missing
 
 
@@ -129,11 +130,13 @@ def _script() -> str:
 
 
 # An interpreter's sys.path is kept (in the cache directory) from its last listing, with the signature of what
-# decided it (heal.managers.pyscan.scan): the interpreter file and its venv's pyvenv.cfg here, the site
-# directories and their .pth files there. While both are unchanged, the interpreter would find the same
-# sys.path, so heal lists those directories itself, by the same code, instead of starting it (10-20 ms, twice
-# per install and per rollback). A wrapper script (a pyenv shim picks its interpreter by the environment and
-# the working directory) and a relative name are always started.
+# decided it (heal.managers.pyscan.scan): the interpreter file, its venv's pyvenv.cfg and a `._pth` here; the
+# site directories, their .pth files, the paths those name and the code that ran at start-up there. While
+# both are unchanged, the interpreter would find the same sys.path, so heal lists those directories itself,
+# by the same code, instead of starting it (10-20 ms, twice per install and per rollback). A wrapper script
+# (a pyenv shim picks its interpreter by the environment and the working directory) and a relative name are
+# always started. Not covered: a `._pth` beside a shared libpython, and code run at start-up that decides
+# sys.path from something else again (a file it reads, the time).
 
 def _cache_slot(python: str, script: str) -> tuple[str, bytes]:
     """(the cache entry, its key) of this interpreter's sys.path; ("", b"") when it is not kept."""
@@ -146,15 +149,22 @@ def _cache_slot(python: str, script: str) -> tuple[str, bytes]:
                 return "", b""
     except OSError:
         return "", b""
-    try:  # what makes it a venv, and which (its bytes: `cp -a` of a venv keeps the stat of its copy alike)
-        with open(os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"), "rb") as fh:
-            venv = fh.read(65536)
-    except OSError:
-        venv = None
+    # what makes it a venv, and which (its bytes: `cp -a` of a venv keeps the stat of its copy alike); a `._pth`
+    # beside the interpreter or the file it links to replaces sys.path (getpath, POSIX too from 3.11)
+    found = tuple(_bytes(p) for p in (os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"),
+                                      python + "._pth", os.path.realpath(python) + "._pth"))
     from heal.tomlcache import entry_path, file_key
 
-    which = repr((python, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, venv))
+    which = repr((python, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, found))
     return entry_path("pyscan", "python", python), file_key(f"{script}\0{which}".encode("utf-8", "surrogateescape"))
+
+
+def _bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(65536)
+    except OSError:
+        return None
 
 
 def _relisted(entry: str, key: bytes) -> Environment | None:
@@ -163,12 +173,13 @@ def _relisted(entry: str, key: bytes) -> Environment | None:
     from heal.tomlcache import read_entry
 
     kept = read_entry(entry, key, tuple)
-    if kept is None or len(kept) != 4 or not all(type(x) is t for x, t in zip(kept, (tuple, tuple, str, str))):
+    shape = (tuple, tuple, tuple, str, str)
+    if kept is None or len(kept) != len(shape) or not all(type(x) is t for x, t in zip(kept, shape)):
         return None
-    paths, sites, prefix, signature = kept
+    paths, sites, loaded, prefix, signature = kept
     from heal.managers import pyscan
 
-    packages, requires, now = pyscan.scan(list(paths), list(sites))
+    packages, requires, now = pyscan.scan(list(paths), list(sites), loaded)
     if now != signature:
         return None
     return Environment(packages, requires, os.path.realpath(prefix))

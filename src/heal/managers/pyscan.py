@@ -131,16 +131,23 @@ def listing(paths):
 
 
 # What decides an interpreter's sys.path under -I (no environment variables, no user site unless enabled):
-# the interpreter itself (its binary and pyvenv.cfg, which heal checks on its side), the site directories that
-# exist, the `.pth` files in them, and a sitecustomize or usercustomize module. The signature holds the last
-# three: which site directories exist, and the bytes of every `.pth`, sitecustomize and usercustomize entry in
-# any sys.path directory (more than site reads, never less).
+# the interpreter itself (its binary, pyvenv.cfg and a `._pth` beside it, which heal checks on its side), the
+# site directories that exist, the `.pth` files in them (their path lines count only when the path exists;
+# their import lines run code), and a sitecustomize or usercustomize module. The signature holds the rest:
+#   D  which site directories exist;
+#   P  the bytes of every `.pth`, sitecustomize and usercustomize entry in any sys.path directory (more than
+#      site reads, never less; a package's __init__.py);
+#   E  whether each path a `.pth` line names exists;
+#   M  the size and mtime of every module file the interpreter had loaded when the listing began: the code a
+#      `.pth` import line or a sitecustomize ran, which may add to sys.path itself.
 
-def scan(paths, site_dirs):
-    """listing(paths), and the signature of what decides the sys.path of an interpreter with these paths and
-    site directories."""
+def scan(paths, site_dirs, module_files=()):
+    """listing(paths), and the signature of what decides the sys.path of an interpreter with these paths, site
+    directories and module files loaded at its start."""
     packages, requires = {}, {}
     decides = ["D" + d + "\x02" + ("1" if os.path.isdir(d) else "0") for d in site_dirs]
+    for path in module_files:
+        decides.append("M" + path + "\x02" + _stat(path))
     for entry in paths:
         root = entry or "."
         try:
@@ -159,7 +166,11 @@ def scan(paths, site_dirs):
             elif low.endswith(".pth") or low.startswith(("sitecustomize", "usercustomize")):
                 path = os.path.join(root, child)
                 text = _read(path)
+                if text is None and os.path.isdir(path):
+                    text = _read(os.path.join(path, "__init__.py"))
                 decides.append("P" + path + "\x02" + ("\x01" if text is None else text.replace("\0", "\\0")))
+                if low.endswith(".pth") and text:
+                    decides += _pth_paths(root, text)
         for path in [p for group in groups.values() for p in group] + eggs:
             dist = _distribution(path)
             if dist is not None:
@@ -167,6 +178,36 @@ def scan(paths, site_dirs):
                 requires[norm(dist[0])] = dist[2]
     decides.sort()
     return packages, requires, "\x03".join(decides)
+
+
+def _pth_paths(directory, text):
+    """E items: the paths a `.pth` file's lines name, as site reads them (site.addpackage), and whether each
+    exists (site adds it only then)."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith(("import ", "import\t")):
+            continue
+        path = os.path.abspath(os.path.join(directory, line.rstrip()))
+        out.append("E" + path + "\x02" + ("1" if os.path.exists(path) else "0"))
+    return out
+
+
+def _stat(path):
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return "-"
+    return str(st.st_size) + ":" + str(st.st_mtime_ns)
+
+
+def loaded_files():
+    """The files of the modules loaded so far (at the start of main: the interpreter's start-up and site's)."""
+    files = set()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str):
+            files.add(name)
+    return sorted(files)
 
 
 def site_dirs():
@@ -215,16 +256,20 @@ def missing(modules):
 def main(argv):
     """NUL-separated: a format tag, sys.prefix, the signature of what decided sys.path ("\x01": none known),
     the number of site directories and the directories, the number of sys.path entries and the entries, the
-    number of distributions, then name, version and space-separated dependency names of each, then the modules
-    that do not import (NUL never occurs in a path or a name, and is escaped in the signature)."""
+    number of module files loaded at the start and the files, the number of distributions, then name, version
+    and space-separated dependency names of each, then the modules that do not import (NUL never occurs in a
+    path or a name, and is escaped in the signature)."""
+    loaded = loaded_files()
     modules = [m for m in argv if m]
     paths = list(sys.path)
     sites = site_dirs()
-    packages, requires, decides = scan(paths, sites or [])
-    fields = ["heal-pyscan-2", sys.prefix, "\x01" if sites is None else decides, str(len(sites or ()))]
+    packages, requires, decides = scan(paths, sites or [], loaded)
+    fields = ["heal-pyscan-3", sys.prefix, "\x01" if sites is None else decides, str(len(sites or ()))]
     fields += sites or []
     fields.append(str(len(paths)))
     fields += paths
+    fields.append(str(len(loaded)))
+    fields += loaded
     fields.append(str(len(packages)))
     for name in packages:
         version = packages[name]
