@@ -123,13 +123,18 @@ def test_rolling_back_one_install_lists_the_environment_twice_starting_no_interp
     assert "fakepkg" not in after["installed"] and after["installed"] == _fresh_listing(venv)
 
 
-def _fresh_listing(python: str) -> dict[str, str]:
-    """What the interpreter itself lists now (the kept sys.path forgotten first)."""
+def _forget() -> None:
+    """Forget every kept sys.path: the next listing asks the interpreter."""
     import shutil
 
     from heal.paths import cache_dir
 
     shutil.rmtree(os.path.join(cache_dir(), "pyscan"), ignore_errors=True)
+
+
+def _fresh_listing(python: str) -> dict[str, str]:
+    """What the interpreter itself lists now."""
+    _forget()
     return base.python_listing(python)[0].packages
 
 
@@ -334,3 +339,72 @@ def test_a_pth_file_next_to_the_interpreter(tmp_path):
     with open(venv + "._pth", "w") as fh:
         fh.write(f"{extra}\n{stdlib}")
     assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
+
+
+# The second review: each listed wrongly from the kept sys.path before its fix.
+
+def test_a_pth_import_that_failed_at_start_up_is_never_kept(tmp_path, started):
+    venv = _venv(tmp_path, "--without-pip")
+    site = _purelib(venv)
+    with open(os.path.join(site, "zz.pth"), "w") as fh:
+        fh.write("import pathhook\n")  # not there yet: site reports the error and goes on
+    base.python_listing(venv)
+    extra = tmp_path / "extra"
+    _dist(extra, "missdist", "1")
+    with open(os.path.join(site, "pathhook.py"), "w") as fh:
+        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")
+    started.clear()
+    assert base.python_listing(venv)[0].packages.get("missdist") == "1" and len(_scans(started)) == 1
+
+
+def test_a_pyvenv_cfg_beside_the_executable_is_in_the_key(tmp_path):
+    venv = _venv(tmp_path, "--without-pip")
+    base.python_listing(venv)
+    cfg = os.path.join(os.path.dirname(os.path.dirname(venv)), "pyvenv.cfg")
+    with open(cfg) as fh:
+        text = fh.read().replace("include-system-site-packages = false", "include-system-site-packages = true")
+    with open(os.path.join(os.path.dirname(venv), "pyvenv.cfg"), "w") as fh:
+        fh.write(text)  # getpath reads bin/pyvenv.cfg too (3.11)
+    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
+
+
+def test_the_interpreters_real_path_is_in_the_key(tmp_path):
+    # one binary hard-linked into two prefixes (conda's environments): the same stat, another sys.path
+    real = os.path.realpath(sys.executable)
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    prefix = tmp_path / "prefix"
+    (prefix / "bin").mkdir(parents=True)
+    try:
+        os.link(real, prefix / "bin" / version)
+    except OSError:
+        pytest.skip("the interpreter cannot be hard-linked here")
+    stdlib = os.path.dirname(os.__file__)
+    (prefix / "lib").mkdir()
+    os.symlink(stdlib, prefix / "lib" / version)  # its stdlib, and the site-packages under it
+    link = tmp_path / "current" / "bin" / "python"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(prefix / "bin" / version)
+    first = base.python_listing(str(link))[0]
+    assert first.where == os.path.realpath(prefix)
+    os.unlink(link)
+    link.symlink_to(real)  # re-pointed: the same binary (one inode), its own prefix
+    assert base.python_listing(str(link))[0].where == _where(str(link))
+
+
+def _where(python: str) -> str:
+    """Where the interpreter itself says its environment is."""
+    _forget()
+    return base.python_listing(python)[0].where
+
+
+def test_a_bom_before_a_pth_path_counts_both_ways(tmp_path):
+    # Python 3.13's site strips a UTF-8 BOM, earlier ones keep it: the path appearing changes the signature
+    from heal.managers import pyscan
+
+    site = tmp_path / "site"
+    site.mkdir()
+    target = tmp_path / "bomx"
+    (site / "bom.pth").write_bytes(b"\xef\xbb\xbf" + str(target).encode() + b"\n")
+    before = pyscan.scan([str(site)], [str(site)])[2]
+    target.mkdir()
+    assert pyscan.scan([str(site)], [str(site)])[2] != before

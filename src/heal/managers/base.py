@@ -149,13 +149,17 @@ def _cache_slot(python: str, script: str) -> tuple[str, bytes]:
                 return "", b""
     except OSError:
         return "", b""
-    # what makes it a venv, and which (its bytes: `cp -a` of a venv keeps the stat of its copy alike); a `._pth`
-    # beside the interpreter or the file it links to replaces sys.path (getpath, POSIX too from 3.11)
-    found = tuple(_bytes(p) for p in (os.path.join(os.path.dirname(os.path.dirname(python)), "pyvenv.cfg"),
-                                      python + "._pth", os.path.realpath(python) + "._pth"))
+    # what makes it a venv, and which (its bytes: `cp -a` of a venv keeps the stat of its copy alike; getpath
+    # reads one beside the executable too); a `._pth` beside the interpreter or the file it links to replaces
+    # sys.path (getpath, POSIX too from 3.11); the prefix follows the interpreter's real path (a hard link of
+    # one binary in two prefixes, a conda environment's, has one stat)
+    real = os.path.realpath(python)
+    here = os.path.dirname(python)
+    found = tuple(_bytes(p) for p in (os.path.join(os.path.dirname(here), "pyvenv.cfg"),
+                                      os.path.join(here, "pyvenv.cfg"), python + "._pth", real + "._pth"))
     from heal.tomlcache import entry_path, file_key
 
-    which = repr((python, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, found))
+    which = repr((python, real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, found))
     return entry_path("pyscan", "python", python), file_key(f"{script}\0{which}".encode("utf-8", "surrogateescape"))
 
 

@@ -141,9 +141,10 @@ def listing(paths):
 #   M  the size and mtime of every module file the interpreter had loaded when the listing began: the code a
 #      `.pth` import line or a sitecustomize ran, which may add to sys.path itself.
 
-def scan(paths, site_dirs, module_files=()):
+def scan(paths, site_dirs, module_files=(), imports=None):
     """listing(paths), and the signature of what decides the sys.path of an interpreter with these paths, site
-    directories and module files loaded at its start."""
+    directories and module files loaded at its start. `imports` (a list) gets the top-level modules the `.pth`
+    files' import lines name."""
     packages, requires = {}, {}
     decides = ["D" + d + "\x02" + ("1" if os.path.isdir(d) else "0") for d in site_dirs]
     for path in module_files:
@@ -170,7 +171,7 @@ def scan(paths, site_dirs, module_files=()):
                     text = _read(os.path.join(path, "__init__.py"))
                 decides.append("P" + path + "\x02" + ("\x01" if text is None else text.replace("\0", "\\0")))
                 if low.endswith(".pth") and text:
-                    decides += _pth_paths(root, text)
+                    decides += _pth_paths(root, text, imports)
         for path in [p for group in groups.values() for p in group] + eggs:
             dist = _distribution(path)
             if dist is not None:
@@ -180,15 +181,22 @@ def scan(paths, site_dirs, module_files=()):
     return packages, requires, "\x03".join(decides)
 
 
-def _pth_paths(directory, text):
+def _pth_paths(directory, text, imports=None):
     """E items: the paths a `.pth` file's lines name, as site reads them (site.addpackage), and whether each
-    exists (site adds it only then)."""
+    exists (site adds it only then). A leading BOM counts both ways: Python 3.13 strips it, earlier ones keep it.
+    The modules its import lines import go to `imports`."""
     out = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith(("import ", "import\t")):
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip() or line.startswith("#"):
             continue
-        path = os.path.abspath(os.path.join(directory, line.rstrip()))
-        out.append("E" + path + "\x02" + ("1" if os.path.exists(path) else "0"))
+        if line.startswith(("import ", "import\t")):
+            if imports is not None:
+                statement = line[len("import"):].split(";")[0]
+                imports.extend(part.split()[0].split(".")[0] for part in statement.split(",") if part.split())
+            continue
+        for variant in ([line, line[1:]] if i == 0 and line.startswith("\ufeff") else [line]):
+            path = os.path.abspath(os.path.join(directory, variant.rstrip()))
+            out.append("E" + path + "\x02" + ("1" if os.path.exists(path) else "0"))
     return out
 
 
@@ -263,8 +271,11 @@ def main(argv):
     modules = [m for m in argv if m]
     paths = list(sys.path)
     sites = site_dirs()
-    packages, requires, decides = scan(paths, sites or [], loaded)
-    fields = ["heal-pyscan-3", sys.prefix, "\x01" if sites is None else decides, str(len(sites or ()))]
+    imports = []
+    packages, requires, decides = scan(paths, sites or [], loaded, imports)
+    # a `.pth` import that failed at start-up may succeed later, with code no signature item holds: not kept
+    known = sites is not None and all(name in sys.modules for name in imports)
+    fields = ["heal-pyscan-3", sys.prefix, decides if known else "\x01", str(len(sites or ()))]
     fields += sites or []
     fields.append(str(len(paths)))
     fields += paths
