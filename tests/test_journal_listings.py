@@ -299,32 +299,24 @@ def test_a_pth_line_naming_a_directory_that_appears_later(tmp_path):
     assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
 
 
-def test_a_module_a_pth_file_imports_decides_sys_path(tmp_path):
+@pytest.mark.parametrize("hook", [("zz.pth", "import pathmod\n", "pathmod.py"),
+                                  ("", "", os.path.join("sitecustomize", "__init__.py"))],
+                         ids=["a module a .pth imports", "a sitecustomize package"])
+def test_code_run_at_start_up_decides_sys_path(tmp_path, hook):
+    pth, line, module = hook
     venv = _venv(tmp_path, "--without-pip")
     site = _purelib(venv)
     extra = tmp_path / "extra"
     _dist(extra, "extradist", "2.0")
-    with open(os.path.join(site, "zz.pth"), "w") as fh:
-        fh.write("import pathmod\n")
-    with open(os.path.join(site, "pathmod.py"), "w") as fh:
+    if pth:
+        with open(os.path.join(site, pth), "w") as fh:
+            fh.write(line)
+    os.makedirs(os.path.dirname(os.path.join(site, module)), exist_ok=True)
+    with open(os.path.join(site, module), "w") as fh:
         fh.write("")
     base.python_listing(venv)
-    with open(os.path.join(site, "pathmod.py"), "w") as fh:
-        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")
-    assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
-
-
-def test_a_sitecustomize_package(tmp_path):
-    venv = _venv(tmp_path, "--without-pip")
-    site = _purelib(venv)
-    extra = tmp_path / "extra"
-    _dist(extra, "extradist", "2.0")
-    os.mkdir(os.path.join(site, "sitecustomize"))
-    with open(os.path.join(site, "sitecustomize", "__init__.py"), "w") as fh:
-        fh.write("")
-    base.python_listing(venv)
-    with open(os.path.join(site, "sitecustomize", "__init__.py"), "w") as fh:
-        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")
+    with open(os.path.join(site, module), "w") as fh:
+        fh.write(f"import sys; sys.path.append({str(extra)!r})\n")  # the .pth file's bytes stay the same
     assert base.python_listing(venv)[0].packages == _fresh_listing(venv)
 
 
