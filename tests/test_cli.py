@@ -162,3 +162,38 @@ def test_a_change_whose_output_pipe_is_closed_is_not_made_silently(project, heal
     os.close(w_fd)
     done = not os.path.exists(target) if what == "rollback" else open(target).read() == "before\n"
     assert done or r.returncode != 0, (r.returncode, r.stderr)
+
+
+def test_a_report_goes_through_a_symlink_and_into_a_fifo_as_a_shells_redirection_would(heal, project):
+    # renaming over the path replaced a FIFO, a device or a link with a plain file (as root, `--report
+    # /dev/null` would have replaced the system's /dev/null)
+    import threading
+
+    target = os.path.join(project, "real.json")
+    link = os.path.join(project, "link.json")
+    os.symlink(target, link)
+    assert heal("--report", link, "--", "sh", "-c", "exit 3").returncode == 3
+    assert os.path.islink(link) and json.load(open(target))["exit_code"] == 3
+    fifo = os.path.join(project, "report.fifo")
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    assert heal("--report", fifo, "--", "sh", "-c", "exit 5").returncode == 5
+    reader.join(10)
+    import stat
+
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and json.loads(got[0])["exit_code"] == 5
+
+
+@pytest.mark.parametrize("args", [["log"], ["patterns", "list"], ["config"], ["--version"]])
+def test_a_closed_stdout_is_one_line_and_exit_74(project, heal_env, args):
+    # Python leaves sys.stdout None when fd 1 is closed: every subcommand was "internal error" (70), and
+    # --version exited 0 having printed nothing (`/bin/echo >&-` exits 1)
+    import subprocess
+
+    from conftest import heal_argv
+
+    r = subprocess.run([*heal_argv(), *args], cwd=project, env=heal_env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert (r.returncode, r.stderr) == (74, b"heal: error: Bad file descriptor (writing heal's output)\n")

@@ -185,6 +185,20 @@ def test_broken_staged_json_blocks(heal, repo, genv):
     assert b"conf/settings.json: the staged copy" in c.stderr
 
 
+def test_a_commit_whose_output_is_cut_short_is_still_blocked(heal, repo, genv):
+    # `git commit 2>&1 | head -n1`: the hook's message met a closed pipe, and heal exited 0 ("heal log | head")
+    assert heal("hooks", "install", "git", env=genv).returncode == 0
+    _write(repo, "conf/settings.json", b'{"a": 1,\n "b": 2,}\n')
+    git(repo, "add", "conf/settings.json", env=genv)
+    r_fd, w_fd = os.pipe()
+    os.close(r_fd)
+    c = subprocess.run(["git", "commit", "-q", "-m", "x"], cwd=repo, env=genv, stdout=w_fd, stderr=w_fd,
+                       timeout=120)
+    os.close(w_fd)
+    assert c.returncode != 0
+    assert git(repo, "rev-list", "--count", "HEAD", env=genv).stdout.strip() == b"1"
+
+
 @pytest.mark.parametrize("name, shown", [("a;touch PWNED;.py", "'a;touch PWNED;.py'"), ("-f.py", "./-f.py")])
 def test_names_in_the_advice_are_one_shell_word(heal, repo, genv, name, shown):
     # break-it W9: `git add a;touch PWNED;.py` pasted from heal's advice would have run touch

@@ -56,6 +56,8 @@ def test_ctrl_c_during_an_install_ends_heal_by_sigint(heal_env, project, py):
     assert p.wait(timeout=120) == -signal.SIGINT, seen + rest  # a shell shows 130, and a loop stops
     assert b"stopped (Ctrl-C); undo what heal changed: heal rollback " in rest
     assert b"heal: | Obtaining file://" in seen  # progress: the installer's lines, in a log
+    # what heal keeps at exit is kept when it dies of the signal too (its regex cache was lost)
+    assert os.listdir(os.path.join(heal_env["HEAL_HOME"], "cache", "re"))
 
 
 def test_quiet_shows_no_progress_and_no_steps(heal, heal_env, project, py):

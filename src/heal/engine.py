@@ -123,6 +123,9 @@ def _pass_on_sigint(typed: bool, die: bool) -> None:
         if typed:
             os.killpg(os.getpgrp(), _SIGINT)
         if die:
+            import atexit
+
+            atexit._run_exitfuncs()  # what heal keeps at exit (the regex cache) is kept when it dies of it too
             _signal.signal(_SIGINT, _signal.SIG_DFL)
             os.kill(os.getpid(), _SIGINT)
     except Exception:  # not the main thread, a closed stream: exit with the status instead

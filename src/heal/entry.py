@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     _hold_closed_std()
     _shield_imports()
     args = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None and not ("--" in args and args and args[0] not in COMMANDS):
+        sys.stdout = _ClosedOutput()  # `heal log >&-`: one line and exit 74, as for a full disk
     try:
         if args and args[0] in ("--version", "-V"):
             from heal import __version__
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         _quiet_stdout()
-        return 0  # `heal log | head`: the reader had enough
+        # `heal log | head`: the reader had enough. A hook fails closed: a commit it was about to stop
+        # must not go through because its message could not be read
+        return 1 if args and args[0] == "hook" else 0
     except Exception as exc:
         from heal.errors import HealError
 
@@ -158,6 +162,26 @@ def _shield_imports() -> None:
     if risky.isdisjoint(sys.path):
         return
     sys.path[:] = [p for p in sys.path if p not in risky] + [p for p in sys.path if p in risky]
+
+
+class _ClosedOutput:
+    """sys.stdout when heal started with fd 1 closed (Python leaves it None, and a subcommand's first print
+    was an internal error): writing fails as a closed descriptor does."""
+
+    def write(self, text: str | bytes) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedOutput:  # sys.stdout.buffer.write(bytes) fails alike
+        return self
 
 
 def _flush_stdout() -> None:

@@ -23,4 +23,20 @@ def report_object(first: RunResult, last: RunResult, *, healed: bool = False, ch
 
 
 def write_report(path: str, obj: dict) -> None:
-    write_atomic(path, (json.dumps(redact_json(obj), indent=2) + "\n").encode())
+    """Write the report where the user pointed, as a shell's `>` would: through a symlink to its target, into
+    a device or FIFO in place (`--report /dev/stdout`, `--report >(jq .)`); a regular file is replaced
+    atomically. (Renaming over the path replaced a device or a link with a plain file: as root,
+    `--report /dev/null` would have replaced the system's /dev/null.)"""
+    import os
+    import stat
+
+    data = (json.dumps(redact_json(obj), indent=2) + "\n").encode()
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    write_atomic(os.path.realpath(path), data)

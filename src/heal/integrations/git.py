@@ -386,8 +386,11 @@ def _repair_mode(cwd: str) -> str:
 def _say(message: str) -> None:
     from heal.ui import printable
 
-    sys.stderr.write(f"heal: {printable(message)}\n")  # a file name may hold escape sequences or a newline
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(f"heal: {printable(message)}\n")  # a file name may hold escape sequences or a newline
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # `git commit 2>&1 | head -1`: what the hook decides does not depend on who still reads it
 
 
 def _shell_word(name: str) -> str:
