@@ -184,3 +184,28 @@ def test_prune_cannot_race_checkpoint_create(heal, heal_env, project):
     cp = json.loads(heal("checkpoint", "list", "--json").stdout)[-1]
     r = heal("checkpoint", "validate", cp["id"])
     assert r.returncode == 0 and b"intact (3000 files)" in r.stdout, (prunes, r.stdout[:300])
+
+
+def test_a_heal_that_waited_for_another_ones_install_does_not_install_again(heal, heal_env, project, py, tmp_path):
+    # eight heals of one missing module at once: each waited for the lock and installed again (eight change
+    # sets; `heal rollback --last` found nothing to do seven times)
+    import bigwheel
+
+    wheel = bigwheel.build(str(tmp_path), name="termcolor", version="99.0.0", files=0)
+    with open(os.path.join(project, "app.py"), "w") as fh:
+        fh.write("import termcolor\nprint('ok')\n")
+    env = dict(heal_env, PIP_NO_INDEX="1")  # heal's own install could not happen: only the other one's
+    blocker = _blocking_heal(project, env)
+    waiting = _start(["--yes", "--", py, "app.py"], project, env)
+    seen = _read_until(waiting, b"waiting for the project lock")
+    # what the heal it waits for installs, while it waits
+    subprocess.run([py, "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check", wheel],
+                   check=True)
+    open(os.path.join(project, "release"), "w").close()
+    out, err = waiting.communicate(timeout=300)
+    err = seen + err
+    assert waiting.returncode == 0 and out == b"ok\n", err
+    assert b"done by the heal run this one waited for; running the command again" in err
+    assert blocker.wait(timeout=300) == 0
+    sets = json.loads(heal("log", "--json", "-n", "10").stdout)["change_sets"]
+    assert not any("termcolor" in " ".join(c["changes"]) for c in sets), sets

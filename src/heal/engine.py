@@ -382,7 +382,13 @@ def _apply(fix, run: _Run, ui, stack, diagnosis, cwd: str, root: str) -> str | N
                 # another one's lock ran out
                 ui.not_fixing(str(exc))
                 return None
-            run.change_id = run.changeset.id
+            # eight heals of one failure at once: the first installs, the others wait for it, and each would
+            # install again (a change set of nothing, a rollback --last that finds nothing to do)
+            in_effect = getattr(ACTIONS[fix.action], "in_effect", None)
+            if getattr(run.changeset.lock, "waited", False) and in_effect is not None and in_effect(fix):
+                ui.note(f"{fix.description}: done by the heal run this one waited for; running the command again")
+                return ""
+        run.change_id = run.changeset.id
         ui.applying(fix)
     try:
         if fix.change is not None:

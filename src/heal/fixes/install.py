@@ -139,6 +139,16 @@ def check(fix: Fix) -> str:
     return f"installed, but {' / '.join(change.packages + change.imports)} is still missing"
 
 
+def in_effect(fix: Fix) -> bool:
+    """Before the install, after waiting for another heal run that held the project: whether that run made
+    it already (the modules this install is for import now, from the distributions it names). Only for missing
+    modules, where that is the whole of what the install promised; anything else is installed as planned."""
+    change = fix.change
+    if not change.imports or MANAGERS[change.manager].ECOSYSTEM != "python":
+        return False
+    return bool(verify_python(change.python, change.imports, change.packages))
+
+
 def choose(fix: Fix, choice: str) -> Fix:
     """The fix for the distribution the user picked among fix.choices (only the user picks: never heal)."""
     argv = tuple(choice if a == "<choice>" else a for a in fix.argv or ())

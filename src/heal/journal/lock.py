@@ -192,10 +192,11 @@ def lock_path(root: str) -> str:
 class ProjectLock:
     """A held project lock. `installer(proc)` records a process this holder started."""
 
-    def __init__(self, path: str, fd: int, holder: dict) -> None:
+    def __init__(self, path: str, fd: int, holder: dict, waited: bool = False) -> None:
         self.path = path
         self.fd = fd
         self.holder = holder
+        self.waited = waited  # another process held it first: what it did is done by now
 
     def write(self) -> None:
         data = (cjson.dumps(self.holder, ensure_ascii=True) + "\n").encode()
@@ -238,14 +239,14 @@ def project_lock(root: str, command: list[str] | tuple[str, ...] = (), *, wait: 
     except OSError as exc:
         raise JournalError(f"cannot open the project lock {path}: {exc.strerror}") from None
     try:
-        _acquire(fd, path, wait)
+        waited = _acquire(fd, path, wait)
         previous = read_holder(fd)
         # A heal killed while its installer ran leaves that installer running: let it finish first, so that
         # nothing this holder does (rollback, another install) races it. Until it has, the lock file keeps
         # naming it, for whoever comes next if this wait runs out.
         left = previous.get("installer")
         left = left if isinstance(left, dict) and not alive(previous) and alive(left) else None
-        lock = ProjectLock(path, fd, {**me(command), "installer": left})
+        lock = ProjectLock(path, fd, {**me(command), "installer": left}, waited)
         lock.write()
         _held[path] = [lock, 1]
         try:
@@ -288,9 +289,10 @@ def flock(fd: int, mode: int, path: str, what: str, wait: float | None = None) -
         delay = min(delay * 2, 0.25)
 
 
-def _acquire(fd: int, path: str, wait: float | None) -> None:
+def _acquire(fd: int, path: str, wait: float | None) -> bool:
+    """Take the lock; whether another process held it first."""
     if _try(fd, fcntl.LOCK_EX, path):
-        return
+        return False
     holder = read_holder(fd)
     if holder and is_ancestor(holder):
         raise HeldByAncestor(holder)
@@ -299,3 +301,4 @@ def _acquire(fd: int, path: str, wait: float | None) -> None:
         flock(fd, fcntl.LOCK_EX, path, f"the project lock ({who})", wait)
     except LockTimeout:
         raise LockTimeout(f"the project is still locked by {who} after {wait_bound() if wait is None else wait:.0f}s")
+    return True
