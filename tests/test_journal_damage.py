@@ -221,6 +221,17 @@ def test_a_deleted_venv_is_nothing_to_undo_and_rollback_moves_past_it(heal, heal
     assert not os.path.exists(venv)  # never recreated
 
 
+def _settled_by_the_stopped_rollback(heal, run: str) -> None:
+    """The next rollback finds nothing to do, credits the stopped one with the work, and says so after."""
+    r = heal("rollback", "--last", "--yes")
+    assert r.returncode == 0 and b"nothing to do" in r.stdout
+    statuses = {c["id"]: c["status"] for c in json.loads(heal("log", "--json").stdout)["change_sets"]}
+    (rollback_id,) = [i for i in statuses if i != run]
+    assert statuses == {run: "rolled back", rollback_id: "applied"}
+    r = heal("rollback", "--last", "--yes")
+    assert b"already rolled back" in r.stdout and f"by {rollback_id}".encode() in r.stdout
+
+
 def test_status_after_a_killed_rollback_and_a_nothing_to_do_rerun(heal, heal_env, project):
     j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
     run = j.ids()[0]
@@ -229,13 +240,29 @@ def test_status_after_a_killed_rollback_and_a_nothing_to_do_rerun(heal, heal_env
     r = subprocess.run([*heal_argv(), "rollback", "--last", "--yes"], env=env, cwd=project, capture_output=True)
     assert r.returncode == -signal.SIGKILL
     assert open(path).read() == "v1\n"
-    r = heal("rollback", "--last", "--yes")
-    assert r.returncode == 0 and b"nothing to do" in r.stdout
-    statuses = {c["id"]: c["status"] for c in json.loads(heal("log", "--json").stdout)["change_sets"]}
-    (rollback_id,) = [i for i in statuses if i != run]
-    assert statuses == {run: "rolled back", rollback_id: "applied"}
-    r = heal("rollback", "--last", "--yes")
-    assert b"already rolled back" in r.stdout and f"by {rollback_id}".encode() in r.stdout
+    _settled_by_the_stopped_rollback(heal, run)
+
+
+def test_status_after_an_interrupted_rollback_that_did_its_work(heal, heal_env, project):
+    # Ctrl-C while pip finished an uninstall: the rollback's change is recorded failed though it was made; the
+    # next rollback found nothing to do, and left that one [failed] and the run rolled back by nobody
+    from heal.journal import FileChange
+
+    class Interrupted(FileChange):
+        __slots__ = ()
+
+        def perform(self, cs, intent, progress=None):
+            super().perform(cs, intent, progress)
+            raise KeyboardInterrupt
+
+    j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
+    run = j.ids()[0]
+    with pytest.raises(KeyboardInterrupt):
+        with j.changeset(cwd=project, root=project, command=["heal", "rollback", run], kind="rollback",
+                         undoes=run) as cs:
+            cs.apply(Interrupted(path, data=b"v1\n"))
+    assert open(path).read() == "v1\n"
+    _settled_by_the_stopped_rollback(heal, run)
 
 
 def test_heal_home_that_is_a_file_is_one_line(heal, heal_env, tmp_path):

@@ -717,7 +717,8 @@ def rollback(journal: Journal, p: Plan, *, force: bool = False, dry_run: bool = 
 
 def settle(journal: Journal, p: Plan) -> None:
     """Nothing left to undo: record that, so that `--last` moves on. An earlier rollback that was killed after
-    its last change did the work; otherwise the changes were undone by hand."""
+    its last change, or interrupted once its last change was made (Ctrl-C while pip finished an uninstall: the
+    change recorded as failed), did the work; otherwise the changes were undone by hand."""
     if p.conflicts or p.target.status in ("rolled back", "empty", "damaged"):
         remove_stale_tmp(p)
         return
@@ -725,11 +726,11 @@ def settle(journal: Journal, p: Plan) -> None:
     by = ""
     for other in (i for i in journal.ids() if i > cid):
         o = journal.info(other)
-        if o.kind == "rollback" and o.undoes == cid and o.status == "incomplete":
+        if o.kind == "rollback" and o.undoes == cid and o.status in ("incomplete", "failed"):
             by = other
     journal.mark_rolled_back(cid, by)
     if by:
-        journal.set_status(by, "applied", by=by)  # its work is all done: it was only killed before saying so
+        journal.set_status(by, "applied", by=by)  # its work is all done: it was only stopped before saying so
         _supersede(journal, cid, by)
     remove_stale_tmp(p)
 
