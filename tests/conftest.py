@@ -145,7 +145,12 @@ def warm_run_imports(args: list[str], env: dict[str, str], stdin: bytes = b"", c
     """What a second `heal ARGS` (the caches warm) imports of re, shlex and json, and what it printed. heal runs
     inside the test's own interpreter (heal.entry.main, which reads its arguments from sys.argv): no `heal`
     executable is looked up, on PATH or elsewhere."""
-    code = (f"sys.argv = ['heal', *{args!r}]  # argv[0] is only the program's name\n"
+    return twice_imports(in_process_main(args) + "except SystemExit:\n    pass\n", env, stdin, cwd)[1]
+
+
+def in_process_main(args: list[str]) -> str:
+    """Code that runs heal.entry.main(args) in the interpreter it runs in (never a `heal` looked up anywhere),
+    as the console script would, up to an open `try:` whose `except` the caller writes."""
+    return (f"sys.argv[1:] = {args!r}  # argv[0] stays this interpreter's own\n"
             "from heal.entry import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n")
-    return twice_imports(code, env, stdin, cwd)[1]
+            "try:\n    main(sys.argv[1:])\n")

@@ -258,7 +258,7 @@ def test_status_after_an_interrupted_rollback_that_did_its_work(heal, heal_env, 
     j, path = _edited(heal_env, project, "v1\n", b"v2\n", "edit")
     run = j.ids()[0]
     with pytest.raises(KeyboardInterrupt):
-        with j.changeset(cwd=project, root=project, command=["heal", "rollback", run], kind="rollback",
+        with j.changeset(cwd=project, root=project, command=["rollback", run], kind="rollback",
                          undoes=run) as cs:
             cs.apply(Interrupted(path, data=b"v1\n"))
     assert open(path).read() == "v1\n"

@@ -212,7 +212,7 @@ def test_a_check_without_a_fresh_listing_asks_the_interpreter(bare_venv, listing
 def test_a_rollback_of_a_pip_install_imports_nothing_it_does_not_use(tmp_path, venv, wheel, heal_env):
     """A rollback's own cost beside `pip uninstall` (issue 14): no re (json's and glob's), json, hashlib's OpenSSL,
     datetime or signal's enums, in a fresh interpreter that forgot what its start-up imported of them."""
-    from conftest import FORGET
+    from conftest import FORGET, in_process_main
 
     project = str(tmp_path / "project")
     j = Journal(heal_env["HEAL_HOME"])
@@ -221,8 +221,8 @@ def test_a_rollback_of_a_pip_install_imports_nothing_it_does_not_use(tmp_path, v
         cs.apply(change)
     watched = ("re", "json", "hashlib", "_hashlib", "datetime", "glob", "fnmatch", "signal", "enum")
     code = (FORGET + "for _name in ('enum', 'signal', 'fnmatch'):\n    sys.modules.pop(_name, None)\n"
-            "sys.argv = ['heal', 'rollback', '--last', '--yes']\nfrom heal.entry import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            + in_process_main(["rollback", "--last", "--yes"]) +
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
             f"sys.stderr.write('\\nIMPORTED ' + ' '.join(m for m in {watched!r} if m in sys.modules))\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=project, env=heal_env, capture_output=True, timeout=120)
     assert r.returncode == 0 and b"rolled back" in r.stdout, r.stderr.decode()
