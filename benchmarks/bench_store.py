@@ -55,6 +55,7 @@ from common import Tally, arg_parser, byte_compile_heal, find_heal, header, medi
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261122
+_CKPT = "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE"  # sqlite3 has it from Python 3.12
 _QUOTED = re.compile(r"""('[^'\n]{1,60}'|‘[^’\n]{1,60}’|`[^`\n]{1,60}`|"[^"\n]{1,60}")""")
 _FILE = re.compile(r"<PATH>/[\w.-]+|\b[\w-]+\.(py|js|c|rs|go|java|ts)\b")
 
@@ -276,7 +277,7 @@ def bench_outcome(runs: int, tally: Tally, work: str) -> None:
     status = tally.add("outcome", total <= 5.0)
     line("outcome", f"{total:.2f} ms", f"{base:.2f} ms", f"{rec / base:.2f}", "<= 5 ms", status,
          f"import heal.store.memory {imp:.2f} ms + open, record, close {rec:.2f} ms (ratio: the latter / base); "
-         "WAL kept on close: " + ("SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE" if hasattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE")
+         "WAL kept on close: " + (_CKPT if hasattr(sqlite3, _CKPT)
                                    else "a read-only connection closing last (heal.store.db)"))
 
 

@@ -103,6 +103,12 @@ def dumps(obj: object, *, sort_keys: bool = False, separators: tuple[str, str] |
     return "".join(out)
 
 
+def ascii_line(obj: object, **options: object) -> bytes:
+    """dumps(obj, ensure_ascii=True, **options) and a newline, as bytes: what heal's journal and lock files
+    hold (a path that is not UTF-8, a lone surrogate, can only be written as an escape)."""
+    return (dumps(obj, ensure_ascii=True, **options) + "\n").encode()  # type: ignore[arg-type]
+
+
 def _not_json(obj: object) -> object:
     raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
 

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     _hold_closed_std()
     _shield_imports()
     args = sys.argv[1:] if argv is None else list(argv)
-    if sys.stdout is None and not ("--" in args and args and args[0] not in COMMANDS):
+    runs_a_command = "--" in args and args[0] not in COMMANDS
+    if sys.stdout is None and not runs_a_command:
         sys.stdout = _ClosedOutput()  # `heal log >&-`: one line and exit 74, as for a full disk
     try:
         if args and args[0] in ("--version", "-V"):
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"heal {__version__}")
             return 0
-        if "--" in args and args[0] not in COMMANDS:
+        if runs_a_command:
             code = _run(args)
             if argv is None:  # the process's main: the command and heal's work are done, its files closed
                 _flush_stdout()

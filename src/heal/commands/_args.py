@@ -95,3 +95,13 @@ def out(text: str) -> None:
         raise  # `heal log | head`: handled as for every command
     except OSError as exc:
         raise OutputError(exc.errno, exc.strerror) from None
+
+
+def refusal(exc: OSError, message: str) -> Exception:
+    """What a changing subcommand (rollback, checkpoint) raises for an OSError: a refusal saying `message`, but
+    a failed write of heal's own output as itself (exit 74, as for every command). A closed pipe stays a
+    refusal, unlike `heal log | head`: the change was not shown, so it is not made."""
+    from heal.errors import OutputError, Refused
+
+    return exc if isinstance(exc, OutputError) else Refused(message)
+

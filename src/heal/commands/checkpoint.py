@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
-from heal.commands._args import at_most, confirm, out, parse
-from heal.errors import OutputError, Refused, UsageError
+from heal.commands._args import at_most, confirm, out, parse, refusal
+from heal.errors import Refused, UsageError
 
 USAGE = "create [--name N] | list [--json] | validate ID | restore ID [--yes] [--dry-run]"
 
@@ -22,12 +22,8 @@ def main(args: list[str]) -> int:
 
     try:
         return sub(open_journal(), args[1:])
-    except OutputError:
-        # a full disk under `> out`: said as for every command. A closed pipe (BrokenPipeError) stays a
-        # refusal, unlike `heal log | head`: the change was not shown, so it is not made
-        raise
     except OSError as exc:
-        raise Refused(f"checkpoint {args[0]}: {exc.strerror or exc}") from None
+        raise refusal(exc, f"checkpoint {args[0]}: {exc.strerror or exc}") from None
 
 
 def create(journal, args: list[str]) -> int:

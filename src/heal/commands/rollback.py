@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from heal.commands._args import at_most, confirm, out, parse
-from heal.errors import HealError, OutputError, Refused, UsageError
+from heal.commands._args import at_most, confirm, out, parse, refusal
+from heal.errors import HealError, Refused, UsageError
 
 
 def main(args: list[str]) -> int:
@@ -38,12 +38,8 @@ def main(args: list[str]) -> int:
         cid = journal.resolve(ident)
         with locked(journal, cid):
             return _rollback_locked(journal, cid, root, **kw)
-    except OutputError:
-        # a full disk under `> out`: said as for every command. A closed pipe (BrokenPipeError) stays a
-        # refusal, unlike `heal log | head`: the change was not shown, so it is not made
-        raise
     except OSError as exc:
-        raise Refused(str(exc)) from None
+        raise refusal(exc, str(exc)) from None
 
 
 def _rollback_locked(journal, cid: str, root: str, *, dry_run: bool, yes: bool, force: bool) -> int:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-from heal import cjson  # json's own C scanner and encoder, without json's import of re
 import os
 import time
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.journal import lock as locks
 from heal.journal.blobs import BlobStore
+from heal import cjson  # json's own C scanner and encoder, without json's import of re
 from heal import record
 
 # `heal log` reads this module and little else: datetime (pruning) and signal are imported where
@@ -131,7 +131,7 @@ class Journal:
             except FileExistsError:
                 continue
             meta = {"id": cid, "created": _iso(seconds), **meta}
-            write_atomic(os.path.join(path, "meta.json"), (cjson.dumps(meta, indent=1, ensure_ascii=True) + "\n").encode())
+            write_atomic(os.path.join(path, "meta.json"), cjson.ascii_line(meta, indent=1))
             self._index_append({cid: meta["root"]})
             return ChangeSet(self, cid, path, meta)
         raise JournalError("cannot create a change set id")
@@ -191,7 +191,7 @@ class Journal:
 
     def _index_append(self, entries: dict[str, str]) -> None:
         # one write of whole lines with O_APPEND: appends of concurrent heal runs never interleave
-        data = "".join(cjson.dumps([cid, root], ensure_ascii=True) + "\n" for cid, root in entries.items()).encode()
+        data = b"".join(cjson.ascii_line([cid, root]) for cid, root in entries.items())
         try:
             fd = os.open(os.path.join(self.dir, _INDEX), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError:
@@ -204,7 +204,7 @@ class Journal:
             os.close(fd)
 
     def _index_write(self, index: dict[str, str]) -> None:
-        data = "".join(cjson.dumps([cid, root], ensure_ascii=True) + "\n" for cid, root in index.items()).encode()
+        data = b"".join(cjson.ascii_line([cid, root]) for cid, root in index.items())
         with contextlib.suppress(OSError):
             write_atomic(os.path.join(self.dir, _INDEX), data)
 
@@ -271,7 +271,7 @@ class Journal:
 
     def set_status(self, cid: str, status: str, *, by: str) -> None:
         record = {"status": status, "by": by, "at": _now()}
-        write_atomic(os.path.join(self.dir, cid, "status.json"), (cjson.dumps(record, ensure_ascii=True) + "\n").encode())
+        write_atomic(os.path.join(self.dir, cid, "status.json"), cjson.ascii_line(record))
 
     def clear_status(self, cid: str) -> None:
         with contextlib.suppress(OSError):
@@ -435,7 +435,7 @@ class ChangeSet:
             self.lock.installer({**proc, "command": [f"installer of heal change set {self.id}"]})
 
     def _append(self, record: dict) -> None:
-        self._fh.write((cjson.dumps(record, sort_keys=True, ensure_ascii=True) + "\n").encode())
+        self._fh.write(cjson.ascii_line(record, sort_keys=True))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

@@ -199,7 +199,7 @@ class ProjectLock:
         self.waited = waited  # another process held it first: what it did is done by now
 
     def write(self) -> None:
-        data = (cjson.dumps(self.holder, ensure_ascii=True) + "\n").encode()
+        data = cjson.ascii_line(self.holder)
         with contextlib.suppress(OSError):
             os.ftruncate(self.fd, 0)
             os.pwrite(self.fd, data, 0)
