@@ -21,6 +21,8 @@ import os
 from collections import namedtuple
 from collections.abc import Sequence
 
+from heal.memo import memo
+
 # collections.namedtuple, not typing.NamedTuple: planning an install imports this module on every failure it
 # can fix, and typing costs more than the planning (collections is loaded already, by re).
 
@@ -119,14 +121,10 @@ def _counted(fields: list[str], at: int, width: int = 1) -> tuple[list[str], int
     return fields[at + 1:end], end
 
 
-_SCRIPT: list[str] = []
-
-
+@memo
 def _script() -> str:
-    if not _SCRIPT:
-        with open(os.path.join(os.path.dirname(__file__), "pyscan.py"), encoding="utf-8") as fh:
-            _SCRIPT.append(fh.read())
-    return _SCRIPT[0]
+    with open(os.path.join(os.path.dirname(__file__), "pyscan.py"), encoding="utf-8") as fh:
+        return fh.read()
 
 
 # An interpreter's sys.path is kept (in the cache directory) from its last listing, with the signature of what
