@@ -16,7 +16,8 @@ import pytest
 
 # Tests that import heal run it in this process too: what heal writes for itself there (its compiled caches,
 # heal.tomlcache and heal.recache) goes to a temp HEAL_HOME, never the user's own directories.
-os.environ.setdefault("HEAL_HOME", tempfile.mkdtemp(prefix="heal-test-home-"))
+if "HEAL_HOME" not in os.environ:  # once, whichever name this module is imported under
+    os.environ["HEAL_HOME"] = tempfile.mkdtemp(prefix="heal-test-home-")
 
 # A suite started in the background by a non-interactive shell (`pytest &`, CI runners that do so) inherits
 # SIGINT and SIGQUIT ignored, and so would every heal it starts: heal keeps an ignored signal ignored (nohup's

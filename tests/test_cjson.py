@@ -121,9 +121,6 @@ def test_dumps_of_a_circular_value_fails_as_json_does():
         dumps(value)
 
 
-
-
-
 def test_dumps_writes_without_the_c_module():
     # the failure path records a fix and the last failure without loading the _json shared library
     code = ("import sys; from heal.cjson import dumps; dumps({'a': [1, 'b']}, sort_keys=True); "

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from heal.fixes.install import _BARE_NAME, canonical_name
+from heal.declared.model import canon
+from heal.fixes.install import _BARE_NAME
 
 names = st.text(alphabet="abcXYZ019._- [],;=<>!~@:/", min_size=1, max_size=16) | st.from_regex(
     r"[A-Za-z0-9][A-Za-z0-9._-]{0,10}[A-Za-z0-9]", fullmatch=True)
@@ -16,7 +17,7 @@ names = st.text(alphabet="abcXYZ019._- [],;=<>!~@:/", min_size=1, max_size=16) |
 @settings(max_examples=500, deadline=None)
 @given(names)
 def test_canonical_name_is_packagings(name):
-    assert canonical_name(name) == canonicalize_name(name)
+    assert canon(name) == canonicalize_name(name)
 
 
 @settings(max_examples=500, deadline=None)

@@ -89,10 +89,3 @@ def toml_module():
     except ImportError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     return tomllib
-
-
-def load_toml(path: str) -> dict:
-    """A TOML file's table. OSError when it cannot be read; ValueError (TOMLDecodeError, UnicodeDecodeError)
-    when it is not TOML; RecursionError when nested deeper than the parser can go."""
-    with open(path, "rb") as fh:
-        return toml_module().load(fh)

@@ -29,9 +29,9 @@ _FORMAT = 1  # bumped when what is stored changes shape
 
 
 def load(path: str) -> dict:
-    """The table of the TOML file at path, as heal.fsutil.load_toml returns it, and with its errors: OSError
-    when it cannot be read, ValueError (TOMLDecodeError, UnicodeDecodeError) when it is not TOML,
-    RecursionError when nested deeper than the parser goes."""
+    """The table of the TOML file at path (parsed by heal.fsutil.toml_module), with its errors: OSError when it
+    cannot be read, ValueError (TOMLDecodeError, UnicodeDecodeError) when it is not TOML, RecursionError when
+    nested deeper than the parser goes."""
     with open(path, "rb") as fh:
         data = fh.read()
     key = file_key(data)

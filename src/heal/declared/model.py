@@ -324,6 +324,7 @@ class Sink:
 
 
 def canon(name: str) -> str:
+    """packaging.utils.canonicalize_name (PEP 503), without its import."""
     return rx.sub(r"[-_.]+", "-", name).lower()
 
 

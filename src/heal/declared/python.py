@@ -9,7 +9,7 @@ import sys
 
 from heal import rx
 from heal.declared.model import (EXTRA, GROUP, HATCH, MAIN, PDM, PIPENV, POETRY, REQUIREMENTS, TOX, UV, Declaration,
-                                 Declarations, Group, MarkerEnvironment, Sink)
+                                 Declarations, Group, MarkerEnvironment, Sink, canon)
 from heal.memo import memo
 from heal.record import replace
 
@@ -104,7 +104,7 @@ def python_declarations(root: str, *, environment: Given = None) -> Declarations
     sink.notes.extend(notes)
     sink.files.extend(r for r in read if r not in sink.files)
     manager, evidence = _manager(root, sink)
-    name = _canon(sink.name) if sink.name else _name_fallback(root, sink)
+    name = canon(sink.name) if sink.name else _name_fallback(root, sink)
     items = tuple(d for g in sink.groups for d in g.requirements)
     return Declarations(root=root, name=name, packages=_own_packages(root, sink), manager=manager,
                         evidence=evidence, items=items, groups=tuple(sink.groups), notes=tuple(sink.notes),
@@ -117,13 +117,13 @@ def _name_fallback(root: str, sink: Sink) -> str | None:
         with open(os.path.join(root, "PKG-INFO"), encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 if line.startswith("Name:"):
-                    return _canon(line.split(":", 1)[1].strip())
+                    return canon(line.split(":", 1)[1].strip())
                 if not line.strip():
                     break
     except OSError:
         pass
     packages = [p for p in sink.packages if p.isidentifier()]
-    return _canon(packages[0]) if len(set(packages)) == 1 else None
+    return canon(packages[0]) if len(set(packages)) == 1 else None
 
 
 def marker_environment_of(python: str) -> dict[str, str] | None:
@@ -172,7 +172,7 @@ def _own_packages(root: str, sink: Sink) -> tuple[str, ...]:
     if not names:
         names.extend(_modules_in(root, strict=True))
     if not names and sink.name:  # hatch/flit/poetry default: the directory named after the project
-        guess = _canon(sink.name).replace("-", "_")
+        guess = canon(sink.name).replace("-", "_")
         if os.path.isdir(os.path.join(root, guess)) or os.path.isfile(os.path.join(root, guess + ".py")):
             names.append(guess)
     return tuple(dict.fromkeys(names))
@@ -229,10 +229,6 @@ def _is_environment(path: str) -> bool:
 
 # --- find -------------------------------------------------------------------------------------------
 
-def _canon(name: str) -> str:
-    return rx.sub(r"[-_.]+", "-", name).lower()
-
-
 def import_guesses(distribution: str) -> tuple[str, ...]:
     """Import names a distribution probably provides, best first: `zope.interface` -> zope.interface,
     zope; `python-dateutil` -> python_dateutil, dateutil; `Pympler` -> pympler."""
@@ -267,8 +263,8 @@ def find(decls: Declarations, name: str) -> list[Declaration]:
     name. Declarations whose markers do not hold are included (check `applies`)."""
     if not name:
         return []
-    canon = _canon(name)
-    exact = [d for d in decls.items if d.name == canon]
+    canon_name = canon(name)
+    exact = [d for d in decls.items if d.name == canon_name]
     if exact:
         return exact
     module = name.strip()
@@ -280,7 +276,7 @@ def find(decls: Declarations, name: str) -> list[Declaration]:
     prefixes = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
     for key in prefixes:
         dists = ([mapping[key]] if key in mapping else []) + list(ambiguous.get(key, []))
-        hits = [d for d in decls.items if d.name in {_canon(x) for x in dists}]
+        hits = [d for d in decls.items if d.name in {canon(x) for x in dists}]
         if hits:
             return hits
     low = [p.lower() for p in prefixes]

@@ -92,9 +92,9 @@ def _program(argv: tuple[str, ...]) -> str | None:
             if i + 1 >= len(args):
                 return None
             try:
-                import shlex  # only for `sh -c SCRIPT`
+                from heal.shellwords import split  # shlex's, without its re; only for `sh -c SCRIPT`
 
-                words = shlex.split(args[i + 1], comments=True)
+                words = split(args[i + 1], comments=True)
             except ValueError:
                 return None
             # only a script that is one simple command: in `a; ./b.sh` heal cannot tell which one was refused

@@ -30,7 +30,6 @@ from collections.abc import Sequence
 
 from heal import rx
 from heal.fixes.model import Fix, PlanContext
-from heal.fixes import shell_line as _shell_line
 from heal.lazyre import lazy
 
 # One word a tool or a project may name: a subcommand, target, phase, task, script, package.
@@ -104,9 +103,9 @@ def plausible(word: str) -> bool:
 
 
 def _line(argv: Sequence[str]) -> str:
-    import shlex
+    from heal.shellwords import join
 
-    return " ".join(shlex.quote(a) for a in argv)
+    return join(argv)
 
 
 def _corrected(argv: Sequence[str], what: str, source: str, confidence: float, *, advice: bool = False,
@@ -550,11 +549,6 @@ def _docker_registry(args: Sequence[str]) -> str | None:
             rx.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*(?::\d{1,5})?", first):
         return first
     return None
-
-
-# --- shell-line: heal.fixes.shell_line (its playbook is planned for every failure: kept out of this module) ---
-
-shell_line = _shell_line.plan
 
 
 # --- not-as-root -------------------------------------------------------------------------------------------

@@ -608,11 +608,6 @@ def _short(python: str, root: str) -> str:
 _BARE_NAME = lazy(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
 
-def canonical_name(name: str) -> str:
-    """packaging.utils.canonicalize_name (PEP 503), without its import."""
-    return rx.sub(r"[-_.]+", "-", name).lower()
-
-
 # pip options in a requirements file that are safe to follow without asking: they change how, not from
 # where, packages are installed
 _SAFE_REQ_OPTIONS = ("--hash", "--pre", "--prefer-binary", "--only-binary", "--no-binary", "--require-hashes",

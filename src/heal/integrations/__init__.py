@@ -24,9 +24,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from types import ModuleType
 
-# A command line longer than this is not split into words with shlex (quadratic in a word's length: a 400 KB
-# word took it 5 s): the hook's argv_of keeps it a shell line, observe splits it on blanks. (Diagnosis has its
-# own, heal.diagnose.command.MAX_SPLIT: the hook's success path must not import diagnosis.)
+# A command line longer than this is not split into words (no typed command is that long; shlex, split with
+# before heal.shellwords, took 5 s on a 400 KB word): the hook's argv_of keeps it a shell line, observe splits
+# it on blanks. (Diagnosis has its own, heal.diagnose.command.MAX_SPLIT: the hook's success path must not
+# import diagnosis.)
 MAX_SPLIT = 16 << 10
 
 INTEGRATIONS = {

@@ -19,8 +19,7 @@ from heal.errors import JournalError
 from heal.fsutil import write_atomic
 from heal.git import dirty, git, head, rebasing
 from heal.journal.kinds import CommandChange, FileChange, GitRefChange, PackageChange
-from heal.managers import MANAGERS
-from heal.managers import MANIFESTS as _MANIFESTS
+from heal.managers import MANAGERS, MANIFESTS  # the manifests and lockfiles an install may rewrite, of every manager
 from heal.project import check_editable
 
 # Imported when a change is applied (or rolled back), never to plan one: still, the change set, the blob
@@ -28,9 +27,6 @@ from heal.project import check_editable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from heal.journal import changeset
-
-# The manifests and lockfiles an install may rewrite, of every manager: backed up byte-exact before every install.
-MANIFESTS = _MANIFESTS
 
 
 def file_state(cs: changeset.ChangeSet, path: str, *, backup: bool) -> dict:

@@ -381,12 +381,6 @@ def _npm_suggestion(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
     return facts
 
 
-def _yarn_pnpm_tool(ctx: Context, m: rx.Match[str], facts: dict) -> dict:
-    if ctx.tool in ("yarn", "pnpm"):
-        facts["tool"] = ctx.tool
-    return facts
-
-
 RULES = (
     Rule("npm.code", "unknown", "high", _NPM_CODE.pattern, "npm failed", ("npm err! code", "npm error code"),
          priority=80, facts={"tool": "npm"}, refine=_npm_code),
