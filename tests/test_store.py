@@ -524,3 +524,14 @@ def test_imported_patterns_are_redacted_in_every_text(store):
     assert GHP not in s.fingerprint + s.summary + " ".join(s.fix.argv)
     assert "***" in s.fingerprint and s.summary == "token=***" and s.fix.argv[2] == "https://bot:***@git.example/x.git"
     assert got[f.signature].fingerprint == f.fingerprint and got[f.signature].summary == f.summary
+
+
+def test_a_write_whose_transaction_sqlite_already_ended_keeps_its_own_error(tmp_path):
+    # the write's ROLLBACK then fails ("no transaction is active"), and that error used to replace the first
+    with Store(str(tmp_path / "patterns.sqlite3")) as store:
+        with pytest.raises(ValueError, match="the first error"):
+            with store._write() as db:
+                db.execute("ROLLBACK")  # as SQLite does itself on a full disk or an I/O error
+                raise ValueError("the first error")
+        with store._write() as db:  # and the store writes again
+            db.execute("SELECT 1")

@@ -566,7 +566,8 @@ def _candidate(p: Pattern, similarity: float, exact: bool) -> Candidate:
 
 
 class _Writing:
-    """Store._write()'s context (a class, not contextlib.contextmanager: heal.memo says why)."""
+    """Store._write()'s context (a class, not contextlib.contextmanager: heal.memo says why): a transaction of
+    its own, or a part of the one transaction() began."""
 
     __slots__ = ("store", "began")
 
@@ -574,33 +575,9 @@ class _Writing:
         self.store = store
         self.began = False
 
-    def __enter__(self) -> sqlite3.Connection:
+    def __enter__(self) -> sqlite3.Connection | Store:
         self.began = self.store._begin()
         return self.store.db
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
-        if self.began:
-            self.store._end(kind is None)
-        return False
-
-
-class _Transaction:
-    """Store.transaction()'s context."""
-
-    __slots__ = ("store", "began")
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.began = False
-
-    def __enter__(self) -> Store:
-        try:
-            self.began = self.store._begin()
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            raise _unavailable(self.store.path, exc) from None
-        return self.store
 
     def __exit__(self, kind: object, value: object, traceback: object) -> bool:
         if not self.began:
@@ -611,11 +588,32 @@ class _Transaction:
             except sqlite3.Error:
                 pass  # SQLite rolled it back itself (a full disk, an I/O error): the first error tells it
             return False
+        self._commit()
+        return False
+
+    def _commit(self) -> None:
+        self.store._end(True)
+
+
+class _Transaction(_Writing):
+    """Store.transaction()'s context: the same, with its errors as StoreUnavailable."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> Store:
+        try:
+            super().__enter__()
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.store.path, exc) from None
+        return self.store
+
+    def _commit(self) -> None:
         try:
             self.store._end(True)
         except Exception as exc:
             raise _unavailable(self.store.path, exc) from None
-        return False
 
 
 def _canonical(fix: PatternFix) -> str:
