@@ -39,12 +39,20 @@ MAX_ENTRIES = 4096  # a bound, far above heal's own patterns, on what a file can
 _entries: dict | None = None
 _added: dict = {}
 _checked: bool | None = None  # whether a pattern built from _parts was re.compile's (None: not tried yet)
+_compiled: dict = {}  # (pattern, flags) -> the pattern object this process built: each is built once
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's name, on purpose
-    """re.compile(pattern, flags), from the cache when this interpreter compiled it before."""
-    entries = _entries if _entries is not None else _load()
+    """re.compile(pattern, flags), from the cache when this interpreter compiled it before; once per process."""
     key = (pattern, int(flags))
+    found = _compiled.get(key)
+    if found is None:
+        found = _compiled[key] = _build(pattern, key)
+    return found
+
+
+def _build(pattern: str, key: tuple[str, int]) -> re.Pattern[str]:
+    entries = _entries if _entries is not None else _load()
     parts = entries.get(key)
     if parts is not None:
         try:

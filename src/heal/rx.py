@@ -14,12 +14,12 @@ from input goes to re.compile.
 
 from __future__ import annotations
 
-from heal.recache import compile as _cached
+from heal.recache import compile  # noqa: A001, F401 - re.compile's name, once per process
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from re import Match, Pattern  # noqa: F401 - for annotations: rx.Match[str]
+    from re import Match  # noqa: F401 - for annotations: rx.Match[str]
 
 # re's flag values (re.I == 2, ...): part of its documented, stable interface, and accepted by re as ints
 I = IGNORECASE = 2
@@ -29,17 +29,6 @@ S = DOTALL = 16
 U = UNICODE = 32
 X = VERBOSE = 64
 A = ASCII = 256
-
-_patterns: dict[tuple[str, int], Pattern[str]] = {}
-
-
-def compile(pattern: str, flags: int = 0) -> Pattern[str]:  # noqa: A001 - re.compile's name, on purpose
-    key = (pattern, flags)
-    found = _patterns.get(key)
-    if found is None:
-        found = _patterns[key] = _cached(pattern, flags)
-    return found
-
 
 def search(pattern: str, string: str, flags: int = 0) -> Match[str] | None:
     return compile(pattern, flags).search(string)
